@@ -1,0 +1,123 @@
+//! The one error type of the library.
+//!
+//! Every variant names what was wrong (the flag, the task, the file) and, where it helps, what
+//! to do about it, so the CLI can print it as a single line.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong while parsing input, running tasks or reading results.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A command-line value or library argument outside what parbench accepts.
+    #[error("{flag} {message}")]
+    InvalidInput {
+        /// The flag or parameter that was wrong, e.g. `--tasks`.
+        flag: &'static str,
+        /// What was wrong and what is accepted.
+        message: String,
+    },
+
+    /// A name (workload, strategy, profile) that parbench does not know.
+    #[error("unknown {what} '{given}': expected one of {expected}")]
+    UnknownName {
+        /// What kind of name it was, e.g. `strategy`.
+        what: &'static str,
+        /// The name that was given.
+        given: String,
+        /// The accepted names, comma-separated.
+        expected: String,
+    },
+
+    /// A worker process could not be started.
+    #[error("could not start worker process '{program}': {source}")]
+    WorkerSpawn {
+        /// The program that was run as the worker.
+        program: PathBuf,
+        /// Why the operating system refused.
+        source: std::io::Error,
+    },
+
+    /// A worker process died or stopped answering while it had a task.
+    #[error("worker process {pid} died while running task {task}: {status}")]
+    WorkerDied {
+        /// The index of the task the worker was running.
+        task: usize,
+        /// The worker's process id.
+        pid: u32,
+        /// How it ended, e.g. `killed by signal 9 (SIGKILL)` or `exit status 3`.
+        status: String,
+    },
+
+    /// A worker process answered with something that is not a valid reply.
+    #[error("worker process {pid} sent an invalid reply for task {task}: {detail}")]
+    WorkerProtocol {
+        /// The index of the task the reply was for.
+        task: usize,
+        /// The worker's process id.
+        pid: u32,
+        /// What was wrong with the reply.
+        detail: String,
+    },
+
+    /// A task itself failed (in-process or reported by a worker).
+    #[error("task {task} failed: {detail}")]
+    TaskFailed {
+        /// The index of the task.
+        task: usize,
+        /// What went wrong.
+        detail: String,
+    },
+
+    /// A strategy's outputs differ from the sequential reference.
+    #[error(
+        "verification failed: {strategy} gave a different output than sequential for task {task}"
+    )]
+    Mismatch {
+        /// The strategy whose output was wrong.
+        strategy: String,
+        /// The first task whose output differs.
+        task: usize,
+    },
+
+    /// An I/O operation on a named file or directory failed.
+    #[error("{action} '{path}': {source}")]
+    Io {
+        /// What parbench was doing, e.g. `cannot read`.
+        action: &'static str,
+        /// The file or directory concerned.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+
+    /// An I/O operation with no file to name (sockets, pipes, runtimes).
+    #[error("{action}: {source}")]
+    System {
+        /// What parbench was doing, e.g. `cannot start the loopback server`.
+        action: &'static str,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+
+    /// Saved benchmark data (Criterion's JSON) is missing or cannot be understood.
+    #[error("benchmark data '{path}' is unusable: {detail}")]
+    BadData {
+        /// The file concerned.
+        path: PathBuf,
+        /// What was wrong with it.
+        detail: String,
+    },
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Shorthand for [`Error::InvalidInput`].
+    pub fn invalid(flag: &'static str, message: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            flag,
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! parbench measures where threads help and where they don't.
+//!
+//! The classic lesson says threads overlap waiting (I/O-bound work) but, under Python's GIL,
+//! cannot speed up computing (CPU-bound work). parbench runs the same tasks — sleeping,
+//! hashing — on several [`strategy`]s (sequential, one thread per task, rayon, one process per
+//! task, a process pool) and measures what each one buys on this machine.
+//!
+//! ```
+//! use parbench::strategy::{Strategy, Threads};
+//! use parbench::workload::{TaskSet, Workload};
+//!
+//! let tasks = TaskSet::new(Workload::Hash { bytes: 4096 }, 4)?;
+//! let outputs = Threads.run(&tasks)?;
+//! tasks.verify("threads", &outputs)?;
+//! # Ok::<(), parbench::Error>(())
+//! ```
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod machine;
+pub mod measure;
+pub mod run;
+pub mod strategy;
+pub mod units;
+pub mod worker;
+pub mod workload;
+
+pub use error::{Error, Result};

@@ -1,0 +1,142 @@
+//! The `parbench` command line: run one scenario, describe the machine, or serve as a worker.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use parbench::machine::Machine;
+use parbench::run::{Scenario, run_scenario};
+use parbench::strategy::{StrategyConfig, StrategyKind};
+use parbench::units;
+use parbench::worker::{self, WorkerCommand};
+use parbench::workload::Workload;
+
+/// Measures where threads help and where they don't.
+#[derive(Parser)]
+#[command(name = "parbench", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run N tasks of one workload on one strategy and time them.
+    Run(RunArgs),
+    /// Print this machine's cores, CPU model, OS and compiler.
+    Machine {
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve tasks on stdin/stdout (used by the process strategies).
+    #[command(hide = true)]
+    Worker,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// What each task does: sleep, hash or noop.
+    #[arg(long, value_name = "NAME")]
+    workload: String,
+    /// How the tasks run: sequential, threads, rayon, processes or process-pool.
+    #[arg(long, value_name = "NAME")]
+    strategy: String,
+    /// How many tasks (1 to 100000).
+    #[arg(long, value_name = "N")]
+    tasks: usize,
+    /// How long each sleep task waits, e.g. 10ms or 1s (default 10ms).
+    #[arg(long, value_name = "D")]
+    duration: Option<String>,
+    /// How many bytes each hash task hashes, e.g. 64KiB or 4MiB (default 1MiB).
+    #[arg(long, value_name = "B")]
+    bytes: Option<String>,
+    /// Pool size for rayon and process-pool (default: logical CPUs).
+    #[arg(long, value_name = "W")]
+    workers: Option<usize>,
+    /// Print one JSON object on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Skip checking the outputs against the sequential reference.
+    #[arg(long)]
+    no_verify: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run(args),
+        Command::Machine { json } => machine(json),
+        Command::Worker => worker::serve(std::io::stdin().lock(), std::io::stdout().lock())
+            .map_err(|e| anyhow::anyhow!("worker: {e}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: RunArgs) -> anyhow::Result<()> {
+    let duration = args
+        .duration
+        .as_deref()
+        .map(|d| units::parse_duration("--duration", d))
+        .transpose()?;
+    let bytes = args
+        .bytes
+        .as_deref()
+        .map(|b| units::parse_bytes("--bytes", b))
+        .transpose()?;
+    let workload = Workload::from_name(&args.workload, duration, bytes)?;
+    let strategy = StrategyKind::from_name(&args.strategy)?;
+    units::check_count("--tasks", args.tasks, units::MAX_TASKS)?;
+    let config = StrategyConfig::new()
+        .workers(args.workers)?
+        .worker_command(WorkerCommand::current_exe()?);
+    let scenario = Scenario {
+        workload,
+        strategy,
+        tasks: args.tasks,
+        verify: !args.no_verify,
+    };
+    if !args.json {
+        println!(
+            "Running {} {} task(s) on {} ({})",
+            args.tasks,
+            workload,
+            strategy,
+            Machine::detect().summary()
+        );
+        std::io::stdout().flush()?;
+    }
+    let report = run_scenario(&scenario, &config)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        println!(
+            "workers: {}, CPU time: {:.2} s, verified: {}, digest: {}",
+            report.workers, report.cpu_seconds, report.verified, report.digest
+        );
+        println!("Finished in {:.2} second(s)", report.wall_seconds);
+    }
+    Ok(())
+}
+
+fn machine(json: bool) -> anyhow::Result<()> {
+    let machine = Machine::detect();
+    if json {
+        println!("{}", serde_json::to_string(&machine)?);
+    } else {
+        println!("logical cores:  {}", machine.logical_cores);
+        println!("physical cores: {}", machine.physical_cores);
+        println!("CPU model:      {}", machine.cpu_model);
+        println!("OS:             {}", machine.os);
+        println!("compiler:       {}", machine.rustc);
+        println!("parbench:       {}", machine.parbench);
+    }
+    Ok(())
+}

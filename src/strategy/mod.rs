@@ -1,0 +1,167 @@
+//! Strategies: how N tasks are run.
+//!
+//! Each strategy is one file implementing [`Strategy`]; [`StrategyKind`] picks one by the name
+//! the CLI and the benchmark IDs use. Building a strategy (a rayon pool, say) happens in
+//! [`StrategyKind::build`], outside any timed region; [`Strategy::run`] is what is timed.
+
+mod process_pool;
+mod processes;
+mod rayon_pool;
+mod sequential;
+mod threads;
+
+use std::fmt;
+
+use crate::error::{Error, Result};
+use crate::units;
+use crate::worker::WorkerCommand;
+use crate::workload::{TaskOutput, TaskSet};
+
+pub use process_pool::{ProcessPool, ProcessPoolStrategy};
+pub use processes::Processes;
+pub use rayon_pool::RayonPool;
+pub use sequential::Sequential;
+pub use threads::Threads;
+
+/// A way of running every task of a [`TaskSet`].
+pub trait Strategy: Send + Sync {
+    /// Which strategy this is.
+    fn kind(&self) -> StrategyKind;
+    /// How many threads or processes run tasks at once for a set of `tasks` tasks.
+    fn workers(&self, tasks: usize) -> usize;
+    /// Runs every task and returns the outputs in task order.
+    fn run(&self, tasks: &TaskSet) -> Result<Vec<TaskOutput>>;
+}
+
+/// The strategies parbench knows, by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StrategyKind {
+    /// One task after another on the calling thread: the baseline.
+    Sequential,
+    /// One `std::thread` per task, all started, then all joined.
+    Threads,
+    /// `par_iter` on a rayon pool (the global one, or one of `--workers` threads).
+    Rayon,
+    /// One OS process per task, like Python's `multiprocessing.Process`.
+    Processes,
+    /// A pool of reused worker processes, like Python's `multiprocessing.Pool`.
+    ProcessPool,
+}
+
+impl StrategyKind {
+    /// Every strategy, in the order reports list them.
+    pub const ALL: &[StrategyKind] = &[
+        StrategyKind::Sequential,
+        StrategyKind::Threads,
+        StrategyKind::Rayon,
+        StrategyKind::Processes,
+        StrategyKind::ProcessPool,
+    ];
+
+    /// The name used on the command line and in benchmark IDs.
+    pub fn name(self) -> &'static str {
+        match self {
+            StrategyKind::Sequential => "sequential",
+            StrategyKind::Threads => "threads",
+            StrategyKind::Rayon => "rayon",
+            StrategyKind::Processes => "processes",
+            StrategyKind::ProcessPool => "process-pool",
+        }
+    }
+
+    /// Finds a strategy by name; an unknown name is an error listing the known ones.
+    pub fn from_name(name: &str) -> Result<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|kind| kind.name() == name)
+            .ok_or_else(|| Error::UnknownName {
+                what: "strategy",
+                given: name.to_string(),
+                expected: Self::ALL
+                    .iter()
+                    .map(|k| k.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+
+    /// Whether this strategy runs tasks in worker processes.
+    pub fn uses_processes(self) -> bool {
+        matches!(self, StrategyKind::Processes | StrategyKind::ProcessPool)
+    }
+
+    /// Builds the strategy: pools and runtimes are made here, not in [`Strategy::run`].
+    pub fn build(self, config: &StrategyConfig) -> Result<Box<dyn Strategy>> {
+        let workers = config.workers;
+        Ok(match self {
+            StrategyKind::Sequential => Box::new(Sequential),
+            StrategyKind::Threads => Box::new(Threads),
+            StrategyKind::Rayon => Box::new(RayonPool::new(workers)?),
+            StrategyKind::Processes => Box::new(Processes::new(config.require_worker_command()?)),
+            StrategyKind::ProcessPool => Box::new(ProcessPoolStrategy::new(
+                config.require_worker_command()?,
+                workers.unwrap_or_else(num_cpus::get),
+            )),
+        })
+    }
+}
+
+impl fmt::Display for StrategyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What building a strategy may need: a worker count and the program to run as worker.
+#[derive(Clone, Debug, Default)]
+pub struct StrategyConfig {
+    workers: Option<usize>,
+    worker_command: Option<WorkerCommand>,
+}
+
+impl StrategyConfig {
+    /// A configuration with default workers and no worker program.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the worker count (`--workers`), checked against `1..=1024`.
+    pub fn workers(mut self, workers: Option<usize>) -> Result<Self> {
+        if let Some(w) = workers {
+            units::check_count("--workers", w, units::MAX_WORKERS)?;
+        }
+        self.workers = workers;
+        Ok(self)
+    }
+
+    /// Sets the program that process strategies run as their worker.
+    pub fn worker_command(mut self, command: WorkerCommand) -> Self {
+        self.worker_command = Some(command);
+        self
+    }
+
+    fn require_worker_command(&self) -> Result<WorkerCommand> {
+        self.worker_command.clone().ok_or_else(|| {
+            Error::invalid(
+                "worker",
+                "process strategies need a worker program (WorkerCommand)",
+            )
+        })
+    }
+}
+
+/// Puts `(index, output)` pairs, produced in any order, back into task order.
+pub(crate) fn in_task_order(
+    tasks: usize,
+    pairs: impl IntoIterator<Item = (usize, TaskOutput)>,
+) -> Vec<TaskOutput> {
+    let mut slots: Vec<Option<TaskOutput>> = vec![None; tasks];
+    for (index, output) in pairs {
+        slots[index] = Some(output);
+    }
+    slots
+        .into_iter()
+        .map(|slot| slot.expect("every task produced an output"))
+        .collect()
+}

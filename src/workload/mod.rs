@@ -1,0 +1,337 @@
+//! Workloads: what one task does.
+//!
+//! A [`Workload`] names the kind of task and its parameters; a [`TaskSet`] is N tasks of one
+//! workload with their inputs built, ready for a strategy to run. Every task returns a
+//! [`TaskOutput`] that proves it ran (its index for `sleep`, its digest for `hash`), so any
+//! two strategies can be compared output by output.
+
+mod hash;
+mod noop;
+mod sleep;
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::units;
+
+pub use hash::task_input;
+
+/// What one task does, with its parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Workload {
+    /// Does nothing and returns its index: measures a strategy's own overhead.
+    Noop,
+    /// Blocks the calling thread for `duration`: the lesson's stand-in for waiting on I/O.
+    Sleep {
+        /// How long each task sleeps.
+        duration: Duration,
+    },
+    /// SHA-256 over `bytes` bytes of the task's input: CPU-bound work.
+    Hash {
+        /// How many bytes each task hashes.
+        bytes: u64,
+    },
+}
+
+/// The workload names the CLI accepts, in the order `--help` lists them.
+pub const WORKLOAD_NAMES: &[&str] = &["sleep", "hash", "noop"];
+
+impl Workload {
+    /// Builds a workload from its CLI name and the `--duration` / `--bytes` values.
+    ///
+    /// Missing parameters take the defaults `10ms` and `1MiB`.
+    pub fn from_name(name: &str, duration: Option<Duration>, bytes: Option<u64>) -> Result<Self> {
+        let duration =
+            units::check_duration("--duration", duration.unwrap_or(Duration::from_millis(10)))?;
+        let bytes = units::check_bytes("--bytes", bytes.unwrap_or(1 << 20))?;
+        match name {
+            "sleep" => Ok(Workload::Sleep { duration }),
+            "hash" => Ok(Workload::Hash { bytes }),
+            "noop" => Ok(Workload::Noop),
+            other => Err(Error::UnknownName {
+                what: "workload",
+                given: other.to_string(),
+                expected: WORKLOAD_NAMES.join(", "),
+            }),
+        }
+    }
+
+    /// The workload's short name: `sleep`, `hash`, `noop`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Workload::Noop => "noop",
+            Workload::Sleep { .. } => "sleep",
+            Workload::Hash { .. } => "hash",
+        }
+    }
+
+    /// How many input bytes each task carries (zero for workloads without input).
+    pub fn input_bytes(&self) -> u64 {
+        match self {
+            Workload::Hash { bytes } => *bytes,
+            Workload::Noop | Workload::Sleep { .. } => 0,
+        }
+    }
+
+    /// Runs task `index` with `input`, passing its compute and wait phases through `gate`.
+    pub fn run_task<G: Gate>(
+        &self,
+        index: usize,
+        input: &[u8],
+        gate: &mut G,
+    ) -> Result<TaskOutput> {
+        match self {
+            Workload::Noop => Ok(noop::run(index)),
+            Workload::Sleep { duration } => Ok(sleep::run(index, *duration, gate)),
+            Workload::Hash { .. } => Ok(hash::run(input, gate)),
+        }
+    }
+
+    /// The output task `index` must produce, computed on the calling thread without waiting.
+    ///
+    /// Waiting does not change an output, so this is the sequential computation with the
+    /// waits left out: the reference every strategy's outputs are checked against.
+    pub fn expected_output(&self, index: usize, input: &[u8]) -> TaskOutput {
+        match self {
+            Workload::Noop | Workload::Sleep { .. } => noop::run(index),
+            Workload::Hash { .. } => hash::run(input, &mut NoGate),
+        }
+    }
+}
+
+impl fmt::Display for Workload {
+    /// The workload with its parameter, as used in benchmark group names: `sleep-10ms`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Workload::Noop => write!(f, "noop"),
+            Workload::Sleep { duration } => {
+                write!(f, "sleep-{}", units::duration_label(*duration))
+            }
+            Workload::Hash { bytes } => write!(f, "hash-{}", units::bytes_label(*bytes)),
+        }
+    }
+}
+
+/// The hook through which a task enters its compute and wait phases.
+///
+/// Strategies without a global lock use [`NoGate`]; the simulated GIL holds its lock in
+/// `compute` and releases it in `wait`. Compute phases come in small slices (a 64 KiB chunk
+/// of hashing), so a gate can hand over between them.
+pub trait Gate {
+    /// Runs one slice of computation.
+    fn compute<R>(&mut self, work: impl FnOnce() -> R) -> R {
+        work()
+    }
+    /// Runs one blocking wait.
+    fn wait<R>(&mut self, wait: impl FnOnce() -> R) -> R {
+        wait()
+    }
+}
+
+/// The gate of every strategy that lets tasks compute in parallel: it only runs the phases.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoGate;
+
+impl Gate for NoGate {}
+
+/// What a task returns: proof that it ran and what it computed.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TaskOutput(Vec<u8>);
+
+impl TaskOutput {
+    /// Wraps raw output bytes.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        TaskOutput(bytes)
+    }
+    /// The output's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for TaskOutput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TaskOutput({})", hex(&self.0))
+    }
+}
+
+/// Lower-case hexadecimal of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// A run's combined digest: SHA-256 over the task outputs in task order, in hex.
+pub fn run_digest(outputs: &[TaskOutput]) -> String {
+    let mut hasher = Sha256::new();
+    for output in outputs {
+        hasher.update(output.as_bytes());
+    }
+    hex(&hasher.finalize())
+}
+
+/// N tasks of one workload with their inputs built, ready for a strategy to run.
+///
+/// Building the inputs happens here, before any clock starts.
+#[derive(Debug)]
+pub struct TaskSet {
+    workload: Workload,
+    inputs: Vec<Vec<u8>>,
+}
+
+impl TaskSet {
+    /// Builds `tasks` tasks of `workload`, checking the count and the total input size.
+    pub fn new(workload: Workload, tasks: usize) -> Result<Self> {
+        units::check_count("--tasks", tasks, units::MAX_TASKS)?;
+        let total = workload.input_bytes().saturating_mul(tasks as u64);
+        if total > units::MAX_TOTAL_BYTES {
+            return Err(Error::invalid(
+                "--bytes",
+                format!(
+                    "times --tasks must be at most 4GiB of input in all, got {} x {tasks} = {}",
+                    units::bytes_label(workload.input_bytes()),
+                    units::bytes_label(total)
+                ),
+            ));
+        }
+        let bytes = workload.input_bytes() as usize;
+        let inputs = (0..tasks).map(|i| task_input(i, bytes)).collect();
+        Ok(TaskSet { workload, inputs })
+    }
+
+    /// The workload every task runs.
+    pub fn workload(&self) -> &Workload {
+        &self.workload
+    }
+
+    /// How many tasks there are.
+    pub fn len(&self) -> usize {
+        self.inputs.len()
+    }
+
+    /// Whether there are no tasks (never true for a set built by [`TaskSet::new`]).
+    pub fn is_empty(&self) -> bool {
+        self.inputs.is_empty()
+    }
+
+    /// The input of task `index`.
+    pub fn input(&self, index: usize) -> &[u8] {
+        &self.inputs[index]
+    }
+
+    /// Runs task `index` on the calling thread through `gate`.
+    pub fn run_one<G: Gate>(&self, index: usize, gate: &mut G) -> Result<TaskOutput> {
+        self.workload.run_task(index, self.input(index), gate)
+    }
+
+    /// The outputs every strategy must return, computed sequentially without the waits.
+    pub fn expected_outputs(&self) -> Vec<TaskOutput> {
+        (0..self.len())
+            .map(|i| self.workload.expected_output(i, self.input(i)))
+            .collect()
+    }
+
+    /// Checks `outputs` of `strategy` against [`TaskSet::expected_outputs`].
+    pub fn verify(&self, strategy: &str, outputs: &[TaskOutput]) -> Result<()> {
+        let expected = self.expected_outputs();
+        check_outputs(strategy, &expected, outputs)
+    }
+}
+
+/// Compares a strategy's outputs with reference outputs, naming the first task that differs.
+pub fn check_outputs(strategy: &str, expected: &[TaskOutput], actual: &[TaskOutput]) -> Result<()> {
+    if let Some(task) =
+        (0..expected.len().max(actual.len())).find(|&i| expected.get(i) != actual.get(i))
+    {
+        return Err(Error::Mismatch {
+            strategy: strategy.to_string(),
+            task,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_defaults() {
+        let w = Workload::from_name("sleep", None, None).unwrap();
+        assert_eq!(
+            w,
+            Workload::Sleep {
+                duration: Duration::from_millis(10)
+            }
+        );
+        assert_eq!(w.to_string(), "sleep-10ms");
+        let h = Workload::from_name("hash", None, Some(64 * 1024)).unwrap();
+        assert_eq!(h.to_string(), "hash-64KiB");
+        let err = Workload::from_name("spin", None, None)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "unknown workload 'spin': expected one of sleep, hash, noop"
+        );
+    }
+
+    #[test]
+    fn task_set_rejects_zero_tasks_and_huge_totals() {
+        let h = Workload::Hash { bytes: 1 << 30 };
+        assert!(
+            TaskSet::new(h, 0)
+                .unwrap_err()
+                .to_string()
+                .starts_with("--tasks")
+        );
+        let err = TaskSet::new(h, 5).unwrap_err().to_string();
+        assert!(err.starts_with("--bytes"), "{err}");
+    }
+
+    #[test]
+    fn outputs_identify_tasks() {
+        let set = TaskSet::new(Workload::Hash { bytes: 1000 }, 3).unwrap();
+        let out = set.expected_outputs();
+        assert_eq!(out.len(), 3);
+        assert_ne!(out[0], out[1], "different inputs give different digests");
+        let sleeps = TaskSet::new(
+            Workload::Sleep {
+                duration: Duration::from_millis(1),
+            },
+            2,
+        )
+        .unwrap();
+        assert_ne!(sleeps.expected_outputs()[0], sleeps.expected_outputs()[1]);
+    }
+
+    #[test]
+    fn check_outputs_names_first_difference() {
+        let a = vec![TaskOutput::new(vec![1]), TaskOutput::new(vec![2])];
+        let b = vec![TaskOutput::new(vec![1]), TaskOutput::new(vec![3])];
+        assert!(check_outputs("x", &a, &a).is_ok());
+        let err = check_outputs("threads", &a, &b).unwrap_err().to_string();
+        assert!(err.contains("threads") && err.contains("task 1"), "{err}");
+        assert!(
+            check_outputs("x", &a, &a[..1]).is_err(),
+            "a missing output is a mismatch"
+        );
+    }
+
+    #[test]
+    fn run_digest_depends_on_order() {
+        let a = TaskOutput::new(vec![1]);
+        let b = TaskOutput::new(vec![2]);
+        assert_ne!(run_digest(&[a.clone(), b.clone()]), run_digest(&[b, a]));
+    }
+}
