@@ -16,11 +16,13 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod bench_id;
 pub mod error;
 pub mod machine;
 pub mod measure;
 pub mod run;
 pub mod strategy;
+pub mod suite;
 pub mod units;
 pub mod worker;
 pub mod workload;

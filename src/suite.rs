@@ -1,0 +1,354 @@
+//! The benchmark suite's plan: which profile runs which sweeps, sized to this machine.
+//!
+//! `PARBENCH_PROFILE` picks a [`Profile`]; a [`Plan`] turns it and the core counts into the
+//! task counts, sizes and Criterion timings the benches use. Sweeps derive from
+//! `num_cpus::get()`, never from a hard-coded core count, so the same suite fits a 2-core
+//! laptop and a 64-core server. The benches record a [`RunMeta`] beside Criterion's data so the
+//! report can name the machine and profile its numbers came from.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::machine::Machine;
+
+/// The environment variable that picks the profile.
+pub const PROFILE_VAR: &str = "PARBENCH_PROFILE";
+
+/// A named parameter set for the whole suite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Profile {
+    /// A first look and CI smoke test: the whole suite in about 90 seconds.
+    Quick,
+    /// The full picture in at most about 10 minutes on a 2-core machine.
+    Default,
+    /// Only the seed's example: 2 tasks sleeping 1 s, threads against sequential.
+    Seed,
+}
+
+impl Profile {
+    /// Every profile, in the order the README lists them.
+    pub const ALL: &[Profile] = &[Profile::Quick, Profile::Default, Profile::Seed];
+
+    /// The profile's name as `PARBENCH_PROFILE` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Quick => "quick",
+            Profile::Default => "default",
+            Profile::Seed => "seed",
+        }
+    }
+
+    /// Parses a profile name; unknown names are an error listing the known ones.
+    pub fn from_name(name: &str) -> Result<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|p| p.name() == name.trim())
+            .ok_or_else(|| Error::UnknownName {
+                what: "PARBENCH_PROFILE",
+                given: name.to_string(),
+                expected: Self::ALL
+                    .iter()
+                    .map(|p| p.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+
+    /// The profile `PARBENCH_PROFILE` names, or [`Profile::Default`] when it is unset or empty.
+    pub fn from_env() -> Result<Self> {
+        match std::env::var(PROFILE_VAR) {
+            Ok(name) if !name.trim().is_empty() => Self::from_name(&name),
+            _ => Ok(Profile::Default),
+        }
+    }
+}
+
+/// How long Criterion samples one benchmark of a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timing {
+    /// Samples per benchmark (Criterion's minimum is 10).
+    pub sample_size: usize,
+    /// Warm-up time per benchmark.
+    pub warm_up: Duration,
+    /// Target measurement time per benchmark.
+    pub measurement: Duration,
+    /// Whether to use Criterion's flat sampling (for slow benchmarks: sleeps, processes).
+    pub flat: bool,
+}
+
+/// The sweeps of one profile on one machine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    /// The profile this plan is for.
+    pub profile: Profile,
+    /// Logical CPUs the sweeps are sized to.
+    pub logical_cores: usize,
+}
+
+impl Plan {
+    /// The plan for `profile` on a machine with `logical_cores` logical CPUs.
+    pub fn new(profile: Profile, logical_cores: usize) -> Self {
+        Plan {
+            profile,
+            logical_cores: logical_cores.max(1),
+        }
+    }
+
+    /// The plan `PARBENCH_PROFILE` picks for this machine.
+    pub fn from_env() -> Result<Self> {
+        Ok(Self::new(Profile::from_env()?, num_cpus::get()))
+    }
+
+    /// How long each sleep task of the I/O-bound sweep waits.
+    pub fn sleep_duration(&self) -> Duration {
+        match self.profile {
+            Profile::Seed => Duration::from_secs(1),
+            _ => Duration::from_millis(10),
+        }
+    }
+
+    /// Task counts of the I/O-bound sweep; they reach past 4 × the cores so the blocking trap
+    /// of a CPU-sized pool shows on any machine.
+    pub fn sleep_tasks(&self) -> Vec<usize> {
+        match self.profile {
+            Profile::Seed => vec![2],
+            Profile::Quick => sorted(vec![1, 4, 16, 2 * self.logical_cores]),
+            Profile::Default => sorted(vec![1, 2, 4, 8, 16, 64, 4 * self.logical_cores]),
+        }
+    }
+
+    /// Bytes per task of the CPU-bound sweep over task counts.
+    pub fn hash_bytes(&self) -> u64 {
+        match self.profile {
+            Profile::Quick => 256 << 10,
+            _ => 1 << 20,
+        }
+    }
+
+    /// Task counts of the CPU-bound sweep: 1, 2, cores, 2 × cores, 8 × cores (none in `seed`).
+    pub fn hash_tasks(&self) -> Vec<usize> {
+        let n = self.logical_cores;
+        match self.profile {
+            Profile::Seed => vec![],
+            Profile::Quick => sorted(vec![1, n, 2 * n]),
+            Profile::Default => sorted(vec![1, 2, n, 2 * n, 8 * n]),
+        }
+    }
+
+    /// Task count of the break-even sweep over task sizes: 2 × cores.
+    pub fn break_even_tasks(&self) -> usize {
+        2 * self.logical_cores
+    }
+
+    /// Task sizes of the break-even sweep, from 1 KiB to 4 MiB (none in `seed`).
+    pub fn break_even_bytes(&self) -> Vec<u64> {
+        match self.profile {
+            Profile::Seed => vec![],
+            Profile::Quick => vec![1 << 10, 64 << 10, 1 << 20],
+            Profile::Default => vec![
+                1 << 10,
+                4 << 10,
+                16 << 10,
+                64 << 10,
+                256 << 10,
+                1 << 20,
+                4 << 20,
+            ],
+        }
+    }
+
+    /// Whether the overhead benches run (not in `seed`).
+    pub fn runs_overhead(&self) -> bool {
+        self.profile != Profile::Seed
+    }
+
+    /// Criterion timing for benchmarks that take milliseconds or more (sleeps, processes).
+    pub fn slow_timing(&self) -> Timing {
+        match self.profile {
+            Profile::Quick => Timing {
+                sample_size: 10,
+                warm_up: Duration::from_millis(50),
+                measurement: Duration::from_millis(200),
+                flat: true,
+            },
+            Profile::Default => Timing {
+                sample_size: 10,
+                warm_up: Duration::from_millis(200),
+                measurement: Duration::from_millis(1000),
+                flat: true,
+            },
+            Profile::Seed => Timing {
+                sample_size: 10,
+                warm_up: Duration::from_millis(1),
+                measurement: Duration::from_millis(1),
+                flat: true,
+            },
+        }
+    }
+
+    /// Criterion timing for fast benchmarks (in-process hashing, spawning a thread).
+    pub fn fast_timing(&self) -> Timing {
+        match self.profile {
+            Profile::Quick => Timing {
+                sample_size: 10,
+                warm_up: Duration::from_millis(50),
+                measurement: Duration::from_millis(200),
+                flat: false,
+            },
+            _ => Timing {
+                sample_size: 20,
+                warm_up: Duration::from_millis(300),
+                measurement: Duration::from_millis(1000),
+                flat: false,
+            },
+        }
+    }
+}
+
+fn sorted(mut values: Vec<usize>) -> Vec<usize> {
+    values.sort_unstable();
+    values.dedup();
+    values
+}
+
+/// Where Criterion keeps its data: `$CRITERION_HOME`, else `$CARGO_TARGET_DIR/criterion`,
+/// else `target/criterion` below `base` — the same order Criterion itself uses.
+pub fn criterion_dir(base: &Path) -> PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return PathBuf::from(home);
+    }
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(target) => base.join(PathBuf::from(target)).join("criterion"),
+        None => base.join("target").join("criterion"),
+    }
+}
+
+/// The file, inside Criterion's directory, where the benches record their [`RunMeta`].
+pub const META_FILE: &str = "parbench-run.json";
+
+/// What the benches record about the run that produced Criterion's data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunMeta {
+    /// The machine the benches ran on.
+    pub machine: Machine,
+    /// The profile of the latest bench run.
+    pub profile: Profile,
+    /// When the latest bench run started (RFC 3339, UTC).
+    pub started: String,
+}
+
+impl RunMeta {
+    /// The facts of a run starting now on this machine.
+    pub fn now(profile: Profile) -> Self {
+        RunMeta {
+            machine: Machine::detect(),
+            profile,
+            started: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+        }
+    }
+
+    /// Writes the record into `criterion_dir`, creating the directory if needed.
+    pub fn write(&self, criterion_dir: &Path) -> Result<()> {
+        let io = |action| {
+            move |source| Error::Io {
+                action,
+                path: criterion_dir.to_path_buf(),
+                source,
+            }
+        };
+        std::fs::create_dir_all(criterion_dir).map_err(io("cannot create"))?;
+        let path = criterion_dir.join(META_FILE);
+        let text = serde_json::to_string_pretty(self).expect("RunMeta serializes");
+        std::fs::write(&path, text).map_err(|source| Error::Io {
+            action: "cannot write",
+            path,
+            source,
+        })
+    }
+
+    /// Reads the record from `criterion_dir`; `Ok(None)` if the benches never wrote one.
+    pub fn read(criterion_dir: &Path) -> Result<Option<Self>> {
+        let path = criterion_dir.join(META_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(Error::Io {
+                    action: "cannot read",
+                    path,
+                    source,
+                });
+            }
+        };
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| Error::BadData {
+                path,
+                detail: e.to_string(),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_parse_and_reject_unknown_names() {
+        assert_eq!(Profile::from_name("quick").unwrap(), Profile::Quick);
+        assert_eq!(Profile::from_name("seed").unwrap(), Profile::Seed);
+        let err = Profile::from_name("fast").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "unknown PARBENCH_PROFILE 'fast': expected one of quick, default, seed"
+        );
+    }
+
+    #[test]
+    fn sweeps_scale_with_the_core_count() {
+        let small = Plan::new(Profile::Default, 2);
+        assert_eq!(small.hash_tasks(), vec![1, 2, 4, 16]);
+        assert_eq!(small.sleep_tasks(), vec![1, 2, 4, 8, 16, 64]);
+        let big = Plan::new(Profile::Default, 64);
+        assert_eq!(big.hash_tasks(), vec![1, 2, 64, 128, 512]);
+        assert!(
+            big.sleep_tasks().contains(&256),
+            "the trap shows past 64 cores too"
+        );
+        assert_eq!(big.break_even_tasks(), 128);
+    }
+
+    #[test]
+    fn seed_profile_is_the_seed_example() {
+        let seed = Plan::new(Profile::Seed, 8);
+        assert_eq!(seed.sleep_duration(), Duration::from_secs(1));
+        assert_eq!(seed.sleep_tasks(), vec![2]);
+        assert!(seed.hash_tasks().is_empty() && seed.break_even_bytes().is_empty());
+    }
+
+    #[test]
+    fn criterion_timings_respect_its_minimum_sample_size() {
+        for &profile in Profile::ALL {
+            let plan = Plan::new(profile, 2);
+            assert!(plan.slow_timing().sample_size >= 10);
+            assert!(plan.fast_timing().sample_size >= 10);
+        }
+    }
+
+    #[test]
+    fn run_meta_round_trips_and_absence_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(RunMeta::read(dir.path()).unwrap(), None);
+        let meta = RunMeta::now(Profile::Quick);
+        meta.write(dir.path()).unwrap();
+        assert_eq!(RunMeta::read(dir.path()).unwrap(), Some(meta));
+        std::fs::write(dir.path().join(META_FILE), "{ not json").unwrap();
+        let err = RunMeta::read(dir.path()).unwrap_err().to_string();
+        assert!(err.contains(META_FILE), "{err}");
+    }
+}
