@@ -1,0 +1,48 @@
+//! Task size: where does each strategy start to beat `sequential`?
+//!
+//! Run with: `cargo bench --bench break_even`
+//!
+//! Measures 2 × logical-cores hash tasks while the bytes per task grow from 1 KiB to 4 MiB.
+//! Expected: for tiny tasks the per-task overhead (a thread spawn, a process spawn, a pipe
+//! transfer) dominates and parallel strategies lose; as tasks grow each one crosses
+//! `sequential` — threads and rayon early, processes late. The overhead bench explains where.
+//!
+//! IDs: `hash-size-n<tasks>/<strategy>/<bytes>`.
+
+mod support;
+
+use criterion::{Criterion, Throughput};
+use parbench::bench_id::{Group, PROCESS_POOL_WARM};
+use parbench::suite::Plan;
+use parbench::workload::{TaskSet, Workload};
+
+/// Every strategy that can compute in parallel, and the baseline.
+const STRATEGIES: &[&str] = &[
+    "sequential",
+    "threads",
+    "rayon",
+    "processes",
+    "process-pool",
+    PROCESS_POOL_WARM,
+];
+
+/// Measures a fixed number of hash tasks on each strategy as the task size grows.
+fn hash_sizes(c: &mut Criterion, plan: &Plan) {
+    let tasks = plan.break_even_tasks();
+    let id_group = Group::HashSize { tasks };
+    let mut group = support::group(c, id_group, plan.fast_timing());
+    for bytes in plan.break_even_bytes() {
+        // Built before timing: every task's input and the expected digests.
+        let set = TaskSet::new(Workload::Hash { bytes }, tasks).expect("valid hash tasks");
+        group.throughput(Throughput::Bytes(bytes * tasks as u64));
+        support::bench_runners(&mut group, id_group, STRATEGIES, bytes, &set);
+    }
+    group.finish();
+}
+
+fn main() {
+    let plan = support::plan();
+    let mut c = support::criterion(&plan);
+    hash_sizes(&mut c, &plan);
+    support::finish(c);
+}

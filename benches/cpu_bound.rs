@@ -1,0 +1,49 @@
+//! CPU-bound tasks: does computing scale with threads?
+//!
+//! Run with: `cargo bench --bench cpu_bound`
+//!
+//! Measures how long N tasks that each SHA-256 1 MiB (256 KiB in `quick`) take on every
+//! strategy, for N = 1, 2, the logical cores, 2 × and 8 × the cores. Expected: the speedup over
+//! `sequential` rises to about the core count and then stops — oversubscription buys nothing;
+//! processes pay for spawning and for moving each input through a pipe. Criterion reports the
+//! throughput in bytes hashed per second.
+//!
+//! IDs: `hash-<bytes>/<strategy>/<tasks>`.
+
+mod support;
+
+use criterion::{Criterion, Throughput};
+use parbench::bench_id::{Group, PROCESS_POOL_WARM};
+use parbench::suite::Plan;
+use parbench::workload::{TaskSet, Workload};
+
+/// Every strategy that can compute in parallel, and the baseline.
+const STRATEGIES: &[&str] = &[
+    "sequential",
+    "threads",
+    "rayon",
+    "processes",
+    "process-pool",
+    PROCESS_POOL_WARM,
+];
+
+/// Measures how long N hash tasks take on each strategy.
+fn hash_tasks(c: &mut Criterion, plan: &Plan) {
+    let bytes = plan.hash_bytes();
+    let id_group = Group::Hash { bytes };
+    let mut group = support::group(c, id_group, plan.fast_timing());
+    for tasks in plan.hash_tasks() {
+        // Built before timing: every task's input and the expected digests.
+        let set = TaskSet::new(Workload::Hash { bytes }, tasks).expect("valid hash tasks");
+        group.throughput(Throughput::Bytes(bytes * tasks as u64));
+        support::bench_runners(&mut group, id_group, STRATEGIES, tasks as u64, &set);
+    }
+    group.finish();
+}
+
+fn main() {
+    let plan = support::plan();
+    let mut c = support::criterion(&plan);
+    hash_tasks(&mut c, &plan);
+    support::finish(c);
+}

@@ -1,0 +1,55 @@
+//! I/O-bound tasks: do waits overlap?
+//!
+//! Run with: `cargo bench --bench io_bound` (`PARBENCH_PROFILE=seed` for the seed's example).
+//!
+//! Measures how long N tasks that each sleep 10 ms (1 s in the `seed` profile) take on every
+//! strategy, for N from 1 to 64 and 4 × the logical cores. Expected: `threads`, `rayon-n` and
+//! `processes` stay near one sleep (plus their start-up cost); `sequential` grows as N × sleep;
+//! `rayon` on its CPU-sized global pool and `process-pool` with one worker per CPU grow as
+//! N / cores × sleep — blocking in a compute pool is the trap.
+//!
+//! IDs: `sleep-<duration>/<strategy>/<tasks>`.
+
+mod support;
+
+use criterion::Criterion;
+use parbench::bench_id::{Group, PROCESS_POOL_WARM, RAYON_N};
+use parbench::suite::{Plan, Profile};
+use parbench::workload::{TaskSet, Workload};
+
+/// Every strategy, plus rayon sized to the task count and a pool started before timing.
+const STRATEGIES: &[&str] = &[
+    "sequential",
+    "threads",
+    "rayon",
+    RAYON_N,
+    "processes",
+    "process-pool",
+    PROCESS_POOL_WARM,
+];
+/// The seed's comparison: two threads against one after another.
+const SEED_STRATEGIES: &[&str] = &["sequential", "threads"];
+
+/// Measures how long N sleeping tasks take on each strategy.
+fn sleep_tasks(c: &mut Criterion, plan: &Plan) {
+    let duration = plan.sleep_duration();
+    let id_group = Group::Sleep { duration };
+    let mut group = support::group(c, id_group, plan.slow_timing());
+    let strategies = match plan.profile {
+        Profile::Seed => SEED_STRATEGIES,
+        _ => STRATEGIES,
+    };
+    for tasks in plan.sleep_tasks() {
+        // Built before timing: the tasks and their expected outputs.
+        let set = TaskSet::new(Workload::Sleep { duration }, tasks).expect("valid sleep tasks");
+        support::bench_runners(&mut group, id_group, strategies, tasks as u64, &set);
+    }
+    group.finish();
+}
+
+fn main() {
+    let plan = support::plan();
+    let mut c = support::criterion(&plan);
+    sleep_tasks(&mut c, &plan);
+    support::finish(c);
+}

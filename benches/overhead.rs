@@ -1,0 +1,48 @@
+//! The cost of the primitives: what does one task cost before it does anything?
+//!
+//! Run with: `cargo bench --bench overhead`
+//!
+//! Measures running one empty task: spawning and joining a thread, a rayon job, spawning a
+//! process (the worker doing nothing), a round trip through a warm process pool, and starting
+//! plus shutting down a whole pool. Expected: nanoseconds for `sequential`, microseconds for
+//! threads, rayon and a warm pool, a millisecond or more for a process. These explain the
+//! break-even sizes.
+//!
+//! IDs: `overhead/<strategy>/<tasks>`.
+
+mod support;
+
+use criterion::Criterion;
+use parbench::bench_id::{Group, PROCESS_POOL_WARM};
+use parbench::suite::Plan;
+use parbench::workload::{TaskSet, Workload};
+
+/// Every strategy, including a pool started before timing.
+const STRATEGIES: &[&str] = &[
+    "sequential",
+    "threads",
+    "rayon",
+    "processes",
+    "process-pool",
+    PROCESS_POOL_WARM,
+];
+/// One empty task: its whole cost is the strategy's overhead.
+const TASKS: usize = 1;
+
+/// Measures one empty task on each strategy.
+fn empty_task(c: &mut Criterion, plan: &Plan) {
+    if !plan.runs_overhead() {
+        return;
+    }
+    let mut group = support::group(c, Group::Overhead, plan.fast_timing());
+    let set = TaskSet::new(Workload::Noop, TASKS).expect("valid noop task");
+    support::bench_runners(&mut group, Group::Overhead, STRATEGIES, TASKS as u64, &set);
+    group.finish();
+}
+
+fn main() {
+    let plan = support::plan();
+    let mut c = support::criterion(&plan);
+    empty_task(&mut c, &plan);
+    support::finish(c);
+}

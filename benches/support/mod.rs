@@ -1,0 +1,156 @@
+//! What every parbench bench shares: the plan from `PARBENCH_PROFILE`, Criterion's
+//! configuration per group, the worker program, verified measurement, and the summary report
+//! written when a bench binary finishes.
+//!
+//! Each bench file includes this with `mod support;` and uses only part of it.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
+
+use parbench::bench_id::{BenchId, Group, PROCESS_POOL_WARM, RAYON_N};
+use parbench::strategy::{ProcessPool, RayonPool, Strategy, StrategyConfig, StrategyKind};
+use parbench::suite::{Plan, RunMeta, Timing, criterion_dir};
+use parbench::worker::WorkerCommand;
+use parbench::workload::{TaskOutput, TaskSet};
+
+/// The plan `PARBENCH_PROFILE` picks; an unknown profile ends the bench with a clear error.
+pub fn plan() -> Plan {
+    match Plan::from_env() {
+        Ok(plan) => plan,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// Whether this binary measures (`cargo bench`) rather than runs each bench once as a test
+/// (`cargo test --benches`) or lists them.
+pub fn measuring() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    let has = |flag: &str| args.iter().any(|a| a == flag);
+    has("--bench")
+        && !has("--test")
+        && !has("--list")
+        && !args.iter().any(|a| a.starts_with("--profile-time"))
+}
+
+/// Criterion configured from the command line (filters, `--save-baseline`, `--baseline` keep
+/// working), after recording which machine and profile the measurements come from.
+pub fn criterion(plan: &Plan) -> Criterion {
+    if measuring() {
+        let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
+        if let Err(error) = RunMeta::now(plan.profile).write(&dir) {
+            eprintln!("warning: the report will not name this machine: {error}");
+        }
+        eprintln!(
+            "parbench: profile '{}', sized to {} logical cores",
+            plan.profile.name(),
+            plan.logical_cores
+        );
+    }
+    Criterion::default().configure_from_args()
+}
+
+/// Ends a bench binary: Criterion's closing summary, as `criterion_main!` does.
+pub fn finish(criterion: Criterion) {
+    criterion.final_summary();
+}
+
+/// The `parbench` binary as worker program for the process strategies.
+pub fn worker() -> WorkerCommand {
+    WorkerCommand::parbench(env!("CARGO_BIN_EXE_parbench"))
+}
+
+/// Opens the group for `group` with `timing` applied.
+pub fn group<'a>(
+    c: &'a mut Criterion,
+    group: Group,
+    timing: Timing,
+) -> BenchmarkGroup<'a, WallTime> {
+    let mut g = c.benchmark_group(group.to_string());
+    g.sample_size(timing.sample_size)
+        .warm_up_time(timing.warm_up)
+        .measurement_time(timing.measurement)
+        .sampling_mode(if timing.flat {
+            SamplingMode::Flat
+        } else {
+            SamplingMode::Auto
+        });
+    g
+}
+
+/// Times `run` as benchmark `id` and fails the bench if it ever returns a wrong answer.
+///
+/// `run` is the timed work only: tasks, pools and runtimes are built before this is called.
+pub fn bench_verified(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    id: &BenchId,
+    expected: &[TaskOutput],
+    mut run: impl FnMut() -> parbench::Result<Vec<TaskOutput>>,
+) {
+    let criterion_id = BenchmarkId::new(id.strategy.clone(), id.value);
+    group.bench_function(criterion_id, |b| {
+        b.iter(|| {
+            let outputs = run().unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert!(outputs == expected, "{id}: wrong outputs");
+        })
+    });
+}
+
+/// One strategy ready to be timed: a library strategy, or a bench-only variant.
+pub enum Runner {
+    /// A strategy as the CLI runs it.
+    Plain(Box<dyn Strategy>),
+    /// A process pool spawned before the clock starts (`process-pool-warm`).
+    WarmPool(ProcessPool),
+}
+
+impl Runner {
+    /// Builds the runner named `name` for sets of `tasks` tasks, outside any timing.
+    ///
+    /// `rayon-n` is a rayon pool with one thread per task; `process-pool-warm` a pool of one
+    /// worker per logical CPU, already started; other names are [`StrategyKind`] names with
+    /// their defaults.
+    pub fn build(name: &str, tasks: usize) -> Runner {
+        let config = StrategyConfig::new().worker_command(worker());
+        let built = match name {
+            RAYON_N => RayonPool::new(Some(tasks)).map(|p| Runner::Plain(Box::new(p))),
+            PROCESS_POOL_WARM => {
+                ProcessPool::spawn(&worker(), num_cpus::get()).map(Runner::WarmPool)
+            }
+            other => StrategyKind::from_name(other)
+                .and_then(|kind| kind.build(&config))
+                .map(Runner::Plain),
+        };
+        built.unwrap_or_else(|e| panic!("cannot build {name}: {e}"))
+    }
+
+    /// Runs every task; this is what is timed.
+    pub fn run(&mut self, tasks: &TaskSet) -> parbench::Result<Vec<TaskOutput>> {
+        match self {
+            Runner::Plain(strategy) => strategy.run(tasks),
+            Runner::WarmPool(pool) => pool.run(tasks),
+        }
+    }
+}
+
+/// Benchmarks each runner in `names` on `tasks` as `group/<name>/<value>`, checking every
+/// result against the sequential reference computed here, before timing.
+pub fn bench_runners(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    id_group: Group,
+    names: &[&str],
+    value: u64,
+    tasks: &TaskSet,
+) {
+    let expected = tasks.expected_outputs();
+    for &name in names {
+        let mut runner = Runner::build(name, tasks.len());
+        let id = BenchId::new(id_group, name, value);
+        bench_verified(group, &id, &expected, || runner.run(tasks));
+    }
+}

@@ -1,0 +1,437 @@
+//! The `parbench` command line: the seed example, JSON output, bad input and dying workers.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::cargo::cargo_bin;
+use predicates::prelude::*;
+
+fn parbench() -> assert_cmd::Command {
+    assert_cmd::Command::new(cargo_bin("parbench"))
+}
+
+fn run_json(args: &[&str]) -> serde_json::Value {
+    let output = parbench()
+        .arg("run")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn the_seed_example_overlaps_two_sleeps() {
+    // The seed's two 1 s sleeps, scaled down to 300 ms: threads take about one sleep.
+    parbench()
+        .args([
+            "run",
+            "--workload",
+            "sleep",
+            "--strategy",
+            "threads",
+            "--tasks",
+            "2",
+            "--duration",
+            "300ms",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Running 2 sleep-300ms task(s) on threads",
+        ))
+        .stdout(predicate::str::is_match(r"(?m)^Finished in 0\.\d\d second\(s\)$").unwrap());
+}
+
+#[test]
+fn json_reports_every_field_and_verifies() {
+    let report = run_json(&[
+        "--workload",
+        "hash",
+        "--strategy",
+        "rayon",
+        "--tasks",
+        "4",
+        "--bytes",
+        "64KiB",
+    ]);
+    for field in [
+        "workload",
+        "strategy",
+        "tasks",
+        "workers",
+        "wall_seconds",
+        "cpu_seconds",
+        "verified",
+        "digest",
+    ] {
+        assert!(report.get(field).is_some(), "missing {field} in {report}");
+    }
+    assert_eq!(report["workload"], "hash");
+    assert_eq!(report["strategy"], "rayon");
+    assert_eq!(report["tasks"], 4);
+    assert_eq!(report["verified"], true);
+    assert_eq!(report["digest"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn all_strategies_give_the_same_digest() {
+    let digests: Vec<_> = [
+        "sequential",
+        "threads",
+        "rayon",
+        "processes",
+        "process-pool",
+    ]
+    .iter()
+    .map(|s| {
+        let r = run_json(&[
+            "--workload",
+            "hash",
+            "--strategy",
+            s,
+            "--tasks",
+            "3",
+            "--bytes",
+            "10KiB",
+        ]);
+        assert_eq!(r["verified"], true, "{s}");
+        r["digest"].as_str().unwrap().to_string()
+    })
+    .collect();
+    assert!(digests.windows(2).all(|w| w[0] == w[1]), "{digests:?}");
+}
+
+#[test]
+fn no_verify_says_so() {
+    let r = run_json(&[
+        "--workload",
+        "noop",
+        "--strategy",
+        "threads",
+        "--tasks",
+        "2",
+        "--no-verify",
+    ]);
+    assert_eq!(r["verified"], false);
+}
+
+#[test]
+fn sleeping_uses_little_cpu_and_hashing_uses_a_lot() {
+    let sleep = run_json(&[
+        "--workload",
+        "sleep",
+        "--strategy",
+        "threads",
+        "--tasks",
+        "4",
+        "--duration",
+        "200ms",
+    ]);
+    let sleep_wall = sleep["wall_seconds"].as_f64().unwrap();
+    let sleep_cpu = sleep["cpu_seconds"].as_f64().unwrap();
+    assert!(sleep_cpu < sleep_wall / 4.0, "{sleep}");
+    // Process workers' CPU time counts too: hashing in workers is not free.
+    let hash = run_json(&[
+        "--workload",
+        "hash",
+        "--strategy",
+        "processes",
+        "--tasks",
+        "2",
+        "--bytes",
+        "8MiB",
+    ]);
+    assert!(hash["cpu_seconds"].as_f64().unwrap() > 0.01, "{hash}");
+}
+
+#[test]
+fn bad_input_gives_one_line_naming_the_flag() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "--workload",
+                "hash",
+                "--strategy",
+                "threads",
+                "--tasks",
+                "0",
+            ],
+            "--tasks must be between 1 and 100000, got 0",
+        ),
+        (
+            &[
+                "--workload",
+                "hash",
+                "--strategy",
+                "threads",
+                "--tasks",
+                "2",
+                "--bytes",
+                "0",
+            ],
+            "--bytes must be between 1B and 1GiB",
+        ),
+        (
+            &[
+                "--workload",
+                "hash",
+                "--strategy",
+                "threads",
+                "--tasks",
+                "2",
+                "--bytes",
+                "1TiB",
+            ],
+            "--bytes must be between 1B and 1GiB",
+        ),
+        (
+            &[
+                "--workload",
+                "hash",
+                "--strategy",
+                "threads",
+                "--tasks",
+                "2",
+                "--bytes",
+                "lots",
+            ],
+            "--bytes must be a size",
+        ),
+        (
+            &[
+                "--workload",
+                "sleep",
+                "--strategy",
+                "threads",
+                "--tasks",
+                "2",
+                "--duration",
+                "soon",
+            ],
+            "--duration must be a duration",
+        ),
+        (
+            &[
+                "--workload",
+                "sleep",
+                "--strategy",
+                "threads",
+                "--tasks",
+                "2",
+                "--duration",
+                "0s",
+            ],
+            "--duration must be between",
+        ),
+        (
+            &[
+                "--workload",
+                "spin",
+                "--strategy",
+                "threads",
+                "--tasks",
+                "2",
+            ],
+            "unknown workload 'spin'",
+        ),
+        (
+            &["--workload", "hash", "--strategy", "fibers", "--tasks", "2"],
+            "unknown strategy 'fibers'",
+        ),
+        (
+            &[
+                "--workload",
+                "hash",
+                "--strategy",
+                "rayon",
+                "--tasks",
+                "2",
+                "--workers",
+                "0",
+            ],
+            "--workers must be between 1 and 1024",
+        ),
+        (
+            &[
+                "--workload",
+                "noop",
+                "--strategy",
+                "processes",
+                "--tasks",
+                "100000",
+            ],
+            "--tasks must be between 1 and 2048 with the processes strategy",
+        ),
+        (
+            &[
+                "--workload",
+                "hash",
+                "--strategy",
+                "threads",
+                "--tasks",
+                "8",
+                "--bytes",
+                "1GiB",
+            ],
+            "--bytes times --tasks must be at most 4GiB",
+        ),
+    ];
+    for (args, message) in cases {
+        let output = parbench().arg("run").args(*args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?} succeeded");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn machine_prints_the_core_counts() {
+    parbench()
+        .arg("machine")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "logical cores:  {}",
+            num_cpus::get()
+        )))
+        .stdout(predicate::str::contains(format!(
+            "physical cores: {}",
+            num_cpus::get_physical()
+        )));
+    let out = parbench().args(["machine", "--json"]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["logical_cores"], num_cpus::get());
+}
+
+/// The process ids of the children of `pid`, from /proc.
+fn children_of(pid: u32) -> Vec<u32> {
+    let mut children = Vec::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return children;
+    };
+    for task in tasks.flatten() {
+        if let Ok(text) = std::fs::read_to_string(task.path().join("children")) {
+            children.extend(
+                text.split_whitespace()
+                    .filter_map(|p| p.parse::<u32>().ok()),
+            );
+        }
+    }
+    children
+}
+
+fn alive(pid: u32) -> bool {
+    // A zombie has a /proc entry but state Z; after the parent exits it is reaped by init.
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z'),
+        Err(_) => false,
+    }
+}
+
+/// Starts a long run on `strategy`, kills one of its workers, and checks the error and that
+/// no worker survives.
+fn kill_a_worker_mid_run(strategy: &str) {
+    let child = Command::new(cargo_bin("parbench"))
+        .args([
+            "run",
+            "--workload",
+            "sleep",
+            "--strategy",
+            strategy,
+            "--tasks",
+            "3",
+            "--duration",
+            "5s",
+            "--workers",
+            "3",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let workers = loop {
+        let workers = children_of(pid);
+        if workers.len() == 3 || Instant::now() > deadline {
+            break workers;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(workers.len(), 3, "{strategy}: the workers did not start");
+    // The first-started worker: `processes` reads replies in task order, so it notices at once.
+    let victim = *workers.iter().min().unwrap();
+    Command::new("kill")
+        .args(["-9", &victim.to_string()])
+        .status()
+        .unwrap();
+    let started = Instant::now();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{strategy}: {stderr}");
+    assert!(
+        stderr.contains(&format!("worker process {victim} died while running task")),
+        "{strategy}: {stderr}"
+    );
+    assert!(
+        stderr.contains("killed by signal 9 (SIGKILL)"),
+        "{strategy}: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{strategy}: {stderr}");
+    // Bounded: the other workers are killed, not waited for through their 5 s sleeps.
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{strategy}: took {:?}",
+        started.elapsed()
+    );
+    for worker in workers {
+        assert!(!alive(worker), "{strategy}: worker {worker} survived");
+    }
+}
+
+#[test]
+fn a_killed_worker_fails_process_pool_cleanly() {
+    kill_a_worker_mid_run("process-pool");
+}
+
+#[test]
+fn a_killed_worker_fails_processes_cleanly() {
+    kill_a_worker_mid_run("processes");
+}
+
+#[test]
+fn worker_subcommand_serves_nothing_on_empty_input() {
+    parbench()
+        .arg("worker")
+        .write_stdin(Vec::new())
+        .assert()
+        .success();
+    parbench()
+        .arg("worker")
+        .write_stdin(vec![0xff; 12])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("worker:"));
+}
+
+#[test]
+fn help_lists_the_subcommands() {
+    let out = parbench().arg("--help").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("run") && text.contains("machine"), "{text}");
+    assert!(Path::new(env!("CARGO_BIN_EXE_parbench")).exists());
+}
