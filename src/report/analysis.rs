@@ -514,6 +514,9 @@ pub fn factor(x: f64) -> String {
     if !x.is_finite() {
         return "?".to_string();
     }
+    if x == 0.0 {
+        return "0".to_string();
+    }
     let magnitude = x.abs();
     if magnitude >= 100.0 {
         format!("{x:.0}")
@@ -734,5 +737,6 @@ mod tests {
         assert_eq!(factor(1.956), "1.96");
         assert_eq!(factor(0.3124), "0.312");
         assert_eq!(factor(123.4), "123");
+        assert_eq!(factor(0.0), "0");
     }
 }

@@ -57,6 +57,15 @@ fn tasks(n: u64) -> String {
     }
 }
 
+/// An ideal factor: whole numbers without decimals (`64`), others as [`factor`].
+fn ideal_label(ideal: f64) -> String {
+    if ideal.fract() == 0.0 {
+        format!("{ideal:.0}")
+    } else {
+        factor(ideal)
+    }
+}
+
 fn x(s: &Interval) -> String {
     format!("×{}", factor(s.point))
 }
@@ -97,17 +106,17 @@ fn waiting(g: &GroupAnalysis, cores: usize) -> Vec<String> {
                 g.group,
                 x(&last.1),
                 tasks(last.0),
-                factor(last.0 as f64)
+                last.0
             )
         } else if series.len() > 1 && last.1.point > first.1.upper {
+            let steps: Vec<String> = series
+                .iter()
+                .map(|(n, s)| format!("{} at {}", x(s), tasks(*n)))
+                .collect();
             format!(
-                "{}: threads' speedup grows with the task count, from {} at {} to {} at {} (ideal ×{}).",
+                "{}: threads' speedup grows with the task count: {} (ideal ×N).",
                 g.group,
-                x(&first.1),
-                tasks(first.0),
-                x(&last.1),
-                tasks(last.0),
-                factor(last.0 as f64)
+                steps.join(", ")
             )
         } else {
             format!(
@@ -115,7 +124,7 @@ fn waiting(g: &GroupAnalysis, cores: usize) -> Vec<String> {
                 g.group,
                 x(&last.1),
                 tasks(last.0),
-                factor(last.0 as f64)
+                last.0
             )
         };
         out.push(sentence);
@@ -128,7 +137,7 @@ fn waiting(g: &GroupAnalysis, cores: usize) -> Vec<String> {
             tasks(n),
             g.group,
             list.join(", "),
-            factor(ideal)
+            ideal_label(ideal)
         ));
     }
     if let Some((_, rayon)) = at_n.iter().find(|(s, _)| s == "rayon") {
@@ -189,7 +198,7 @@ fn computing(g: &GroupAnalysis, cores: usize) -> Option<String> {
             x(&s),
             point.strategy(),
             tasks(point.value()),
-            factor(ideal)
+            ideal_label(ideal)
         )
     })
 }
@@ -328,7 +337,7 @@ mod tests {
     fn sleep_findings_carry_the_measured_figures() {
         let text = run(&sleep_data(58.0, 2.0), 2).join("\n");
         assert!(
-            text.contains("from ×0.990 at 1 task to ×58.0 at 64 tasks"),
+            text.contains("grows with the task count: ×0.990 at 1 task, ×58.0 at 64 tasks"),
             "{text}"
         );
         assert!(text.contains("threads ×58.0, rayon ×2.00"), "{text}");
