@@ -379,3 +379,44 @@ fn cli_writes_the_report_and_explains_an_empty_directory() {
         .failure()
         .stderr(contains("error: ").and(contains("run `cargo bench` first")));
 }
+
+#[test]
+fn reads_what_real_criterion_writes() {
+    use criterion::{BenchmarkId, Criterion};
+    use std::time::Duration;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let criterion_dir = tmp.path().join("criterion");
+    let mut c = Criterion::default()
+        .output_directory(&criterion_dir)
+        .without_plots()
+        .sample_size(10)
+        .nresamples(1000)
+        .warm_up_time(Duration::from_millis(10))
+        .measurement_time(Duration::from_millis(50));
+    let mut group = c.benchmark_group("hash-4KiB");
+    for n in [1u64, 2] {
+        for strategy in ["sequential", "threads"] {
+            group.bench_with_input(BenchmarkId::new(strategy, n), &n, |b, &n| {
+                b.iter(|| (0..n * 1000).fold(0u64, |a, x| a.wrapping_mul(31).wrapping_add(x)))
+            });
+        }
+    }
+    group.finish();
+    let summary = report::generate(&criterion_dir, &tmp.path().join("reports")).unwrap();
+    assert_eq!(summary.benchmarks, 4);
+    let json: serde_json::Value = serde_json::from_str(&read(&summary.json)).unwrap();
+    let threads = json["benchmarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == "hash-4KiB/threads/2")
+        .unwrap();
+    assert!(threads["speedup"]["point"].as_f64().unwrap() > 0.0);
+    assert!(
+        threads["criterion_page"]
+            .as_str()
+            .unwrap()
+            .ends_with("criterion/hash-4KiB/threads/2/report/index.html")
+    );
+}
