@@ -20,6 +20,7 @@ pub mod bench_id;
 pub mod error;
 pub mod machine;
 pub mod measure;
+pub mod report;
 pub mod run;
 pub mod strategy;
 pub mod suite;

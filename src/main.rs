@@ -1,13 +1,16 @@
 //! The `parbench` command line: run one scenario, describe the machine, or serve as a worker.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 use parbench::machine::Machine;
+use parbench::report;
 use parbench::run::{Scenario, run_scenario};
 use parbench::strategy::{StrategyConfig, StrategyKind};
+use parbench::suite::criterion_dir;
 use parbench::units;
 use parbench::worker::{self, WorkerCommand};
 use parbench::workload::Workload;
@@ -29,6 +32,16 @@ enum Command {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Write reports/index.html, summary.md and summary.json from Criterion's saved results.
+    Report {
+        /// Criterion's directory (default: $CRITERION_HOME, else $CARGO_TARGET_DIR/criterion,
+        /// else target/criterion).
+        #[arg(long, value_name = "DIR")]
+        criterion_dir: Option<PathBuf>,
+        /// Where to write the report.
+        #[arg(long, value_name = "DIR", default_value = "reports")]
+        out: PathBuf,
     },
     /// Serve tasks on stdin/stdout (used by the process strategies).
     #[command(hide = true)]
@@ -68,6 +81,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run(args),
         Command::Machine { json } => machine(json),
+        Command::Report { criterion_dir, out } => write_report(criterion_dir, out),
         Command::Worker => worker::serve(std::io::stdin().lock(), std::io::stdout().lock())
             .map_err(|e| anyhow::anyhow!("worker: {e}")),
     };
@@ -137,6 +151,26 @@ fn machine(json: bool) -> anyhow::Result<()> {
         println!("OS:             {}", machine.os);
         println!("compiler:       {}", machine.rustc);
         println!("parbench:       {}", machine.parbench);
+    }
+    Ok(())
+}
+
+fn write_report(dir: Option<PathBuf>, out: PathBuf) -> anyhow::Result<()> {
+    let dir = match dir {
+        Some(dir) => dir,
+        None => criterion_dir(&std::env::current_dir()?),
+    };
+    let summary = report::generate(&dir, &out)?;
+    println!(
+        "Report of {} benchmark(s) from {}:",
+        summary.benchmarks,
+        dir.display()
+    );
+    for path in [&summary.html, &summary.markdown, &summary.json] {
+        println!("  {}", path.display());
+    }
+    if !summary.missing_groups.is_empty() {
+        println!("Not run: {}", summary.missing_groups.join(", "));
     }
     Ok(())
 }

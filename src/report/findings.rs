@@ -1,0 +1,388 @@
+//! Sentences generated from this run's numbers: how threads scale on waiting tasks, how far
+//! computing scales against the core count, where oversubscription stops helping, where each
+//! strategy breaks even, and why rayon's CPU-sized pool is the wrong pool for blocking work.
+//!
+//! Every figure comes from the analysis; each sentence branches on what the data says (a
+//! strategy that did not help is said not to have helped). No sentence is fixed text.
+
+use crate::bench_id::Group;
+use crate::units;
+
+use super::Interval;
+use super::analysis::{
+    BreakEven, BreakEvenRow, GroupAnalysis, HELPS_AT_LEAST, Plateau, SEQUENTIAL, factor,
+    ideal_speedup,
+};
+use super::time_label;
+
+/// How close to its pool size rayon's sleep speedup must be (as a share of the pool size) for
+/// the report to say the pool capped it.
+pub const POOL_CAP_TOLERANCE: f64 = 0.25;
+
+/// The findings for a report, in a fixed order: waiting, rayon's trap, computing,
+/// oversubscription, break-even.
+pub fn findings(
+    groups: &[GroupAnalysis],
+    break_even: &[BreakEvenRow],
+    plateaus: &[Plateau],
+    logical_cores: usize,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for g in groups.iter().filter(|g| is_waiting(&g.group)) {
+        out.extend(waiting(g, logical_cores));
+    }
+    for g in groups
+        .iter()
+        .filter(|g| matches!(g.group, Group::Hash { .. }))
+    {
+        out.extend(computing(g, logical_cores));
+    }
+    out.extend(oversubscription(plateaus, logical_cores));
+    out.extend(break_even_sentences(break_even));
+    out
+}
+
+fn is_waiting(group: &Group) -> bool {
+    matches!(
+        group,
+        Group::Sleep { .. } | Group::Waits { .. } | Group::Net { .. }
+    )
+}
+
+fn tasks(n: u64) -> String {
+    if n == 1 {
+        "1 task".to_string()
+    } else {
+        format!("{n} tasks")
+    }
+}
+
+/// An ideal factor: whole numbers without decimals (`64`), others as [`factor`].
+fn ideal_label(ideal: f64) -> String {
+    if ideal.fract() == 0.0 {
+        format!("{ideal:.0}")
+    } else {
+        factor(ideal)
+    }
+}
+
+fn x(s: &Interval) -> String {
+    format!("×{}", factor(s.point))
+}
+
+/// The largest value at which any strategy of the group has a speedup.
+fn largest_compared(g: &GroupAnalysis) -> Option<u64> {
+    g.points
+        .iter()
+        .filter(|p| p.comparison.speedup().is_some())
+        .map(|p| p.value())
+        .max()
+}
+
+fn speedups_at(g: &GroupAnalysis, value: u64) -> Vec<(String, Interval)> {
+    g.strategies()
+        .into_iter()
+        .filter_map(|s| {
+            let speedup = g.point(s, value)?.comparison.speedup()?;
+            Some((s.to_string(), speedup))
+        })
+        .collect()
+}
+
+fn waiting(g: &GroupAnalysis, cores: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(n) = largest_compared(g) else {
+        return out;
+    };
+    let ideal = ideal_speedup(&g.group, n, cores).unwrap_or(n as f64);
+    let series: Vec<(u64, Interval)> = g
+        .points_of("threads")
+        .filter_map(|p| p.comparison.speedup().map(|s| (p.value(), s)))
+        .collect();
+    if let (Some(first), Some(last)) = (series.first(), series.last()) {
+        let sentence = if last.1.lower < HELPS_AT_LEAST {
+            format!(
+                "{}: threads did not help: {} at {} (ideal ×{}).",
+                g.group,
+                x(&last.1),
+                tasks(last.0),
+                last.0
+            )
+        } else if series.len() > 1 && last.1.point > first.1.upper {
+            let steps: Vec<String> = series
+                .iter()
+                .map(|(n, s)| format!("{} at {}", x(s), tasks(*n)))
+                .collect();
+            format!(
+                "{}: threads' speedup grows with the task count: {} (ideal ×N).",
+                g.group,
+                steps.join(", ")
+            )
+        } else {
+            format!(
+                "{}: threads reach {} at {} (ideal ×{}).",
+                g.group,
+                x(&last.1),
+                tasks(last.0),
+                last.0
+            )
+        };
+        out.push(sentence);
+    }
+    let at_n = speedups_at(g, n);
+    if !at_n.is_empty() {
+        let list: Vec<String> = at_n.iter().map(|(s, v)| format!("{s} {}", x(v))).collect();
+        out.push(format!(
+            "{} of {}: {} (ideal ×{}).",
+            tasks(n),
+            g.group,
+            list.join(", "),
+            ideal_label(ideal)
+        ));
+    }
+    if let Some((_, rayon)) = at_n.iter().find(|(s, _)| s == "rayon") {
+        let pool = cores.max(1) as f64;
+        if n as f64 >= 2.0 * pool {
+            let capped = (rayon.point - pool).abs() <= POOL_CAP_TOLERANCE * pool;
+            let others: Vec<String> = at_n
+                .iter()
+                .filter(|(s, _)| s == "threads" || s == crate::bench_id::RAYON_N)
+                .map(|(s, v)| format!("{s} {}", x(v)))
+                .collect();
+            let compare = if others.is_empty() {
+                String::new()
+            } else {
+                format!(" (against {} at the same count)", others.join(", "))
+            };
+            out.push(if capped {
+                format!(
+                    "rayon is the wrong pool for blocking work: on {} of {} it reaches only {}, about its pool size of {cores} threads (one per logical core) rather than ×{n}, because a waiting task holds its pool thread and only {cores} can wait at once{compare}.",
+                    tasks(n),
+                    g.group,
+                    x(rayon),
+                )
+            } else {
+                format!(
+                    "rayon on {} of {}: {} with a pool of {cores} threads; this run does not show its speedup capped at the pool size{compare}.",
+                    tasks(n),
+                    g.group,
+                    x(rayon),
+                )
+            });
+        }
+    }
+    out
+}
+
+fn computing(g: &GroupAnalysis, cores: usize) -> Option<String> {
+    let best = g
+        .points
+        .iter()
+        .filter(|p| p.strategy() != SEQUENTIAL)
+        .filter_map(|p| p.comparison.speedup().map(|s| (p, s)))
+        .max_by(|a, b| a.1.point.total_cmp(&b.1.point))?;
+    let (point, s) = best;
+    let ideal = ideal_speedup(&g.group, point.value(), cores).unwrap_or(1.0);
+    Some(if s.lower < HELPS_AT_LEAST {
+        format!(
+            "{}: no strategy sped hashing up on {cores} logical cores; the best was {} ({} at {}).",
+            g.group,
+            x(&s),
+            point.strategy(),
+            tasks(point.value())
+        )
+    } else {
+        format!(
+            "{}: hashing sped up at most {} ({} at {}) on {cores} logical cores (ideal ×{} = min(tasks, cores)).",
+            g.group,
+            x(&s),
+            point.strategy(),
+            tasks(point.value()),
+            ideal_label(ideal)
+        )
+    })
+}
+
+fn oversubscription(plateaus: &[Plateau], cores: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut groups: Vec<Group> = plateaus.iter().map(|p| p.group).collect();
+    groups.dedup();
+    for group in groups {
+        let parts: Vec<String> = plateaus
+            .iter()
+            .filter(|p| p.group == group && p.strategy != SEQUENTIAL)
+            .map(|p| match p.after {
+                Some(after) => {
+                    let cores_note = if after == cores as u64 {
+                        format!(" (= {cores} logical cores)")
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "{} stops gaining beyond {}{cores_note}: {} there, {} at {}",
+                        p.strategy,
+                        tasks(after),
+                        x(&p.speedup_there),
+                        x(&p.largest.1),
+                        tasks(p.largest.0)
+                    )
+                }
+                None => format!(
+                    "{} still gains up to the largest count, {} at {}",
+                    p.strategy,
+                    x(&p.largest.1),
+                    tasks(p.largest.0)
+                ),
+            })
+            .collect();
+        if !parts.is_empty() {
+            out.push(format!(
+                "Oversubscription on {group}: {}.",
+                parts.join("; ")
+            ));
+        }
+    }
+    out
+}
+
+fn break_even_sentences(rows: &[BreakEvenRow]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut groups: Vec<Group> = rows.iter().filter_map(|r| r.group).collect();
+    groups.dedup();
+    for group in groups {
+        let parts: Vec<String> = rows
+            .iter()
+            .filter(|r| r.group == Some(group))
+            .map(|r| {
+                let overhead = r
+                    .overhead
+                    .as_ref()
+                    .map(|o| format!(" (overhead {} per task)", time_label(o.per_task_ns.point)))
+                    .unwrap_or_default();
+                match &r.break_even {
+                    BreakEven::At { bytes, .. } => format!(
+                        "{} beats sequential from {} per task{overhead}",
+                        r.strategy,
+                        units::bytes_label(*bytes)
+                    ),
+                    BreakEven::Never { largest, .. } => format!(
+                        "{} never beats it up to {} per task{overhead}",
+                        r.strategy,
+                        units::bytes_label(*largest)
+                    ),
+                    BreakEven::NotMeasured => format!("{} was not measured{overhead}", r.strategy),
+                }
+            })
+            .collect();
+        if !parts.is_empty() {
+            out.push(format!("Break-even on {group}: {}.", parts.join("; ")));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench_id::BenchId;
+    use crate::report::analysis;
+    use crate::report::criterion_data::Measurement;
+    use std::time::Duration;
+
+    const SLEEP: Group = Group::Sleep {
+        duration: Duration::from_millis(10),
+    };
+    const HASH: Group = Group::Hash { bytes: 1 << 20 };
+
+    fn m(group: Group, strategy: &str, value: u64, ns: f64) -> Measurement {
+        Measurement {
+            id: BenchId::new(group, strategy, value),
+            directory: String::new(),
+            mean_ns: Interval {
+                point: ns,
+                lower: ns * 0.99,
+                upper: ns * 1.01,
+            },
+            confidence_level: 0.95,
+        }
+    }
+
+    fn run(data: &[Measurement], cores: usize) -> Vec<String> {
+        let mut groups: Vec<Group> = data.iter().map(|m| m.id.group).collect();
+        groups.sort();
+        groups.dedup();
+        let groups: Vec<GroupAnalysis> = groups
+            .into_iter()
+            .map(|g| GroupAnalysis::new(g, data))
+            .collect();
+        findings(
+            &groups,
+            &analysis::break_even(&groups),
+            &analysis::plateaus(&groups),
+            cores,
+        )
+    }
+
+    fn sleep_data(threads_64: f64, rayon_64: f64) -> Vec<Measurement> {
+        vec![
+            m(SLEEP, "sequential", 1, 10e6),
+            m(SLEEP, "sequential", 64, 640e6),
+            m(SLEEP, "threads", 1, 10.1e6),
+            m(SLEEP, "threads", 64, 640e6 / threads_64),
+            m(SLEEP, "rayon", 64, 640e6 / rayon_64),
+        ]
+    }
+
+    #[test]
+    fn sleep_findings_carry_the_measured_figures() {
+        let text = run(&sleep_data(58.0, 2.0), 2).join("\n");
+        assert!(
+            text.contains("grows with the task count: ×0.990 at 1 task, ×58.0 at 64 tasks"),
+            "{text}"
+        );
+        assert!(text.contains("threads ×58.0, rayon ×2.00"), "{text}");
+        assert!(
+            text.contains("rayon is the wrong pool for blocking work"),
+            "{text}"
+        );
+        assert!(text.contains("pool size of 2 threads"), "{text}");
+    }
+
+    #[test]
+    fn findings_follow_the_data() {
+        let text = run(&sleep_data(1.0, 40.0), 2).join("\n");
+        assert!(
+            text.contains("threads did not help: ×1.00 at 64 tasks"),
+            "{text}"
+        );
+        assert!(!text.contains("wrong pool"), "{text}");
+        assert!(text.contains("does not show"), "{text}");
+        // On 16 cores a rayon speedup of 2 is not the pool size either.
+        let text = run(&sleep_data(58.0, 2.0), 16).join("\n");
+        assert!(!text.contains("wrong pool"), "{text}");
+    }
+
+    #[test]
+    fn hashing_is_measured_against_the_core_count() {
+        let mut data = Vec::new();
+        for (n, s) in [(1u64, 1.0), (2, 1.96), (4, 1.95)] {
+            data.push(m(HASH, "sequential", n, n as f64 * 1e6));
+            data.push(m(HASH, "threads", n, n as f64 * 1e6 / s));
+        }
+        let text = run(&data, 2).join("\n");
+        assert!(
+            text.contains("at most ×1.96 (threads at 2 tasks) on 2 logical cores"),
+            "{text}"
+        );
+        assert!(
+            text.contains("threads stops gaining beyond 2 tasks (= 2 logical cores)"),
+            "{text}"
+        );
+        let flat: Vec<Measurement> = [1u64, 2]
+            .iter()
+            .flat_map(|&n| [m(HASH, "sequential", n, 1e6), m(HASH, "threads", n, 1e6)])
+            .collect();
+        let text = run(&flat, 2).join("\n");
+        assert!(text.contains("no strategy sped hashing up"), "{text}");
+    }
+}

@@ -1,0 +1,39 @@
+//! Writes fake Criterion results for the report's unit tests.
+
+use std::path::Path;
+
+/// Writes `<dir>/<group>/<function>/<value>/new/{benchmark,estimates}.json` with a mean of
+/// `mean_ns` and a ±2 % interval, as Criterion would.
+pub(crate) fn write_benchmark(dir: &Path, group: &str, function: &str, value: &str, mean_ns: f64) {
+    let new = dir.join(group).join(function).join(value).join("new");
+    std::fs::create_dir_all(&new).unwrap();
+    let id = serde_json::json!({
+        "group_id": group,
+        "function_id": function,
+        "value_str": value,
+        "throughput": null,
+        "full_id": format!("{group}/{function}/{value}"),
+        "directory_name": format!("{group}/{function}/{value}"),
+        "title": format!("{group}/{function}/{value}"),
+    });
+    let estimate = |point: f64| {
+        serde_json::json!({
+            "confidence_interval": {
+                "confidence_level": 0.95,
+                "lower_bound": point * 0.98,
+                "upper_bound": point * 1.02,
+            },
+            "point_estimate": point,
+            "standard_error": point * 0.01,
+        })
+    };
+    let estimates = serde_json::json!({
+        "mean": estimate(mean_ns),
+        "median": estimate(mean_ns),
+        "median_abs_dev": estimate(mean_ns * 0.01),
+        "slope": null,
+        "std_dev": estimate(mean_ns * 0.02),
+    });
+    std::fs::write(new.join("benchmark.json"), id.to_string()).unwrap();
+    std::fs::write(new.join("estimates.json"), estimates.to_string()).unwrap();
+}
