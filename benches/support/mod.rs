@@ -55,9 +55,25 @@ pub fn criterion(plan: &Plan) -> Criterion {
     Criterion::default().configure_from_args()
 }
 
-/// Ends a bench binary: Criterion's closing summary, as `criterion_main!` does.
+/// Ends a bench binary: Criterion's closing summary (as `criterion_main!` does), then, when
+/// measuring, parbench's summary under `reports/` from everything Criterion has saved so far.
+///
+/// Every bench binary regenerates it, so after `cargo bench` it covers the whole suite, and
+/// after a filtered run it covers what exists (and says what was not run).
 pub fn finish(criterion: Criterion) {
     criterion.final_summary();
+    if !measuring() {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    match parbench::report::generate(&criterion_dir(root), &root.join("reports")) {
+        Ok(summary) => eprintln!(
+            "parbench: summary of {} benchmarks written to {}",
+            summary.benchmarks,
+            summary.html.display()
+        ),
+        Err(error) => eprintln!("parbench: no summary written: {error}"),
+    }
 }
 
 /// The `parbench` binary as worker program for the process strategies.
