@@ -12,19 +12,9 @@
 mod support;
 
 use criterion::{Criterion, Throughput};
-use parbench::bench_id::{Group, PROCESS_POOL_WARM};
+use parbench::bench_id::Group;
 use parbench::suite::Plan;
 use parbench::workload::{TaskSet, Workload};
-
-/// Every strategy that can compute in parallel, and the baseline.
-const STRATEGIES: &[&str] = &[
-    "sequential",
-    "threads",
-    "rayon",
-    "processes",
-    "process-pool",
-    PROCESS_POOL_WARM,
-];
 
 /// Measures a fixed number of hash tasks on each strategy as the task size grows.
 fn hash_sizes(c: &mut Criterion, plan: &Plan) {
@@ -35,14 +25,17 @@ fn hash_sizes(c: &mut Criterion, plan: &Plan) {
         // Built before timing: every task's input and the expected digests.
         let set = TaskSet::new(Workload::Hash { bytes }, tasks).expect("valid hash tasks");
         group.throughput(Throughput::Bytes(bytes * tasks as u64));
-        support::bench_runners(&mut group, id_group, STRATEGIES, bytes, &set);
+        support::bench_runners(
+            &mut group,
+            id_group,
+            support::COMPUTE_STRATEGIES,
+            bytes,
+            &set,
+        );
     }
     group.finish();
 }
 
 fn main() {
-    let plan = support::plan();
-    let mut c = support::criterion(&plan);
-    hash_sizes(&mut c, &plan);
-    support::finish(c);
+    support::main(&[hash_sizes]);
 }

@@ -13,19 +13,9 @@
 mod support;
 
 use criterion::{Criterion, Throughput};
-use parbench::bench_id::{Group, PROCESS_POOL_WARM};
+use parbench::bench_id::Group;
 use parbench::suite::Plan;
 use parbench::workload::{TaskSet, Workload};
-
-/// Every strategy that can compute in parallel, and the baseline.
-const STRATEGIES: &[&str] = &[
-    "sequential",
-    "threads",
-    "rayon",
-    "processes",
-    "process-pool",
-    PROCESS_POOL_WARM,
-];
 
 /// Measures how long N hash tasks take on each strategy.
 fn hash_tasks(c: &mut Criterion, plan: &Plan) {
@@ -36,14 +26,17 @@ fn hash_tasks(c: &mut Criterion, plan: &Plan) {
         // Built before timing: every task's input and the expected digests.
         let set = TaskSet::new(Workload::Hash { bytes }, tasks).expect("valid hash tasks");
         group.throughput(Throughput::Bytes(bytes * tasks as u64));
-        support::bench_runners(&mut group, id_group, STRATEGIES, tasks as u64, &set);
+        support::bench_runners(
+            &mut group,
+            id_group,
+            support::COMPUTE_STRATEGIES,
+            tasks as u64,
+            &set,
+        );
     }
     group.finish();
 }
 
 fn main() {
-    let plan = support::plan();
-    let mut c = support::criterion(&plan);
-    hash_tasks(&mut c, &plan);
-    support::finish(c);
+    support::main(&[hash_tasks]);
 }

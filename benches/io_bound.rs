@@ -48,8 +48,5 @@ fn sleep_tasks(c: &mut Criterion, plan: &Plan) {
 }
 
 fn main() {
-    let plan = support::plan();
-    let mut c = support::criterion(&plan);
-    sleep_tasks(&mut c, &plan);
-    support::finish(c);
+    support::main(&[sleep_tasks]);
 }

@@ -13,19 +13,10 @@
 mod support;
 
 use criterion::Criterion;
-use parbench::bench_id::{Group, PROCESS_POOL_WARM};
+use parbench::bench_id::Group;
 use parbench::suite::Plan;
 use parbench::workload::{TaskSet, Workload};
 
-/// Every strategy, including a pool started before timing.
-const STRATEGIES: &[&str] = &[
-    "sequential",
-    "threads",
-    "rayon",
-    "processes",
-    "process-pool",
-    PROCESS_POOL_WARM,
-];
 /// One empty task: its whole cost is the strategy's overhead.
 const TASKS: usize = 1;
 
@@ -36,13 +27,16 @@ fn empty_task(c: &mut Criterion, plan: &Plan) {
     }
     let mut group = support::group(c, Group::Overhead, plan.fast_timing());
     let set = TaskSet::new(Workload::Noop, TASKS).expect("valid noop task");
-    support::bench_runners(&mut group, Group::Overhead, STRATEGIES, TASKS as u64, &set);
+    support::bench_runners(
+        &mut group,
+        Group::Overhead,
+        support::COMPUTE_STRATEGIES,
+        TASKS as u64,
+        &set,
+    );
     group.finish();
 }
 
 fn main() {
-    let plan = support::plan();
-    let mut c = support::criterion(&plan);
-    empty_task(&mut c, &plan);
-    support::finish(c);
+    support::main(&[empty_task]);
 }

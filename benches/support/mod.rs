@@ -16,6 +16,28 @@ use parbench::suite::{Plan, RunMeta, Timing, criterion_dir};
 use parbench::worker::WorkerCommand;
 use parbench::workload::{TaskOutput, TaskSet};
 
+/// The strategies of the CPU-bound benches: the baseline, every strategy that can compute in
+/// parallel, and a process pool started before timing.
+pub const COMPUTE_STRATEGIES: &[&str] = &[
+    "sequential",
+    "threads",
+    "rayon",
+    "processes",
+    "process-pool",
+    PROCESS_POOL_WARM,
+];
+
+/// A bench binary's `main`: reads the plan, configures Criterion, runs each of `benches`,
+/// and finishes (closing summary, then parbench's report).
+pub fn main(benches: &[fn(&mut Criterion, &Plan)]) {
+    let plan = plan();
+    let mut c = criterion(&plan);
+    for bench in benches {
+        bench(&mut c, &plan);
+    }
+    finish(c);
+}
+
 /// The plan `PARBENCH_PROFILE` picks; an unknown profile ends the bench with a clear error.
 pub fn plan() -> Plan {
     match Plan::from_env() {
