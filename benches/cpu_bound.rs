@@ -3,7 +3,7 @@
 //! Run with: `cargo bench --bench cpu_bound`
 //!
 //! Measures how long N tasks that each SHA-256 1 MiB (256 KiB in `quick`) take on every
-//! strategy, for N = 1, 2, the logical cores, 2 × and 8 × the cores. Expected: the speedup over
+//! strategy, for N = 1, 2, 8, the logical cores, 2 × and 8 × the cores. Expected: the speedup over
 //! `sequential` rises to about the core count and then stops — oversubscription buys nothing;
 //! processes pay for spawning and for moving each input through a pipe. Criterion reports the
 //! throughput in bytes hashed per second.

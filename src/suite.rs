@@ -130,13 +130,14 @@ impl Plan {
         }
     }
 
-    /// Task counts of the CPU-bound sweep: 1, 2, cores, 2 × cores, 8 × cores (none in `seed`).
+    /// Task counts of the CPU-bound sweep: 1, 2, 8 (a common batch), cores, 2 × cores and
+    /// 8 × cores (none in `seed`).
     pub fn hash_tasks(&self) -> Vec<usize> {
         let n = self.logical_cores;
         match self.profile {
             Profile::Seed => vec![],
             Profile::Quick => sorted(vec![1, n, 2 * n]),
-            Profile::Default => sorted(vec![1, 2, n, 2 * n, 8 * n]),
+            Profile::Default => sorted(vec![1, 2, 8, n, 2 * n, 8 * n]),
         }
     }
 
@@ -312,10 +313,10 @@ mod tests {
     #[test]
     fn sweeps_scale_with_the_core_count() {
         let small = Plan::new(Profile::Default, 2);
-        assert_eq!(small.hash_tasks(), vec![1, 2, 4, 16]);
+        assert_eq!(small.hash_tasks(), vec![1, 2, 4, 8, 16]);
         assert_eq!(small.sleep_tasks(), vec![1, 2, 4, 8, 16, 64]);
         let big = Plan::new(Profile::Default, 64);
-        assert_eq!(big.hash_tasks(), vec![1, 2, 64, 128, 512]);
+        assert_eq!(big.hash_tasks(), vec![1, 2, 8, 64, 128, 512]);
         assert!(
             big.sleep_tasks().contains(&256),
             "the trap shows past 64 cores too"
