@@ -40,7 +40,7 @@ struct RunArgs {
     /// What each task does: sleep, hash or noop.
     #[arg(long, value_name = "NAME")]
     workload: String,
-    /// How the tasks run: sequential, threads, rayon, processes or process-pool.
+    /// How the tasks run: sequential, threads, rayon, processes, process-pool or gil.
     #[arg(long, value_name = "NAME")]
     strategy: String,
     /// How many tasks (1 to 100000).
@@ -52,9 +52,14 @@ struct RunArgs {
     /// How many bytes each hash task hashes, e.g. 64KiB or 4MiB (default 1MiB).
     #[arg(long, value_name = "B")]
     bytes: Option<String>,
-    /// Pool size for rayon and process-pool (default: logical CPUs).
+    /// Pool size for rayon and process-pool (default: logical CPUs); gil: threads in all
+    /// (default: one per task).
     #[arg(long, value_name = "W")]
     workers: Option<usize>,
+    /// How long a gil thread may hold the lock before handing it over (default 5ms, as
+    /// CPython's sys.getswitchinterval()).
+    #[arg(long, value_name = "D")]
+    switch_interval: Option<String>,
     /// Print one JSON object on stdout instead of text.
     #[arg(long)]
     json: bool,
@@ -94,9 +99,11 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     let workload = Workload::from_name(&args.workload, duration, bytes)?;
     let strategy = StrategyKind::from_name(&args.strategy)?;
     units::check_count("--tasks", args.tasks, units::MAX_TASKS)?;
-    let config = StrategyConfig::new()
-        .workers(args.workers)?
-        .worker_command(WorkerCommand::current_exe()?);
+    let mut config = StrategyConfig::new().workers(args.workers)?;
+    if let Some(interval) = args.switch_interval.as_deref() {
+        config = config.switch_interval(units::parse_duration("--switch-interval", interval)?)?;
+    }
+    let config = config.worker_command(WorkerCommand::current_exe()?);
     let scenario = Scenario {
         workload,
         strategy,

@@ -1,0 +1,118 @@
+//! Beyond threads: the simulated GIL, async runtimes, mixed, file and network workloads.
+//!
+//! Every new strategy is checked against `sequential` on every workload, then the behaviour
+//! the lesson predicts is asserted with wide margins (the machine is shared and noisy).
+
+use std::time::{Duration, Instant};
+
+use parbench::strategy::{Strategy, StrategyConfig, StrategyKind};
+use parbench::worker::WorkerCommand;
+use parbench::workload::{TaskSet, Workload};
+
+/// The strategies added beyond the core five.
+const NEW: &[StrategyKind] = &[StrategyKind::Gil];
+
+fn config() -> StrategyConfig {
+    StrategyConfig::new().worker_command(WorkerCommand::parbench(env!("CARGO_BIN_EXE_parbench")))
+}
+
+fn build(kind: StrategyKind) -> Box<dyn Strategy> {
+    kind.build(&config()).unwrap()
+}
+
+/// Every workload at a small size.
+fn small_workloads() -> Vec<Workload> {
+    let ms = Duration::from_millis;
+    vec![
+        Workload::Noop,
+        Workload::Sleep { duration: ms(5) },
+        Workload::Hash { bytes: 100_000 },
+    ]
+}
+
+/// The fastest of `runs` runs of `strategy`: the least disturbed by other load.
+fn best_time(strategy: &dyn Strategy, tasks: &TaskSet, runs: usize) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            let outputs = strategy.run(tasks).unwrap();
+            let elapsed = start.elapsed();
+            tasks.verify(strategy.kind().name(), &outputs).unwrap();
+            elapsed
+        })
+        .min()
+        .unwrap()
+}
+
+/// Bytes one hash task needs to take about `target` on this build and machine.
+fn hash_bytes_for(target: Duration) -> u64 {
+    let probe = TaskSet::new(Workload::Hash { bytes: 1 << 20 }, 1).unwrap();
+    let took = best_time(&*build(StrategyKind::Sequential), &probe, 3);
+    let per_byte = took.as_secs_f64() / (1 << 20) as f64;
+    ((target.as_secs_f64() / per_byte) as u64).clamp(64 << 10, 256 << 20)
+}
+
+#[test]
+fn every_new_strategy_matches_sequential_on_every_workload() {
+    for workload in small_workloads() {
+        let tasks = TaskSet::new(workload, 6).unwrap();
+        let reference = build(StrategyKind::Sequential).run(&tasks).unwrap();
+        for &kind in NEW {
+            let outputs = build(kind).run(&tasks).unwrap();
+            assert_eq!(outputs, reference, "{kind} on {workload}");
+        }
+    }
+}
+
+#[test]
+fn gil_serializes_hashing_while_threads_parallelize_it() {
+    let bytes = hash_bytes_for(Duration::from_millis(50));
+    let tasks = TaskSet::new(Workload::Hash { bytes }, 4).unwrap();
+    let sequential = best_time(&*build(StrategyKind::Sequential), &tasks, 3);
+    let gil = best_time(&*build(StrategyKind::Gil), &tasks, 3);
+    assert!(
+        gil.as_secs_f64() > 0.85 * sequential.as_secs_f64(),
+        "gil {gil:?} must not beat sequential {sequential:?} by more than 15%"
+    );
+    if num_cpus::get() < 2 {
+        println!("note: one CPU only, skipping the threads-are-faster comparison");
+        return;
+    }
+    let threads = best_time(&*build(StrategyKind::Threads), &tasks, 3);
+    assert!(
+        threads.as_secs_f64() < 0.85 * sequential.as_secs_f64(),
+        "threads {threads:?} should beat sequential {sequential:?} on {} CPUs",
+        num_cpus::get()
+    );
+}
+
+#[test]
+fn gil_lets_sleeps_overlap() {
+    let tasks = TaskSet::new(
+        Workload::Sleep {
+            duration: Duration::from_millis(100),
+        },
+        8,
+    )
+    .unwrap();
+    let gil = best_time(&*build(StrategyKind::Gil), &tasks, 1);
+    assert!(
+        gil < Duration::from_millis(500),
+        "8 sleeps of 100 ms under the gil took {gil:?}, they should overlap (sequential: 800 ms)"
+    );
+}
+
+#[test]
+fn switch_interval_is_configurable_and_bounded() {
+    let config = StrategyConfig::new()
+        .switch_interval(Duration::from_micros(100))
+        .unwrap();
+    let gil = StrategyKind::Gil.build(&config).unwrap();
+    let tasks = TaskSet::new(Workload::Hash { bytes: 300_000 }, 3).unwrap();
+    tasks.verify("gil", &gil.run(&tasks).unwrap()).unwrap();
+    let err = StrategyConfig::new()
+        .switch_interval(Duration::ZERO)
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("--switch-interval"), "{err}");
+}
