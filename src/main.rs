@@ -40,7 +40,8 @@ struct RunArgs {
     /// What each task does: sleep, hash or noop.
     #[arg(long, value_name = "NAME")]
     workload: String,
-    /// How the tasks run: sequential, threads, rayon, processes, process-pool or gil.
+    /// How the tasks run: sequential, threads, rayon, processes, process-pool, gil, async or
+    /// async-multi.
     #[arg(long, value_name = "NAME")]
     strategy: String,
     /// How many tasks (1 to 100000).
@@ -52,8 +53,8 @@ struct RunArgs {
     /// How many bytes each hash task hashes, e.g. 64KiB or 4MiB (default 1MiB).
     #[arg(long, value_name = "B")]
     bytes: Option<String>,
-    /// Pool size for rayon and process-pool (default: logical CPUs); gil: threads in all
-    /// (default: one per task).
+    /// Pool size for rayon, process-pool and async-multi (default: logical CPUs); gil: threads
+    /// in all (default: one per task).
     #[arg(long, value_name = "W")]
     workers: Option<usize>,
     /// How long a gil thread may hold the lock before handing it over (default 5ms, as

@@ -10,7 +10,11 @@ use parbench::worker::WorkerCommand;
 use parbench::workload::{TaskSet, Workload};
 
 /// The strategies added beyond the core five.
-const NEW: &[StrategyKind] = &[StrategyKind::Gil];
+const NEW: &[StrategyKind] = &[
+    StrategyKind::Gil,
+    StrategyKind::Async,
+    StrategyKind::AsyncMulti,
+];
 
 fn config() -> StrategyConfig {
     StrategyConfig::new().worker_command(WorkerCommand::parbench(env!("CARGO_BIN_EXE_parbench")))
@@ -28,6 +32,13 @@ fn small_workloads() -> Vec<Workload> {
         Workload::Sleep { duration: ms(5) },
         Workload::Hash { bytes: 100_000 },
     ]
+}
+
+/// Timing tests take this lock so that they do not compete with each other for the cores.
+static TIMING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn timing_lock() -> std::sync::MutexGuard<'static, ()> {
+    TIMING.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The fastest of `runs` runs of `strategy`: the least disturbed by other load.
@@ -66,6 +77,7 @@ fn every_new_strategy_matches_sequential_on_every_workload() {
 
 #[test]
 fn gil_serializes_hashing_while_threads_parallelize_it() {
+    let _timing = timing_lock();
     let bytes = hash_bytes_for(Duration::from_millis(50));
     let tasks = TaskSet::new(Workload::Hash { bytes }, 4).unwrap();
     let sequential = best_time(&*build(StrategyKind::Sequential), &tasks, 3);
@@ -88,6 +100,7 @@ fn gil_serializes_hashing_while_threads_parallelize_it() {
 
 #[test]
 fn gil_lets_sleeps_overlap() {
+    let _timing = timing_lock();
     let tasks = TaskSet::new(
         Workload::Sleep {
             duration: Duration::from_millis(100),
@@ -115,4 +128,36 @@ fn switch_interval_is_configurable_and_bounded() {
         .unwrap_err()
         .to_string();
     assert!(err.starts_with("--switch-interval"), "{err}");
+}
+
+#[test]
+fn a_thousand_async_sleeps_overlap_on_one_thread() {
+    let _timing = timing_lock();
+    let tasks = TaskSet::new(
+        Workload::Sleep {
+            duration: Duration::from_millis(50),
+        },
+        1000,
+    )
+    .unwrap();
+    let strategy = build(StrategyKind::Async);
+    assert_eq!(strategy.workers(1000), 1, "one event loop");
+    let took = best_time(&*strategy, &tasks, 1);
+    assert!(
+        took < Duration::from_millis(600),
+        "1000 async sleeps of 50 ms took {took:?}; they should overlap (sequential: 50 s)"
+    );
+}
+
+#[test]
+fn async_on_one_thread_serializes_hashing() {
+    let _timing = timing_lock();
+    let bytes = hash_bytes_for(Duration::from_millis(50));
+    let tasks = TaskSet::new(Workload::Hash { bytes }, 4).unwrap();
+    let sequential = best_time(&*build(StrategyKind::Sequential), &tasks, 3);
+    let on_loop = best_time(&*build(StrategyKind::Async), &tasks, 3);
+    assert!(
+        on_loop.as_secs_f64() > 0.85 * sequential.as_secs_f64(),
+        "async {on_loop:?} must not beat sequential {sequential:?}: hashing blocks the loop"
+    );
 }

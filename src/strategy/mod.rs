@@ -4,6 +4,7 @@
 //! the CLI and the benchmark IDs use. Building a strategy (a rayon pool, say) happens in
 //! [`StrategyKind::build`], outside any timed region; [`Strategy::run`] is what is timed.
 
+mod async_loop;
 mod gil;
 mod process_pool;
 mod processes;
@@ -19,6 +20,7 @@ use crate::units;
 use crate::worker::WorkerCommand;
 use crate::workload::{TaskOutput, TaskSet};
 
+pub use async_loop::AsyncLoop;
 pub use gil::{DEFAULT_SWITCH_INTERVAL, Gil, GilGate};
 pub use process_pool::{ProcessPool, ProcessPoolStrategy};
 pub use processes::Processes;
@@ -51,6 +53,10 @@ pub enum StrategyKind {
     ProcessPool,
     /// One thread per task sharing one global lock: a simulated CPython GIL.
     Gil,
+    /// One tokio task per task on a current-thread runtime: one event loop, like `asyncio`.
+    Async,
+    /// One tokio task per task on tokio's multi-thread runtime.
+    AsyncMulti,
 }
 
 impl StrategyKind {
@@ -62,6 +68,8 @@ impl StrategyKind {
         StrategyKind::Processes,
         StrategyKind::ProcessPool,
         StrategyKind::Gil,
+        StrategyKind::Async,
+        StrategyKind::AsyncMulti,
     ];
 
     /// The name used on the command line and in benchmark IDs.
@@ -73,6 +81,8 @@ impl StrategyKind {
             StrategyKind::Processes => "processes",
             StrategyKind::ProcessPool => "process-pool",
             StrategyKind::Gil => "gil",
+            StrategyKind::Async => "async",
+            StrategyKind::AsyncMulti => "async-multi",
         }
     }
 
@@ -111,6 +121,10 @@ impl StrategyKind {
                 workers.unwrap_or_else(num_cpus::get),
             )),
             StrategyKind::Gil => Box::new(Gil::new(config.switch_interval, workers)),
+            StrategyKind::Async => Box::new(AsyncLoop::current_thread()?),
+            StrategyKind::AsyncMulti => Box::new(AsyncLoop::multi_thread(
+                workers.unwrap_or_else(num_cpus::get),
+            )?),
         })
     }
 }

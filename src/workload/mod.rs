@@ -10,6 +10,8 @@ mod noop;
 mod sleep;
 
 use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -89,6 +91,18 @@ impl Workload {
             Workload::Noop => Ok(noop::run(index)),
             Workload::Sleep { duration } => Ok(sleep::run(index, *duration, gate)),
             Workload::Hash { .. } => Ok(hash::run(input, gate)),
+        }
+    }
+
+    /// Runs task `index` with `input` as one task of an async event loop.
+    ///
+    /// Waits are awaited (`tokio::time::sleep`) and free the loop; computing runs inline and
+    /// blocks it, as CPU-bound code does in Python's `asyncio`.
+    pub async fn run_task_async(&self, index: usize, input: &[u8]) -> Result<TaskOutput> {
+        match self {
+            Workload::Noop => Ok(noop::run(index)),
+            Workload::Sleep { duration } => Ok(sleep::run_async(index, *duration).await),
+            Workload::Hash { .. } => Ok(hash::run(input, &mut NoGate)),
         }
     }
 
@@ -186,7 +200,8 @@ pub fn run_digest(outputs: &[TaskOutput]) -> String {
 #[derive(Debug)]
 pub struct TaskSet {
     workload: Workload,
-    inputs: Vec<Vec<u8>>,
+    /// Shared so that async tasks, which must own what they use, can hold them cheaply.
+    inputs: Arc<[Vec<u8>]>,
 }
 
 impl TaskSet {
@@ -232,6 +247,16 @@ impl TaskSet {
     /// Runs task `index` on the calling thread through `gate`.
     pub fn run_one<G: Gate>(&self, index: usize, gate: &mut G) -> Result<TaskOutput> {
         self.workload.run_task(index, self.input(index), gate)
+    }
+
+    /// Task `index` as an owned future, for async runtimes that spawn `'static` tasks.
+    pub fn task_future(
+        &self,
+        index: usize,
+    ) -> impl Future<Output = Result<TaskOutput>> + Send + 'static {
+        let workload = self.workload;
+        let inputs = Arc::clone(&self.inputs);
+        async move { workload.run_task_async(index, &inputs[index]).await }
     }
 
     /// The outputs every strategy must return, computed sequentially without the waits.
