@@ -37,7 +37,7 @@ enum Command {
 
 #[derive(clap::Args)]
 struct RunArgs {
-    /// What each task does: sleep, hash or noop.
+    /// What each task does: sleep, hash, noop or mixed (hash --bytes, then wait --duration).
     #[arg(long, value_name = "NAME")]
     workload: String,
     /// How the tasks run: sequential, threads, rayon, processes, process-pool, gil, async or

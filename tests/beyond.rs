@@ -31,6 +31,10 @@ fn small_workloads() -> Vec<Workload> {
         Workload::Noop,
         Workload::Sleep { duration: ms(5) },
         Workload::Hash { bytes: 100_000 },
+        Workload::Mixed {
+            bytes: 100_000,
+            duration: ms(5),
+        },
     ]
 }
 
@@ -64,11 +68,15 @@ fn hash_bytes_for(target: Duration) -> u64 {
 }
 
 #[test]
-fn every_new_strategy_matches_sequential_on_every_workload() {
+fn every_strategy_matches_sequential_on_every_workload() {
+    for &kind in NEW {
+        assert!(StrategyKind::ALL.contains(&kind), "{kind} is listed in ALL");
+    }
     for workload in small_workloads() {
         let tasks = TaskSet::new(workload, 6).unwrap();
         let reference = build(StrategyKind::Sequential).run(&tasks).unwrap();
-        for &kind in NEW {
+        tasks.verify("sequential", &reference).unwrap();
+        for &kind in StrategyKind::ALL {
             let outputs = build(kind).run(&tasks).unwrap();
             assert_eq!(outputs, reference, "{kind} on {workload}");
         }
@@ -160,4 +168,24 @@ fn async_on_one_thread_serializes_hashing() {
         on_loop.as_secs_f64() > 0.85 * sequential.as_secs_f64(),
         "async {on_loop:?} must not beat sequential {sequential:?}: hashing blocks the loop"
     );
+}
+
+#[test]
+fn mixed_tasks_overlap_their_waits_under_the_gil_and_async() {
+    let _timing = timing_lock();
+    let tasks = TaskSet::new(
+        Workload::Mixed {
+            bytes: 4096,
+            duration: Duration::from_millis(100),
+        },
+        8,
+    )
+    .unwrap();
+    for kind in [StrategyKind::Gil, StrategyKind::Async] {
+        let took = best_time(&*build(kind), &tasks, 1);
+        assert!(
+            took < Duration::from_millis(500),
+            "{kind}: 8 mixed tasks waiting 100 ms each took {took:?} (sequential: 800 ms)"
+        );
+    }
 }

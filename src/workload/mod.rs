@@ -6,6 +6,7 @@
 //! two strategies can be compared output by output.
 
 mod hash;
+mod mixed;
 mod noop;
 mod sleep;
 
@@ -38,10 +39,17 @@ pub enum Workload {
         /// How many bytes each task hashes.
         bytes: u64,
     },
+    /// Hashes `bytes` bytes, then waits `duration`: computing and waiting in one task.
+    Mixed {
+        /// How many bytes each task hashes first.
+        bytes: u64,
+        /// How long each task then waits.
+        duration: Duration,
+    },
 }
 
 /// The workload names the CLI accepts, in the order `--help` lists them.
-pub const WORKLOAD_NAMES: &[&str] = &["sleep", "hash", "noop"];
+pub const WORKLOAD_NAMES: &[&str] = &["sleep", "hash", "noop", "mixed"];
 
 impl Workload {
     /// Builds a workload from its CLI name and the `--duration` / `--bytes` values.
@@ -55,6 +63,7 @@ impl Workload {
             "sleep" => Ok(Workload::Sleep { duration }),
             "hash" => Ok(Workload::Hash { bytes }),
             "noop" => Ok(Workload::Noop),
+            "mixed" => Ok(Workload::Mixed { bytes, duration }),
             other => Err(Error::UnknownName {
                 what: "workload",
                 given: other.to_string(),
@@ -63,19 +72,20 @@ impl Workload {
         }
     }
 
-    /// The workload's short name: `sleep`, `hash`, `noop`.
+    /// The workload's short name: `sleep`, `hash`, `noop`, `mixed`.
     pub fn name(&self) -> &'static str {
         match self {
             Workload::Noop => "noop",
             Workload::Sleep { .. } => "sleep",
             Workload::Hash { .. } => "hash",
+            Workload::Mixed { .. } => "mixed",
         }
     }
 
     /// How many input bytes each task carries (zero for workloads without input).
     pub fn input_bytes(&self) -> u64 {
         match self {
-            Workload::Hash { bytes } => *bytes,
+            Workload::Hash { bytes } | Workload::Mixed { bytes, .. } => *bytes,
             Workload::Noop | Workload::Sleep { .. } => 0,
         }
     }
@@ -91,6 +101,7 @@ impl Workload {
             Workload::Noop => Ok(noop::run(index)),
             Workload::Sleep { duration } => Ok(sleep::run(index, *duration, gate)),
             Workload::Hash { .. } => Ok(hash::run(input, gate)),
+            Workload::Mixed { duration, .. } => Ok(mixed::run(input, *duration, gate)),
         }
     }
 
@@ -103,6 +114,7 @@ impl Workload {
             Workload::Noop => Ok(noop::run(index)),
             Workload::Sleep { duration } => Ok(sleep::run_async(index, *duration).await),
             Workload::Hash { .. } => Ok(hash::run(input, &mut NoGate)),
+            Workload::Mixed { duration, .. } => Ok(mixed::run_async(input, *duration).await),
         }
     }
 
@@ -113,7 +125,7 @@ impl Workload {
     pub fn expected_output(&self, index: usize, input: &[u8]) -> TaskOutput {
         match self {
             Workload::Noop | Workload::Sleep { .. } => noop::run(index),
-            Workload::Hash { .. } => hash::run(input, &mut NoGate),
+            Workload::Hash { .. } | Workload::Mixed { .. } => hash::run(input, &mut NoGate),
         }
     }
 }
@@ -127,6 +139,12 @@ impl fmt::Display for Workload {
                 write!(f, "sleep-{}", units::duration_label(*duration))
             }
             Workload::Hash { bytes } => write!(f, "hash-{}", units::bytes_label(*bytes)),
+            Workload::Mixed { bytes, duration } => write!(
+                f,
+                "mixed-{}-{}",
+                units::bytes_label(*bytes),
+                units::duration_label(*duration)
+            ),
         }
     }
 }
@@ -302,12 +320,14 @@ mod tests {
         assert_eq!(w.to_string(), "sleep-10ms");
         let h = Workload::from_name("hash", None, Some(64 * 1024)).unwrap();
         assert_eq!(h.to_string(), "hash-64KiB");
+        let m = Workload::from_name("mixed", Some(Duration::from_millis(20)), Some(1 << 20));
+        assert_eq!(m.unwrap().to_string(), "mixed-1MiB-20ms");
         let err = Workload::from_name("spin", None, None)
             .unwrap_err()
             .to_string();
         assert_eq!(
             err,
-            "unknown workload 'spin': expected one of sleep, hash, noop"
+            "unknown workload 'spin': expected one of sleep, hash, noop, mixed"
         );
     }
 
