@@ -37,7 +37,8 @@ enum Command {
 
 #[derive(clap::Args)]
 struct RunArgs {
-    /// What each task does: sleep, hash, noop or mixed (hash --bytes, then wait --duration).
+    /// What each task does: sleep, hash, noop, mixed (hash --bytes, then wait --duration), file
+    /// (write, fsync, read back --bytes) or net (a loopback server answers after --duration).
     #[arg(long, value_name = "NAME")]
     workload: String,
     /// How the tasks run: sequential, threads, rayon, processes, process-pool, gil, async or
