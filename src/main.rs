@@ -130,6 +130,9 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
             "workers: {}, CPU time: {:.2} s, verified: {}, digest: {}",
             report.workers, report.cpu_seconds, report.verified, report.digest
         );
+        if let Some(peak) = report.peak_rss_bytes {
+            println!("peak memory: {:.1} MiB", peak as f64 / (1 << 20) as f64);
+        }
         println!("Finished in {:.2} second(s)", report.wall_seconds);
     }
     Ok(())
