@@ -3,6 +3,7 @@
 //! Every variant names what was wrong (the flag, the task, the file) and, where it helps, what
 //! to do about it, so the CLI can print it as a single line.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 /// Everything that can go wrong while parsing input, running tasks or reading results.
@@ -95,6 +96,15 @@ pub enum Error {
     System {
         /// What parbench was doing, e.g. `cannot start the loopback server`.
         action: &'static str,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+
+    /// The loopback server of the `net` workload could not listen on its address.
+    #[error("cannot start the loopback server on {addr}: {source}")]
+    Bind {
+        /// The address it tried to bind.
+        addr: SocketAddr,
         /// The operating system's reason.
         source: std::io::Error,
     },

@@ -2,8 +2,9 @@
 //!
 //! The classic lesson says threads overlap waiting (I/O-bound work) but, under Python's GIL,
 //! cannot speed up computing (CPU-bound work). parbench runs the same tasks — sleeping,
-//! hashing — on several [`strategy`]s (sequential, one thread per task, rayon, one process per
-//! task, a process pool) and measures what each one buys on this machine.
+//! hashing, files, sockets — on several [`strategy`]s (sequential, one thread per task, rayon,
+//! one process per task, a process pool, a simulated GIL, tokio event loops) and measures what
+//! each one buys on this machine; [`amdahl`] fits the serial fraction of a worker sweep.
 //!
 //! ```
 //! use parbench::strategy::{Strategy, Threads};
@@ -16,6 +17,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod amdahl;
 pub mod bench_id;
 pub mod error;
 pub mod machine;

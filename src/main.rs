@@ -50,10 +50,12 @@ enum Command {
 
 #[derive(clap::Args)]
 struct RunArgs {
-    /// What each task does: sleep, hash or noop.
+    /// What each task does: sleep, hash, noop, mixed (hash --bytes, then wait --duration), file
+    /// (write, fsync, read back --bytes) or net (a loopback server answers after --duration).
     #[arg(long, value_name = "NAME")]
     workload: String,
-    /// How the tasks run: sequential, threads, rayon, processes or process-pool.
+    /// How the tasks run: sequential, threads, rayon, processes, process-pool, gil, async or
+    /// async-multi.
     #[arg(long, value_name = "NAME")]
     strategy: String,
     /// How many tasks (1 to 100000).
@@ -65,9 +67,14 @@ struct RunArgs {
     /// How many bytes each hash task hashes, e.g. 64KiB or 4MiB (default 1MiB).
     #[arg(long, value_name = "B")]
     bytes: Option<String>,
-    /// Pool size for rayon and process-pool (default: logical CPUs).
+    /// Pool size for rayon, process-pool and async-multi (default: logical CPUs); gil: threads
+    /// in all (default: one per task).
     #[arg(long, value_name = "W")]
     workers: Option<usize>,
+    /// How long a gil thread may hold the lock before handing it over (default 5ms, as
+    /// CPython's sys.getswitchinterval()).
+    #[arg(long, value_name = "D")]
+    switch_interval: Option<String>,
     /// Print one JSON object on stdout instead of text.
     #[arg(long)]
     json: bool,
@@ -108,9 +115,11 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     let workload = Workload::from_name(&args.workload, duration, bytes)?;
     let strategy = StrategyKind::from_name(&args.strategy)?;
     units::check_count("--tasks", args.tasks, units::MAX_TASKS)?;
-    let config = StrategyConfig::new()
-        .workers(args.workers)?
-        .worker_command(WorkerCommand::current_exe()?);
+    let mut config = StrategyConfig::new().workers(args.workers)?;
+    if let Some(interval) = args.switch_interval.as_deref() {
+        config = config.switch_interval(units::parse_duration("--switch-interval", interval)?)?;
+    }
+    let config = config.worker_command(WorkerCommand::current_exe()?);
     let scenario = Scenario {
         workload,
         strategy,
@@ -135,6 +144,9 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
             "workers: {}, CPU time: {:.2} s, verified: {}, digest: {}",
             report.workers, report.cpu_seconds, report.verified, report.digest
         );
+        if let Some(peak) = report.peak_rss_bytes {
+            println!("peak memory: {:.1} MiB", peak as f64 / (1 << 20) as f64);
+        }
         println!("Finished in {:.2} second(s)", report.wall_seconds);
     }
     Ok(())

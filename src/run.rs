@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::measure::measure;
+use crate::measure::{PeakRss, measure};
 use crate::strategy::{StrategyConfig, StrategyKind};
 use crate::workload::{TaskSet, Workload, run_digest};
 
@@ -46,13 +46,19 @@ pub struct RunReport {
     pub digest: String,
     /// Logical CPUs of the machine.
     pub logical_cores: usize,
+    /// Peak resident memory of the parbench process during the run, in bytes: the whole
+    /// process (inputs included), worker processes not counted; `None` where Linux's
+    /// `/proc/self/clear_refs` is unavailable. See [`PeakRss`].
+    pub peak_rss_bytes: Option<u64>,
 }
 
 /// Builds the tasks and strategy (untimed), runs the tasks (timed), and verifies the outputs.
 pub fn run_scenario(scenario: &Scenario, config: &StrategyConfig) -> Result<RunReport> {
     let tasks = TaskSet::new(scenario.workload, scenario.tasks)?;
     let strategy = scenario.strategy.build(config)?;
+    let peak = PeakRss::start();
     let (outputs, measurement) = measure(|| strategy.run(&tasks));
+    let peak_rss_bytes = peak.finish();
     let outputs = outputs?;
     if scenario.verify {
         tasks.verify(scenario.strategy.name(), &outputs)?;
@@ -68,5 +74,6 @@ pub fn run_scenario(scenario: &Scenario, config: &StrategyConfig) -> Result<RunR
         verified: scenario.verify,
         digest: run_digest(&outputs),
         logical_cores: num_cpus::get(),
+        peak_rss_bytes,
     })
 }

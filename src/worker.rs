@@ -4,9 +4,14 @@
 //! answers each on stdout, until stdin closes. All integers are little-endian.
 //!
 //! ```text
-//! request: u32 header length, header (JSON: {"index", "workload"}), u64 input length, input
+//! request: u32 header length, header (JSON: {"index", "workload", "context"}),
+//!          u64 input length, input
 //! reply:   u64 task index, u8 status (0 = output, 1 = task error), u32 length, payload
 //! ```
+//!
+//! `context` is the run's [`TaskContext`]: `{"scratch_dir": path or null, "server": "ip:port"
+//! or null}`, so a worker's `file` task writes into the parent's scratch directory and its
+//! `net` task calls the parent's loopback server. A header without `context` means none.
 //!
 //! Moving the input through the pipe is the cost a process pays that a thread does not (as
 //! Python's `multiprocessing` pickles arguments), so it is part of what the strategies measure.
@@ -22,7 +27,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::workload::{NoGate, TaskOutput, Workload};
+use crate::workload::{NoGate, TaskContext, TaskOutput, Workload};
 
 /// The largest reply payload a worker may send; anything longer is garbage.
 const MAX_REPLY: u32 = 1 << 20;
@@ -71,11 +76,13 @@ impl WorkerCommand {
     }
 }
 
-/// The header of a request: which task, of which workload.
+/// The header of a request: which task, of which workload, in which context.
 #[derive(Serialize, Deserialize)]
 struct RequestHeader {
     index: usize,
     workload: Workload,
+    #[serde(default)]
+    context: TaskContext,
 }
 
 /// Writes one request for task `index` to a worker.
@@ -83,11 +90,13 @@ fn write_request(
     out: &mut impl Write,
     index: usize,
     workload: &Workload,
+    context: &TaskContext,
     input: &[u8],
 ) -> io::Result<()> {
     let header = serde_json::to_vec(&RequestHeader {
         index,
         workload: *workload,
+        context: context.clone(),
     })
     .map_err(io::Error::other)?;
     out.write_all(&(header.len() as u32).to_le_bytes())?;
@@ -150,7 +159,9 @@ pub fn serve(input: impl Read, output: impl Write) -> io::Result<()> {
     let mut input = BufReader::new(input);
     let mut output = BufWriter::new(output);
     while let Some((header, data)) = read_request(&mut input)? {
-        let result = header.workload.run_task(header.index, &data, &mut NoGate);
+        let result = header
+            .workload
+            .run_task(header.index, &data, &header.context, &mut NoGate);
         write_reply(&mut output, header.index, &result)?;
     }
     Ok(())
@@ -193,10 +204,16 @@ impl WorkerProcess {
         self.child.id()
     }
 
-    /// Sends task `index` with its input.
-    pub fn send(&mut self, index: usize, workload: &Workload, input: &[u8]) -> Result<()> {
+    /// Sends task `index` with its context and input.
+    pub fn send(
+        &mut self,
+        index: usize,
+        workload: &Workload,
+        context: &TaskContext,
+        input: &[u8],
+    ) -> Result<()> {
         let result = match self.stdin.as_mut() {
-            Some(stdin) => write_request(stdin, index, workload, input),
+            Some(stdin) => write_request(stdin, index, workload, context, input),
             None => Err(io::Error::from(io::ErrorKind::BrokenPipe)),
         };
         result.map_err(|_| self.died(index))
@@ -244,8 +261,14 @@ impl WorkerProcess {
     }
 
     /// Runs one task on this worker: send, then receive.
-    pub fn run(&mut self, index: usize, workload: &Workload, input: &[u8]) -> Result<TaskOutput> {
-        self.send(index, workload, input)?;
+    pub fn run(
+        &mut self,
+        index: usize,
+        workload: &Workload,
+        context: &TaskContext,
+        input: &[u8],
+    ) -> Result<TaskOutput> {
+        self.send(index, workload, context, input)?;
         self.receive(index)
     }
 
@@ -332,8 +355,9 @@ mod tests {
     fn request_and_reply_round_trip_in_memory() {
         let workload = Workload::Hash { bytes: 5 };
         let mut wire = Vec::new();
-        write_request(&mut wire, 3, &workload, &[3, 4, 5, 6, 7]).unwrap();
-        write_request(&mut wire, 4, &workload, &[4, 5, 6, 7, 8]).unwrap();
+        let context = TaskContext::default();
+        write_request(&mut wire, 3, &workload, &context, &[3, 4, 5, 6, 7]).unwrap();
+        write_request(&mut wire, 4, &workload, &context, &[4, 5, 6, 7, 8]).unwrap();
         let mut replies = Vec::new();
         serve(&wire[..], &mut replies).unwrap();
         let expected = workload.expected_output(3, &[3, 4, 5, 6, 7]);
@@ -341,6 +365,21 @@ mod tests {
         assert_eq!(replies[8], 0);
         assert_eq!(&replies[13..13 + 32], expected.as_bytes());
         assert_eq!(replies.len(), 2 * (13 + 32));
+    }
+
+    #[test]
+    fn context_travels_in_the_header_and_may_be_absent() {
+        let context = TaskContext {
+            scratch_dir: Some("/tmp/x".into()),
+            server: Some("127.0.0.1:9".parse().unwrap()),
+        };
+        let mut wire = Vec::new();
+        write_request(&mut wire, 1, &Workload::Noop, &context, &[]).unwrap();
+        let (header, _) = read_request(&mut &wire[..]).unwrap().unwrap();
+        assert_eq!(header.context, context);
+        let old: RequestHeader =
+            serde_json::from_str(r#"{"index": 1, "workload": {"kind": "noop"}}"#).unwrap();
+        assert_eq!(old.context, TaskContext::default());
     }
 
     #[test]
@@ -354,7 +393,10 @@ mod tests {
     fn crashing_worker_is_reported_with_its_signal() {
         let command = WorkerCommand::custom("sh", ["-c", "kill -9 $$"]);
         let mut worker = WorkerProcess::spawn(&command).unwrap();
-        let err = worker.run(2, &Workload::Noop, &[]).unwrap_err().to_string();
+        let err = worker
+            .run(2, &Workload::Noop, &TaskContext::default(), &[])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("task 2"), "{err}");
         assert!(err.contains("SIGKILL"), "{err}");
     }
@@ -369,7 +411,9 @@ mod tests {
             ],
         );
         let mut worker = WorkerProcess::spawn(&command).unwrap();
-        let err = worker.run(0, &Workload::Noop, &[]).unwrap_err();
+        let err = worker
+            .run(0, &Workload::Noop, &TaskContext::default(), &[])
+            .unwrap_err();
         assert!(
             matches!(err, Error::WorkerProtocol { task: 0, .. }),
             "{err}"

@@ -4,6 +4,8 @@
 //! the CLI and the benchmark IDs use. Building a strategy (a rayon pool, say) happens in
 //! [`StrategyKind::build`], outside any timed region; [`Strategy::run`] is what is timed.
 
+mod async_loop;
+mod gil;
 mod process_pool;
 mod processes;
 mod rayon_pool;
@@ -11,12 +13,15 @@ mod sequential;
 mod threads;
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::units;
 use crate::worker::WorkerCommand;
 use crate::workload::{TaskOutput, TaskSet};
 
+pub use async_loop::AsyncLoop;
+pub use gil::{DEFAULT_SWITCH_INTERVAL, Gil, GilGate};
 pub use process_pool::{ProcessPool, ProcessPoolStrategy};
 pub use processes::Processes;
 pub use rayon_pool::RayonPool;
@@ -46,6 +51,12 @@ pub enum StrategyKind {
     Processes,
     /// A pool of reused worker processes, like Python's `multiprocessing.Pool`.
     ProcessPool,
+    /// One thread per task sharing one global lock: a simulated CPython GIL.
+    Gil,
+    /// One tokio task per task on a current-thread runtime: one event loop, like `asyncio`.
+    Async,
+    /// One tokio task per task on tokio's multi-thread runtime.
+    AsyncMulti,
 }
 
 impl StrategyKind {
@@ -56,6 +67,9 @@ impl StrategyKind {
         StrategyKind::Rayon,
         StrategyKind::Processes,
         StrategyKind::ProcessPool,
+        StrategyKind::Gil,
+        StrategyKind::Async,
+        StrategyKind::AsyncMulti,
     ];
 
     /// The name used on the command line and in benchmark IDs.
@@ -66,6 +80,9 @@ impl StrategyKind {
             StrategyKind::Rayon => "rayon",
             StrategyKind::Processes => "processes",
             StrategyKind::ProcessPool => "process-pool",
+            StrategyKind::Gil => "gil",
+            StrategyKind::Async => "async",
+            StrategyKind::AsyncMulti => "async-multi",
         }
     }
 
@@ -103,6 +120,11 @@ impl StrategyKind {
                 config.require_worker_command()?,
                 workers.unwrap_or_else(num_cpus::get),
             )),
+            StrategyKind::Gil => Box::new(Gil::new(config.switch_interval, workers)),
+            StrategyKind::Async => Box::new(AsyncLoop::current_thread()?),
+            StrategyKind::AsyncMulti => Box::new(AsyncLoop::multi_thread(
+                workers.unwrap_or_else(num_cpus::get),
+            )?),
         })
     }
 }
@@ -113,17 +135,36 @@ impl fmt::Display for StrategyKind {
     }
 }
 
-/// What building a strategy may need: a worker count and the program to run as worker.
-#[derive(Clone, Debug, Default)]
+/// What building a strategy may need: a worker count, the program to run as worker, and the
+/// simulated GIL's switch interval.
+#[derive(Clone, Debug)]
 pub struct StrategyConfig {
     workers: Option<usize>,
     worker_command: Option<WorkerCommand>,
+    switch_interval: Duration,
+}
+
+impl Default for StrategyConfig {
+    fn default() -> Self {
+        StrategyConfig {
+            workers: None,
+            worker_command: None,
+            switch_interval: DEFAULT_SWITCH_INTERVAL,
+        }
+    }
 }
 
 impl StrategyConfig {
-    /// A configuration with default workers and no worker program.
+    /// A configuration with default workers, no worker program and a 5 ms switch interval.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Sets the `gil` strategy's switch interval (`--switch-interval`), checked against
+    /// 1 µs ..= 10 min.
+    pub fn switch_interval(mut self, interval: Duration) -> Result<Self> {
+        self.switch_interval = units::check_duration("--switch-interval", interval)?;
+        Ok(self)
     }
 
     /// Sets the worker count (`--workers`), checked against `1..=1024`.

@@ -78,7 +78,12 @@ impl ProcessPool {
                             if index >= tasks.len() {
                                 break;
                             }
-                            match worker.run(index, tasks.workload(), tasks.input(index)) {
+                            match worker.run(
+                                index,
+                                tasks.workload(),
+                                tasks.context(),
+                                tasks.input(index),
+                            ) {
                                 Ok(output) => done.push((index, output)),
                                 Err(error) => {
                                     if !failed.swap(true, Ordering::SeqCst) {

@@ -49,7 +49,7 @@ impl Strategy for Processes {
         let mut workers = Vec::with_capacity(tasks.len());
         for index in 0..tasks.len() {
             let mut worker = WorkerProcess::spawn(&self.command)?;
-            worker.send(index, tasks.workload(), tasks.input(index))?;
+            worker.send(index, tasks.workload(), tasks.context(), tasks.input(index))?;
             worker.finish_sending();
             workers.push(worker);
         }

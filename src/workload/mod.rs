@@ -3,13 +3,21 @@
 //! A [`Workload`] names the kind of task and its parameters; a [`TaskSet`] is N tasks of one
 //! workload with their inputs built, ready for a strategy to run. Every task returns a
 //! [`TaskOutput`] that proves it ran (its index for `sleep`, its digest for `hash`), so any
-//! two strategies can be compared output by output.
+//! two strategies can be compared output by output. Workloads that touch the system (`file`,
+//! `net`) get what they need from the [`TaskContext`] their [`TaskSet`] set up.
 
+mod file;
 mod hash;
+mod mixed;
+mod net;
 mod noop;
 mod sleep;
 
 use std::fmt;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -19,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::units;
 
 pub use hash::task_input;
+pub use net::{LoopbackServer, MAX_CONNECTIONS, REQUEST_TIMEOUT};
 
 /// What one task does, with its parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,10 +45,27 @@ pub enum Workload {
         /// How many bytes each task hashes.
         bytes: u64,
     },
+    /// Hashes `bytes` bytes, then waits `duration`: computing and waiting in one task.
+    Mixed {
+        /// How many bytes each task hashes first.
+        bytes: u64,
+        /// How long each task then waits.
+        duration: Duration,
+    },
+    /// Writes `bytes` bytes to a fresh file, fsyncs, reads them back and hashes them.
+    File {
+        /// How many bytes each task writes.
+        bytes: u64,
+    },
+    /// One request to a loopback server that answers after `duration`.
+    Net {
+        /// How long the server waits before it answers.
+        duration: Duration,
+    },
 }
 
 /// The workload names the CLI accepts, in the order `--help` lists them.
-pub const WORKLOAD_NAMES: &[&str] = &["sleep", "hash", "noop"];
+pub const WORKLOAD_NAMES: &[&str] = &["sleep", "hash", "noop", "mixed", "file", "net"];
 
 impl Workload {
     /// Builds a workload from its CLI name and the `--duration` / `--bytes` values.
@@ -53,6 +79,9 @@ impl Workload {
             "sleep" => Ok(Workload::Sleep { duration }),
             "hash" => Ok(Workload::Hash { bytes }),
             "noop" => Ok(Workload::Noop),
+            "mixed" => Ok(Workload::Mixed { bytes, duration }),
+            "file" => Ok(Workload::File { bytes }),
+            "net" => Ok(Workload::Net { duration }),
             other => Err(Error::UnknownName {
                 what: "workload",
                 given: other.to_string(),
@@ -61,34 +90,64 @@ impl Workload {
         }
     }
 
-    /// The workload's short name: `sleep`, `hash`, `noop`.
+    /// The workload's short name: `sleep`, `hash`, `noop`, `mixed`, `file`, `net`.
     pub fn name(&self) -> &'static str {
         match self {
             Workload::Noop => "noop",
             Workload::Sleep { .. } => "sleep",
             Workload::Hash { .. } => "hash",
+            Workload::Mixed { .. } => "mixed",
+            Workload::File { .. } => "file",
+            Workload::Net { .. } => "net",
         }
     }
 
     /// How many input bytes each task carries (zero for workloads without input).
     pub fn input_bytes(&self) -> u64 {
         match self {
-            Workload::Hash { bytes } => *bytes,
-            Workload::Noop | Workload::Sleep { .. } => 0,
+            Workload::Hash { bytes } | Workload::Mixed { bytes, .. } | Workload::File { bytes } => {
+                *bytes
+            }
+            Workload::Noop | Workload::Sleep { .. } | Workload::Net { .. } => 0,
         }
     }
 
-    /// Runs task `index` with `input`, passing its compute and wait phases through `gate`.
+    /// Runs task `index` with `input` in `context`, passing its compute and wait phases
+    /// through `gate`.
     pub fn run_task<G: Gate>(
         &self,
         index: usize,
         input: &[u8],
+        context: &TaskContext,
         gate: &mut G,
     ) -> Result<TaskOutput> {
         match self {
             Workload::Noop => Ok(noop::run(index)),
             Workload::Sleep { duration } => Ok(sleep::run(index, *duration, gate)),
             Workload::Hash { .. } => Ok(hash::run(input, gate)),
+            Workload::Mixed { duration, .. } => Ok(mixed::run(input, *duration, gate)),
+            Workload::File { .. } => file::run(input, context.scratch_dir()?, gate),
+            Workload::Net { duration } => net::run(index, context.server()?, *duration, gate),
+        }
+    }
+
+    /// Runs task `index` with `input` as one task of an async event loop.
+    ///
+    /// Waits are awaited (`tokio::time::sleep`) and free the loop; computing runs inline and
+    /// blocks it, as CPU-bound code does in Python's `asyncio`.
+    pub async fn run_task_async(
+        &self,
+        index: usize,
+        input: &[u8],
+        context: &TaskContext,
+    ) -> Result<TaskOutput> {
+        match self {
+            Workload::Noop => Ok(noop::run(index)),
+            Workload::Sleep { duration } => Ok(sleep::run_async(index, *duration).await),
+            Workload::Hash { .. } => Ok(hash::run(input, &mut NoGate)),
+            Workload::Mixed { duration, .. } => Ok(mixed::run_async(input, *duration).await),
+            Workload::File { .. } => file::run_async(index, input, context.scratch_dir()?).await,
+            Workload::Net { duration } => net::run_async(index, context.server()?, *duration).await,
         }
     }
 
@@ -99,7 +158,10 @@ impl Workload {
     pub fn expected_output(&self, index: usize, input: &[u8]) -> TaskOutput {
         match self {
             Workload::Noop | Workload::Sleep { .. } => noop::run(index),
-            Workload::Hash { .. } => hash::run(input, &mut NoGate),
+            Workload::Hash { .. } | Workload::Mixed { .. } | Workload::File { .. } => {
+                hash::run(input, &mut NoGate)
+            }
+            Workload::Net { .. } => net::expected(index),
         }
     }
 }
@@ -113,6 +175,14 @@ impl fmt::Display for Workload {
                 write!(f, "sleep-{}", units::duration_label(*duration))
             }
             Workload::Hash { bytes } => write!(f, "hash-{}", units::bytes_label(*bytes)),
+            Workload::File { bytes } => write!(f, "file-{}", units::bytes_label(*bytes)),
+            Workload::Net { duration } => write!(f, "net-{}", units::duration_label(*duration)),
+            Workload::Mixed { bytes, duration } => write!(
+                f,
+                "mixed-{}-{}",
+                units::bytes_label(*bytes),
+                units::duration_label(*duration)
+            ),
         }
     }
 }
@@ -180,13 +250,51 @@ pub fn run_digest(outputs: &[TaskOutput]) -> String {
     hex(&hasher.finalize())
 }
 
+/// What a task needs from its run besides its input: where to write files, whom to call.
+///
+/// It travels to worker processes in the request header, so it holds plain paths and
+/// addresses; the [`TaskSet`] owns the directory and server they point to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskContext {
+    /// The run's scratch directory (the `file` workload).
+    pub scratch_dir: Option<PathBuf>,
+    /// The run's loopback server (the `net` workload).
+    pub server: Option<SocketAddr>,
+}
+
+impl TaskContext {
+    fn scratch_dir(&self) -> Result<&Path> {
+        self.scratch_dir.as_deref().ok_or_else(|| {
+            Error::invalid(
+                "workload",
+                "file needs a scratch directory; build its tasks with TaskSet::new",
+            )
+        })
+    }
+
+    fn server(&self) -> Result<SocketAddr> {
+        self.server.ok_or_else(|| {
+            Error::invalid(
+                "workload",
+                "net needs a loopback server; build its tasks with TaskSet::new",
+            )
+        })
+    }
+}
+
 /// N tasks of one workload with their inputs built, ready for a strategy to run.
 ///
-/// Building the inputs happens here, before any clock starts.
+/// Building the inputs happens here, before any clock starts, and so does setting up what the
+/// workload needs: a scratch directory for `file` (in `TMPDIR`), a loopback server for `net`.
+/// Dropping the set removes the directory and shuts the server down.
 #[derive(Debug)]
 pub struct TaskSet {
     workload: Workload,
-    inputs: Vec<Vec<u8>>,
+    /// Shared so that async tasks, which must own what they use, can hold them cheaply.
+    inputs: Arc<[Vec<u8>]>,
+    context: Arc<TaskContext>,
+    scratch: Option<tempfile::TempDir>,
+    server: Option<LoopbackServer>,
 }
 
 impl TaskSet {
@@ -205,8 +313,26 @@ impl TaskSet {
             ));
         }
         let bytes = workload.input_bytes() as usize;
+        let scratch = match workload {
+            Workload::File { .. } => Some(scratch_dir()?),
+            _ => None,
+        };
+        let server = match workload {
+            Workload::Net { duration } => Some(LoopbackServer::start(duration)?),
+            _ => None,
+        };
+        let context = Arc::new(TaskContext {
+            scratch_dir: scratch.as_ref().map(|dir| dir.path().to_path_buf()),
+            server: server.as_ref().map(LoopbackServer::addr),
+        });
         let inputs = (0..tasks).map(|i| task_input(i, bytes)).collect();
-        Ok(TaskSet { workload, inputs })
+        Ok(TaskSet {
+            workload,
+            inputs,
+            context,
+            scratch,
+            server,
+        })
     }
 
     /// The workload every task runs.
@@ -229,9 +355,40 @@ impl TaskSet {
         &self.inputs[index]
     }
 
+    /// What the tasks need from the run: scratch directory, server address.
+    pub fn context(&self) -> &TaskContext {
+        &self.context
+    }
+
+    /// The scratch directory of a `file` set (removed when the set is dropped).
+    pub fn scratch_dir(&self) -> Option<&Path> {
+        self.scratch.as_ref().map(|dir| dir.path())
+    }
+
+    /// The address of a `net` set's loopback server (shut down when the set is dropped).
+    pub fn server_addr(&self) -> Option<SocketAddr> {
+        self.server.as_ref().map(LoopbackServer::addr)
+    }
+
     /// Runs task `index` on the calling thread through `gate`.
     pub fn run_one<G: Gate>(&self, index: usize, gate: &mut G) -> Result<TaskOutput> {
-        self.workload.run_task(index, self.input(index), gate)
+        self.workload
+            .run_task(index, self.input(index), &self.context, gate)
+    }
+
+    /// Task `index` as an owned future, for async runtimes that spawn `'static` tasks.
+    pub fn task_future(
+        &self,
+        index: usize,
+    ) -> impl Future<Output = Result<TaskOutput>> + Send + 'static {
+        let workload = self.workload;
+        let inputs = Arc::clone(&self.inputs);
+        let context = Arc::clone(&self.context);
+        async move {
+            workload
+                .run_task_async(index, &inputs[index], &context)
+                .await
+        }
     }
 
     /// The outputs every strategy must return, computed sequentially without the waits.
@@ -246,6 +403,18 @@ impl TaskSet {
         let expected = self.expected_outputs();
         check_outputs(strategy, &expected, outputs)
     }
+}
+
+/// A fresh scratch directory in the system's temporary directory (`TMPDIR` if set).
+fn scratch_dir() -> Result<tempfile::TempDir> {
+    tempfile::Builder::new()
+        .prefix("parbench-")
+        .tempdir()
+        .map_err(|source| Error::Io {
+            action: "cannot create a scratch directory (set TMPDIR to a writable directory) in",
+            path: std::env::temp_dir(),
+            source,
+        })
 }
 
 /// Compares a strategy's outputs with reference outputs, naming the first task that differs.
@@ -277,12 +446,20 @@ mod tests {
         assert_eq!(w.to_string(), "sleep-10ms");
         let h = Workload::from_name("hash", None, Some(64 * 1024)).unwrap();
         assert_eq!(h.to_string(), "hash-64KiB");
+        let m = Workload::from_name("mixed", Some(Duration::from_millis(20)), Some(1 << 20));
+        assert_eq!(m.unwrap().to_string(), "mixed-1MiB-20ms");
+        let f = Workload::from_name("file", None, Some(64 * 1024)).unwrap();
+        assert_eq!(f.to_string(), "file-64KiB");
+        assert_eq!(
+            Workload::from_name("net", None, None).unwrap().to_string(),
+            "net-10ms"
+        );
         let err = Workload::from_name("spin", None, None)
             .unwrap_err()
             .to_string();
         assert_eq!(
             err,
-            "unknown workload 'spin': expected one of sleep, hash, noop"
+            "unknown workload 'spin': expected one of sleep, hash, noop, mixed, file, net"
         );
     }
 

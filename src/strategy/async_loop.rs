@@ -1,0 +1,125 @@
+//! `async` and `async-multi`: every task a tokio task, like Python's `asyncio`.
+//!
+//! `async` runs one event loop on one thread (tokio's current-thread runtime), as `asyncio`
+//! does: waits (`tokio::time::sleep`, sockets) overlap, but computing runs inline and blocks
+//! the loop, so hash tasks serialize — async helps waiting, not computing. `async-multi` runs
+//! the same tasks on tokio's multi-thread runtime (one worker per logical CPU by default), so
+//! computing spreads over the cores too. The runtime is built once, outside the timed run.
+
+use tokio::runtime::{Builder, Runtime};
+use tokio::task::JoinSet;
+
+use super::{Strategy, StrategyKind, in_task_order};
+use crate::error::{Error, Result};
+use crate::workload::{TaskOutput, TaskSet};
+
+/// A tokio runtime that runs every task of a set as its own tokio task.
+#[derive(Debug)]
+pub struct AsyncLoop {
+    runtime: Runtime,
+    kind: StrategyKind,
+    workers: usize,
+}
+
+impl AsyncLoop {
+    /// One event loop on the calling thread: the `async` strategy.
+    pub fn current_thread() -> Result<Self> {
+        let runtime = Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|source| Error::System {
+                action: "cannot build the tokio current-thread runtime",
+                source,
+            })?;
+        Ok(AsyncLoop {
+            runtime,
+            kind: StrategyKind::Async,
+            workers: 1,
+        })
+    }
+
+    /// tokio's multi-thread runtime with `workers` worker threads: the `async-multi` strategy.
+    pub fn multi_thread(workers: usize) -> Result<Self> {
+        let runtime = Builder::new_multi_thread()
+            .worker_threads(workers)
+            .thread_name("parbench-tokio")
+            .enable_all()
+            .build()
+            .map_err(|source| Error::System {
+                action: "cannot build the tokio multi-thread runtime (lower --workers)",
+                source,
+            })?;
+        Ok(AsyncLoop {
+            runtime,
+            kind: StrategyKind::AsyncMulti,
+            workers,
+        })
+    }
+}
+
+impl Strategy for AsyncLoop {
+    fn kind(&self) -> StrategyKind {
+        self.kind
+    }
+
+    fn workers(&self, _tasks: usize) -> usize {
+        self.workers
+    }
+
+    fn run(&self, tasks: &TaskSet) -> Result<Vec<TaskOutput>> {
+        self.runtime.block_on(async {
+            let mut set = JoinSet::new();
+            for index in 0..tasks.len() {
+                let task = tasks.task_future(index);
+                set.spawn(async move { (index, task.await) });
+            }
+            let mut pairs = Vec::with_capacity(tasks.len());
+            while let Some(joined) = set.join_next().await {
+                let (index, output) = joined.map_err(|e| Error::TaskFailed {
+                    task: 0,
+                    detail: format!("its tokio task failed: {e}"),
+                })?;
+                // Returning drops the JoinSet, which aborts the tasks still running.
+                pairs.push((index, output?));
+            }
+            Ok(in_task_order(tasks.len(), pairs))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workload::Workload;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn sleeps_overlap_on_one_thread() {
+        let tasks = TaskSet::new(
+            Workload::Sleep {
+                duration: Duration::from_millis(50),
+            },
+            200,
+        )
+        .unwrap();
+        let strategy = AsyncLoop::current_thread().unwrap();
+        let start = Instant::now();
+        let outputs = strategy.run(&tasks).unwrap();
+        assert!(
+            start.elapsed() < Duration::from_millis(1000),
+            "{:?}",
+            start.elapsed()
+        );
+        tasks.verify("async", &outputs).unwrap();
+        assert_eq!(strategy.workers(200), 1);
+    }
+
+    #[test]
+    fn multi_thread_outputs_in_task_order() {
+        let tasks = TaskSet::new(Workload::Hash { bytes: 10_000 }, 17).unwrap();
+        let strategy = AsyncLoop::multi_thread(2).unwrap();
+        tasks
+            .verify("async-multi", &strategy.run(&tasks).unwrap())
+            .unwrap();
+    }
+}
