@@ -117,8 +117,8 @@ fn high_water_mark() -> Option<u64> {
     status_kib("VmHWM:").map(|kib| kib * 1024)
 }
 
-/// The current resident size (`VmRSS`) in bytes.
-fn resident_bytes() -> Option<u64> {
+/// The current resident size (`VmRSS`) in bytes, if `/proc` tells it.
+pub fn resident_bytes() -> Option<u64> {
     status_kib("VmRSS:").map(|kib| kib * 1024)
 }
 

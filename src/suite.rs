@@ -11,6 +11,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
+use crate::bench_id::Group;
 use crate::error::{Error, Result};
 use crate::machine::Machine;
 
@@ -168,6 +169,140 @@ impl Plan {
         self.profile != Profile::Seed
     }
 
+    /// Total cost of one `mixed` task (hashing plus waiting): 10 ms.
+    pub fn mixed_total(&self) -> Duration {
+        Duration::from_millis(10)
+    }
+
+    /// Task count of the `mixed` sweep: 2 × cores, at least 8, so that waiting tasks can
+    /// overlap beyond the core count.
+    pub fn mixed_tasks(&self) -> usize {
+        (2 * self.logical_cores).max(8)
+    }
+
+    /// Waiting shares of a `mixed` task's cost, in percent (none in `seed`).
+    pub fn mixed_shares(&self) -> Vec<u64> {
+        match self.profile {
+            Profile::Seed => vec![],
+            Profile::Quick => vec![0, 50, 100],
+            Profile::Default => vec![0, 25, 50, 75, 100],
+        }
+    }
+
+    /// How long each task of the threads-against-async sweep sleeps: 50 ms.
+    pub fn waits_duration(&self) -> Duration {
+        Duration::from_millis(50)
+    }
+
+    /// Task counts of the threads-against-async sweep, up to 10,000 waits (none in `seed`).
+    pub fn waits_tasks(&self) -> Vec<usize> {
+        match self.profile {
+            Profile::Seed => vec![],
+            Profile::Quick => vec![100, 1000],
+            Profile::Default => vec![100, 1000, 10_000],
+        }
+    }
+
+    /// Bytes each `file` task writes, syncs, reads back and hashes: 1 MiB.
+    pub fn file_bytes(&self) -> u64 {
+        1 << 20
+    }
+
+    /// Task counts of the `file` sweep (none in `seed`).
+    pub fn file_tasks(&self) -> Vec<usize> {
+        match self.profile {
+            Profile::Seed => vec![],
+            Profile::Quick => vec![1, 4],
+            Profile::Default => sorted(vec![1, 4, 16, 2 * self.logical_cores]),
+        }
+    }
+
+    /// How long the loopback server waits before answering a `net` task: 10 ms.
+    pub fn net_duration(&self) -> Duration {
+        Duration::from_millis(10)
+    }
+
+    /// Task counts of the `net` sweep (none in `seed`).
+    pub fn net_tasks(&self) -> Vec<usize> {
+        match self.profile {
+            Profile::Seed => vec![],
+            Profile::Quick => vec![1, 8],
+            Profile::Default => sorted(vec![1, 8, 64, 4 * self.logical_cores]),
+        }
+    }
+
+    /// Bytes per task of the worker-count sweep (the Amdahl fit): the same as the hash sweep.
+    pub fn scaling_bytes(&self) -> u64 {
+        self.hash_bytes()
+    }
+
+    /// Worker counts of the Amdahl sweep: powers of two up to 2 × cores, and the core count
+    /// itself (none in `seed`).
+    pub fn scaling_workers(&self) -> Vec<usize> {
+        if self.profile == Profile::Seed {
+            return vec![];
+        }
+        let top = 2 * self.logical_cores;
+        let powers = std::iter::successors(Some(1usize), |w| Some(w * 2)).take_while(|&w| w <= top);
+        sorted(powers.chain([self.logical_cores, top]).collect())
+    }
+
+    /// Task count of the Amdahl sweep: 2 × the largest worker count, so every worker has work.
+    pub fn scaling_tasks(&self) -> usize {
+        2 * self.scaling_workers().last().copied().unwrap_or(1)
+    }
+
+    /// Every group this plan measures, in the order the benches run them.
+    pub fn groups(&self) -> Vec<Group> {
+        let mut groups = Vec::new();
+        if !self.sleep_tasks().is_empty() {
+            groups.push(Group::Sleep {
+                duration: self.sleep_duration(),
+            });
+        }
+        if !self.hash_tasks().is_empty() {
+            groups.push(Group::Hash {
+                bytes: self.hash_bytes(),
+            });
+        }
+        if !self.break_even_bytes().is_empty() {
+            groups.push(Group::HashSize {
+                tasks: self.break_even_tasks(),
+            });
+        }
+        if self.runs_overhead() {
+            groups.push(Group::Overhead);
+        }
+        if !self.scaling_workers().is_empty() {
+            groups.push(Group::HashWorkers {
+                bytes: self.scaling_bytes(),
+                tasks: self.scaling_tasks(),
+            });
+        }
+        if !self.mixed_shares().is_empty() {
+            groups.push(Group::Mixed {
+                total: self.mixed_total(),
+                tasks: self.mixed_tasks(),
+            });
+        }
+        if !self.waits_tasks().is_empty() {
+            groups.push(Group::Waits {
+                duration: self.waits_duration(),
+            });
+        }
+        if !self.file_tasks().is_empty() {
+            groups.push(Group::File {
+                bytes: self.file_bytes(),
+            });
+        }
+        if !self.net_tasks().is_empty() {
+            groups.push(Group::Net {
+                duration: self.net_duration(),
+            });
+        }
+        groups
+    }
+
     /// Criterion timing for benchmarks that take milliseconds or more (sleeps, processes).
     pub fn slow_timing(&self) -> Timing {
         match self.profile {
@@ -295,6 +430,72 @@ impl RunMeta {
     }
 }
 
+/// The file, inside Criterion's directory, where the benches record peak memory.
+pub const MEMORY_FILE: &str = "parbench-memory.json";
+
+/// Peak memory of one run of one benchmark, measured outside Criterion's timing.
+///
+/// Criterion measures time only; the threads-against-async sweep also records how much memory
+/// one run of each point needs, with [`PeakRss`](crate::measure::PeakRss).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemoryRecord {
+    /// The benchmark's full ID, e.g. `waits-50ms/threads/10000`.
+    pub id: String,
+    /// The process's resident size just before the run, in bytes.
+    pub rss_before_bytes: u64,
+    /// The process's peak resident size during the run, in bytes.
+    pub peak_rss_bytes: u64,
+    /// The run's wall-clock time in seconds.
+    pub wall_seconds: f64,
+}
+
+impl MemoryRecord {
+    /// How much the run raised the resident size: peak minus before.
+    pub fn growth_bytes(&self) -> u64 {
+        self.peak_rss_bytes.saturating_sub(self.rss_before_bytes)
+    }
+
+    /// Reads every record in `criterion_dir`; empty if the benches never wrote any.
+    pub fn read_all(criterion_dir: &Path) -> Result<Vec<MemoryRecord>> {
+        let path = criterion_dir.join(MEMORY_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(Error::Io {
+                    action: "cannot read",
+                    path,
+                    source,
+                });
+            }
+        };
+        serde_json::from_str(&text).map_err(|e| Error::BadData {
+            path,
+            detail: e.to_string(),
+        })
+    }
+
+    /// Adds `records` to the file in `criterion_dir`, replacing older records of the same IDs.
+    pub fn save_all(criterion_dir: &Path, records: &[MemoryRecord]) -> Result<()> {
+        let mut all = Self::read_all(criterion_dir).unwrap_or_default();
+        all.retain(|old| records.iter().all(|new| new.id != old.id));
+        all.extend_from_slice(records);
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        std::fs::create_dir_all(criterion_dir).map_err(|source| Error::Io {
+            action: "cannot create",
+            path: criterion_dir.to_path_buf(),
+            source,
+        })?;
+        let path = criterion_dir.join(MEMORY_FILE);
+        let text = serde_json::to_string_pretty(&all).expect("records serialize");
+        std::fs::write(&path, text).map_err(|source| Error::Io {
+            action: "cannot write",
+            path,
+            source,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,5 +552,39 @@ mod tests {
         std::fs::write(dir.path().join(META_FILE), "{ not json").unwrap();
         let err = RunMeta::read(dir.path()).unwrap_err().to_string();
         assert!(err.contains(META_FILE), "{err}");
+    }
+    #[test]
+    fn issue_five_sweeps_scale_and_fit_the_profiles() {
+        let small = Plan::new(Profile::Default, 2);
+        assert_eq!(small.scaling_workers(), vec![1, 2, 4]);
+        assert_eq!(small.scaling_tasks(), 8);
+        assert_eq!(small.mixed_tasks(), 8);
+        assert_eq!(small.mixed_shares(), vec![0, 25, 50, 75, 100]);
+        assert_eq!(small.waits_tasks(), vec![100, 1000, 10_000]);
+        let big = Plan::new(Profile::Default, 48);
+        assert_eq!(big.scaling_workers(), vec![1, 2, 4, 8, 16, 32, 48, 64, 96]);
+        assert_eq!(big.mixed_tasks(), 96);
+        assert_eq!(Plan::new(Profile::Default, 2).groups().len(), 9);
+        assert_eq!(Plan::new(Profile::Seed, 2).groups().len(), 1);
+    }
+
+    #[test]
+    fn memory_records_merge_by_id() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(MemoryRecord::read_all(dir.path()).unwrap().is_empty());
+        let record = |id: &str, peak| MemoryRecord {
+            id: id.to_string(),
+            rss_before_bytes: 100,
+            peak_rss_bytes: peak,
+            wall_seconds: 0.1,
+        };
+        MemoryRecord::save_all(dir.path(), &[record("a/x/1", 150), record("a/y/1", 300)]).unwrap();
+        MemoryRecord::save_all(dir.path(), &[record("a/x/1", 500)]).unwrap();
+        let all = MemoryRecord::read_all(dir.path()).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].growth_bytes(), 400);
+        std::fs::write(dir.path().join(MEMORY_FILE), "[{").unwrap();
+        let err = MemoryRecord::read_all(dir.path()).unwrap_err().to_string();
+        assert!(err.contains(MEMORY_FILE), "{err}");
     }
 }
