@@ -5,7 +5,8 @@
 //! Measures how long N tasks that each SHA-256 1 MiB (256 KiB in `quick`) take on every
 //! strategy, for N = 1, 2, 8, the logical cores, 2 × and 8 × the cores. Expected: the speedup over
 //! `sequential` rises to about the core count and then stops — oversubscription buys nothing;
-//! processes pay for spawning and for moving each input through a pipe. Criterion reports the
+//! processes pay for spawning and for moving each input through a pipe; `gil` and the
+//! one-thread `async` loop gain nothing, as in Python. Criterion reports the
 //! throughput in bytes hashed per second.
 //!
 //! IDs: `hash-<bytes>/<strategy>/<tasks>`.
@@ -29,7 +30,7 @@ fn hash_tasks(c: &mut Criterion, plan: &Plan) {
         support::bench_runners(
             &mut group,
             id_group,
-            support::COMPUTE_STRATEGIES,
+            support::ALL_COMPUTE_STRATEGIES,
             tasks as u64,
             &set,
         );

@@ -3,8 +3,9 @@
 //! Run with: `cargo bench --bench io_bound` (`PARBENCH_PROFILE=seed` for the seed's example).
 //!
 //! Measures how long N tasks that each sleep 10 ms (1 s in the `seed` profile) take on every
-//! strategy, for N from 1 to 64 and 4 × the logical cores. Expected: `threads`, `rayon-n` and
-//! `processes` stay near one sleep (plus their start-up cost); `sequential` grows as N × sleep;
+//! strategy, for N from 1 to 64 and 4 × the logical cores. Expected: `threads`, `rayon-n`,
+//! `gil` (it releases its lock while waiting), `async` and `async-multi` stay near one sleep,
+//! `processes` too plus its start-up cost; `sequential` grows as N × sleep;
 //! `rayon` on its CPU-sized global pool and `process-pool` with one worker per CPU grow as
 //! N / cores × sleep — blocking in a compute pool is the trap.
 //!
@@ -26,6 +27,9 @@ const STRATEGIES: &[&str] = &[
     "processes",
     "process-pool",
     PROCESS_POOL_WARM,
+    "gil",
+    "async",
+    "async-multi",
 ];
 /// The seed's comparison: two threads against one after another.
 const SEED_STRATEGIES: &[&str] = &["sequential", "threads"];

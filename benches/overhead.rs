@@ -5,7 +5,8 @@
 //! Measures running one empty task: spawning and joining a thread, a rayon job, spawning a
 //! process (the worker doing nothing), a round trip through a warm process pool, and starting
 //! plus shutting down a whole pool. Expected: nanoseconds for `sequential`, microseconds for
-//! threads, rayon and a warm pool, a millisecond or more for a process. These explain the
+//! threads, rayon, the GIL, the event loops and a warm pool, a millisecond or more for a
+//! process. These explain the
 //! break-even sizes.
 //!
 //! IDs: `overhead/<strategy>/<tasks>`.
@@ -30,7 +31,7 @@ fn empty_task(c: &mut Criterion, plan: &Plan) {
     support::bench_runners(
         &mut group,
         Group::Overhead,
-        support::COMPUTE_STRATEGIES,
+        support::ALL_COMPUTE_STRATEGIES,
         TASKS as u64,
         &set,
     );

@@ -16,7 +16,7 @@ use parbench::suite::{Plan, RunMeta, Timing, criterion_dir};
 use parbench::worker::WorkerCommand;
 use parbench::workload::{TaskOutput, TaskSet};
 
-/// The strategies of the CPU-bound benches: the baseline, every strategy that can compute in
+/// The strategies of the break-even sweep: the baseline, every strategy that can compute in
 /// parallel, and a process pool started before timing.
 pub const COMPUTE_STRATEGIES: &[&str] = &[
     "sequential",
@@ -25,6 +25,29 @@ pub const COMPUTE_STRATEGIES: &[&str] = &[
     "processes",
     "process-pool",
     PROCESS_POOL_WARM,
+];
+
+/// [`COMPUTE_STRATEGIES`] plus the Python-like ones: the simulated GIL and the event loops.
+pub const ALL_COMPUTE_STRATEGIES: &[&str] = &[
+    "sequential",
+    "threads",
+    "rayon",
+    "processes",
+    "process-pool",
+    PROCESS_POOL_WARM,
+    "gil",
+    "async",
+    "async-multi",
+];
+
+/// The in-process strategies of the I/O benches (real files and sockets, mixed tasks).
+pub const IN_PROCESS_STRATEGIES: &[&str] = &[
+    "sequential",
+    "threads",
+    "rayon",
+    "gil",
+    "async",
+    "async-multi",
 ];
 
 /// A bench binary's `main`: reads the plan, configures Criterion, runs each of `benches`,
@@ -150,18 +173,20 @@ pub enum Runner {
 impl Runner {
     /// Builds the runner named `name` for sets of `tasks` tasks, outside any timing.
     ///
-    /// `rayon-n` is a rayon pool with one thread per task; `process-pool-warm` a pool of one
-    /// worker per logical CPU, already started; other names are [`StrategyKind`] names with
-    /// their defaults.
-    pub fn build(name: &str, tasks: usize) -> Runner {
-        let config = StrategyConfig::new().worker_command(worker());
+    /// `rayon-n` is a rayon pool with one thread per task; `process-pool-warm` a pool of
+    /// `workers` processes (default: one per logical CPU), already started; other names are
+    /// [`StrategyKind`] names, with `workers` as their `--workers` (default: their own).
+    pub fn build(name: &str, tasks: usize, workers: Option<usize>) -> Runner {
         let built = match name {
             RAYON_N => RayonPool::new(Some(tasks)).map(|p| Runner::Plain(Box::new(p))),
             PROCESS_POOL_WARM => {
-                ProcessPool::spawn(&worker(), num_cpus::get()).map(Runner::WarmPool)
+                ProcessPool::spawn(&worker(), workers.unwrap_or_else(num_cpus::get))
+                    .map(Runner::WarmPool)
             }
-            other => StrategyKind::from_name(other)
-                .and_then(|kind| kind.build(&config))
+            other => StrategyConfig::new()
+                .worker_command(worker())
+                .workers(workers)
+                .and_then(|config| StrategyKind::from_name(other)?.build(&config))
                 .map(Runner::Plain),
         };
         built.unwrap_or_else(|e| panic!("cannot build {name}: {e}"))
@@ -185,9 +210,21 @@ pub fn bench_runners(
     value: u64,
     tasks: &TaskSet,
 ) {
+    bench_runners_on(group, id_group, names, value, tasks, None);
+}
+
+/// [`bench_runners`] with every runner built for `workers` workers (the worker-count sweep).
+pub fn bench_runners_on(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    id_group: Group,
+    names: &[&str],
+    value: u64,
+    tasks: &TaskSet,
+    workers: Option<usize>,
+) {
     let expected = tasks.expected_outputs();
     for &name in names {
-        let mut runner = Runner::build(name, tasks.len());
+        let mut runner = Runner::build(name, tasks.len(), workers);
         let id = BenchId::new(id_group, name, value);
         bench_verified(group, &id, &expected, || runner.run(tasks));
     }

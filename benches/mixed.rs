@@ -1,0 +1,78 @@
+//! Mixed tasks: computing, then waiting — where between the two lessons does a task fall?
+//!
+//! Run with: `cargo bench --bench mixed`
+//!
+//! Each task hashes, then sleeps, like a request handler that parses a request and then waits
+//! on a database. A task's total cost stays 10 ms while its waiting share sweeps 0 %, 25 %,
+//! 50 %, 75 %, 100 %; the hashing part's size comes from this machine's measured hash speed.
+//! Expected: `threads` near the task count when waiting dominates and near the core count when
+//! computing does; `gil` and the one-thread `async` loop gain only on the waiting share.
+//!
+//! IDs: `mixed-<total>-n<tasks>/<strategy>/<waiting percent>`.
+
+mod support;
+
+use std::time::Instant;
+
+use criterion::Criterion;
+use parbench::bench_id::Group;
+use parbench::suite::Plan;
+use parbench::workload::{TaskSet, Workload, task_input};
+
+/// How many bytes the calibration hashes per try.
+const CALIBRATION_BYTES: usize = 8 << 20;
+
+/// This machine's single-thread SHA-256 speed in bytes per second: the best of five tries.
+fn hash_bytes_per_second() -> f64 {
+    let input = task_input(0, CALIBRATION_BYTES);
+    let hash = Workload::Hash {
+        bytes: CALIBRATION_BYTES as u64,
+    };
+    let best = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(hash.expected_output(0, &input));
+            start.elapsed()
+        })
+        .min()
+        .expect("five tries");
+    CALIBRATION_BYTES as f64 / best.as_secs_f64()
+}
+
+/// Measures mixed tasks on each in-process strategy as the waiting share grows.
+fn waiting_shares(c: &mut Criterion, plan: &Plan) {
+    let shares = plan.mixed_shares();
+    if shares.is_empty() {
+        return;
+    }
+    let (total, tasks) = (plan.mixed_total(), plan.mixed_tasks());
+    let rate = hash_bytes_per_second();
+    let id_group = Group::Mixed { total, tasks };
+    let mut group = support::group(c, id_group, plan.slow_timing());
+    for percent in shares {
+        let duration = total.mul_f64(percent as f64 / 100.0);
+        let bytes = (total.as_secs_f64() * (100 - percent) as f64 / 100.0 * rate) as u64;
+        if support::measuring() {
+            eprintln!(
+                "parbench: {percent} % waiting = hash {bytes} bytes ({:.0} MB/s here), then wait {:?}",
+                rate / 1e6,
+                duration
+            );
+        }
+        let workload = Workload::Mixed { bytes, duration };
+        // Built before timing: every task's input and the expected digests.
+        let set = TaskSet::new(workload, tasks).expect("valid mixed tasks");
+        support::bench_runners(
+            &mut group,
+            id_group,
+            support::IN_PROCESS_STRATEGIES,
+            percent,
+            &set,
+        );
+    }
+    group.finish();
+}
+
+fn main() {
+    support::main(&[waiting_shares]);
+}

@@ -1,0 +1,45 @@
+//! Worker count: how far does hashing scale, and what would a bigger machine give?
+//!
+//! Run with: `cargo bench --bench scaling`
+//!
+//! Measures a fixed batch of hash tasks (2 × the largest worker count, 1 MiB each) while the
+//! worker count grows in powers of two up to 2 × the logical cores: a rayon pool, the
+//! simulated GIL with a pool of threads, tokio's multi-thread runtime and a warm process pool,
+//! each sized to the worker count. The report fits Amdahl's serial fraction to each strategy's
+//! speedup over its own one-worker time and predicts 8, 16 and 64 cores. Expected: rayon and
+//! the process pool near-linear up to the core count; `gil` flat (serial fraction near 1).
+//!
+//! IDs: `hash-workers-<bytes>-n<tasks>/<strategy>/<workers>`.
+
+mod support;
+
+use criterion::{Criterion, Throughput};
+use parbench::bench_id::{Group, PROCESS_POOL_WARM};
+use parbench::suite::Plan;
+use parbench::workload::{TaskSet, Workload};
+
+/// Strategies whose worker count can be set: a compute pool, the GIL, an event loop with
+/// worker threads, and processes.
+const STRATEGIES: &[&str] = &["rayon", "gil", "async-multi", PROCESS_POOL_WARM];
+
+/// Measures the same hash tasks on each strategy as its worker count grows.
+fn worker_counts(c: &mut Criterion, plan: &Plan) {
+    let workers = plan.scaling_workers();
+    if workers.is_empty() {
+        return;
+    }
+    let (bytes, tasks) = (plan.scaling_bytes(), plan.scaling_tasks());
+    let id_group = Group::HashWorkers { bytes, tasks };
+    let mut group = support::group(c, id_group, plan.fast_timing());
+    group.throughput(Throughput::Bytes(bytes * tasks as u64));
+    // Built before timing: every task's input and the expected digests.
+    let set = TaskSet::new(Workload::Hash { bytes }, tasks).expect("valid hash tasks");
+    for w in workers {
+        support::bench_runners_on(&mut group, id_group, STRATEGIES, w as u64, &set, Some(w));
+    }
+    group.finish();
+}
+
+fn main() {
+    support::main(&[worker_counts]);
+}
