@@ -1,4 +1,4 @@
-//! Beyond threads: the simulated GIL, async runtimes, mixed, file and network workloads.
+//! Python's lesson in Rust: the simulated GIL, async runtimes, mixed, file and network workloads.
 //!
 //! Every new strategy is checked against `sequential` on every workload, then the behaviour
 //! the lesson predicts is asserted with wide margins (the machine is shared and noisy).
