@@ -544,4 +544,61 @@ mod tests {
         let text = run(&flat, 2).join("\n");
         assert!(text.contains("no strategy sped hashing up"), "{text}");
     }
+
+    #[test]
+    fn mixed_waits_and_amdahl_sentences_carry_the_figures() {
+        use crate::suite::MemoryRecord;
+        let mixed = Group::Mixed {
+            total: Duration::from_millis(10),
+            tasks: 8,
+        };
+        let waits = Group::Waits {
+            duration: Duration::from_millis(50),
+        };
+        let workers = Group::HashWorkers {
+            bytes: 1 << 20,
+            tasks: 8,
+        };
+        let data = vec![
+            m(mixed, "sequential", 0, 80e6),
+            m(mixed, "sequential", 100, 80e6),
+            m(mixed, "gil", 0, 80e6),
+            m(mixed, "gil", 100, 80e6 / 7.4),
+            m(waits, "threads", 10_000, 1.2e9),
+            m(waits, "async", 10_000, 80e6),
+            m(workers, "rayon", 1, 16e6),
+        ];
+        let text = run(&data, 2).join("\n");
+        assert!(
+            text.contains("mixed-10ms-n8 (8 tasks): gil ×7.40 at 100 % waiting, ×1.00 at 0 %"),
+            "{text}"
+        );
+        assert!(
+            text.contains("(references: ×8 if all waiting overlaps, ×2 for pure computing)"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "threads 1.20 s and memory not recorded, async 80.0 ms and memory not recorded"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("no Amdahl fit for rayon: 1 measured point(s) with at most 2 workers"),
+            "{text}"
+        );
+        let groups = [GroupAnalysis::new(waits, &data)];
+        let record = MemoryRecord {
+            id: "waits-50ms/async/10000".to_string(),
+            rss_before_bytes: 1 << 20,
+            peak_rss_bytes: 18 << 20,
+            wall_seconds: 0.08,
+        };
+        let rows = analysis::waits_rows(&groups, &[record]);
+        let text = waits_at_scale(&rows).join("\n");
+        assert!(
+            text.contains("async 80.0 ms and +17.0 MiB peak memory"),
+            "{text}"
+        );
+    }
 }

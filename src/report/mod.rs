@@ -622,6 +622,38 @@ mod tests {
     }
 
     #[test]
+    fn missing_groups_are_the_plans_groups_without_data() {
+        let kinds = |profile, cores| -> Vec<String> {
+            missing_groups(&[], profile, cores)
+                .iter()
+                .map(|g| g.split('-').next().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(kinds(Some(Profile::Seed), 2), ["sleep"]);
+        assert_eq!(
+            kinds(None, 4),
+            [
+                "sleep", "hash", "hash", "overhead", "hash", "mixed", "waits", "file", "net"
+            ]
+        );
+        let sleep = Group::Sleep {
+            duration: std::time::Duration::from_millis(10),
+        };
+        let data = [Measurement {
+            id: crate::bench_id::BenchId::new(sleep, "threads", 4),
+            directory: String::new(),
+            mean_ns: Interval {
+                point: 1.0,
+                lower: 1.0,
+                upper: 1.0,
+            },
+            confidence_level: 0.95,
+        }];
+        let groups = [GroupAnalysis::new(sleep, &data)];
+        assert!(missing_groups(&groups, Some(Profile::Seed), 2).is_empty());
+    }
+
+    #[test]
     fn time_labels_pick_a_unit() {
         assert_eq!(time_label(12_345.0), "12.3 µs");
         assert_eq!(time_label(1.5e9), "1.50 s");
