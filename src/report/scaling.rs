@@ -6,6 +6,7 @@
 //! workers share the cores, a plateau Amdahl's law does not model. The uncertainty is given
 //! twice, because with one point above one worker (a 2-core machine) the least-squares standard
 //! error is 0: the standard error, and the range from fitting the speedup intervals' bounds.
+//! The 1-worker point (×1 by definition) enters the fit only when it is needed as a second point.
 
 use serde::Serialize;
 
@@ -134,6 +135,14 @@ fn fit_points(points: &[Point], cores: u64) -> Result<Fitted, String> {
             uppers.push((n, s.upper));
         }
     }
+    // The 1-worker point is ×1 by definition, not a measurement of s: it would only add a
+    // degree of freedom and shrink the standard error. It stays in only when the fit needs a
+    // second point.
+    if estimates.iter().filter(|(n, _)| *n > 1.0).count() >= 2 {
+        for points in [&mut estimates, &mut lowers, &mut uppers] {
+            points.retain(|(n, _)| *n > 1.0);
+        }
+    }
     let reason = |e: Error| {
         let detail = match e {
             Error::InvalidInput { message, .. } => message,
@@ -202,8 +211,8 @@ mod tests {
             "{fitted:?}"
         );
         assert_eq!(
-            fitted.fit.points, 3,
-            "1, 2 and 4 workers; 8 is beyond the cores"
+            fitted.fit.points, 2,
+            "2 and 4 workers; 8 is beyond the cores"
         );
         assert!(
             fitted.pessimistic > 0.05 && fitted.optimistic < 0.05,
