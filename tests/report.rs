@@ -4,9 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use parbench::amdahl;
 use parbench::machine::Machine;
 use parbench::report;
-use parbench::suite::{Profile, RunMeta};
+use parbench::report::analysis::factor;
+use parbench::suite::{MemoryRecord, Profile, RunMeta};
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use scraper::{Html, Selector};
@@ -74,12 +76,15 @@ fn write_sleep(dir: &Path, threads_speedup_at_64: f64) {
         write_benchmark(dir, "sleep-10ms", "threads", n, threads);
         write_benchmark(dir, "sleep-10ms", "rayon", n, seq / (n.min(2) as f64));
         write_benchmark(dir, "sleep-10ms", "processes", n, 10.0 * MS + n as f64 * MS);
+        write_benchmark(dir, "sleep-10ms", "gil", n, threads * 1.03);
+        write_benchmark(dir, "sleep-10ms", "async", n, threads * 0.99);
     }
     // No sequential point at 128: speedup absent, never invented.
     write_benchmark(dir, "sleep-10ms", "threads", 128, 11.0 * MS);
 }
 
-fn write_rest(dir: &Path) {
+/// The hash sweep on 2 cores; `gil_speedup` is the gil's speedup at 2 tasks and beyond.
+fn write_hash(dir: &Path, gil_speedup: f64) {
     for n in [1u64, 2, 4, 16] {
         let seq = n as f64 * 2.0 * MS;
         let parallel = seq / (n.min(2) as f64);
@@ -87,7 +92,104 @@ fn write_rest(dir: &Path) {
         write_benchmark(dir, "hash-1MiB", "threads", n, parallel * 1.02);
         write_benchmark(dir, "hash-1MiB", "rayon", n, parallel * 1.01);
         write_benchmark(dir, "hash-1MiB", "processes", n, parallel + 1.5 * MS);
+        let gil = if n == 1 { seq } else { seq / gil_speedup };
+        write_benchmark(dir, "hash-1MiB", "gil", n, gil);
+        write_benchmark(dir, "hash-1MiB", "async", n, seq * 1.01);
     }
+}
+
+/// The serial fractions the worker sweep is generated from.
+const SERIAL: [(&str, f64); 4] = [
+    ("rayon", 0.05),
+    ("process-pool-warm", 0.2),
+    ("gil", 1.0),
+    ("async-multi", 0.1),
+];
+
+/// The worker sweep on 2 cores: Amdahl's law up to 2 workers, a plateau at 4.
+fn write_workers(dir: &Path) {
+    for (strategy, s) in SERIAL {
+        for workers in [1u64, 2, 4] {
+            let speedup = amdahl::speedup(s, workers.min(2) as f64);
+            let time = 16.0 * MS / speedup;
+            write_benchmark(dir, "hash-workers-1MiB-n8", strategy, workers, time);
+        }
+    }
+}
+
+/// Waiting shares of the mixed sweep with each strategy's speedup at 0, 50 and 100 %.
+const MIXED: [(&str, [f64; 3]); 4] = [
+    ("threads", [1.9, 3.8, 7.6]),
+    ("rayon", [1.9, 2.0, 2.0]),
+    ("gil", [1.0, 1.9, 7.4]),
+    ("async", [1.0, 1.95, 7.8]),
+];
+
+fn write_mixed(dir: &Path) {
+    for (i, share) in [0u64, 50, 100].into_iter().enumerate() {
+        let seq = 80.0 * MS;
+        write_benchmark(dir, "mixed-10ms-n8", "sequential", share, seq);
+        for (strategy, speedups) in MIXED {
+            write_benchmark(dir, "mixed-10ms-n8", strategy, share, seq / speedups[i]);
+        }
+    }
+}
+
+/// Times of the waits sweep at 100, 1000 and 10,000 tasks (no sequential: it would take 500 s).
+const WAITS: [(&str, [f64; 3]); 3] = [
+    ("threads", [55.0, 90.0, 1200.0]),
+    ("async", [51.0, 55.0, 80.0]),
+    ("async-multi", [51.0, 56.0, 90.0]),
+];
+
+/// Memory growth recorded for the 10,000-task points, in MiB; async-multi has none.
+const MEMORY_MIB: [(&str, u64); 2] = [("threads", 90), ("async", 17)];
+
+fn write_waits(dir: &Path) {
+    for (strategy, times) in WAITS {
+        for (n, ms) in [100u64, 1000, 10_000].into_iter().zip(times) {
+            write_benchmark(dir, "waits-50ms", strategy, n, ms * MS);
+        }
+    }
+    let records: Vec<MemoryRecord> = MEMORY_MIB
+        .iter()
+        .map(|(strategy, mib)| MemoryRecord {
+            id: format!("waits-50ms/{strategy}/10000"),
+            rss_before_bytes: 10 << 20,
+            peak_rss_bytes: (10 + mib) << 20,
+            wall_seconds: 1.0,
+        })
+        .collect();
+    MemoryRecord::save_all(dir, &records).unwrap();
+}
+
+fn write_io(dir: &Path) {
+    for n in [1u64, 4] {
+        write_benchmark(dir, "file-1MiB", "sequential", n, n as f64 * 5.0 * MS);
+        write_benchmark(dir, "file-1MiB", "threads", n, 6.0 * MS);
+    }
+    for n in [1u64, 8] {
+        write_benchmark(dir, "net-10ms", "sequential", n, n as f64 * 10.0 * MS);
+        write_benchmark(dir, "net-10ms", "threads", n, 10.5 * MS);
+    }
+}
+
+/// How many benchmarks the full tree holds.
+const FULL_TREE_BENCHMARKS: usize = (6 * 3 + 1) // sleep
+    + 6 * 4 // hash
+    + 9 // hash-size
+    + 6 // overhead
+    + 4 * 3 // hash-workers
+    + 5 * 3 // mixed
+    + 3 * 3 // waits
+    + 4 + 4; // file, net
+
+fn write_rest(dir: &Path) {
+    write_hash(dir, 1.0);
+    write_workers(dir);
+    write_mixed(dir);
+    write_waits(dir);
+    write_io(dir);
     for bytes in [1u64 << 10, 64 << 10, 1 << 20] {
         let seq = 4.0 * bytes as f64 * 2.0;
         write_benchmark(dir, "hash-size-n4", "sequential", bytes, seq);
@@ -115,6 +217,7 @@ fn write_rest(dir: &Path) {
 
 /// A temp dir with `criterion/` (full fake data) and `reports/` as the output.
 fn full_tree() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    // Every group the default profile runs on the 2-core machine of `write_meta`.
     let tmp = tempfile::tempdir().unwrap();
     let criterion = tmp.path().join("criterion");
     write_meta(&criterion);
@@ -153,8 +256,12 @@ fn table_rows(html: &Html, table: &str) -> Vec<Vec<String>> {
 fn html_has_machine_verdicts_break_even_charts_and_links() {
     let (_tmp, criterion, out) = full_tree();
     let summary = report::generate(&criterion, &out).unwrap();
-    assert_eq!(summary.benchmarks, 12 + 1 + 16 + 9 + 6);
-    assert!(summary.missing_groups.is_empty());
+    assert_eq!(summary.benchmarks, FULL_TREE_BENCHMARKS);
+    assert!(
+        summary.missing_groups.is_empty(),
+        "{:?}",
+        summary.missing_groups
+    );
     assert_eq!(summary.skipped.len(), 1);
     let html = Html::parse_document(&read(&summary.html));
 
@@ -232,6 +339,243 @@ fn html_has_machine_verdicts_break_even_charts_and_links() {
             .any(|f| f.contains("rayon is the wrong pool for blocking work")),
         "{findings:?}"
     );
+}
+
+fn texts(html: &Html, selector: &str) -> Vec<String> {
+    let selector = Selector::parse(selector).unwrap();
+    html.select(&selector).map(|e| e.text().collect()).collect()
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&read(path)).unwrap()
+}
+
+#[test]
+fn amdahl_fits_and_predictions_appear_in_json_html_and_markdown() {
+    let (_tmp, criterion, out) = full_tree();
+    let summary = report::generate(&criterion, &out).unwrap();
+    let json = json(&summary.json);
+    let fits = json["amdahl"].as_array().unwrap();
+    assert_eq!(fits.len(), SERIAL.len());
+    let html = Html::parse_document(&read(&summary.html));
+    let rows = table_rows(&html, "#amdahl-table");
+    let md = read(&summary.markdown);
+    for (strategy, s) in SERIAL {
+        let fit = fits.iter().find(|f| f["strategy"] == strategy).unwrap();
+        assert_eq!(fit["fitted_up_to_workers"], 2);
+        assert!(fit["fit_error"].is_null());
+        let fitted = fit["fit"]["serial_fraction"].as_f64().unwrap();
+        assert!((fitted - s).abs() < 1e-6, "{strategy}: {fitted}");
+        assert_eq!(fit["fit"]["points"], 2, "1 and 2 workers, not 4");
+        let measured = fit["measured"].as_array().unwrap();
+        assert_eq!(measured.len(), 3);
+        assert_eq!(measured[2]["fitted"], false);
+        let range = &fit["fit"]["serial_fraction_range"];
+        assert!(range["optimistic"].as_f64().unwrap() <= fitted);
+        assert!(range["pessimistic"].as_f64().unwrap() >= fitted);
+        let at64 = &fit["fit"]["predictions"][2];
+        assert_eq!(at64["workers"], 64);
+        let expected = amdahl::speedup(s, 64.0);
+        assert!((at64["speedup"].as_f64().unwrap() - expected).abs() < 1e-6);
+        assert!(at64["low"].as_f64().unwrap() <= expected);
+        assert!(at64["high"].as_f64().unwrap() >= expected);
+
+        let row = rows.iter().find(|r| r[1] == strategy).unwrap();
+        assert!(row[2].starts_with(&format!("{s:.3} [")), "{row:?}");
+        assert!(
+            row[3].contains("4*: ×"),
+            "the plateau point is marked: {row:?}"
+        );
+        assert!(
+            row[6].starts_with(&format!("×{} [", factor(expected))),
+            "{row:?}"
+        );
+        assert!(md.contains(&format!("×{} [", factor(expected))), "{md}");
+    }
+    let findings = texts(&html, "#findings-list li");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.contains("gil fitted serial fraction 1.00")
+                && f.contains("extra cores buy nothing")),
+        "{findings:?}"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.contains("rayon fitted serial fraction 0.05")
+                && f.contains(&format!("at most ×{} on any number of cores", factor(20.0)))),
+        "{findings:?}"
+    );
+    let svg_texts = texts(&html, "figure svg text");
+    assert!(
+        svg_texts.iter().any(|t| t.trim() == "rayon fit"),
+        "the fitted curve is in a chart"
+    );
+    assert!(
+        texts(&html, "p")
+            .iter()
+            .any(|p| p.contains("a plateau Amdahl's law does not model")),
+        "the page says why points beyond the cores are not fitted"
+    );
+}
+
+#[test]
+fn a_failed_amdahl_fit_says_why() {
+    let (_tmp, criterion, out) = full_tree();
+    for workers in ["2", "4"] {
+        std::fs::remove_dir_all(criterion.join("hash-workers-1MiB-n8/gil").join(workers)).unwrap();
+    }
+    let summary = report::generate(&criterion, &out).unwrap();
+    let json = json(&summary.json);
+    let gil = json["amdahl"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["strategy"] == "gil")
+        .unwrap();
+    assert!(gil["fit"].is_null());
+    let reason = gil["fit_error"].as_str().unwrap();
+    assert!(
+        reason.contains("1 measured point(s) with at most 2 workers"),
+        "{reason}"
+    );
+    let html = Html::parse_document(&read(&summary.html));
+    let rows = table_rows(&html, "#amdahl-table");
+    let row = rows.iter().find(|r| r[1] == "gil").unwrap();
+    assert!(row[2].starts_with("no fit: 1 measured point(s)"), "{row:?}");
+    assert!(
+        texts(&html, "#findings-list li")
+            .iter()
+            .any(|f| f.contains("no Amdahl fit for gil")),
+    );
+}
+
+#[test]
+fn the_gil_sentence_follows_the_data() {
+    let (_tmp, criterion, out) = full_tree();
+    let summary = report::generate(&criterion, &out).unwrap();
+    let html = Html::parse_document(&read(&summary.html));
+    let conclusion = texts(&html, "#gil-conclusion").concat();
+    assert!(
+        conclusion.starts_with("Python's lesson reproduced"),
+        "{conclusion}"
+    );
+    assert!(
+        conclusion.contains("gains nothing on 16 tasks of hash-1MiB (×1.00)"),
+        "{conclusion}"
+    );
+    let rows = table_rows(&html, "#gil-table");
+    let strategies: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(strategies, ["threads", "gil", "async", "processes"]);
+    assert!(rows[1][1].starts_with("×56.3"), "{rows:?}");
+    assert_eq!(
+        json(&summary.json)["gil_comparison"]["lesson"],
+        "reproduced"
+    );
+
+    write_hash(&criterion, 1.9);
+    let summary = report::generate(&criterion, &out).unwrap();
+    let html = Html::parse_document(&read(&summary.html));
+    let conclusion = texts(&html, "#gil-conclusion").concat();
+    assert!(
+        conclusion.starts_with("Python's lesson not reproduced"),
+        "{conclusion}"
+    );
+    assert!(!conclusion.contains("gains nothing"), "{conclusion}");
+    assert!(
+        conclusion.contains("speeds 16 tasks of hash-1MiB up ×1.90"),
+        "{conclusion}"
+    );
+    assert_eq!(
+        json(&summary.json)["gil_comparison"]["lesson"],
+        "not-reproduced"
+    );
+}
+
+#[test]
+fn mixed_tasks_get_the_io_share_chart_and_sentence() {
+    let (_tmp, criterion, out) = full_tree();
+    let summary = report::generate(&criterion, &out).unwrap();
+    let html = Html::parse_document(&read(&summary.html));
+    let svg_texts = texts(&html, "figure svg text");
+    for legend in ["×8 all waiting", "×2 all computing", "waiting share (%)"] {
+        assert!(
+            svg_texts.iter().any(|t| t.trim() == legend),
+            "{legend}: {svg_texts:?}"
+        );
+    }
+    let rows = table_rows(&html, ".io-share-table");
+    let gil = rows.iter().find(|r| r[0] == "gil").unwrap();
+    assert!(
+        gil[1].starts_with("×1.00") && gil[3].starts_with("×7.40"),
+        "{gil:?}"
+    );
+    let findings = texts(&html, "#findings-list li");
+    assert!(
+        findings.iter().any(|f| f.contains(
+            "threads ×7.60 at 100 % waiting, ×1.90 at 0 %; rayon ×2.00 at 100 % waiting, ×1.90 at 0 %; gil ×7.40 at 100 % waiting, ×1.00 at 0 %"
+        )),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn waits_table_joins_memory_records_and_says_when_none() {
+    let (_tmp, criterion, out) = full_tree();
+    let summary = report::generate(&criterion, &out).unwrap();
+    let html = Html::parse_document(&read(&summary.html));
+    let rows = table_rows(&html, "#waits-table");
+    assert_eq!(rows.len(), 9);
+    let cell = |strategy: &str, n: &str| {
+        rows.iter().find(|r| r[1] == strategy && r[2] == n).unwrap()[4].clone()
+    };
+    for (strategy, mib) in MEMORY_MIB {
+        assert_eq!(cell(strategy, "10000"), format!("+{mib}.0 MiB"));
+    }
+    assert_eq!(cell("async-multi", "10000"), "not recorded");
+    assert_eq!(cell("threads", "100"), "not recorded");
+    let findings = texts(&html, "#findings-list li");
+    assert!(
+        findings.iter().any(|f| f.contains(
+            "10000 waits of 50ms (waits-50ms): threads 1.20 s and +90.0 MiB peak memory, async 80.0 ms and +17.0 MiB peak memory, async-multi 90.0 ms and memory not recorded"
+        )),
+        "{findings:?}"
+    );
+    let json = json(&summary.json);
+    let memory = json["memory"].as_array().unwrap();
+    assert_eq!(memory.len(), MEMORY_MIB.len());
+    assert_eq!(memory[0]["id"], "waits-50ms/async/10000");
+    assert_eq!(memory[0]["growth_bytes"], 17 << 20);
+}
+
+#[test]
+fn a_corrupt_memory_file_is_an_error_naming_it() {
+    let (_tmp, criterion, out) = full_tree();
+    let file = criterion.join(parbench::suite::MEMORY_FILE);
+    std::fs::write(&file, "[{\"id\": ").unwrap();
+    let err = report::generate(&criterion, &out).unwrap_err().to_string();
+    assert!(err.contains(&file.display().to_string()), "{err}");
+}
+
+#[test]
+fn file_and_net_groups_get_verdicts_and_ideals() {
+    let (_tmp, criterion, out) = full_tree();
+    let summary = report::generate(&criterion, &out).unwrap();
+    let json = json(&summary.json);
+    let benchmarks = json["benchmarks"].as_array().unwrap();
+    let find = |id: &str| benchmarks.iter().find(|b| b["id"] == id).unwrap();
+    assert_eq!(find("net-10ms/threads/8")["ideal_speedup"], 8.0);
+    assert!(find("file-1MiB/threads/4")["ideal_speedup"].is_null());
+    let verdicts = json["verdicts"].as_array().unwrap();
+    for group in ["file-1MiB", "net-10ms"] {
+        assert!(
+            verdicts
+                .iter()
+                .any(|v| v["group"] == group && v["strategy"] == "threads"),
+            "{group}"
+        );
+    }
 }
 
 #[test]
@@ -336,7 +680,17 @@ fn missing_groups_are_noted_and_machine_read_at_report_time() {
         .collect();
     assert_eq!(
         kinds,
-        ["hash", "hash", "overhead"],
+        [
+            "hash", "hash", "overhead", "hash", "mixed", "waits", "file", "net"
+        ],
+        "{:?}",
+        summary.missing_groups
+    );
+    assert!(
+        summary
+            .missing_groups
+            .iter()
+            .any(|g| g.starts_with("hash-workers-")),
         "{:?}",
         summary.missing_groups
     );
@@ -348,6 +702,9 @@ fn missing_groups_are_noted_and_machine_read_at_report_time() {
     assert!(html.contains("read at report time"));
     let md = read(&summary.markdown);
     assert!(md.contains("Neither the break-even sweep nor the overhead benches ran."));
+    assert!(html.contains("No worker-count sweep (hash-workers) was measured."));
+    assert!(html.contains("No mixed group was measured."));
+    assert!(html.contains("No waits group was measured."));
 }
 
 #[test]

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::bench_id::{Group, PROCESS_POOL_WARM, RAYON_N};
+use crate::suite::MemoryRecord;
 
 use super::Interval;
 use super::criterion_data::Measurement;
@@ -175,7 +176,6 @@ impl GroupAnalysis {
                         Some(base) => Comparison::Speedup(speedup(&base, &m.mean_ns)),
                         None => Comparison::NoBaseline,
                     },
-                    // Hook: the Amdahl fit over these points belongs here.
                     Baseline::OwnOneWorker if m.id.value == 1 => Comparison::IsBaseline,
                     Baseline::OwnOneWorker => match time_of(&m.id.strategy, 1) {
                         Some(base) => Comparison::Speedup(speedup(&base, &m.mean_ns)),
@@ -227,8 +227,10 @@ impl GroupAnalysis {
 }
 
 /// The ideal speedup at `value` in `group` on a machine with `logical_cores`: N for waiting
-/// tasks (all can wait at once), min(N, cores) for computing tasks; `None` where no simple
-/// ideal exists (mixed, file, overhead).
+/// tasks (sleeps and loopback requests: all can wait at once), min(N, cores) for computing
+/// tasks; `None` where no simple ideal exists: overhead, mixed (two references instead, see
+/// [`mixed_references`]) and file (its tasks mix fsync waits, which one device may serialize,
+/// with hashing, so neither ×N nor ×min(N, cores) bounds them).
 pub fn ideal_speedup(group: &Group, value: u64, logical_cores: usize) -> Option<f64> {
     let cores = logical_cores.max(1) as f64;
     match group {
@@ -238,6 +240,49 @@ pub fn ideal_speedup(group: &Group, value: u64, logical_cores: usize) -> Option<
         Group::HashWorkers { .. } => Some((value as f64).min(cores)),
         Group::Overhead | Group::Mixed { .. } | Group::File { .. } => None,
     }
+}
+
+/// The two reference speedups of a `mixed-*` group of N tasks: ×N, when all waiting overlaps
+/// (every task waits at once, the 100 % end), and ×min(N, cores), pure computing (the 0 % end).
+/// `None` for other groups.
+pub fn mixed_references(group: &Group, logical_cores: usize) -> Option<(f64, f64)> {
+    match group {
+        Group::Mixed { tasks, .. } => {
+            let n = *tasks as f64;
+            Some((n, n.min(logical_cores.max(1) as f64)))
+        }
+        _ => None,
+    }
+}
+
+/// One point of a `waits-*` group with the peak memory the benches recorded for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WaitsRow {
+    /// The `waits-*` group.
+    pub group: Group,
+    /// The measured point (time per run of all tasks).
+    pub point: Point,
+    /// The memory record of the same ID, if the benches wrote one.
+    pub memory: Option<MemoryRecord>,
+}
+
+/// Every point of the `waits-*` groups, by group, strategy and task count, joined with the
+/// memory records by benchmark ID.
+pub fn waits_rows(groups: &[GroupAnalysis], memory: &[MemoryRecord]) -> Vec<WaitsRow> {
+    groups
+        .iter()
+        .filter(|g| matches!(g.group, Group::Waits { .. }))
+        .flat_map(|g| {
+            g.points.iter().map(|p| {
+                let id = p.measurement.id.to_string();
+                WaitsRow {
+                    group: g.group,
+                    point: p.clone(),
+                    memory: memory.iter().find(|r| r.id == id).cloned(),
+                }
+            })
+        })
+        .collect()
 }
 
 /// What the data says about one strategy on one workload.
@@ -517,12 +562,13 @@ pub fn factor(x: f64) -> String {
     if x == 0.0 {
         return "0".to_string();
     }
+    // Thresholds just below each power of ten, so that 9.9996 prints as 10.0, not 10.00.
     let magnitude = x.abs();
-    if magnitude >= 100.0 {
+    if magnitude >= 99.95 {
         format!("{x:.0}")
-    } else if magnitude >= 10.0 {
+    } else if magnitude >= 9.995 {
         format!("{x:.1}")
-    } else if magnitude >= 1.0 {
+    } else if magnitude >= 0.9995 {
         format!("{x:.2}")
     } else {
         format!("{x:.3}")
@@ -738,5 +784,7 @@ mod tests {
         assert_eq!(factor(0.3124), "0.312");
         assert_eq!(factor(123.4), "123");
         assert_eq!(factor(0.0), "0");
+        assert_eq!(factor(9.999_999), "10.0");
+        assert_eq!(factor(0.999_99), "1.00");
     }
 }

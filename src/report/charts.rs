@@ -1,6 +1,8 @@
 //! Draws the report's charts as inline SVG with plotters' SVG backend (text as `<text>`
-//! elements, so no font files are needed): speedup against the swept value with the ideal line,
-//! and time against the swept value (the break-even sweep and the overhead benches).
+//! elements, so no font files are needed): speedup against the swept value with the ideal line
+//! (or, for mixed tasks, the all-waiting and all-computing references), measured speedups with
+//! their Amdahl curves, and time against the swept value (the break-even sweep, the overhead
+//! benches, the waits sweep).
 //!
 //! Error bars are Criterion's confidence intervals. Task counts, sizes and workers use a log2
 //! x axis; a swept percentage (the mixed groups) a linear one.
@@ -8,11 +10,16 @@
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
+use crate::amdahl;
 use crate::bench_id::Group;
 use crate::units;
 
 use super::Interval;
-use super::analysis::{Baseline, GroupAnalysis, SEQUENTIAL, STRATEGY_ORDER, ideal_speedup};
+use super::analysis::{
+    Baseline, GroupAnalysis, SEQUENTIAL, STRATEGY_ORDER, ideal_speedup, mixed_references,
+};
+use super::findings::ideal_label;
+use super::scaling::{AmdahlRow, PREDICT_AT};
 use super::time_label;
 
 const SIZE: (u32, u32) = (720, 400);
@@ -24,6 +31,16 @@ struct Series {
     color: RGBColor,
     points: Vec<(f64, Interval)>,
 }
+
+/// A dashed line drawn under the series: an ideal, a reference or a fitted curve.
+struct Reference {
+    name: String,
+    color: RGBColor,
+    points: Vec<(f64, f64)>,
+}
+
+const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
+const DARK_GREY: RGBColor = RGBColor(0x55, 0x55, 0x55);
 
 /// What a chart plots on its y axis.
 #[derive(Clone, Copy, PartialEq)]
@@ -73,17 +90,87 @@ pub fn speedup_chart(
     if series.is_empty() {
         return None;
     }
-    let ideal: Vec<(f64, f64)> = group
-        .values()
-        .into_iter()
-        .filter_map(|v| ideal_speedup(&group.group, v, logical_cores).map(|i| (v as f64, i)))
+    let values = group.values();
+    let ideal: Vec<(f64, f64)> = values
+        .iter()
+        .filter_map(|&v| ideal_speedup(&group.group, v, logical_cores).map(|i| (v as f64, i)))
         .collect();
+    let mut references = Vec::new();
+    if !ideal.is_empty() {
+        references.push(Reference {
+            name: "ideal".to_string(),
+            color: GREY,
+            points: ideal,
+        });
+    }
+    if let Some((all_waiting, all_computing)) = mixed_references(&group.group, logical_cores) {
+        let (first, last) = (values[0] as f64, values[values.len() - 1] as f64);
+        for (value, meaning, color) in [
+            (all_waiting, "all waiting", GREY),
+            (all_computing, "all computing", DARK_GREY),
+        ] {
+            references.push(Reference {
+                name: format!("×{} {meaning}", ideal_label(value)),
+                color,
+                points: vec![(first, value), (last, value)],
+            });
+        }
+    }
     let baseline = match group.baseline {
         Baseline::OwnOneWorker => "its own 1-worker time",
         _ => "sequential",
     };
     let title = format!("{}: speedup over {baseline}", group.group);
-    Some(draw(group, &title, YAxis::Speedup, &series, &ideal))
+    Some(draw(group, &title, YAxis::Speedup, &series, &references))
+}
+
+/// The Amdahl chart of a `hash-workers-*` group: each strategy's measured speedups over its
+/// own 1-worker time (the 1-worker point at exactly ×1) and its fitted curve, dashed, out to
+/// the largest of [`PREDICT_AT`] workers; `None` without any measured speedup.
+pub fn amdahl_chart(group: &GroupAnalysis, rows: &[AmdahlRow]) -> Option<Result<String, String>> {
+    let rows: Vec<&AmdahlRow> = rows.iter().filter(|r| r.group == group.group).collect();
+    let mut unknown = 0;
+    let mut series = Vec::new();
+    let mut curves = Vec::new();
+    let top = PREDICT_AT.iter().copied().max().unwrap_or(1) as f64;
+    for row in rows {
+        if !STRATEGY_ORDER.contains(&row.strategy.as_str()) {
+            unknown += 1;
+        }
+        let color = color(&row.strategy, unknown);
+        let points: Vec<(f64, Interval)> = row
+            .measured()
+            .into_iter()
+            .map(|(n, s)| (n as f64, s))
+            .collect();
+        if points.is_empty() {
+            continue;
+        }
+        series.push(Series {
+            name: row.strategy.clone(),
+            color,
+            points,
+        });
+        if let Ok(fitted) = &row.fit {
+            // Quarter powers of two from 1 to the top: a smooth curve on the log2 axis.
+            let steps = (top.log2() * 4.0).round() as i32;
+            curves.push(Reference {
+                name: format!("{} fit", row.strategy),
+                color,
+                points: (0..=steps)
+                    .map(|k| {
+                        let n = 2f64.powf(f64::from(k) / 4.0);
+                        (n, amdahl::speedup(fitted.fit.serial_fraction, n))
+                    })
+                    .collect(),
+            });
+        }
+    }
+    if series.is_empty() {
+        return None;
+    }
+    let title = format!("{}: measured and Amdahl-fitted speedup", group.group);
+    Some(draw(group, &title, YAxis::Speedup, &series, &curves))
 }
 
 /// The time chart of a group (the break-even sweep, the overhead benches).
@@ -133,17 +220,18 @@ fn draw(
     title: &str,
     y_axis: YAxis,
     series: &[Series],
-    ideal: &[(f64, f64)],
+    references: &[Reference],
 ) -> Result<String, String> {
+    let reference_points = || references.iter().flat_map(|r| r.points.iter());
     let xs = series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.0))
-        .chain(ideal.iter().map(|p| p.0));
+        .chain(reference_points().map(|p| p.0));
     let (x_min, x_max) = bounds(xs);
     let ys = series
         .iter()
         .flat_map(|s| s.points.iter().flat_map(|p| [p.1.lower, p.1.upper]))
-        .chain(ideal.iter().map(|p| p.1));
+        .chain(reference_points().map(|p| p.1));
     let (y_min, y_max) = bounds(ys);
     let mut svg = String::new();
     {
@@ -162,7 +250,7 @@ fn draw(
                 0.0..y_max * 1.1,
                 y_axis,
                 series,
-                ideal,
+                references,
             ),
             (true, YAxis::Time) => plot(
                 &mut svg,
@@ -172,7 +260,7 @@ fn draw(
                 (y_min * 0.8..y_max * 1.25).log_scale(),
                 y_axis,
                 series,
-                ideal,
+                references,
             ),
             (false, YAxis::Speedup) => plot(
                 &mut svg,
@@ -182,7 +270,7 @@ fn draw(
                 0.0..y_max * 1.1,
                 y_axis,
                 series,
-                ideal,
+                references,
             ),
             (false, YAxis::Time) => plot(
                 &mut svg,
@@ -192,7 +280,7 @@ fn draw(
                 (y_min * 0.8..y_max * 1.25).log_scale(),
                 y_axis,
                 series,
-                ideal,
+                references,
             ),
         };
         result?;
@@ -217,7 +305,7 @@ fn plot<X, Y>(
     y_spec: Y,
     y_axis: YAxis,
     series: &[Series],
-    ideal: &[(f64, f64)],
+    references: &[Reference],
 ) -> Result<(), String>
 where
     X: AsRangedCoord<Value = f64>,
@@ -253,18 +341,18 @@ where
         .axis_desc_style((FONT, 16))
         .draw()
         .map_err(|e| err(&e))?;
-    if !ideal.is_empty() {
-        let grey = RGBColor(0x99, 0x99, 0x99);
+    for reference in references {
+        let color = reference.color;
         chart
             .draw_series(DashedLineSeries::new(
-                ideal.iter().copied(),
+                reference.points.iter().copied(),
                 6,
                 4,
-                grey.stroke_width(2),
+                color.stroke_width(2),
             ))
             .map_err(|e| err(&e))?
-            .label("ideal")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], grey));
+            .label(reference.name.as_str())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
     }
     for s in series {
         let color = s.color;

@@ -1,6 +1,8 @@
 //! Sentences generated from this run's numbers: how threads scale on waiting tasks, how far
-//! computing scales against the core count, where oversubscription stops helping, where each
-//! strategy breaks even, and why rayon's CPU-sized pool is the wrong pool for blocking work.
+//! computing scales against the core count, whether a GIL reproduces Python's lesson, how the
+//! waiting share of mixed tasks moves each speedup, what 10,000 waits cost threads against
+//! async, each strategy's fitted serial fraction, where oversubscription stops helping, where
+//! each strategy breaks even, and why rayon's CPU-sized pool is the wrong pool for blocking work.
 //!
 //! Every figure comes from the analysis; each sentence branches on what the data says (a
 //! strategy that did not help is said not to have helped). No sentence is fixed text.
@@ -8,25 +10,48 @@
 use crate::bench_id::Group;
 use crate::units;
 
-use super::Interval;
 use super::analysis::{
-    BreakEven, BreakEvenRow, GroupAnalysis, HELPS_AT_LEAST, Plateau, SEQUENTIAL, factor,
-    ideal_speedup,
+    BreakEven, BreakEvenRow, GroupAnalysis, HELPS_AT_LEAST, Plateau, SEQUENTIAL, WaitsRow, factor,
+    ideal_speedup, mixed_references,
 };
-use super::time_label;
+use super::gil::GilComparison;
+use super::scaling::AmdahlRow;
+use super::{Interval, memory_growth_label, time_label};
 
 /// How close to its pool size rayon's sleep speedup must be (as a share of the pool size) for
 /// the report to say the pool capped it.
 pub const POOL_CAP_TOLERANCE: f64 = 0.25;
 
-/// The findings for a report, in a fixed order: waiting, rayon's trap, computing,
-/// oversubscription, break-even.
-pub fn findings(
-    groups: &[GroupAnalysis],
-    break_even: &[BreakEvenRow],
-    plateaus: &[Plateau],
-    logical_cores: usize,
-) -> Vec<String> {
+/// The strategies the mixed-task sentence names, when measured.
+pub const MIXED_STRATEGIES: &[&str] = &["threads", "rayon", "gil", "async", "async-multi"];
+
+/// A serial fraction at least this large reads as "extra cores buy nothing".
+pub const MOSTLY_SERIAL: f64 = 0.9;
+
+/// Everything the findings are drawn from.
+#[derive(Clone, Copy, Debug)]
+pub struct Inputs<'a> {
+    /// Every group's analysis.
+    pub groups: &'a [GroupAnalysis],
+    /// The break-even rows.
+    pub break_even: &'a [BreakEvenRow],
+    /// The oversubscription plateaus.
+    pub plateaus: &'a [Plateau],
+    /// The Amdahl fits.
+    pub amdahl: &'a [AmdahlRow],
+    /// The GIL comparison, if any.
+    pub gil: Option<&'a GilComparison>,
+    /// The `waits-*` points with their memory records.
+    pub waits: &'a [WaitsRow],
+    /// The machine's logical cores.
+    pub logical_cores: usize,
+}
+
+/// The findings for a report, in a fixed order: waiting, rayon's trap, computing, Python's
+/// lesson, mixed tasks, waits at scale, Amdahl fits, oversubscription, break-even.
+pub fn findings(inputs: &Inputs) -> Vec<String> {
+    let groups = inputs.groups;
+    let logical_cores = inputs.logical_cores;
     let mut out = Vec::new();
     for g in groups.iter().filter(|g| is_waiting(&g.group)) {
         out.extend(waiting(g, logical_cores));
@@ -37,9 +62,140 @@ pub fn findings(
     {
         out.extend(computing(g, logical_cores));
     }
-    out.extend(oversubscription(plateaus, logical_cores));
-    out.extend(break_even_sentences(break_even));
+    if let Some(gil) = inputs.gil {
+        out.push(gil.sentence.clone());
+    }
+    for g in groups
+        .iter()
+        .filter(|g| matches!(g.group, Group::Mixed { .. }))
+    {
+        out.extend(mixed(g, logical_cores));
+    }
+    out.extend(waits_at_scale(inputs.waits));
+    out.extend(inputs.amdahl.iter().map(amdahl_sentence));
+    out.extend(oversubscription(inputs.plateaus, logical_cores));
+    out.extend(break_even_sentences(inputs.break_even));
     out
+}
+
+/// Each strategy's speedup at the highest and the lowest waiting share of a mixed group.
+fn mixed(g: &GroupAnalysis, cores: usize) -> Option<String> {
+    let (all_waiting, all_computing) = mixed_references(&g.group, cores)?;
+    let parts: Vec<String> = MIXED_STRATEGIES
+        .iter()
+        .filter_map(|&strategy| {
+            let series: Vec<(u64, Interval)> = g
+                .points_of(strategy)
+                .filter_map(|p| p.comparison.speedup().map(|s| (p.value(), s)))
+                .collect();
+            let (low, high) = (series.first()?, series.last()?);
+            Some(if low.0 == high.0 {
+                format!("{strategy} {} at {} %", x(&high.1), high.0)
+            } else {
+                format!(
+                    "{strategy} {} at {} % waiting, {} at {} %",
+                    x(&high.1),
+                    high.0,
+                    x(&low.1),
+                    low.0
+                )
+            })
+        })
+        .collect();
+    (!parts.is_empty()).then(|| {
+        format!(
+            "{} ({}): {} (references: ×{} if all waiting overlaps, ×{} for pure computing).",
+            g.group,
+            tasks(match g.group {
+                Group::Mixed { tasks, .. } => tasks as u64,
+                _ => 0,
+            }),
+            parts.join("; "),
+            ideal_label(all_waiting),
+            ideal_label(all_computing)
+        )
+    })
+}
+
+/// Time and memory growth of every strategy at the largest task count of each waits group.
+fn waits_at_scale(rows: &[WaitsRow]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut groups: Vec<Group> = rows.iter().map(|r| r.group).collect();
+    groups.dedup();
+    for group in groups {
+        let of_group: Vec<&WaitsRow> = rows.iter().filter(|r| r.group == group).collect();
+        let Some(n) = of_group.iter().map(|r| r.point.value()).max() else {
+            continue;
+        };
+        let parts: Vec<String> = of_group
+            .iter()
+            .filter(|r| r.point.value() == n)
+            .map(|r| {
+                let memory = match &r.memory {
+                    Some(_) => format!("{} peak memory", memory_growth_label(r.memory.as_ref())),
+                    None => "memory not recorded".to_string(),
+                };
+                format!(
+                    "{} {} and {memory}",
+                    r.point.strategy(),
+                    time_label(r.point.measurement.mean_ns.point)
+                )
+            })
+            .collect();
+        let wait = match group {
+            Group::Waits { duration } => units::duration_label(duration),
+            _ => String::new(),
+        };
+        out.push(format!(
+            "{n} waits of {wait} ({group}): {}.",
+            parts.join(", ")
+        ));
+    }
+    out
+}
+
+/// The fitted serial fraction of one strategy and what it predicts, or why there is no fit.
+fn amdahl_sentence(row: &AmdahlRow) -> String {
+    let fitted = match &row.fit {
+        Ok(fitted) => fitted,
+        Err(reason) => {
+            return format!(
+                "{}: no Amdahl fit for {}: {reason}.",
+                row.group, row.strategy
+            );
+        }
+    };
+    let s = fitted.fit.serial_fraction;
+    let predictions: Vec<String> = fitted
+        .predictions
+        .iter()
+        .map(|p| {
+            format!(
+                "×{} [{}, {}] on {}",
+                factor(p.speedup),
+                factor(p.low),
+                factor(p.high),
+                p.workers
+            )
+        })
+        .collect();
+    let meaning = if s >= MOSTLY_SERIAL {
+        "extra cores buy nothing".to_string()
+    } else if s > 0.0 {
+        format!("at most ×{} on any number of cores", factor(1.0 / s))
+    } else {
+        "no serial part measured: it scales with the cores".to_string()
+    };
+    format!(
+        "{}: {} fitted serial fraction {:.2} [{:.2}, {:.2}] on 1 to {} workers: {meaning}; predicted {} cores.",
+        row.group,
+        row.strategy,
+        s,
+        fitted.optimistic,
+        fitted.pessimistic,
+        row.fitted_up_to,
+        predictions.join(", ")
+    )
 }
 
 fn is_waiting(group: &Group) -> bool {
@@ -58,7 +214,7 @@ fn tasks(n: u64) -> String {
 }
 
 /// An ideal factor: whole numbers without decimals (`64`), others as [`factor`].
-fn ideal_label(ideal: f64) -> String {
+pub(super) fn ideal_label(ideal: f64) -> String {
     if ideal.fract() == 0.0 {
         format!("{ideal:.0}")
     } else {
@@ -315,12 +471,15 @@ mod tests {
             .into_iter()
             .map(|g| GroupAnalysis::new(g, data))
             .collect();
-        findings(
-            &groups,
-            &analysis::break_even(&groups),
-            &analysis::plateaus(&groups),
-            cores,
-        )
+        findings(&Inputs {
+            groups: &groups,
+            break_even: &analysis::break_even(&groups),
+            plateaus: &analysis::plateaus(&groups),
+            amdahl: &crate::report::scaling::amdahl_rows(&groups, cores),
+            gil: crate::report::gil::compare(&groups, cores).as_ref(),
+            waits: &analysis::waits_rows(&groups, &[]),
+            logical_cores: cores,
+        })
     }
 
     fn sleep_data(threads_64: f64, rayon_64: f64) -> Vec<Measurement> {
@@ -384,5 +543,62 @@ mod tests {
             .collect();
         let text = run(&flat, 2).join("\n");
         assert!(text.contains("no strategy sped hashing up"), "{text}");
+    }
+
+    #[test]
+    fn mixed_waits_and_amdahl_sentences_carry_the_figures() {
+        use crate::suite::MemoryRecord;
+        let mixed = Group::Mixed {
+            total: Duration::from_millis(10),
+            tasks: 8,
+        };
+        let waits = Group::Waits {
+            duration: Duration::from_millis(50),
+        };
+        let workers = Group::HashWorkers {
+            bytes: 1 << 20,
+            tasks: 8,
+        };
+        let data = vec![
+            m(mixed, "sequential", 0, 80e6),
+            m(mixed, "sequential", 100, 80e6),
+            m(mixed, "gil", 0, 80e6),
+            m(mixed, "gil", 100, 80e6 / 7.4),
+            m(waits, "threads", 10_000, 1.2e9),
+            m(waits, "async", 10_000, 80e6),
+            m(workers, "rayon", 1, 16e6),
+        ];
+        let text = run(&data, 2).join("\n");
+        assert!(
+            text.contains("mixed-10ms-n8 (8 tasks): gil ×7.40 at 100 % waiting, ×1.00 at 0 %"),
+            "{text}"
+        );
+        assert!(
+            text.contains("(references: ×8 if all waiting overlaps, ×2 for pure computing)"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "threads 1.20 s and memory not recorded, async 80.0 ms and memory not recorded"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("no Amdahl fit for rayon: 1 measured point(s) with at most 2 workers"),
+            "{text}"
+        );
+        let groups = [GroupAnalysis::new(waits, &data)];
+        let record = MemoryRecord {
+            id: "waits-50ms/async/10000".to_string(),
+            rss_before_bytes: 1 << 20,
+            peak_rss_bytes: 18 << 20,
+            wall_seconds: 0.08,
+        };
+        let rows = analysis::waits_rows(&groups, &[record]);
+        let text = waits_at_scale(&rows).join("\n");
+        assert!(
+            text.contains("async 80.0 ms and +17.0 MiB peak memory"),
+            "{text}"
+        );
     }
 }

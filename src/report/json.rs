@@ -5,7 +5,7 @@
 //! nanoseconds per iteration, intervals are Criterion's confidence intervals of the mean:
 //!
 //! ```text
-//! { "schema": "parbench-summary", "version": 1,
+//! { "schema": "parbench-summary", "version": 2,
 //!   "generated": RFC 3339 time of generation (the only field that changes between two
 //!                generations from the same data),
 //!   "machine": { logical_cores, physical_cores, cpu_model, os, rustc, parbench,
@@ -29,8 +29,24 @@
 //!                     "overhead_per_task_ns": { "point", "lower", "upper" } | null } ],
 //!   "oversubscription": [ { "group", "strategy", "stops_after": tasks | null,
 //!                           "speedup_there": {..}, "largest_tasks", "speedup_at_largest": {..} } ],
+//!   "amdahl": [ { "group", "strategy", "fitted_up_to_workers": logical cores,
+//!                 "measured": [ { "workers", "speedup": {..}, "fitted": bool } ],
+//!                 "fit": { "serial_fraction", "standard_error", "points",
+//!                          "serial_fraction_range": { "optimistic", "pessimistic" },
+//!                          "predictions": [ { "workers", "speedup", "low", "high" } ] } | null,
+//!                 "fit_error": string | null } ],
+//!   "gil_comparison": { "waiting": { "group", "tasks" } | null, "computing": {..} | null,
+//!                       "rows": [ { "strategy", "waiting_speedup": {..} | null,
+//!                                   "computing_speedup": {..} | null } ],
+//!                       "lesson": "reproduced" | "not-reproduced" | "cannot-tell",
+//!                       "sentence" } | null,
+//!   "memory": [ { "id", "rss_before_bytes", "peak_rss_bytes", "growth_bytes", "wall_seconds" } ],
 //!   "findings": [ string ], "missing_groups": [ string ], "skipped": [ string ] }
 //! ```
+//!
+//! Version 2 added `amdahl`, `gil_comparison` and `memory` (peak memory the benches recorded,
+//! e.g. for the `waits-*` points; join with `benchmarks` by `id`). Amdahl predictions' `low` and
+//! `high` come from the serial fractions fitted on the speedup intervals' lower and upper bounds.
 
 use serde::Serialize;
 
@@ -39,10 +55,12 @@ use crate::machine::Machine;
 use super::analysis::{
     BreakEven, Comparison, HELPS_AT_LEAST, HURTS_AT_MOST, Verdict, ideal_speedup,
 };
+use super::gil::{GilComparison, Lesson, Side};
+use super::scaling::{AmdahlRow, ScalingPrediction};
 use super::{Interval, MachineSource, Report};
 
 /// The version of `summary.json`'s schema; raised on any incompatible change.
-pub const SUMMARY_VERSION: u32 = 1;
+pub const SUMMARY_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Summary<'a> {
@@ -58,6 +76,9 @@ struct Summary<'a> {
     verdicts: Vec<VerdictEntry>,
     break_even: Vec<BreakEvenEntry>,
     oversubscription: Vec<PlateauEntry>,
+    amdahl: Vec<AmdahlEntry>,
+    gil_comparison: Option<GilEntry>,
+    memory: Vec<MemoryEntry>,
     findings: &'a [String],
     missing_groups: &'a [String],
     skipped: &'a [String],
@@ -120,6 +141,123 @@ struct PlateauEntry {
     speedup_there: Interval,
     largest_tasks: u64,
     speedup_at_largest: Interval,
+}
+
+#[derive(Serialize)]
+struct AmdahlEntry {
+    group: String,
+    strategy: String,
+    fitted_up_to_workers: u64,
+    measured: Vec<MeasuredSpeedup>,
+    fit: Option<FitEntry>,
+    fit_error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct MeasuredSpeedup {
+    workers: u64,
+    speedup: Interval,
+    fitted: bool,
+}
+
+#[derive(Serialize)]
+struct FitEntry {
+    serial_fraction: f64,
+    standard_error: f64,
+    points: usize,
+    serial_fraction_range: FractionRange,
+    predictions: Vec<ScalingPrediction>,
+}
+
+#[derive(Serialize)]
+struct FractionRange {
+    optimistic: f64,
+    pessimistic: f64,
+}
+
+#[derive(Serialize)]
+struct GilEntry {
+    waiting: Option<SideEntry>,
+    computing: Option<SideEntry>,
+    rows: Vec<GilRowEntry>,
+    lesson: Lesson,
+    sentence: String,
+}
+
+#[derive(Serialize)]
+struct SideEntry {
+    group: String,
+    tasks: u64,
+}
+
+#[derive(Serialize)]
+struct GilRowEntry {
+    strategy: String,
+    waiting_speedup: Option<Interval>,
+    computing_speedup: Option<Interval>,
+}
+
+#[derive(Serialize)]
+struct MemoryEntry {
+    id: String,
+    rss_before_bytes: u64,
+    peak_rss_bytes: u64,
+    growth_bytes: u64,
+    wall_seconds: f64,
+}
+
+fn amdahl_entry(row: &AmdahlRow) -> AmdahlEntry {
+    AmdahlEntry {
+        group: row.group.to_string(),
+        strategy: row.strategy.clone(),
+        fitted_up_to_workers: row.fitted_up_to,
+        measured: row
+            .measured()
+            .into_iter()
+            .map(|(workers, speedup)| MeasuredSpeedup {
+                workers,
+                speedup,
+                fitted: workers <= row.fitted_up_to,
+            })
+            .collect(),
+        fit: row.fit.as_ref().ok().map(|f| FitEntry {
+            serial_fraction: f.fit.serial_fraction,
+            standard_error: f.fit.standard_error,
+            points: f.fit.points,
+            serial_fraction_range: FractionRange {
+                optimistic: f.optimistic,
+                pessimistic: f.pessimistic,
+            },
+            predictions: f.predictions.clone(),
+        }),
+        fit_error: row.fit.as_ref().err().cloned(),
+    }
+}
+
+fn gil_entry(c: &GilComparison) -> GilEntry {
+    let side = |s: Option<Side>| {
+        s.map(|s| SideEntry {
+            group: s.group.to_string(),
+            tasks: s.tasks,
+        })
+    };
+    let speedup =
+        |p: &Option<super::analysis::Point>| p.as_ref().and_then(|p| p.comparison.speedup());
+    GilEntry {
+        waiting: side(c.waiting),
+        computing: side(c.computing),
+        rows: c
+            .rows
+            .iter()
+            .map(|r| GilRowEntry {
+                strategy: r.strategy.clone(),
+                waiting_speedup: speedup(&r.waiting),
+                computing_speedup: speedup(&r.computing),
+            })
+            .collect(),
+        lesson: c.lesson,
+        sentence: c.sentence.clone(),
+    }
 }
 
 /// Renders the summary as pretty-printed JSON.
@@ -208,6 +346,19 @@ pub fn render(report: &Report) -> String {
                 speedup_there: p.speedup_there,
                 largest_tasks: p.largest.0,
                 speedup_at_largest: p.largest.1,
+            })
+            .collect(),
+        amdahl: report.amdahl.iter().map(amdahl_entry).collect(),
+        gil_comparison: report.gil.as_ref().map(gil_entry),
+        memory: report
+            .memory
+            .iter()
+            .map(|r| MemoryEntry {
+                id: r.id.clone(),
+                rss_before_bytes: r.rss_before_bytes,
+                peak_rss_bytes: r.peak_rss_bytes,
+                growth_bytes: r.growth_bytes(),
+                wall_seconds: r.wall_seconds,
             })
             .collect(),
         findings: &report.findings,

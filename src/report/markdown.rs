@@ -1,12 +1,17 @@
-//! Writes `summary.md`: the machine, findings, verdict and break-even tables in Markdown, fit
-//! for a README or a pull request. Links point to Criterion's pages, relative to the output
+//! Writes `summary.md`: the machine, findings, and the verdict, GIL, mixed-task, waits,
+//! Amdahl and break-even tables in Markdown (the page's charts are not repeated), fit for a
+//! README or a pull request. Links point to Criterion's pages, relative to the output
 //! directory.
 
 use std::fmt::Write;
 
+use crate::bench_id::Group;
+
 use super::analysis::factor;
 use super::{
-    Report, break_even_cells, break_even_link, machine_rows, notes, value_label, verdict_rule,
+    Report, amdahl_rule, break_even_cells, break_even_link, gil_headers, machine_rows,
+    measured_cell, memory_growth_label, mixed_rule, mixed_table, notes, prediction_cells, scaling,
+    serial_fraction_cell, speedup_cell, time_label, value_label, verdict_rule,
 };
 
 /// Escapes a table cell (pipes and line breaks).
@@ -69,6 +74,10 @@ pub fn render(report: &Report) -> String {
             );
         }
     }
+    gil_section(w, report);
+    mixed_section(w, report);
+    waits_section(w, report);
+    amdahl_section(w, report);
     let _ = writeln!(w, "\n## Break-even\n");
     let _ = writeln!(
         w,
@@ -97,4 +106,105 @@ pub fn render(report: &Report) -> String {
         }
     }
     md
+}
+
+fn gil_section(w: &mut String, report: &Report) {
+    let _ = writeln!(w, "\n## Python's lesson, reproduced?\n");
+    let Some(c) = &report.gil else {
+        let _ = writeln!(w, "Neither a sleep group nor a hash group was measured.");
+        return;
+    };
+    let (waiting, computing) = gil_headers(c);
+    let _ = writeln!(w, "| Strategy | {waiting} | {computing} |\n|---|---|---|");
+    for row in &c.rows {
+        let _ = writeln!(
+            w,
+            "| {} | {} | {} |",
+            cell(&row.strategy),
+            speedup_cell(row.waiting.as_ref()),
+            speedup_cell(row.computing.as_ref())
+        );
+    }
+    let _ = writeln!(w, "\n{}", c.sentence);
+}
+
+fn mixed_section(w: &mut String, report: &Report) {
+    let mixed: Vec<_> = report
+        .groups
+        .iter()
+        .filter(|g| matches!(g.group, Group::Mixed { .. }))
+        .collect();
+    if mixed.is_empty() {
+        return;
+    }
+    let _ = writeln!(w, "\n## Computing and waiting mixed\n");
+    let _ = writeln!(w, "{}", mixed_rule(report));
+    for g in mixed {
+        let (shares, rows) = mixed_table(g);
+        let _ = write!(w, "\n{}:\n\n| Strategy |", g.group);
+        for share in &shares {
+            let _ = write!(w, " {share} % waiting |");
+        }
+        let _ = writeln!(w, "\n|---|{}", "---|".repeat(shares.len()));
+        for (strategy, cells) in rows {
+            let _ = writeln!(w, "| {} | {} |", cell(&strategy), cells.join(" | "));
+        }
+    }
+}
+
+fn waits_section(w: &mut String, report: &Report) {
+    if report.waits.is_empty() {
+        return;
+    }
+    let _ = writeln!(w, "\n## Threads against async at scale\n");
+    let _ = writeln!(
+        w,
+        "| Workload | Strategy | Tasks | Mean time [interval] | Peak memory growth |\n\
+         |---|---|---:|---|---:|"
+    );
+    for row in &report.waits {
+        let t = row.point.measurement.mean_ns;
+        let _ = writeln!(
+            w,
+            "| {} | {} | {} | {} [{}, {}] | {} |",
+            row.group,
+            cell(row.point.strategy()),
+            row.point.value(),
+            time_label(t.point),
+            time_label(t.lower),
+            time_label(t.upper),
+            memory_growth_label(row.memory.as_ref())
+        );
+    }
+}
+
+fn amdahl_section(w: &mut String, report: &Report) {
+    if report.amdahl.is_empty() {
+        return;
+    }
+    let _ = writeln!(w, "\n## Amdahl: how far would more cores go?\n");
+    let _ = writeln!(w, "{}\n", amdahl_rule(report));
+    let _ = write!(
+        w,
+        "| Workload | Strategy | Serial fraction s [range], SE | Measured speedups (* beyond the cores, not fitted) |"
+    );
+    for n in scaling::PREDICT_AT {
+        let _ = write!(w, " Predicted on {n} cores |");
+    }
+    let _ = writeln!(
+        w,
+        "\n|---|---|---|---|{}",
+        "---:|".repeat(scaling::PREDICT_AT.len())
+    );
+    for row in &report.amdahl {
+        let _ = writeln!(
+            w,
+            "| {} | {} | {} | {} | {} |",
+            row.group,
+            cell(&row.strategy),
+            cell(&serial_fraction_cell(row)),
+            measured_cell(row),
+            prediction_cells(row).join(" | ")
+        );
+    }
 }

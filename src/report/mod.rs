@@ -3,7 +3,8 @@
 //!
 //! [`generate`] is the entry point; the benches call it at the end of every run and
 //! `parbench report` calls it on demand. [`criterion_data`] reads the files, [`analysis`]
-//! computes speedups, verdicts and break-even points, [`findings`] words them; one private
+//! computes speedups, verdicts and break-even points, [`scaling`] fits Amdahl's law, [`gil`]
+//! checks Python's lesson, [`findings`] words them all; one private
 //! module per output format renders them. The JSON schema is documented in `json.rs`
 //! (`"schema": "parbench-summary"`, [`SUMMARY_VERSION`]).
 
@@ -11,9 +12,11 @@ pub mod analysis;
 mod charts;
 pub mod criterion_data;
 pub mod findings;
+pub mod gil;
 mod html;
 mod json;
 mod markdown;
+pub mod scaling;
 #[cfg(test)]
 pub(crate) mod testdata;
 
@@ -26,9 +29,9 @@ use serde::Serialize;
 use crate::bench_id::Group;
 use crate::error::{Error, Result};
 use crate::machine::Machine;
-use crate::suite::{Plan, Profile, RunMeta};
+use crate::suite::{MemoryRecord, Plan, Profile, RunMeta};
 
-use analysis::{BreakEvenRow, GroupAnalysis, Plateau, VerdictRow};
+use analysis::{BreakEvenRow, GroupAnalysis, Plateau, VerdictRow, WaitsRow};
 use criterion_data::Measurement;
 
 pub use json::SUMMARY_VERSION;
@@ -100,6 +103,14 @@ pub struct Report {
     pub break_even: Vec<BreakEvenRow>,
     /// Where oversubscription stops helping, per strategy of the `hash-*` groups.
     pub plateaus: Vec<Plateau>,
+    /// Amdahl fits, one per strategy of the `hash-workers-*` groups.
+    pub amdahl: Vec<scaling::AmdahlRow>,
+    /// threads, gil and async side by side on waiting and computing, if either was measured.
+    pub gil: Option<gil::GilComparison>,
+    /// The `waits-*` points with their memory records.
+    pub waits: Vec<WaitsRow>,
+    /// Every memory record the benches wrote (`parbench-memory.json`).
+    pub memory: Vec<MemoryRecord>,
     /// Sentences generated from the numbers.
     pub findings: Vec<String>,
     /// Groups the profile runs but that have no data.
@@ -143,7 +154,20 @@ impl Report {
         let verdicts = analysis::verdicts(&groups);
         let break_even = analysis::break_even(&groups);
         let plateaus = analysis::plateaus(&groups);
-        let findings = findings::findings(&groups, &break_even, &plateaus, machine.logical_cores);
+        let memory = MemoryRecord::read_all(criterion_dir)?;
+        let cores = machine.logical_cores;
+        let amdahl = scaling::amdahl_rows(&groups, cores);
+        let gil = gil::compare(&groups, cores);
+        let waits = analysis::waits_rows(&groups, &memory);
+        let findings = findings::findings(&findings::Inputs {
+            groups: &groups,
+            break_even: &break_even,
+            plateaus: &plateaus,
+            amdahl: &amdahl,
+            gil: gil.as_ref(),
+            waits: &waits,
+            logical_cores: cores,
+        });
         let missing_groups = missing_groups(&groups, profile, machine.logical_cores);
         let mut levels: Vec<f64> = data
             .measurements
@@ -163,6 +187,10 @@ impl Report {
             verdicts,
             break_even,
             plateaus,
+            amdahl,
+            gil,
+            waits,
+            memory,
             findings,
             missing_groups,
             skipped: data.skipped,
@@ -196,7 +224,7 @@ impl Report {
 /// `summary.json` into `out_dir` (created if needed).
 ///
 /// Works on partial data (missing groups are listed in the report); a missing or corrupt
-/// Criterion file is an [`Error::BadData`] naming it, and an empty `criterion_dir` an error
+/// Criterion file, or a corrupt `parbench-memory.json`, is an error naming it, and an empty `criterion_dir` an error
 /// telling to run `cargo bench` first. Two runs on the same data write the same files apart
 /// from the generation time.
 pub fn generate(criterion_dir: &Path, out_dir: &Path) -> Result<ReportSummary> {
@@ -237,26 +265,7 @@ fn missing_groups(
     profile: Option<Profile>,
     logical_cores: usize,
 ) -> Vec<String> {
-    let plan = Plan::new(profile.unwrap_or(Profile::Default), logical_cores);
-    let mut expected = Vec::new();
-    if !plan.sleep_tasks().is_empty() {
-        expected.push(Group::Sleep {
-            duration: plan.sleep_duration(),
-        });
-    }
-    if !plan.hash_tasks().is_empty() {
-        expected.push(Group::Hash {
-            bytes: plan.hash_bytes(),
-        });
-    }
-    if !plan.break_even_bytes().is_empty() {
-        expected.push(Group::HashSize {
-            tasks: plan.break_even_tasks(),
-        });
-    }
-    if plan.runs_overhead() {
-        expected.push(Group::Overhead);
-    }
+    let expected = Plan::new(profile.unwrap_or(Profile::Default), logical_cores).groups();
     let kind = |g: &Group| std::mem::discriminant(g);
     expected
         .into_iter()
@@ -429,11 +438,146 @@ fn break_even_link(row: &analysis::BreakEvenRow) -> Option<&str> {
     }
 }
 
-/// A swept value as the tables show it: a byte size for the break-even sweep, else the number.
+/// A swept value as the tables show it: a byte size for the break-even sweep, a percentage for
+/// the mixed sweep, else the number.
 fn value_label(group: &Group, value: u64) -> String {
     match group {
         Group::HashSize { .. } => crate::units::bytes_label(value),
+        Group::Mixed { .. } => format!("{value} %"),
         _ => value.to_string(),
+    }
+}
+
+/// The explanation above the Amdahl table, shared by the HTML and Markdown outputs.
+fn amdahl_rule(report: &Report) -> String {
+    let predict: Vec<String> = scaling::PREDICT_AT.iter().map(|n| n.to_string()).collect();
+    format!(
+        "Each strategy's speedup on W workers is its own 1-worker time / its time on W workers, \
+         all hashing the same tasks. Amdahl's law S(W) = 1 / (s + (1 − s) / W) is fitted (least \
+         squares on 1/S − 1/W = s (1 − 1/W)) to the points with at most {cores} workers, the \
+         logical cores: beyond them workers share cores, a plateau Amdahl's law does not model, so \
+         those points are shown but not fitted. The range of s is the fit on every speedup's \
+         lower bound (pessimistic) and on every upper bound (optimistic); SE is the fit's standard \
+         error, 0 when only one point has more than one worker. Predictions on {} cores use the \
+         fitted s, with the range from that range of s; they assume those cores behave like these.",
+        predict.join(", "),
+        cores = report.machine.logical_cores
+    )
+}
+
+/// The serial-fraction cell of an Amdahl row: `0.05 [0.03, 0.08], SE 0.00`, or why there is none.
+fn serial_fraction_cell(row: &scaling::AmdahlRow) -> String {
+    match &row.fit {
+        Ok(f) => format!(
+            "{:.3} [{:.3}, {:.3}], SE {:.3}",
+            f.fit.serial_fraction, f.optimistic, f.pessimistic, f.fit.standard_error
+        ),
+        Err(reason) => format!("no fit: {reason}"),
+    }
+}
+
+/// The measured-speedups cell of an Amdahl row: `1: ×1, 2: ×1.96 [1.90, 2.02], 4*: ×1.97`,
+/// `*` marking points beyond the cores (not fitted).
+fn measured_cell(row: &scaling::AmdahlRow) -> String {
+    let parts: Vec<String> = row
+        .measured()
+        .iter()
+        .map(|(n, s)| {
+            let beyond = if *n > row.fitted_up_to { "*" } else { "" };
+            if *n == 1 {
+                format!("{n}: ×1")
+            } else {
+                format!(
+                    "{n}{beyond}: ×{} [{}, {}]",
+                    analysis::factor(s.point),
+                    analysis::factor(s.lower),
+                    analysis::factor(s.upper)
+                )
+            }
+        })
+        .collect();
+    if parts.is_empty() {
+        "none".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// The prediction cells of an Amdahl row, one per [`scaling::PREDICT_AT`]: `×15.4 [12.1, 19.0]`.
+fn prediction_cells(row: &scaling::AmdahlRow) -> Vec<String> {
+    scaling::PREDICT_AT
+        .iter()
+        .map(|&n| match &row.fit {
+            Ok(f) => {
+                let p = f.predict(n);
+                format!(
+                    "×{} [{}, {}]",
+                    analysis::factor(p.speedup),
+                    analysis::factor(p.low),
+                    analysis::factor(p.high)
+                )
+            }
+            Err(_) => "–".to_string(),
+        })
+        .collect()
+}
+
+/// The GIL section's column headers for the waiting and computing sides.
+fn gil_headers(c: &gil::GilComparison) -> (String, String) {
+    let side = |s: Option<gil::Side>, what: &str| match s {
+        Some(s) => format!("{what}: {} tasks of {}", s.tasks, s.group),
+        None => format!("{what}: not measured"),
+    };
+    (side(c.waiting, "Waiting"), side(c.computing, "Computing"))
+}
+
+/// A speedup cell of the GIL table.
+fn speedup_cell(point: Option<&analysis::Point>) -> String {
+    point
+        .map(|p| p.comparison.label())
+        .unwrap_or_else(|| "not measured".to_string())
+}
+
+/// The explanation above the mixed-task section, shared by the HTML and Markdown outputs.
+fn mixed_rule(report: &Report) -> String {
+    format!(
+        "Each task costs the same total time, part hashing and part waiting; the x axis is the \
+         waiting share. The dashed references are ×N, where all waiting overlaps (every task waits \
+         at once: the 100 % end), and ×min(N, {} logical cores), pure computing (the 0 % end). \
+         Between them, the best any schedule can do at waiting share p is min(N, cores / (1 − p)) \
+         (the cores must still run all the hashing), which rises from the lower reference to the \
+         upper one; a strategy that stays on the lower line does not overlap its waiting.",
+        report.machine.logical_cores
+    )
+}
+
+/// The shares measured in a mixed group and, per strategy, its speedup label at each share.
+fn mixed_table(g: &GroupAnalysis) -> (Vec<u64>, Vec<(String, Vec<String>)>) {
+    let shares = g.values();
+    let rows = g
+        .strategies()
+        .into_iter()
+        .filter(|s| *s != analysis::SEQUENTIAL)
+        .map(|s| {
+            let cells = shares
+                .iter()
+                .map(|&v| {
+                    g.point(s, v)
+                        .map(|p| p.comparison.label())
+                        .unwrap_or_else(|| "–".to_string())
+                })
+                .collect();
+            (s.to_string(), cells)
+        })
+        .collect();
+    (shares, rows)
+}
+
+/// A memory record's growth (peak minus before) in MiB, `+90.0 MiB`; "not recorded" without one.
+fn memory_growth_label(record: Option<&MemoryRecord>) -> String {
+    match record {
+        Some(r) => format!("+{:.1} MiB", r.growth_bytes() as f64 / (1u64 << 20) as f64),
+        None => "not recorded".to_string(),
     }
 }
 
@@ -475,6 +619,38 @@ mod tests {
         std::fs::create_dir_all(&out).unwrap();
         assert_eq!(criterion_url(&criterion, &out), "../target/criterion/");
         assert_eq!(url_path("a b/c%"), "a%20b/c%25");
+    }
+
+    #[test]
+    fn missing_groups_are_the_plans_groups_without_data() {
+        let kinds = |profile, cores| -> Vec<String> {
+            missing_groups(&[], profile, cores)
+                .iter()
+                .map(|g| g.split('-').next().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(kinds(Some(Profile::Seed), 2), ["sleep"]);
+        assert_eq!(
+            kinds(None, 4),
+            [
+                "sleep", "hash", "hash", "overhead", "hash", "mixed", "waits", "file", "net"
+            ]
+        );
+        let sleep = Group::Sleep {
+            duration: std::time::Duration::from_millis(10),
+        };
+        let data = [Measurement {
+            id: crate::bench_id::BenchId::new(sleep, "threads", 4),
+            directory: String::new(),
+            mean_ns: Interval {
+                point: 1.0,
+                lower: 1.0,
+                upper: 1.0,
+            },
+            confidence_level: 0.95,
+        }];
+        let groups = [GroupAnalysis::new(sleep, &data)];
+        assert!(missing_groups(&groups, Some(Profile::Seed), 2).is_empty());
     }
 
     #[test]

@@ -1,0 +1,334 @@
+//! Python's lesson, checked against this run: threads under a global interpreter lock (the
+//! `gil` strategy) should overlap waits like free threads, yet gain nothing on computing,
+//! where free threads gain up to the core count.
+//!
+//! [`compare`] puts `threads`, `gil`, `async` and the process strategies side by side on a
+//! sleep group and a hash group, each at its largest task count, and words whether the numbers
+//! reproduce the lesson; the sentence branches on the data, never on what Python would do.
+
+use crate::bench_id::Group;
+
+use super::Interval;
+use super::analysis::{GroupAnalysis, HELPS_AT_LEAST, Point, factor, ideal_speedup};
+
+/// The strategies the comparison shows, when measured.
+pub const COMPARED: &[&str] = &["threads", "gil", "async", "processes", "process-pool"];
+
+/// The share of threads' waiting speedup the `gil` must reach to "overlap waits like threads".
+pub const LIKE_THREADS: f64 = 0.75;
+
+/// The group and task count one side of the comparison is taken at.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Side {
+    /// The group (a `sleep-*` or `hash-*` group).
+    pub group: Group,
+    /// The task count: the largest at which `gil` has a speedup (else any strategy).
+    pub tasks: u64,
+}
+
+/// One strategy's speedups over sequential on both sides.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GilRow {
+    /// The strategy.
+    pub strategy: String,
+    /// Its point on the waiting side, if measured with a speedup.
+    pub waiting: Option<Point>,
+    /// Its point on the computing side, if measured with a speedup.
+    pub computing: Option<Point>,
+}
+
+/// What the data says about the lesson.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lesson {
+    /// gil overlaps waits like threads, gains nothing on hashing, and threads do gain there.
+    Reproduced,
+    /// At least one of the three does not hold.
+    NotReproduced,
+    /// threads or gil is missing on one side.
+    CannotTell,
+}
+
+/// The side-by-side comparison and its conclusion.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GilComparison {
+    /// The waiting side, if a sleep group was measured.
+    pub waiting: Option<Side>,
+    /// The computing side, if a hash group was measured.
+    pub computing: Option<Side>,
+    /// One row per compared strategy measured on either side.
+    pub rows: Vec<GilRow>,
+    /// The conclusion.
+    pub lesson: Lesson,
+    /// The conclusion in words, with the figures.
+    pub sentence: String,
+}
+
+impl GilComparison {
+    /// A strategy's speedup on the waiting (`true`) or computing (`false`) side.
+    fn speedup(&self, strategy: &str, waiting: bool) -> Option<Interval> {
+        let row = self.rows.iter().find(|r| r.strategy == strategy)?;
+        let point = if waiting {
+            &row.waiting
+        } else {
+            &row.computing
+        };
+        point.as_ref()?.comparison.speedup()
+    }
+}
+
+/// Picks the side of a group: the largest task count at which `gil` has a speedup, else the
+/// largest at which any strategy has one.
+fn side(g: &GroupAnalysis) -> Option<Side> {
+    let compared = |strategy: Option<&str>| {
+        g.points
+            .iter()
+            .filter(|p| strategy.is_none_or(|s| p.strategy() == s))
+            .filter(|p| p.comparison.speedup().is_some())
+            .map(|p| p.value())
+            .max()
+    };
+    let tasks = compared(Some("gil")).or_else(|| compared(None))?;
+    Some(Side {
+        group: g.group,
+        tasks,
+    })
+}
+
+/// Compares the strategies on the first sleep group and the first hash group; `None` when the
+/// data has neither.
+pub fn compare(groups: &[GroupAnalysis], logical_cores: usize) -> Option<GilComparison> {
+    let pick = |is: fn(&Group) -> bool| {
+        groups
+            .iter()
+            .filter(|g| is(&g.group))
+            .find_map(|g| side(g).map(|s| (g, s)))
+    };
+    let waiting = pick(|g| matches!(g, Group::Sleep { .. }));
+    let computing = pick(|g| matches!(g, Group::Hash { .. }));
+    if waiting.is_none() && computing.is_none() {
+        return None;
+    }
+    let at = |side: &Option<(&GroupAnalysis, Side)>, strategy: &str| {
+        side.as_ref().and_then(|(g, s)| {
+            g.point(strategy, s.tasks)
+                .filter(|p| p.comparison.speedup().is_some())
+                .cloned()
+        })
+    };
+    let rows: Vec<GilRow> = COMPARED
+        .iter()
+        .map(|&strategy| GilRow {
+            strategy: strategy.to_string(),
+            waiting: at(&waiting, strategy),
+            computing: at(&computing, strategy),
+        })
+        .filter(|r| r.waiting.is_some() || r.computing.is_some())
+        .collect();
+    let mut comparison = GilComparison {
+        waiting: waiting.map(|(_, s)| s),
+        computing: computing.map(|(_, s)| s),
+        rows,
+        lesson: Lesson::CannotTell,
+        sentence: String::new(),
+    };
+    let (lesson, sentence) = conclude(&comparison, logical_cores);
+    comparison.lesson = lesson;
+    comparison.sentence = sentence;
+    Some(comparison)
+}
+
+fn x(s: &Interval) -> String {
+    format!("×{}", factor(s.point))
+}
+
+fn conclude(c: &GilComparison, cores: usize) -> (Lesson, String) {
+    let sides = c.waiting.zip(c.computing);
+    let speedups = (
+        c.speedup("gil", true),
+        c.speedup("threads", true),
+        c.speedup("gil", false),
+        c.speedup("threads", false),
+    );
+    let (
+        Some((waiting, computing)),
+        (Some(wait_gil), Some(wait_threads), Some(hash_gil), Some(hash_threads)),
+    ) = (sides, speedups)
+    else {
+        let mut missing = Vec::new();
+        for (side, is_waiting, name) in [
+            (c.waiting, true, "a sleep group"),
+            (c.computing, false, "a hash group"),
+        ] {
+            let Some(side) = side else {
+                missing.push(name.to_string());
+                continue;
+            };
+            for strategy in ["threads", "gil"] {
+                if c.speedup(strategy, is_waiting).is_none() {
+                    missing.push(format!("{strategy} on {}", side.group));
+                }
+            }
+        }
+        return (
+            Lesson::CannotTell,
+            format!(
+                "Python's lesson cannot be checked from this data: no speedup for {}.",
+                missing.join(", ")
+            ),
+        );
+    };
+    let overlaps =
+        wait_gil.lower >= HELPS_AT_LEAST && wait_gil.point >= LIKE_THREADS * wait_threads.point;
+    let gil_gains_nothing = hash_gil.upper < HELPS_AT_LEAST;
+    let gil_gains = hash_gil.lower >= HELPS_AT_LEAST;
+    let threads_gain = hash_threads.lower >= HELPS_AT_LEAST;
+    let ideal = ideal_speedup(&computing.group, computing.tasks, cores).unwrap_or(1.0);
+    let waits = format!(
+        "on {} tasks of {} gil {} the waits like threads ({} against threads' {})",
+        waiting.tasks,
+        waiting.group,
+        if overlaps {
+            "overlaps"
+        } else {
+            "does not overlap"
+        },
+        x(&wait_gil),
+        x(&wait_threads)
+    );
+    let gil_hash = if gil_gains_nothing {
+        format!(
+            "gains nothing on {} tasks of {} ({})",
+            computing.tasks,
+            computing.group,
+            x(&hash_gil)
+        )
+    } else if gil_gains {
+        format!(
+            "speeds {} tasks of {} up {}",
+            computing.tasks,
+            computing.group,
+            x(&hash_gil)
+        )
+    } else {
+        format!(
+            "is inconclusive on {} tasks of {} ({} [{}, {}])",
+            computing.tasks,
+            computing.group,
+            x(&hash_gil),
+            factor(hash_gil.lower),
+            factor(hash_gil.upper)
+        )
+    };
+    let threads_hash = format!(
+        "threads {} there ({}, ideal ×{} = min(tasks, {cores} cores))",
+        if threads_gain { "gain" } else { "do not gain" },
+        x(&hash_threads),
+        super::findings::ideal_label(ideal)
+    );
+    let reproduced = overlaps && gil_gains_nothing && threads_gain;
+    let lesson = if reproduced {
+        Lesson::Reproduced
+    } else {
+        Lesson::NotReproduced
+    };
+    let verdict = if reproduced {
+        "Python's lesson reproduced"
+    } else {
+        "Python's lesson not reproduced by this data"
+    };
+    (
+        lesson,
+        format!("{verdict}: {waits}; on computing gil {gil_hash} while {threads_hash}."),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench_id::BenchId;
+    use crate::report::criterion_data::Measurement;
+    use std::time::Duration;
+
+    const SLEEP: Group = Group::Sleep {
+        duration: Duration::from_millis(10),
+    };
+    const HASH: Group = Group::Hash { bytes: 1 << 20 };
+
+    fn m(group: Group, strategy: &str, value: u64, ns: f64) -> Measurement {
+        Measurement {
+            id: BenchId::new(group, strategy, value),
+            directory: String::new(),
+            mean_ns: Interval {
+                point: ns,
+                lower: ns * 0.99,
+                upper: ns * 1.01,
+            },
+            confidence_level: 0.95,
+        }
+    }
+
+    /// Sleep and hash groups at 8 tasks with the given speedups over sequential.
+    fn groups(speedups: &[(&str, f64, f64)]) -> Vec<GroupAnalysis> {
+        let mut data = vec![
+            m(SLEEP, "sequential", 8, 80e6),
+            m(HASH, "sequential", 8, 8e6),
+        ];
+        for &(strategy, waiting, computing) in speedups {
+            data.push(m(SLEEP, strategy, 8, 80e6 / waiting));
+            data.push(m(HASH, strategy, 8, 8e6 / computing));
+        }
+        vec![
+            GroupAnalysis::new(SLEEP, &data),
+            GroupAnalysis::new(HASH, &data),
+        ]
+    }
+
+    #[test]
+    fn the_lesson_follows_the_numbers() {
+        let c = compare(&groups(&[("threads", 7.8, 1.95), ("gil", 7.6, 1.0)]), 2).unwrap();
+        assert_eq!(c.lesson, Lesson::Reproduced, "{}", c.sentence);
+        assert!(
+            c.sentence
+                .contains("gil overlaps the waits like threads (×7.60 against threads' ×7.80)"),
+            "{}",
+            c.sentence
+        );
+        assert!(
+            c.sentence
+                .contains("gains nothing on 8 tasks of hash-1MiB (×1.00)"),
+            "{}",
+            c.sentence
+        );
+        assert_eq!(c.rows.len(), 2);
+
+        let c = compare(&groups(&[("threads", 7.8, 1.95), ("gil", 7.6, 1.9)]), 2).unwrap();
+        assert_eq!(c.lesson, Lesson::NotReproduced, "{}", c.sentence);
+        assert!(!c.sentence.contains("gains nothing"), "{}", c.sentence);
+        assert!(
+            c.sentence.contains("speeds 8 tasks of hash-1MiB up ×1.90"),
+            "{}",
+            c.sentence
+        );
+
+        let c = compare(&groups(&[("threads", 7.8, 1.95), ("gil", 1.0, 1.0)]), 2).unwrap();
+        assert_eq!(c.lesson, Lesson::NotReproduced);
+        assert!(
+            c.sentence.contains("gil does not overlap the waits"),
+            "{}",
+            c.sentence
+        );
+    }
+
+    #[test]
+    fn missing_strategies_are_named() {
+        let c = compare(&groups(&[("threads", 7.8, 1.95)]), 2).unwrap();
+        assert_eq!(c.lesson, Lesson::CannotTell);
+        assert!(
+            c.sentence.contains("gil on sleep-10ms, gil on hash-1MiB"),
+            "{}",
+            c.sentence
+        );
+        assert!(compare(&[], 2).is_none());
+    }
+}
