@@ -314,8 +314,8 @@ impl Plan {
             },
             Profile::Default => Timing {
                 sample_size: 10,
-                warm_up: Duration::from_millis(200),
-                measurement: Duration::from_millis(1000),
+                warm_up: Duration::from_millis(150),
+                measurement: Duration::from_millis(800),
                 flat: true,
             },
             Profile::Seed => Timing {
@@ -338,8 +338,8 @@ impl Plan {
             },
             _ => Timing {
                 sample_size: 20,
-                warm_up: Duration::from_millis(300),
-                measurement: Duration::from_millis(1000),
+                warm_up: Duration::from_millis(200),
+                measurement: Duration::from_millis(800),
                 flat: false,
             },
         }

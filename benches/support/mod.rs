@@ -97,8 +97,17 @@ pub fn criterion(plan: &Plan) -> Criterion {
             plan.logical_cores
         );
     }
-    Criterion::default().configure_from_args()
+    // 10,000 bootstrap resamples instead of Criterion's 100,000: the 95 % intervals barely
+    // change, while plotting the bootstrap distributions of every benchmark drops from about
+    // 4 s to 0.4 s on 2 cores — the difference between a 10-minute suite and a 25-minute one.
+    // `-- --nresamples N` on the command line still overrides it.
+    Criterion::default()
+        .nresamples(RESAMPLES)
+        .configure_from_args()
 }
+
+/// Bootstrap resamples per benchmark (see [`criterion`]).
+pub const RESAMPLES: usize = 10_000;
 
 /// Ends a bench binary: Criterion's closing summary (as `criterion_main!` does), then, when
 /// measuring, parbench's summary under `reports/` from everything Criterion has saved so far.
