@@ -777,3 +777,28 @@ fn reads_what_real_criterion_writes() {
             .ends_with("criterion/hash-4KiB/threads/2/report/index.html")
     );
 }
+
+#[test]
+fn groups_of_another_profile_are_left_out_and_said() {
+    let (_tmp, criterion, out) = full_tree();
+    // A quick-profile group measured by an earlier run, beside the default profile's data.
+    write_benchmark(&criterion, "hash-256KiB", "sequential", 2, 400_000.0);
+    write_benchmark(&criterion, "hash-256KiB", "threads", 2, 100_000.0);
+    let summary = report::generate(&criterion, &out).unwrap();
+    assert!(
+        summary.skipped.iter().any(
+            |s| s.starts_with("hash-256KiB: not a group of the latest run's profile (default)")
+        ),
+        "{:?}",
+        summary.skipped
+    );
+    let markdown = read(&out.join("summary.md"));
+    assert!(
+        !markdown.contains("| hash-256KiB |"),
+        "stale group in a table"
+    );
+    assert!(
+        markdown.contains("hash-256KiB: not a group"),
+        "the note is shown"
+    );
+}

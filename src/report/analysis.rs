@@ -518,8 +518,9 @@ pub struct Plateau {
     pub largest: (u64, Interval),
 }
 
-/// For each strategy in each `hash-*` group: the first task count after which the next
-/// count's speedup is not above this count's confidence interval.
+/// For each strategy in each `hash-*` group: the first task count after which no larger
+/// count's speedup rises above this count's confidence interval (a dip followed by a rise is
+/// not a plateau).
 pub fn plateaus(groups: &[GroupAnalysis]) -> Vec<Plateau> {
     let mut rows = Vec::new();
     for g in groups
@@ -534,10 +535,13 @@ pub fn plateaus(groups: &[GroupAnalysis]) -> Vec<Plateau> {
             let Some(&largest) = series.last() else {
                 continue;
             };
-            let stop = series
-                .windows(2)
-                .find(|w| w[1].1.point <= w[0].1.upper)
-                .map(|w| w[0]);
+            let stop = (0..series.len().saturating_sub(1))
+                .find(|&i| {
+                    series[i + 1..]
+                        .iter()
+                        .all(|(_, later)| later.point <= series[i].1.upper)
+                })
+                .map(|i| series[i]);
             let (after, speedup_there) = match stop {
                 Some((value, s)) => (Some(value), s),
                 None => (None, largest.1),
@@ -746,6 +750,17 @@ mod tests {
         let rayon = rows.iter().find(|r| r.strategy == "rayon").unwrap();
         assert_eq!(rayon.after, None, "still rising");
         assert_eq!(rayon.largest.0, 16);
+    }
+
+    #[test]
+    fn a_dip_before_a_rise_is_not_a_plateau() {
+        let mut data = Vec::new();
+        for (n, pool) in [(1u64, 0.5), (2, 0.3), (4, 0.6), (16, 0.61)] {
+            data.push(m(HASH, "sequential", n, n as f64 * 1e6, 0.01));
+            data.push(m(HASH, "process-pool", n, n as f64 * 1e6 / pool, 0.01));
+        }
+        let rows = plateaus(&[GroupAnalysis::new(HASH, &data)]);
+        assert_eq!(rows[0].after, Some(4), "the rise after the dip counts");
     }
 
     #[test]

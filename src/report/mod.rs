@@ -143,9 +143,26 @@ impl Report {
                 None,
             ),
         };
+        // Groups another profile measured earlier (e.g. `hash-256KiB` of `quick` beside the
+        // default's `hash-1MiB`) would mix two runs' settings in one page: left out, and said.
+        let planned = profile.map(|p| Plan::new(p, machine.logical_cores).groups());
+        let mut skipped = data.skipped;
+        let mut stale = std::collections::BTreeSet::new();
         let mut by_group: BTreeMap<Group, Vec<Measurement>> = BTreeMap::new();
         for m in &data.measurements {
-            by_group.entry(m.id.group).or_default().push(m.clone());
+            match &planned {
+                Some(planned) if !planned.contains(&m.id.group) => {
+                    stale.insert(m.id.group);
+                }
+                _ => by_group.entry(m.id.group).or_default().push(m.clone()),
+            }
+        }
+        for group in stale {
+            skipped.push(format!(
+                "{group}: not a group of the latest run's profile ({}); measured by an earlier run \
+                 with other settings, so left out",
+                profile.map_or("unknown", Profile::name)
+            ));
         }
         let groups: Vec<GroupAnalysis> = by_group
             .iter()
@@ -169,10 +186,9 @@ impl Report {
             logical_cores: cores,
         });
         let missing_groups = missing_groups(&groups, profile, machine.logical_cores);
-        let mut levels: Vec<f64> = data
-            .measurements
+        let mut levels: Vec<f64> = groups
             .iter()
-            .map(|m| m.confidence_level)
+            .flat_map(|g| g.points.iter().map(|p| p.measurement.confidence_level))
             .collect();
         levels.sort_by(f64::total_cmp);
         levels.dedup();
@@ -193,7 +209,7 @@ impl Report {
             memory,
             findings,
             missing_groups,
-            skipped: data.skipped,
+            skipped,
             confidence_level,
             criterion_url: criterion_url(criterion_dir, out_dir),
         })
