@@ -20,18 +20,12 @@ use parbench::workload::{TaskSet, Workload};
 fn hash_sizes(c: &mut Criterion, plan: &Plan) {
     let tasks = plan.break_even_tasks();
     let id_group = Group::HashSize { tasks };
-    let mut group = support::group(c, id_group, plan.fast_timing());
+    let mut group = support::SuiteGroup::new(c, id_group, plan.fast_timing());
     for bytes in plan.break_even_bytes() {
         // Built before timing: every task's input and the expected digests.
         let set = TaskSet::new(Workload::Hash { bytes }, tasks).expect("valid hash tasks");
         group.throughput(Throughput::Bytes(bytes * tasks as u64));
-        support::bench_runners(
-            &mut group,
-            id_group,
-            support::COMPUTE_STRATEGIES,
-            bytes,
-            &set,
-        );
+        group.run(support::COMPUTE_STRATEGIES, bytes, &set);
     }
     group.finish();
 }

@@ -22,18 +22,12 @@ use parbench::workload::{TaskSet, Workload};
 fn hash_tasks(c: &mut Criterion, plan: &Plan) {
     let bytes = plan.hash_bytes();
     let id_group = Group::Hash { bytes };
-    let mut group = support::group(c, id_group, plan.fast_timing());
+    let mut group = support::SuiteGroup::new(c, id_group, plan.fast_timing());
     for tasks in plan.hash_tasks() {
         // Built before timing: every task's input and the expected digests.
         let set = TaskSet::new(Workload::Hash { bytes }, tasks).expect("valid hash tasks");
         group.throughput(Throughput::Bytes(bytes * tasks as u64));
-        support::bench_runners(
-            &mut group,
-            id_group,
-            support::ALL_COMPUTE_STRATEGIES,
-            tasks as u64,
-            &set,
-        );
+        group.run(support::ALL_COMPUTE_STRATEGIES, tasks as u64, &set);
     }
     group.finish();
 }

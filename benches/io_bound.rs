@@ -38,7 +38,7 @@ const SEED_STRATEGIES: &[&str] = &["sequential", "threads"];
 fn sleep_tasks(c: &mut Criterion, plan: &Plan) {
     let duration = plan.sleep_duration();
     let id_group = Group::Sleep { duration };
-    let mut group = support::group(c, id_group, plan.slow_timing());
+    let mut group = support::SuiteGroup::new(c, id_group, plan.slow_timing());
     let strategies = match plan.profile {
         Profile::Seed => SEED_STRATEGIES,
         _ => STRATEGIES,
@@ -46,7 +46,7 @@ fn sleep_tasks(c: &mut Criterion, plan: &Plan) {
     for tasks in plan.sleep_tasks() {
         // Built before timing: the tasks and their expected outputs.
         let set = TaskSet::new(Workload::Sleep { duration }, tasks).expect("valid sleep tasks");
-        support::bench_runners(&mut group, id_group, strategies, tasks as u64, &set);
+        group.run(strategies, tasks as u64, &set);
     }
     group.finish();
 }

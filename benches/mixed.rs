@@ -48,7 +48,7 @@ fn waiting_shares(c: &mut Criterion, plan: &Plan) {
     let (total, tasks) = (plan.mixed_total(), plan.mixed_tasks());
     let rate = hash_bytes_per_second();
     let id_group = Group::Mixed { total, tasks };
-    let mut group = support::group(c, id_group, plan.slow_timing());
+    let mut group = support::SuiteGroup::new(c, id_group, plan.slow_timing());
     for percent in shares {
         let duration = total.mul_f64(percent as f64 / 100.0);
         let bytes = (total.as_secs_f64() * (100 - percent) as f64 / 100.0 * rate) as u64;
@@ -62,13 +62,7 @@ fn waiting_shares(c: &mut Criterion, plan: &Plan) {
         let workload = Workload::Mixed { bytes, duration };
         // Built before timing: every task's input and the expected digests.
         let set = TaskSet::new(workload, tasks).expect("valid mixed tasks");
-        support::bench_runners(
-            &mut group,
-            id_group,
-            support::IN_PROCESS_STRATEGIES,
-            percent,
-            &set,
-        );
+        group.run(support::IN_PROCESS_STRATEGIES, percent, &set);
     }
     group.finish();
 }

@@ -26,15 +26,9 @@ fn empty_task(c: &mut Criterion, plan: &Plan) {
     if !plan.runs_overhead() {
         return;
     }
-    let mut group = support::group(c, Group::Overhead, plan.fast_timing());
+    let mut group = support::SuiteGroup::new(c, Group::Overhead, plan.fast_timing());
     let set = TaskSet::new(Workload::Noop, TASKS).expect("valid noop task");
-    support::bench_runners(
-        &mut group,
-        Group::Overhead,
-        support::ALL_COMPUTE_STRATEGIES,
-        TASKS as u64,
-        &set,
-    );
+    group.run(support::ALL_COMPUTE_STRATEGIES, TASKS as u64, &set);
     group.finish();
 }
 

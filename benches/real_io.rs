@@ -33,12 +33,12 @@ const STRATEGIES: &[&str] = &[
 fn files(c: &mut Criterion, plan: &Plan) {
     let bytes = plan.file_bytes();
     let id_group = Group::File { bytes };
-    let mut group = support::group(c, id_group, plan.slow_timing());
+    let mut group = support::SuiteGroup::new(c, id_group, plan.slow_timing());
     for tasks in plan.file_tasks() {
         // Built before timing: inputs, expected digests and the scratch directory.
         let set = TaskSet::new(Workload::File { bytes }, tasks).expect("valid file tasks");
         group.throughput(Throughput::Bytes(bytes * tasks as u64));
-        support::bench_runners(&mut group, id_group, STRATEGIES, tasks as u64, &set);
+        group.run(STRATEGIES, tasks as u64, &set);
     }
     group.finish();
 }
@@ -47,11 +47,11 @@ fn files(c: &mut Criterion, plan: &Plan) {
 fn sockets(c: &mut Criterion, plan: &Plan) {
     let duration = plan.net_duration();
     let id_group = Group::Net { duration };
-    let mut group = support::group(c, id_group, plan.slow_timing());
+    let mut group = support::SuiteGroup::new(c, id_group, plan.slow_timing());
     for tasks in plan.net_tasks() {
         // Built before timing: the expected replies and the server, listening.
         let set = TaskSet::new(Workload::Net { duration }, tasks).expect("valid net tasks");
-        support::bench_runners(&mut group, id_group, STRATEGIES, tasks as u64, &set);
+        group.run(STRATEGIES, tasks as u64, &set);
     }
     group.finish();
 }

@@ -30,12 +30,12 @@ fn worker_counts(c: &mut Criterion, plan: &Plan) {
     }
     let (bytes, tasks) = (plan.scaling_bytes(), plan.scaling_tasks());
     let id_group = Group::HashWorkers { bytes, tasks };
-    let mut group = support::group(c, id_group, plan.fast_timing());
+    let mut group = support::SuiteGroup::new(c, id_group, plan.fast_timing());
     group.throughput(Throughput::Bytes(bytes * tasks as u64));
     // Built before timing: every task's input and the expected digests.
     let set = TaskSet::new(Workload::Hash { bytes }, tasks).expect("valid hash tasks");
     for w in workers {
-        support::bench_runners_on(&mut group, id_group, STRATEGIES, w as u64, &set, Some(w));
+        group.run_on(STRATEGIES, w as u64, &set, Some(w));
     }
     group.finish();
 }

@@ -54,7 +54,7 @@ fn many_waits(c: &mut Criterion, plan: &Plan) {
     let duration = plan.waits_duration();
     let id_group = Group::Waits { duration };
     let mut records = Vec::new();
-    let mut group = support::group(c, id_group, plan.slow_timing());
+    let mut group = support::SuiteGroup::new(c, id_group, plan.slow_timing());
     for tasks in counts {
         // Built before timing: the tasks and their expected outputs.
         let set = TaskSet::new(Workload::Sleep { duration }, tasks).expect("valid sleep tasks");
@@ -64,7 +64,7 @@ fn many_waits(c: &mut Criterion, plan: &Plan) {
                 records.push(memory_of(&id, &mut Runner::build(name, tasks, None), &set));
             }
         }
-        support::bench_runners(&mut group, id_group, STRATEGIES, tasks as u64, &set);
+        group.run(STRATEGIES, tasks as u64, &set);
     }
     group.finish();
     if !records.is_empty() {

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
 
 use parbench::bench_id::{BenchId, Group, PROCESS_POOL_WARM, RAYON_N};
 use parbench::strategy::{ProcessPool, RayonPool, Strategy, StrategyConfig, StrategyKind};
@@ -97,17 +97,13 @@ pub fn criterion(plan: &Plan) -> Criterion {
             plan.logical_cores
         );
     }
-    // 10,000 bootstrap resamples instead of Criterion's 100,000: the 95 % intervals barely
-    // change, while plotting the bootstrap distributions of every benchmark drops from about
-    // 4 s to 0.4 s on 2 cores — the difference between a 10-minute suite and a 25-minute one.
-    // `-- --nresamples N` on the command line still overrides it.
+    // Fewer bootstrap resamples than Criterion's 100,000 (see `Plan::resamples`): the 95 %
+    // intervals barely change, while plotting every benchmark's bootstrap distributions drops
+    // from about 4 s to 0.4 s on 2 cores. `-- --nresamples N` still overrides it.
     Criterion::default()
-        .nresamples(RESAMPLES)
+        .nresamples(plan.resamples())
         .configure_from_args()
 }
-
-/// Bootstrap resamples per benchmark (see [`criterion`]).
-pub const RESAMPLES: usize = 10_000;
 
 /// Ends a bench binary: Criterion's closing summary (as `criterion_main!` does), then, when
 /// measuring, parbench's summary under `reports/` from everything Criterion has saved so far.
@@ -135,22 +131,63 @@ pub fn worker() -> WorkerCommand {
     WorkerCommand::parbench(env!("CARGO_BIN_EXE_parbench"))
 }
 
-/// Opens the group for `group` with `timing` applied.
-pub fn group<'a>(
-    c: &'a mut Criterion,
-    group: Group,
+/// One Criterion group of the suite: the parbench group it measures and its timing.
+pub struct SuiteGroup<'a> {
+    inner: BenchmarkGroup<'a, WallTime>,
+    id: Group,
     timing: Timing,
-) -> BenchmarkGroup<'a, WallTime> {
-    let mut g = c.benchmark_group(group.to_string());
-    g.sample_size(timing.sample_size)
-        .warm_up_time(timing.warm_up)
-        .measurement_time(timing.measurement)
-        .sampling_mode(if timing.flat {
-            SamplingMode::Flat
-        } else {
-            SamplingMode::Auto
-        });
-    g
+}
+
+impl<'a> SuiteGroup<'a> {
+    /// Opens the Criterion group for `id` with `timing` applied.
+    pub fn new(c: &'a mut Criterion, id: Group, timing: Timing) -> Self {
+        let mut inner = c.benchmark_group(id.to_string());
+        inner
+            .sample_size(timing.sample_size)
+            .warm_up_time(timing.warm_up)
+            .measurement_time(timing.measurement);
+        SuiteGroup { inner, id, timing }
+    }
+
+    /// Sets the bytes processed per iteration of the benchmarks added next.
+    pub fn throughput(&mut self, throughput: Throughput) {
+        self.inner.throughput(throughput);
+    }
+
+    /// Benchmarks each runner in `names` on `tasks` as `group/<name>/<value>`, checking every
+    /// result against the sequential reference computed here, before timing.
+    pub fn run(&mut self, names: &[&str], value: u64, tasks: &TaskSet) {
+        self.run_on(names, value, tasks, None);
+    }
+
+    /// [`SuiteGroup::run`] with every runner built for `workers` workers.
+    pub fn run_on(&mut self, names: &[&str], value: u64, tasks: &TaskSet, workers: Option<usize>) {
+        let expected = tasks.expected_outputs();
+        for &name in names {
+            let mut runner = Runner::build(name, tasks.len(), workers);
+            let id = BenchId::new(self.id, name, value);
+            // Flat sampling for slow groups and for every process strategy: a process costs
+            // milliseconds, too slow for Criterion's linear sampling in a short measurement.
+            let flat = self.timing.flat || runs_processes(name);
+            self.inner.sampling_mode(if flat {
+                SamplingMode::Flat
+            } else {
+                SamplingMode::Auto
+            });
+            bench_verified(&mut self.inner, &id, &expected, || runner.run(tasks));
+        }
+    }
+
+    /// Closes the group (Criterion writes its summary).
+    pub fn finish(self) {
+        self.inner.finish();
+    }
+}
+
+/// Whether the runner named `name` runs its tasks in worker processes.
+fn runs_processes(name: &str) -> bool {
+    name == PROCESS_POOL_WARM
+        || StrategyKind::from_name(name).is_ok_and(StrategyKind::uses_processes)
 }
 
 /// Times `run` as benchmark `id` and fails the bench if it ever returns a wrong answer.
@@ -207,34 +244,5 @@ impl Runner {
             Runner::Plain(strategy) => strategy.run(tasks),
             Runner::WarmPool(pool) => pool.run(tasks),
         }
-    }
-}
-
-/// Benchmarks each runner in `names` on `tasks` as `group/<name>/<value>`, checking every
-/// result against the sequential reference computed here, before timing.
-pub fn bench_runners(
-    group: &mut BenchmarkGroup<'_, WallTime>,
-    id_group: Group,
-    names: &[&str],
-    value: u64,
-    tasks: &TaskSet,
-) {
-    bench_runners_on(group, id_group, names, value, tasks, None);
-}
-
-/// [`bench_runners`] with every runner built for `workers` workers (the worker-count sweep).
-pub fn bench_runners_on(
-    group: &mut BenchmarkGroup<'_, WallTime>,
-    id_group: Group,
-    names: &[&str],
-    value: u64,
-    tasks: &TaskSet,
-    workers: Option<usize>,
-) {
-    let expected = tasks.expected_outputs();
-    for &name in names {
-        let mut runner = Runner::build(name, tasks.len(), workers);
-        let id = BenchId::new(id_group, name, value);
-        bench_verified(group, &id, &expected, || runner.run(tasks));
     }
 }
