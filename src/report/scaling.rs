@@ -14,7 +14,7 @@ use crate::amdahl::{self, AmdahlFit};
 use crate::bench_id::Group;
 use crate::error::Error;
 
-use super::analysis::{Comparison, GroupAnalysis, Point};
+use super::analysis::{Comparison, GroupAnalysis, Point, factor};
 
 /// The core counts the report predicts speedups for.
 pub const PREDICT_AT: &[u64] = &[8, 16, 64];
@@ -96,6 +96,10 @@ fn measured_speedup(p: &Point) -> Option<super::Interval> {
     }
 }
 
+/// A speedup whose whole interval lies this far above the worker count is called faster than
+/// linear: no Amdahl fit is made for it.
+pub const SUPERLINEAR_MARGIN: f64 = 1.05;
+
 /// One row per strategy of every `hash-workers-*` group, fitted on the points with at most
 /// `logical_cores` workers.
 pub fn amdahl_rows(groups: &[GroupAnalysis], logical_cores: usize) -> Vec<AmdahlRow> {
@@ -141,6 +145,27 @@ fn fit_points(points: &[Point], cores: u64) -> Result<Fitted, String> {
     if estimates.iter().filter(|(n, _)| *n > 1.0).count() >= 2 {
         for points in [&mut estimates, &mut lowers, &mut uppers] {
             points.retain(|(n, _)| *n > 1.0);
+        }
+    }
+    // Faster than linear (e.g. a one-worker process pool that waits on its pipe while two
+    // workers overlap that wait): Amdahl's law has no serial fraction for it, and clamping s to
+    // 0 would predict perfect scaling from a measurement that says something else.
+    for p in points
+        .iter()
+        .filter(|p| p.value() > 1 && p.value() <= cores)
+    {
+        if let Some(s) = measured_speedup(p) {
+            let n = p.value() as f64;
+            if s.lower > n * SUPERLINEAR_MARGIN {
+                return Err(format!(
+                    "on {n} workers it is ×{} [{}, {}] faster than on one, more than {n}×: \
+                     its one-worker run is slowed by something more workers hide, which \
+                     Amdahl's law does not describe, so no serial fraction or prediction is given",
+                    factor(s.point),
+                    factor(s.lower),
+                    factor(s.upper)
+                ));
+            }
         }
     }
     let reason = |e: Error| {
@@ -197,6 +222,22 @@ mod tests {
             .iter()
             .map(|&n| m(strategy, n, 16e6 / amdahl::speedup(s, n as f64)))
             .collect()
+    }
+
+    #[test]
+    fn a_faster_than_linear_speedup_gets_no_fit() {
+        // One worker 22.7 ms, two workers 8.4 ms: ×2.7 on 2 workers.
+        let data = [
+            m("process-pool-warm", 1, 22.7e6),
+            m("process-pool-warm", 2, 8.4e6),
+        ];
+        let rows = amdahl_rows(&[GroupAnalysis::new(G, &data)], 2);
+        let reason = rows[0].fit.as_ref().unwrap_err();
+        assert!(reason.contains("more than 2×"), "{reason}");
+        // Exactly linear within noise is still fitted (s = 0).
+        let data = [m("async-multi", 1, 16e6), m("async-multi", 2, 7.9e6)];
+        let rows = amdahl_rows(&[GroupAnalysis::new(G, &data)], 2);
+        assert_eq!(rows[0].fit.as_ref().unwrap().fit.serial_fraction, 0.0);
     }
 
     #[test]
