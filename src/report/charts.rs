@@ -387,21 +387,11 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench_id::BenchId;
     use crate::report::criterion_data::Measurement;
     use std::time::Duration;
 
     fn m(group: Group, strategy: &str, value: u64, ns: f64) -> Measurement {
-        Measurement {
-            id: BenchId::new(group, strategy, value),
-            directory: String::new(),
-            mean_ns: Interval {
-                point: ns,
-                lower: ns * 0.98,
-                upper: ns * 1.02,
-            },
-            confidence_level: 0.95,
-        }
+        crate::report::testdata::measurement(group, strategy, value, ns, 0.02)
     }
 
     /// The texts of an SVG's `<text>` elements, trimmed.

@@ -440,7 +440,6 @@ fn break_even_sentences(rows: &[BreakEvenRow]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench_id::BenchId;
     use crate::report::analysis;
     use crate::report::criterion_data::Measurement;
     use std::time::Duration;
@@ -451,16 +450,7 @@ mod tests {
     const HASH: Group = Group::Hash { bytes: 1 << 20 };
 
     fn m(group: Group, strategy: &str, value: u64, ns: f64) -> Measurement {
-        Measurement {
-            id: BenchId::new(group, strategy, value),
-            directory: String::new(),
-            mean_ns: Interval {
-                point: ns,
-                lower: ns * 0.99,
-                upper: ns * 1.01,
-            },
-            confidence_level: 0.95,
-        }
+        crate::report::testdata::measurement(group, strategy, value, ns, 0.01)
     }
 
     fn run(data: &[Measurement], cores: usize) -> Vec<String> {

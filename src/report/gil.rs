@@ -246,7 +246,6 @@ fn conclude(c: &GilComparison, cores: usize) -> (Lesson, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench_id::BenchId;
     use crate::report::criterion_data::Measurement;
     use std::time::Duration;
 
@@ -256,16 +255,7 @@ mod tests {
     const HASH: Group = Group::Hash { bytes: 1 << 20 };
 
     fn m(group: Group, strategy: &str, value: u64, ns: f64) -> Measurement {
-        Measurement {
-            id: BenchId::new(group, strategy, value),
-            directory: String::new(),
-            mean_ns: Interval {
-                point: ns,
-                lower: ns * 0.99,
-                upper: ns * 1.01,
-            },
-            confidence_level: 0.95,
-        }
+        crate::report::testdata::measurement(group, strategy, value, ns, 0.01)
     }
 
     /// Sleep and hash groups at 8 tasks with the given speedups over sequential.

@@ -194,8 +194,6 @@ fn fit_points(points: &[Point], cores: u64) -> Result<Fitted, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench_id::BenchId;
-    use crate::report::Interval;
     use crate::report::criterion_data::Measurement;
 
     const G: Group = Group::HashWorkers {
@@ -204,16 +202,7 @@ mod tests {
     };
 
     fn m(strategy: &str, workers: u64, ns: f64) -> Measurement {
-        Measurement {
-            id: BenchId::new(G, strategy, workers),
-            directory: String::new(),
-            mean_ns: Interval {
-                point: ns,
-                lower: ns * 0.98,
-                upper: ns * 1.02,
-            },
-            confidence_level: 0.95,
-        }
+        crate::report::testdata::measurement(G, strategy, workers, ns, 0.02)
     }
 
     /// Times of a job with serial fraction `s` at each worker count.

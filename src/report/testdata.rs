@@ -2,6 +2,30 @@
 
 use std::path::Path;
 
+use crate::bench_id::{BenchId, Group};
+use crate::report::Interval;
+use crate::report::criterion_data::Measurement;
+
+/// A measurement of `ns` nanoseconds with an interval of ± `relative_error` × `ns`.
+pub(crate) fn measurement(
+    group: Group,
+    strategy: &str,
+    value: u64,
+    ns: f64,
+    relative_error: f64,
+) -> Measurement {
+    Measurement {
+        id: BenchId::new(group, strategy, value),
+        directory: String::new(),
+        mean_ns: Interval {
+            point: ns,
+            lower: ns * (1.0 - relative_error),
+            upper: ns * (1.0 + relative_error),
+        },
+        confidence_level: 0.95,
+    }
+}
+
 /// Writes `<dir>/<group>/<function>/<value>/new/{benchmark,estimates}.json` with a mean of
 /// `mean_ns` and a ±2 % interval, as Criterion would.
 pub(crate) fn write_benchmark(dir: &Path, group: &str, function: &str, value: &str, mean_ns: f64) {
