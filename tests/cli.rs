@@ -153,138 +153,59 @@ fn sleeping_uses_little_cpu_and_hashing_uses_a_lot() {
 
 #[test]
 fn bad_input_gives_one_line_naming_the_flag() {
-    let cases: &[(&[&str], &str)] = &[
+    // (arguments of `parbench run`, what the one-line error must say)
+    let cases: &[(&str, &str)] = &[
         (
-            &[
-                "--workload",
-                "hash",
-                "--strategy",
-                "threads",
-                "--tasks",
-                "0",
-            ],
+            "--workload hash --strategy threads --tasks 0",
             "--tasks must be between 1 and 100000, got 0",
         ),
         (
-            &[
-                "--workload",
-                "hash",
-                "--strategy",
-                "threads",
-                "--tasks",
-                "2",
-                "--bytes",
-                "0",
-            ],
+            "--workload hash --strategy threads --tasks 2 --bytes 0",
             "--bytes must be between 1B and 1GiB",
         ),
         (
-            &[
-                "--workload",
-                "hash",
-                "--strategy",
-                "threads",
-                "--tasks",
-                "2",
-                "--bytes",
-                "1TiB",
-            ],
+            "--workload hash --strategy threads --tasks 2 --bytes 1TiB",
             "--bytes must be between 1B and 1GiB",
         ),
         (
-            &[
-                "--workload",
-                "hash",
-                "--strategy",
-                "threads",
-                "--tasks",
-                "2",
-                "--bytes",
-                "lots",
-            ],
+            "--workload hash --strategy threads --tasks 2 --bytes lots",
             "--bytes must be a size",
         ),
         (
-            &[
-                "--workload",
-                "sleep",
-                "--strategy",
-                "threads",
-                "--tasks",
-                "2",
-                "--duration",
-                "soon",
-            ],
+            "--workload sleep --strategy threads --tasks 2 --duration soon",
             "--duration must be a duration",
         ),
         (
-            &[
-                "--workload",
-                "sleep",
-                "--strategy",
-                "threads",
-                "--tasks",
-                "2",
-                "--duration",
-                "0s",
-            ],
+            "--workload sleep --strategy threads --tasks 2 --duration 0s",
             "--duration must be between",
         ),
         (
-            &[
-                "--workload",
-                "spin",
-                "--strategy",
-                "threads",
-                "--tasks",
-                "2",
-            ],
+            "--workload spin --strategy threads --tasks 2",
             "unknown workload 'spin'",
         ),
         (
-            &["--workload", "hash", "--strategy", "fibers", "--tasks", "2"],
+            "--workload hash --strategy fibers --tasks 2",
             "unknown strategy 'fibers'",
         ),
         (
-            &[
-                "--workload",
-                "hash",
-                "--strategy",
-                "rayon",
-                "--tasks",
-                "2",
-                "--workers",
-                "0",
-            ],
+            "--workload hash --strategy rayon --tasks 2 --workers 0",
             "--workers must be between 1 and 1024",
         ),
         (
-            &[
-                "--workload",
-                "noop",
-                "--strategy",
-                "processes",
-                "--tasks",
-                "100000",
-            ],
+            "--workload noop --strategy processes --tasks 100000",
             "--tasks must be between 1 and 2048 with the processes strategy",
         ),
         (
-            &[
-                "--workload",
-                "hash",
-                "--strategy",
-                "threads",
-                "--tasks",
-                "8",
-                "--bytes",
-                "1GiB",
-            ],
+            "--workload hash --strategy threads --tasks 8 --bytes 1GiB",
             "--bytes times --tasks must be at most 4GiB",
         ),
     ];
     for (args, message) in cases {
-        let output = parbench().arg("run").args(*args).output().unwrap();
+        let output = parbench()
+            .arg("run")
+            .args(args.split_whitespace())
+            .output()
+            .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(!output.status.success(), "{args:?} succeeded");
         assert!(stderr.contains(message), "{args:?}: {stderr}");
