@@ -204,6 +204,16 @@ impl WorkerProcess {
         self.child.id()
     }
 
+    /// The read end of the worker's stdout, for waiting on several workers at once with
+    /// `poll`; `None` once a reply is already buffered (it can be received without waiting).
+    pub fn reply_fd(&self) -> Option<std::os::fd::BorrowedFd<'_>> {
+        use std::os::fd::AsFd;
+        self.stdout
+            .buffer()
+            .is_empty()
+            .then(|| self.stdout.get_ref().as_fd())
+    }
+
     /// Sends task `index` with its context and input.
     pub fn send(
         &mut self,

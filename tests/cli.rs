@@ -294,8 +294,9 @@ fn kill_a_worker_mid_run(strategy: &str) {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(workers.len(), 3, "{strategy}: the workers did not start");
-    // The first-started worker: `processes` reads replies in task order, so it notices at once.
-    let victim = *workers.iter().min().unwrap();
+    // The last-started worker: its task is the last one, so noticing its death at once shows
+    // that replies are not awaited in task order.
+    let victim = *workers.iter().max().unwrap();
     Command::new("kill")
         .args(["-9", &victim.to_string()])
         .status()
