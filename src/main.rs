@@ -95,7 +95,8 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // Library errors carry their cause in their message; printing the chain would repeat it.
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }

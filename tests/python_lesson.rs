@@ -265,6 +265,12 @@ fn unusable_tmpdir_is_a_clear_error() {
         stderr.contains("TMPDIR") && stderr.contains(&*bad.to_string_lossy()),
         "{stderr}"
     );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("os error").count(),
+        1,
+        "cause said once: {stderr}"
+    );
 }
 
 #[test]
