@@ -444,14 +444,7 @@ mod tests {
     use crate::report::criterion_data::Measurement;
     use std::time::Duration;
 
-    const SLEEP: Group = Group::Sleep {
-        duration: Duration::from_millis(10),
-    };
-    const HASH: Group = Group::Hash { bytes: 1 << 20 };
-
-    fn m(group: Group, strategy: &str, value: u64, ns: f64) -> Measurement {
-        crate::report::testdata::measurement(group, strategy, value, ns, 0.01)
-    }
+    use crate::report::testdata::{HASH, SLEEP, m};
 
     fn run(data: &[Measurement], cores: usize) -> Vec<String> {
         let mut groups: Vec<Group> = data.iter().map(|m| m.id.group).collect();

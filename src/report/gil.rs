@@ -246,17 +246,8 @@ fn conclude(c: &GilComparison, cores: usize) -> (Lesson, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::criterion_data::Measurement;
-    use std::time::Duration;
 
-    const SLEEP: Group = Group::Sleep {
-        duration: Duration::from_millis(10),
-    };
-    const HASH: Group = Group::Hash { bytes: 1 << 20 };
-
-    fn m(group: Group, strategy: &str, value: u64, ns: f64) -> Measurement {
-        crate::report::testdata::measurement(group, strategy, value, ns, 0.01)
-    }
+    use crate::report::testdata::{HASH, SLEEP, m};
 
     /// Sleep and hash groups at 8 tasks with the given speedups over sequential.
     fn groups(speedups: &[(&str, f64, f64)]) -> Vec<GroupAnalysis> {

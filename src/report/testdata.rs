@@ -6,6 +6,18 @@ use crate::bench_id::{BenchId, Group};
 use crate::report::Interval;
 use crate::report::criterion_data::Measurement;
 
+/// The sleep group the report tests use: 10 ms sleeps.
+pub(crate) const SLEEP: Group = Group::Sleep {
+    duration: std::time::Duration::from_millis(10),
+};
+/// The hash group the report tests use: 1 MiB per task.
+pub(crate) const HASH: Group = Group::Hash { bytes: 1 << 20 };
+
+/// A measurement of `ns` nanoseconds with a ±1 % interval.
+pub(crate) fn m(group: Group, strategy: &str, value: u64, ns: f64) -> Measurement {
+    measurement(group, strategy, value, ns, 0.01)
+}
+
 /// A measurement of `ns` nanoseconds with an interval of ± `relative_error` × `ns`.
 pub(crate) fn measurement(
     group: Group,
