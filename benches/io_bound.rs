@@ -14,25 +14,25 @@
 mod support;
 
 use criterion::Criterion;
-use parbench::bench_id::{Group, PROCESS_POOL_WARM, RAYON_N};
+use parbench::bench_id::{BenchFunction, Group};
 use parbench::suite::{Plan, Profile};
 use parbench::workload::{TaskSet, Workload};
 
 /// Every strategy, plus rayon sized to the task count and a pool started before timing.
-const STRATEGIES: &[&str] = &[
-    "sequential",
-    "threads",
-    "rayon",
-    RAYON_N,
-    "processes",
-    "process-pool",
-    PROCESS_POOL_WARM,
-    "gil",
-    "async",
-    "async-multi",
+const STRATEGIES: &[BenchFunction] = &[
+    BenchFunction::Sequential,
+    BenchFunction::Threads,
+    BenchFunction::Rayon,
+    BenchFunction::RayonN,
+    BenchFunction::Processes,
+    BenchFunction::ProcessPool,
+    BenchFunction::ProcessPoolWarm,
+    BenchFunction::Gil,
+    BenchFunction::Async,
+    BenchFunction::AsyncMulti,
 ];
 /// The seed's comparison: two threads against one after another.
-const SEED_STRATEGIES: &[&str] = &["sequential", "threads"];
+const SEED_STRATEGIES: &[BenchFunction] = &[BenchFunction::Sequential, BenchFunction::Threads];
 
 /// Measures how long N sleeping tasks take on each strategy.
 fn sleep_tasks(c: &mut Criterion, plan: &Plan) {

@@ -13,20 +13,20 @@
 mod support;
 
 use criterion::{Criterion, Throughput};
-use parbench::bench_id::{Group, PROCESS_POOL_WARM};
+use parbench::bench_id::{BenchFunction, Group};
 use parbench::suite::Plan;
 use parbench::workload::{TaskSet, Workload};
 
 /// The in-process strategies and a warm process pool (its workers reach the same files and
 /// server).
-const STRATEGIES: &[&str] = &[
-    "sequential",
-    "threads",
-    "rayon",
-    "gil",
-    "async",
-    "async-multi",
-    PROCESS_POOL_WARM,
+const STRATEGIES: &[BenchFunction] = &[
+    BenchFunction::Sequential,
+    BenchFunction::Threads,
+    BenchFunction::Rayon,
+    BenchFunction::Gil,
+    BenchFunction::Async,
+    BenchFunction::AsyncMulti,
+    BenchFunction::ProcessPoolWarm,
 ];
 
 /// Measures file tasks on each strategy as the task count grows.

@@ -14,13 +14,18 @@
 mod support;
 
 use criterion::{Criterion, Throughput};
-use parbench::bench_id::{Group, PROCESS_POOL_WARM};
+use parbench::bench_id::{BenchFunction, Group};
 use parbench::suite::Plan;
 use parbench::workload::{TaskSet, Workload};
 
 /// Strategies whose worker count can be set: a compute pool, the GIL, an event loop with
 /// worker threads, and processes.
-const STRATEGIES: &[&str] = &["rayon", "gil", "async-multi", PROCESS_POOL_WARM];
+const STRATEGIES: &[BenchFunction] = &[
+    BenchFunction::Rayon,
+    BenchFunction::Gil,
+    BenchFunction::AsyncMulti,
+    BenchFunction::ProcessPoolWarm,
+];
 
 /// Measures the same hash tasks on each strategy as its worker count grows.
 fn worker_counts(c: &mut Criterion, plan: &Plan) {

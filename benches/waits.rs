@@ -16,7 +16,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use criterion::Criterion;
-use parbench::bench_id::{BenchId, Group};
+use parbench::bench_id::{BenchFunction, BenchId, Group};
 use parbench::measure::{PeakRss, resident_bytes};
 use parbench::suite::{MemoryRecord, Plan, criterion_dir};
 use parbench::workload::{TaskSet, Workload};
@@ -24,7 +24,11 @@ use parbench::workload::{TaskSet, Workload};
 use support::Runner;
 
 /// One OS thread per task against one event loop, and one with worker threads.
-const STRATEGIES: &[&str] = &["threads", "async", "async-multi"];
+const STRATEGIES: &[BenchFunction] = &[
+    BenchFunction::Threads,
+    BenchFunction::Async,
+    BenchFunction::AsyncMulti,
+];
 
 /// Runs `tasks` once on `runner` and records its peak memory (not timed by Criterion).
 fn memory_of(id: &BenchId, runner: &mut Runner, tasks: &TaskSet) -> MemoryRecord {
@@ -35,7 +39,7 @@ fn memory_of(id: &BenchId, runner: &mut Runner, tasks: &TaskSet) -> MemoryRecord
     let wall_seconds = start.elapsed().as_secs_f64();
     let peak_rss_bytes = peak.finish().unwrap_or(0);
     tasks
-        .verify(&id.strategy, &outputs)
+        .verify(id.function.name(), &outputs)
         .unwrap_or_else(|e| panic!("{id}: {e}"));
     MemoryRecord {
         id: id.to_string(),

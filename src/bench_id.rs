@@ -14,19 +14,146 @@
 //! | `file-64KiB`              | strategy  | task count           | real blocking file I/O        |
 //! | `net-10ms`                | strategy  | task count           | real blocking socket I/O      |
 //!
-//! Functions are [`StrategyKind`](crate::strategy::StrategyKind) names, plus the bench-only
-//! variants [`RAYON_N`] and [`PROCESS_POOL_WARM`]. Examples: `sleep-10ms/threads/64`,
-//! `hash-1MiB/rayon/8`, `hash-size-n4/processes/65536`, `overhead/process-pool-warm/1`.
+//! Functions are [`BenchFunction`]s: the [`StrategyKind`] names, the bench-only variants
+//! `rayon-n` and `process-pool-warm`, and the CPython strategies of the `py-*` groups.
+//! Examples: `sleep-10ms/threads/64`, `hash-1MiB/rayon/8`, `hash-size-n4/processes/65536`,
+//! `overhead/process-pool-warm/1`.
+//!
+//! This module is the one place that maps names to types: everything else passes
+//! [`Group`]s and [`BenchFunction`]s.
 
 use std::fmt;
 use std::time::Duration;
 
+use serde::{Serialize, Serializer};
+
+use crate::strategy::StrategyKind;
 use crate::units;
 
-/// Bench-only function name: rayon on a pool with one thread per task (no blocking trap).
-pub const RAYON_N: &str = "rayon-n";
-/// Bench-only function name: a process pool spawned before the clock starts.
-pub const PROCESS_POOL_WARM: &str = "process-pool-warm";
+/// What one benchmark runs: a strategy as the CLI runs it, a bench-only variant, or a CPython
+/// strategy. The declaration order is the order every report lists them in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BenchFunction {
+    /// [`StrategyKind::Sequential`] (in `py-*` groups: CPython, one task after another).
+    Sequential,
+    /// [`StrategyKind::Threads`] (in `py-*` groups: one `threading.Thread` per task).
+    Threads,
+    /// [`StrategyKind::Rayon`].
+    Rayon,
+    /// Bench-only: rayon on a pool with one thread per task (no blocking trap).
+    RayonN,
+    /// [`StrategyKind::Processes`].
+    Processes,
+    /// [`StrategyKind::ProcessPool`] (in `py-*` groups: `multiprocessing.Pool` started inside
+    /// the timed run).
+    ProcessPool,
+    /// Bench-only: a process pool spawned before the clock starts (in `py-*` groups: a warm
+    /// `multiprocessing.Pool`).
+    ProcessPoolWarm,
+    /// [`StrategyKind::Gil`].
+    Gil,
+    /// [`StrategyKind::Async`].
+    Async,
+    /// [`StrategyKind::AsyncMulti`].
+    AsyncMulti,
+    /// CPython only: `concurrent.futures.ThreadPoolExecutor`.
+    ThreadPool,
+    /// CPython only: one `asyncio` event loop, CPU work inline.
+    Asyncio,
+    /// CPython only: `asyncio.to_thread` per task.
+    AsyncioToThread,
+}
+
+impl BenchFunction {
+    /// Every function, in report order.
+    pub const ALL: &[BenchFunction] = &[
+        BenchFunction::Sequential,
+        BenchFunction::Threads,
+        BenchFunction::Rayon,
+        BenchFunction::RayonN,
+        BenchFunction::Processes,
+        BenchFunction::ProcessPool,
+        BenchFunction::ProcessPoolWarm,
+        BenchFunction::Gil,
+        BenchFunction::Async,
+        BenchFunction::AsyncMulti,
+        BenchFunction::ThreadPool,
+        BenchFunction::Asyncio,
+        BenchFunction::AsyncioToThread,
+    ];
+
+    /// The name in benchmark IDs.
+    pub fn name(self) -> &'static str {
+        match self {
+            BenchFunction::RayonN => "rayon-n",
+            BenchFunction::ProcessPoolWarm => "process-pool-warm",
+            BenchFunction::ThreadPool => "thread-pool",
+            BenchFunction::Asyncio => "asyncio",
+            BenchFunction::AsyncioToThread => "asyncio-to-thread",
+            other => other
+                .strategy()
+                .expect("every other function is a strategy")
+                .name(),
+        }
+    }
+
+    /// Parses an ID's function part; `None` if it is not one of parbench's.
+    pub fn parse(name: &str) -> Option<BenchFunction> {
+        Self::ALL.iter().copied().find(|f| f.name() == name)
+    }
+
+    /// The CLI strategy this function runs, if it is one.
+    pub fn strategy(self) -> Option<StrategyKind> {
+        Some(match self {
+            BenchFunction::Sequential => StrategyKind::Sequential,
+            BenchFunction::Threads => StrategyKind::Threads,
+            BenchFunction::Rayon => StrategyKind::Rayon,
+            BenchFunction::Processes => StrategyKind::Processes,
+            BenchFunction::ProcessPool => StrategyKind::ProcessPool,
+            BenchFunction::Gil => StrategyKind::Gil,
+            BenchFunction::Async => StrategyKind::Async,
+            BenchFunction::AsyncMulti => StrategyKind::AsyncMulti,
+            BenchFunction::RayonN
+            | BenchFunction::ProcessPoolWarm
+            | BenchFunction::ThreadPool
+            | BenchFunction::Asyncio
+            | BenchFunction::AsyncioToThread => return None,
+        })
+    }
+
+    /// Whether this function runs its tasks in worker processes.
+    pub fn uses_processes(self) -> bool {
+        self == BenchFunction::ProcessPoolWarm
+            || self.strategy().is_some_and(StrategyKind::uses_processes)
+    }
+}
+
+impl From<StrategyKind> for BenchFunction {
+    fn from(kind: StrategyKind) -> Self {
+        match kind {
+            StrategyKind::Sequential => BenchFunction::Sequential,
+            StrategyKind::Threads => BenchFunction::Threads,
+            StrategyKind::Rayon => BenchFunction::Rayon,
+            StrategyKind::Processes => BenchFunction::Processes,
+            StrategyKind::ProcessPool => BenchFunction::ProcessPool,
+            StrategyKind::Gil => BenchFunction::Gil,
+            StrategyKind::Async => BenchFunction::Async,
+            StrategyKind::AsyncMulti => BenchFunction::AsyncMulti,
+        }
+    }
+}
+
+impl fmt::Display for BenchFunction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for BenchFunction {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
 
 /// What a benchmark group measures, with its fixed parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -167,18 +294,18 @@ impl fmt::Display for Group {
 pub struct BenchId {
     /// The group, parsed.
     pub group: Group,
-    /// The function: a strategy name or a bench-only variant.
-    pub strategy: String,
+    /// The function: a strategy, a bench-only variant or a CPython strategy.
+    pub function: BenchFunction,
     /// The swept parameter (task count, bytes, workers or percent).
     pub value: u64,
 }
 
 impl BenchId {
     /// Builds an ID.
-    pub fn new(group: Group, strategy: &str, value: u64) -> Self {
+    pub fn new(group: Group, function: BenchFunction, value: u64) -> Self {
         BenchId {
             group,
-            strategy: strategy.to_string(),
+            function,
             value,
         }
     }
@@ -188,7 +315,7 @@ impl BenchId {
     pub fn from_parts(group: &str, function: Option<&str>, value: Option<&str>) -> Option<Self> {
         Some(BenchId {
             group: Group::parse(group)?,
-            strategy: function?.to_string(),
+            function: BenchFunction::parse(function?)?,
             value: value?.parse().ok()?,
         })
     }
@@ -202,7 +329,7 @@ impl BenchId {
 
 impl fmt::Display for BenchId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}/{}", self.group, self.strategy, self.value)
+        write!(f, "{}/{}/{}", self.group, self.function, self.value)
     }
 }
 
@@ -250,7 +377,7 @@ mod tests {
                 duration: Duration::from_millis(10)
             }
         );
-        assert_eq!((id.strategy.as_str(), id.value), ("threads", 64));
+        assert_eq!((id.function, id.value), (BenchFunction::Threads, 64));
         assert_eq!(id.to_string(), "sleep-10ms/threads/64");
         let id = BenchId::parse("hash-size-n4/processes/65536").unwrap();
         assert_eq!(id.group, Group::HashSize { tasks: 4 });
@@ -261,6 +388,22 @@ mod tests {
     }
 
     #[test]
+    fn every_function_round_trips_in_report_order() {
+        for (i, f) in BenchFunction::ALL.iter().enumerate() {
+            assert_eq!(BenchFunction::parse(f.name()), Some(*f));
+            if i > 0 {
+                assert!(
+                    BenchFunction::ALL[i - 1] < *f,
+                    "ALL is in declaration order"
+                );
+            }
+        }
+        for kind in StrategyKind::ALL {
+            assert_eq!(BenchFunction::from(*kind).strategy(), Some(*kind));
+        }
+    }
+
+    #[test]
     fn foreign_ids_are_rejected() {
         for bad in [
             "fib/20",
@@ -268,6 +411,7 @@ mod tests {
             "hash-1MiB/rayon/many",
             "hash-size-nx/a/1",
             "other-1/a/1",
+            "hash-1MiB/thraeds/8",
         ] {
             assert_eq!(BenchId::parse(bad), None, "{bad}");
         }

@@ -13,7 +13,7 @@ use parbench::strategy::{StrategyConfig, StrategyKind};
 use parbench::suite::criterion_dir;
 use parbench::units;
 use parbench::worker::{self, WorkerCommand};
-use parbench::workload::Workload;
+use parbench::workload::{Workload, WorkloadKind};
 
 /// Measures where threads help and where they don't.
 #[derive(Parser)]
@@ -50,14 +50,12 @@ enum Command {
 
 #[derive(clap::Args)]
 struct RunArgs {
-    /// What each task does: sleep, hash, noop, mixed (hash --bytes, then wait --duration), file
-    /// (write, fsync, read back --bytes) or net (a loopback server answers after --duration).
+    /// What each task does.
     #[arg(long, value_name = "NAME")]
-    workload: String,
-    /// How the tasks run: sequential, threads, rayon, processes, process-pool, gil, async or
-    /// async-multi.
+    workload: WorkloadKind,
+    /// How the tasks run.
     #[arg(long, value_name = "NAME")]
-    strategy: String,
+    strategy: StrategyKind,
     /// How many tasks (1 to 100000).
     #[arg(long, value_name = "N")]
     tasks: usize,
@@ -84,7 +82,10 @@ struct RunArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(error),
+    };
     let result = match cli.command {
         Command::Run(args) => run(args),
         Command::Machine { json } => machine(json),
@@ -102,6 +103,29 @@ fn main() -> ExitCode {
     }
 }
 
+/// Prints clap's help or version as it is, and any usage error on one line (clap's own text,
+/// its list of possible values included, without the "try --help" hint).
+fn usage_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) || error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    {
+        let _ = error.print();
+        return ExitCode::from(error.exit_code() as u8);
+    }
+    let text = error.to_string();
+    let line = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    eprintln!("{line}");
+    ExitCode::from(2)
+}
+
 fn run(args: RunArgs) -> anyhow::Result<()> {
     let duration = args
         .duration
@@ -113,8 +137,8 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         .as_deref()
         .map(|b| units::parse_bytes("--bytes", b))
         .transpose()?;
-    let workload = Workload::from_name(&args.workload, duration, bytes)?;
-    let strategy = StrategyKind::from_name(&args.strategy)?;
+    let workload = Workload::new(args.workload, duration, bytes)?;
+    let strategy = args.strategy;
     units::check_count("--tasks", args.tasks, units::MAX_TASKS)?;
     let mut config = StrategyConfig::new().workers(args.workers)?;
     if let Some(interval) = args.switch_interval.as_deref() {

@@ -19,7 +19,7 @@ use crate::machine::Machine;
 pub const PROFILE_VAR: &str = "PARBENCH_PROFILE";
 
 /// A named parameter set for the whole suite.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Profile {
     /// A first look and CI smoke test: the whole suite in about 90 seconds.
@@ -45,19 +45,7 @@ impl Profile {
 
     /// Parses a profile name; unknown names are an error listing the known ones.
     pub fn from_name(name: &str) -> Result<Self> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|p| p.name() == name.trim())
-            .ok_or_else(|| Error::UnknownName {
-                what: "PARBENCH_PROFILE",
-                given: name.to_string(),
-                expected: Self::ALL
-                    .iter()
-                    .map(|p| p.name())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
+        crate::units::from_value_name("PARBENCH_PROFILE", name)
     }
 
     /// The profile `PARBENCH_PROFILE` names, or [`Profile::Default`] when it is unset or empty.

@@ -163,3 +163,18 @@ mod tests {
         assert_eq!(bytes_label(1 << 20), "1MiB");
     }
 }
+
+/// Finds the value of a clap [`ValueEnum`](clap::ValueEnum) by its name; an unknown name is
+/// an [`Error::UnknownName`] listing every accepted one. The one `from_name` of the crate.
+pub fn from_value_name<T: clap::ValueEnum>(what: &'static str, name: &str) -> Result<T> {
+    T::from_str(name.trim(), false).map_err(|_| Error::UnknownName {
+        what,
+        given: name.to_string(),
+        expected: T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
+}

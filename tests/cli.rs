@@ -181,11 +181,11 @@ fn bad_input_gives_one_line_naming_the_flag() {
         ),
         (
             "--workload spin --strategy threads --tasks 2",
-            "unknown workload 'spin'",
+            "invalid value 'spin' for '--workload <NAME>' [possible values: sleep, hash, noop, mixed, file, net]",
         ),
         (
             "--workload hash --strategy fibers --tasks 2",
-            "unknown strategy 'fibers'",
+            "invalid value 'fibers' for '--strategy <NAME>' [possible values: sequential, threads, rayon, processes, process-pool, gil, async, async-multi]",
         ),
         (
             "--workload hash --strategy rayon --tasks 2 --workers 0",

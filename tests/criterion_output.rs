@@ -37,7 +37,10 @@ fn criterion_writes_the_files_the_report_reads() {
         benchmark["value_str"].as_str(),
     )
     .unwrap();
-    assert_eq!(id, BenchId::new(group_id, "threads", 2));
+    assert_eq!(
+        id,
+        BenchId::new(group_id, parbench::bench_id::BenchFunction::Threads, 2)
+    );
 
     let estimates: serde_json::Value =
         serde_json::from_slice(&std::fs::read(new.join("estimates.json")).unwrap()).unwrap();

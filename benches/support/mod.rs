@@ -10,44 +10,44 @@ use std::path::Path;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
 
-use parbench::bench_id::{BenchId, Group, PROCESS_POOL_WARM, RAYON_N};
-use parbench::strategy::{ProcessPool, RayonPool, Strategy, StrategyConfig, StrategyKind};
+use parbench::bench_id::{BenchFunction, BenchId, Group};
+use parbench::strategy::{ProcessPool, RayonPool, Strategy, StrategyConfig};
 use parbench::suite::{Plan, RunMeta, Timing, criterion_dir};
 use parbench::worker::WorkerCommand;
 use parbench::workload::{TaskOutput, TaskSet};
 
 /// The strategies of the break-even sweep: the baseline, every strategy that can compute in
 /// parallel, and a process pool started before timing.
-pub const COMPUTE_STRATEGIES: &[&str] = &[
-    "sequential",
-    "threads",
-    "rayon",
-    "processes",
-    "process-pool",
-    PROCESS_POOL_WARM,
+pub const COMPUTE_STRATEGIES: &[BenchFunction] = &[
+    BenchFunction::Sequential,
+    BenchFunction::Threads,
+    BenchFunction::Rayon,
+    BenchFunction::Processes,
+    BenchFunction::ProcessPool,
+    BenchFunction::ProcessPoolWarm,
 ];
 
 /// [`COMPUTE_STRATEGIES`] plus the Python-like ones: the simulated GIL and the event loops.
-pub const ALL_COMPUTE_STRATEGIES: &[&str] = &[
-    "sequential",
-    "threads",
-    "rayon",
-    "processes",
-    "process-pool",
-    PROCESS_POOL_WARM,
-    "gil",
-    "async",
-    "async-multi",
+pub const ALL_COMPUTE_STRATEGIES: &[BenchFunction] = &[
+    BenchFunction::Sequential,
+    BenchFunction::Threads,
+    BenchFunction::Rayon,
+    BenchFunction::Processes,
+    BenchFunction::ProcessPool,
+    BenchFunction::ProcessPoolWarm,
+    BenchFunction::Gil,
+    BenchFunction::Async,
+    BenchFunction::AsyncMulti,
 ];
 
 /// The in-process strategies of the I/O benches (real files and sockets, mixed tasks).
-pub const IN_PROCESS_STRATEGIES: &[&str] = &[
-    "sequential",
-    "threads",
-    "rayon",
-    "gil",
-    "async",
-    "async-multi",
+pub const IN_PROCESS_STRATEGIES: &[BenchFunction] = &[
+    BenchFunction::Sequential,
+    BenchFunction::Threads,
+    BenchFunction::Rayon,
+    BenchFunction::Gil,
+    BenchFunction::Async,
+    BenchFunction::AsyncMulti,
 ];
 
 /// A bench binary's `main`: reads the plan, configures Criterion, runs each of `benches`,
@@ -156,19 +156,25 @@ impl<'a> SuiteGroup<'a> {
 
     /// Benchmarks each runner in `names` on `tasks` as `group/<name>/<value>`, checking every
     /// result against the sequential reference computed here, before timing.
-    pub fn run(&mut self, names: &[&str], value: u64, tasks: &TaskSet) {
+    pub fn run(&mut self, names: &[BenchFunction], value: u64, tasks: &TaskSet) {
         self.run_on(names, value, tasks, None);
     }
 
     /// [`SuiteGroup::run`] with every runner built for `workers` workers.
-    pub fn run_on(&mut self, names: &[&str], value: u64, tasks: &TaskSet, workers: Option<usize>) {
+    pub fn run_on(
+        &mut self,
+        names: &[BenchFunction],
+        value: u64,
+        tasks: &TaskSet,
+        workers: Option<usize>,
+    ) {
         let expected = tasks.expected_outputs();
         for &name in names {
             let mut runner = Runner::build(name, tasks.len(), workers);
             let id = BenchId::new(self.id, name, value);
             // Flat sampling for slow groups and for every process strategy: a process costs
             // milliseconds, too slow for Criterion's linear sampling in a short measurement.
-            let flat = self.timing.flat || runs_processes(name);
+            let flat = self.timing.flat || name.uses_processes();
             self.inner.sampling_mode(if flat {
                 SamplingMode::Flat
             } else {
@@ -184,12 +190,6 @@ impl<'a> SuiteGroup<'a> {
     }
 }
 
-/// Whether the runner named `name` runs its tasks in worker processes.
-fn runs_processes(name: &str) -> bool {
-    name == PROCESS_POOL_WARM
-        || StrategyKind::from_name(name).is_ok_and(StrategyKind::uses_processes)
-}
-
 /// Times `run` as benchmark `id` and fails the bench if it ever returns a wrong answer.
 ///
 /// `run` is the timed work only: tasks, pools and runtimes are built before this is called.
@@ -199,7 +199,7 @@ pub fn bench_verified(
     expected: &[TaskOutput],
     mut run: impl FnMut() -> parbench::Result<Vec<TaskOutput>>,
 ) {
-    let criterion_id = BenchmarkId::new(id.strategy.clone(), id.value);
+    let criterion_id = BenchmarkId::new(id.function.name(), id.value);
     group.bench_function(criterion_id, |b| {
         b.iter(|| {
             let outputs = run().unwrap_or_else(|e| panic!("{id}: {e}"));
@@ -222,18 +222,21 @@ impl Runner {
     /// `rayon-n` is a rayon pool with one thread per task; `process-pool-warm` a pool of
     /// `workers` processes (default: one per logical CPU), already started; other names are
     /// [`StrategyKind`] names, with `workers` as their `--workers` (default: their own).
-    pub fn build(name: &str, tasks: usize, workers: Option<usize>) -> Runner {
-        let built = match name {
-            RAYON_N => RayonPool::new(Some(tasks)).map(|p| Runner::Plain(Box::new(p))),
-            PROCESS_POOL_WARM => {
+    pub fn build(name: BenchFunction, tasks: usize, workers: Option<usize>) -> Runner {
+        let built = match (name, name.strategy()) {
+            (BenchFunction::RayonN, _) => {
+                RayonPool::new(Some(tasks)).map(|p| Runner::Plain(Box::new(p)))
+            }
+            (BenchFunction::ProcessPoolWarm, _) => {
                 ProcessPool::spawn(&worker(), workers.unwrap_or_else(num_cpus::get))
                     .map(Runner::WarmPool)
             }
-            other => StrategyConfig::new()
+            (_, Some(kind)) => StrategyConfig::new()
                 .worker_command(worker())
                 .workers(workers)
-                .and_then(|config| StrategyKind::from_name(other)?.build(&config))
+                .and_then(|config| kind.build(&config))
                 .map(Runner::Plain),
+            (_, None) => panic!("{name} is a CPython strategy, not a Rust runner"),
         };
         built.unwrap_or_else(|e| panic!("cannot build {name}: {e}"))
     }

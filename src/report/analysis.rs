@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::bench_id::{Group, PROCESS_POOL_WARM, RAYON_N};
+use crate::bench_id::{BenchFunction, Group};
 use crate::suite::MemoryRecord;
 
 use super::Interval;
@@ -28,10 +28,10 @@ pub const STRATEGY_ORDER: &[&str] = &[
     SEQUENTIAL,
     "threads",
     "rayon",
-    RAYON_N,
+    "rayon-n",
     "processes",
     "process-pool",
-    PROCESS_POOL_WARM,
+    "process-pool-warm",
     "gil",
     "async",
     "async-multi",
@@ -131,7 +131,7 @@ pub struct Point {
 impl Point {
     /// The strategy name.
     pub fn strategy(&self) -> &str {
-        &self.measurement.id.strategy
+        self.measurement.id.function.name()
     }
 
     /// The swept value.
@@ -161,7 +161,7 @@ impl GroupAnalysis {
             .collect();
         let time_of = |strategy: &str, value: u64| {
             own.iter()
-                .find(|m| m.id.strategy == strategy && m.id.value == value)
+                .find(|m| m.id.function.name() == strategy && m.id.value == value)
                 .map(|m| m.mean_ns)
         };
         let mut points: Vec<Point> = own
@@ -169,7 +169,9 @@ impl GroupAnalysis {
             .map(|m| {
                 let comparison = match baseline {
                     Baseline::None => Comparison::NotCompared,
-                    Baseline::SequentialAtSameValue if m.id.strategy == SEQUENTIAL => {
+                    Baseline::SequentialAtSameValue
+                        if m.id.function == BenchFunction::Sequential =>
+                    {
                         Comparison::IsBaseline
                     }
                     Baseline::SequentialAtSameValue => match time_of(SEQUENTIAL, m.id.value) {
@@ -177,7 +179,7 @@ impl GroupAnalysis {
                         None => Comparison::NoBaseline,
                     },
                     Baseline::OwnOneWorker if m.id.value == 1 => Comparison::IsBaseline,
-                    Baseline::OwnOneWorker => match time_of(&m.id.strategy, 1) {
+                    Baseline::OwnOneWorker => match time_of(m.id.function.name(), 1) {
                         Some(base) => Comparison::Speedup(speedup(&base, &m.mean_ns)),
                         None => Comparison::NoBaseline,
                     },
@@ -595,7 +597,7 @@ mod tests {
 
     fn m(group: Group, strategy: &str, value: u64, ns: f64, spread: f64) -> Measurement {
         Measurement {
-            id: BenchId::new(group, strategy, value),
+            id: BenchId::new(group, BenchFunction::parse(strategy).unwrap(), value),
             directory: format!("{group}/{strategy}/{value}"),
             mean_ns: interval(ns, ns * (1.0 - spread), ns * (1.0 + spread)),
             confidence_level: 0.95,

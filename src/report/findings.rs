@@ -302,7 +302,7 @@ fn waiting(g: &GroupAnalysis, cores: usize) -> Vec<String> {
             let capped = (rayon.point - pool).abs() <= POOL_CAP_TOLERANCE * pool;
             let others: Vec<String> = at_n
                 .iter()
-                .filter(|(s, _)| s == "threads" || s == crate::bench_id::RAYON_N)
+                .filter(|(s, _)| s == "threads" || s == "rayon-n")
                 .map(|(s, v)| format!("{s} {}", x(v)))
                 .collect();
             let compare = if others.is_empty() {

@@ -271,7 +271,7 @@ pub fn render(report: &Report) -> String {
             Benchmark {
                 id: m.id.to_string(),
                 group: g.group.to_string(),
-                strategy: m.id.strategy.clone(),
+                strategy: m.id.function.name().to_string(),
                 value: m.id.value,
                 value_meaning: g.group.value_meaning(),
                 mean_ns: m.mean_ns.point,

@@ -656,7 +656,7 @@ mod tests {
             duration: std::time::Duration::from_millis(10),
         };
         let data = [Measurement {
-            id: crate::bench_id::BenchId::new(sleep, "threads", 4),
+            id: crate::bench_id::BenchId::new(sleep, crate::bench_id::BenchFunction::Threads, 4),
             directory: String::new(),
             mean_ns: Interval {
                 point: 1.0,

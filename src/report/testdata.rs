@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::bench_id::{BenchId, Group};
+use crate::bench_id::{BenchFunction, BenchId, Group};
 use crate::report::Interval;
 use crate::report::criterion_data::Measurement;
 
@@ -27,7 +27,7 @@ pub(crate) fn measurement(
     relative_error: f64,
 ) -> Measurement {
     Measurement {
-        id: BenchId::new(group, strategy, value),
+        id: BenchId::new(group, BenchFunction::parse(strategy).unwrap(), value),
         directory: String::new(),
         mean_ns: Interval {
             point: ns,

@@ -38,8 +38,9 @@ pub trait Strategy: Send + Sync {
     fn run(&self, tasks: &TaskSet) -> Result<Vec<TaskOutput>>;
 }
 
-/// The strategies parbench knows, by name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The strategies parbench knows, by the name the CLI (`--strategy`, listed by clap) and the
+/// benchmark IDs use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
 pub enum StrategyKind {
     /// One task after another on the calling thread: the baseline.
     Sequential,
@@ -88,19 +89,7 @@ impl StrategyKind {
 
     /// Finds a strategy by name; an unknown name is an error listing the known ones.
     pub fn from_name(name: &str) -> Result<Self> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|kind| kind.name() == name)
-            .ok_or_else(|| Error::UnknownName {
-                what: "strategy",
-                given: name.to_string(),
-                expected: Self::ALL
-                    .iter()
-                    .map(|k| k.name())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
+        units::from_value_name("strategy", name)
     }
 
     /// Whether this strategy runs tasks in worker processes.

@@ -64,42 +64,80 @@ pub enum Workload {
     },
 }
 
-/// The workload names the CLI accepts, in the order `--help` lists them.
-pub const WORKLOAD_NAMES: &[&str] = &["sleep", "hash", "noop", "mixed", "file", "net"];
+/// The kinds of workload, by the name the CLI (`--workload`, listed by clap) and the report use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+pub enum WorkloadKind {
+    /// Each task sleeps `--duration`: the lesson's stand-in for waiting on I/O.
+    Sleep,
+    /// Each task hashes `--bytes` bytes with SHA-256: computing.
+    Hash,
+    /// Each task does nothing: the strategy's own cost.
+    Noop,
+    /// Each task hashes `--bytes`, then waits `--duration`.
+    Mixed,
+    /// Each task writes, fsyncs, reads back and hashes a `--bytes` file.
+    File,
+    /// Each task sends one request to a loopback server that answers after `--duration`.
+    Net,
+}
+
+impl WorkloadKind {
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            WorkloadKind::Sleep => "sleep",
+            WorkloadKind::Hash => "hash",
+            WorkloadKind::Noop => "noop",
+            WorkloadKind::Mixed => "mixed",
+            WorkloadKind::File => "file",
+            WorkloadKind::Net => "net",
+        }
+    }
+
+    /// Finds a workload kind by name; an unknown name is an error listing the known ones.
+    pub fn from_name(name: &str) -> Result<Self> {
+        units::from_value_name("workload", name)
+    }
+}
 
 impl Workload {
-    /// Builds a workload from its CLI name and the `--duration` / `--bytes` values.
+    /// Builds a workload of `kind` from the `--duration` / `--bytes` values.
     ///
     /// Missing parameters take the defaults `10ms` and `1MiB`.
-    pub fn from_name(name: &str, duration: Option<Duration>, bytes: Option<u64>) -> Result<Self> {
+    pub fn new(kind: WorkloadKind, duration: Option<Duration>, bytes: Option<u64>) -> Result<Self> {
         let duration =
             units::check_duration("--duration", duration.unwrap_or(Duration::from_millis(10)))?;
         let bytes = units::check_bytes("--bytes", bytes.unwrap_or(1 << 20))?;
-        match name {
-            "sleep" => Ok(Workload::Sleep { duration }),
-            "hash" => Ok(Workload::Hash { bytes }),
-            "noop" => Ok(Workload::Noop),
-            "mixed" => Ok(Workload::Mixed { bytes, duration }),
-            "file" => Ok(Workload::File { bytes }),
-            "net" => Ok(Workload::Net { duration }),
-            other => Err(Error::UnknownName {
-                what: "workload",
-                given: other.to_string(),
-                expected: WORKLOAD_NAMES.join(", "),
-            }),
+        Ok(match kind {
+            WorkloadKind::Sleep => Workload::Sleep { duration },
+            WorkloadKind::Hash => Workload::Hash { bytes },
+            WorkloadKind::Noop => Workload::Noop,
+            WorkloadKind::Mixed => Workload::Mixed { bytes, duration },
+            WorkloadKind::File => Workload::File { bytes },
+            WorkloadKind::Net => Workload::Net { duration },
+        })
+    }
+
+    /// Builds a workload from its CLI name; see [`Workload::new`].
+    pub fn from_name(name: &str, duration: Option<Duration>, bytes: Option<u64>) -> Result<Self> {
+        Self::new(WorkloadKind::from_name(name)?, duration, bytes)
+    }
+
+    /// Which kind of workload this is.
+    pub fn kind(&self) -> WorkloadKind {
+        match self {
+            Workload::Noop => WorkloadKind::Noop,
+            Workload::Sleep { .. } => WorkloadKind::Sleep,
+            Workload::Hash { .. } => WorkloadKind::Hash,
+            Workload::Mixed { .. } => WorkloadKind::Mixed,
+            Workload::File { .. } => WorkloadKind::File,
+            Workload::Net { .. } => WorkloadKind::Net,
         }
     }
 
     /// The workload's short name: `sleep`, `hash`, `noop`, `mixed`, `file`, `net`.
     pub fn name(&self) -> &'static str {
-        match self {
-            Workload::Noop => "noop",
-            Workload::Sleep { .. } => "sleep",
-            Workload::Hash { .. } => "hash",
-            Workload::Mixed { .. } => "mixed",
-            Workload::File { .. } => "file",
-            Workload::Net { .. } => "net",
-        }
+        self.kind().name()
     }
 
     /// How many input bytes each task carries (zero for workloads without input).
