@@ -103,6 +103,21 @@ pub fn duration_label(duration: Duration) -> String {
     }
 }
 
+/// Finds the value of a clap [`ValueEnum`](clap::ValueEnum) by its name; an unknown name is
+/// an [`Error::UnknownName`] listing every accepted one. The one `from_name` of the crate.
+pub fn from_value_name<T: clap::ValueEnum>(what: &'static str, name: &str) -> Result<T> {
+    T::from_str(name.trim(), false).map_err(|_| Error::UnknownName {
+        what,
+        given: name.to_string(),
+        expected: T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,19 +177,4 @@ mod tests {
         assert_eq!(duration_label(Duration::from_millis(10)), "10ms");
         assert_eq!(bytes_label(1 << 20), "1MiB");
     }
-}
-
-/// Finds the value of a clap [`ValueEnum`](clap::ValueEnum) by its name; an unknown name is
-/// an [`Error::UnknownName`] listing every accepted one. The one `from_name` of the crate.
-pub fn from_value_name<T: clap::ValueEnum>(what: &'static str, name: &str) -> Result<T> {
-    T::from_str(name.trim(), false).map_err(|_| Error::UnknownName {
-        what,
-        given: name.to_string(),
-        expected: T::value_variants()
-            .iter()
-            .filter_map(|v| v.to_possible_value())
-            .map(|v| v.get_name().to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
-    })
 }
