@@ -11,6 +11,7 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
 
 use parbench::bench_id::{BenchFunction, BenchId, Group};
+use parbench::quality::load::{LoadRecord, Moment};
 use parbench::strategy::{ProcessPool, RayonPool, Strategy, StrategyConfig};
 use parbench::suite::{Plan, RunMeta, Timing, criterion_dir};
 use parbench::worker::WorkerCommand;
@@ -96,6 +97,7 @@ pub fn criterion(plan: &Plan) -> Criterion {
             plan.profile.name(),
             plan.logical_cores
         );
+        record_load(&dir, Moment::Before);
     }
     // Fewer bootstrap resamples than Criterion's 100,000 (see `Plan::resamples`): the 95 %
     // intervals barely change, while plotting every benchmark's bootstrap distributions drops
@@ -116,6 +118,7 @@ pub fn finish(criterion: Criterion) {
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    record_load(&criterion_dir(root), Moment::After);
     match parbench::report::generate(&criterion_dir(root), &root.join("reports")) {
         Ok(summary) => eprintln!(
             "parbench: summary of {} benchmarks written to {}",
@@ -123,6 +126,25 @@ pub fn finish(criterion: Criterion) {
             summary.html.display()
         ),
         Err(error) => eprintln!("parbench: no summary written: {error}"),
+    }
+}
+
+/// Records `/proc/loadavg` for this bench binary beside Criterion's data (for the report's
+/// busy-machine warning); a failure is a warning, not the end of the measurement.
+fn record_load(dir: &Path, moment: Moment) {
+    let exe = std::env::current_exe().ok();
+    let stem = exe
+        .as_deref()
+        .and_then(|p| p.file_stem())
+        .map_or_else(|| "bench".into(), |s| s.to_string_lossy().into_owned());
+    // Cargo names bench binaries `<bench>-<hash>`.
+    let bench = stem
+        .rsplit_once('-')
+        .map_or(stem.as_str(), |(name, _)| name);
+    if let Some(record) = LoadRecord::now(bench, moment) {
+        if let Err(error) = LoadRecord::save(dir, &record) {
+            eprintln!("warning: the load around this bench is not recorded: {error}");
+        }
     }
 }
 
