@@ -141,10 +141,10 @@ fn record_load(dir: &Path, moment: Moment) {
     let bench = stem
         .rsplit_once('-')
         .map_or(stem.as_str(), |(name, _)| name);
-    if let Some(record) = LoadRecord::now(bench, moment) {
-        if let Err(error) = LoadRecord::save(dir, &record) {
-            eprintln!("warning: the load around this bench is not recorded: {error}");
-        }
+    if let Some(record) = LoadRecord::now(bench, moment)
+        && let Err(error) = LoadRecord::save(dir, &record)
+    {
+        eprintln!("warning: the load around this bench is not recorded: {error}");
     }
 }
 

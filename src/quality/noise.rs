@@ -126,8 +126,7 @@ impl Noise {
             relative_half_width,
             severe_outliers,
             samples: count,
-            noisy: !(relative_half_width <= MAX_RELATIVE_HALF_WIDTH)
-                || share > MAX_SEVERE_OUTLIER_SHARE,
+            noisy: too_wide(relative_half_width) || share > MAX_SEVERE_OUTLIER_SHARE,
         }
     }
 
@@ -143,7 +142,7 @@ impl Noise {
             return None;
         }
         let mut parts = Vec::new();
-        if !(self.relative_half_width <= MAX_RELATIVE_HALF_WIDTH) {
+        if too_wide(self.relative_half_width) {
             parts.push(format!(
                 "±{:.1} % interval",
                 self.relative_half_width * 100.0
@@ -157,6 +156,11 @@ impl Noise {
         }
         Some(parts.join(", "))
     }
+}
+
+/// Whether a relative half-width is above [`MAX_RELATIVE_HALF_WIDTH`] (or not a number).
+fn too_wide(relative_half_width: f64) -> bool {
+    relative_half_width.is_nan() || relative_half_width > MAX_RELATIVE_HALF_WIDTH
 }
 
 /// How many of `values` lie beyond Tukey's outer fences (`q1 - 3 IQR`, `q3 + 3 IQR`), with the
