@@ -24,14 +24,15 @@ use crate::report::Interval;
 use super::noise::Samples;
 
 /// The run-to-run floor: every mean's 95 % interval is at least ± this share of the mean,
-/// added in quadrature to what the run itself shows (±3.5 %).
+/// added in quadrature to what the run itself shows (±5 %).
 ///
-/// Calibrated from two back-to-back default runs on a quiet 2-core machine, where the median
-/// benchmark's mean moved 1.7 % between runs: for two independent normal estimates that is a
-/// run-to-run standard deviation of about 1.8 % per run (1.7 % / 0.674 / √2), and a 95 %
-/// half-width of 1.96 × 1.8 % ≈ 3.5 %. See `reports/README.md` for the check with
-/// `parbench compare`.
-pub const RUN_TO_RUN_FLOOR: f64 = 0.035;
+/// Calibrated from two back-to-back default runs on a quiet 2-core machine
+/// (`/work/shared/MEASURING.md`): the median benchmark's mean moved 1.7 % between the runs, one
+/// in ten more than 8.6 %. A two-part normal mixture with those quantiles (most means moving
+/// by about ±2 %, one in five by about ±12 %) needs a speedup interval of ±7.1 % — √2 × 5 %,
+/// two means — for 80 % of a second run's speedups to land inside the first run's intervals,
+/// the goal `parbench compare` checks. Busy machines move far more (see the quality warning).
+pub const RUN_TO_RUN_FLOOR: f64 = 0.05;
 
 /// How many consecutive batches the samples are cut into for the batch-means interval.
 pub const BATCHES: usize = 5;
@@ -166,13 +167,13 @@ mod tests {
         let widened = run_to_run_mean(&tight, None);
         let half = (widened.upper / widened.point).ln();
         assert!(half >= RUN_TO_RUN_FLOOR.ln_1p(), "{widened:?}");
-        assert!(half < 0.036, "{widened:?}");
+        assert!(half < RUN_TO_RUN_FLOOR.ln_1p() + 0.001, "{widened:?}");
         assert_eq!(widened.point, tight.point);
         // A wide interval stays about as wide.
         let wide = interval(1000.0, 0.2);
         let widened = run_to_run_mean(&wide, None);
         assert!(widened.lower <= wide.lower && widened.upper >= wide.upper);
-        assert!(widened.upper < 1000.0 * 1.21, "{widened:?}");
+        assert!(widened.upper < 1000.0 * 1.22, "{widened:?}");
     }
 
     #[test]
