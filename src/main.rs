@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use parbench::machine::Machine;
+use parbench::records::criterion_dir;
 use parbench::report;
 use parbench::run::{Scenario, run_scenario};
 use parbench::strategy::{StrategyConfig, StrategyKind};
-use parbench::suite::criterion_dir;
 use parbench::units;
 use parbench::worker::{self, WorkerCommand};
 use parbench::workload::{Workload, WorkloadKind};
