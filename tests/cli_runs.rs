@@ -239,7 +239,7 @@ fn text_output_gives_mean_median_and_range() {
     let expected = [
         r"^Running 2 sleep-20ms task\(s\) on threads \(.*\): 1 warm-up run\(s\), then 4 timed run\(s\)$"
             .to_string(),
-        format!(r"^workers: 2, CPU time: \d+(\.\d+)? s \(median of 4 runs\), verified: true, digest: [0-9a-f]{{64}}$"),
+        r"^workers: 2, CPU time: \d+(\.\d+)? s \(median of 4 runs\), verified: true, digest: [0-9a-f]{64}$".to_string(),
         format!(r"^  Time \(mean ± σ\): +{time} ± +{time}    \[CPU: {time}\]$"),
         format!(r"^  Median: +{time}$"),
         format!(r"^  Range \(min … max\): +{time} … +{time}    4 runs, after 1 warm-up run$"),
@@ -247,10 +247,7 @@ fn text_output_gives_mean_median_and_range() {
     ];
     for pattern in expected {
         let re = matcher(&pattern);
-        assert!(
-            out.lines().any(|l| re(l)),
-            "no line matches {pattern}:\n{out}"
-        );
+        assert!(out.lines().any(&re), "no line matches {pattern}:\n{out}");
     }
 }
 
