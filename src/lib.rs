@@ -24,6 +24,7 @@ pub mod machine;
 pub mod measure;
 pub mod report;
 pub mod run;
+pub mod signals;
 pub mod strategy;
 pub mod suite;
 pub mod units;
