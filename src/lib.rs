@@ -25,6 +25,7 @@ pub mod measure;
 pub mod records;
 pub mod report;
 pub mod run;
+pub mod signals;
 pub mod stats;
 pub mod strategy;
 pub mod suite;
