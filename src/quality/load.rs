@@ -9,7 +9,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::records;
 
 /// The file, inside Criterion's directory, where the benches record the load around each bench
 /// binary.
@@ -74,48 +75,25 @@ impl LoadRecord {
         )
     }
 
-    /// Reads every record in `criterion_dir`; empty if the benches never wrote any.
+    /// Reads every record in `criterion_dir`; empty if the benches never wrote any, an error
+    /// naming the file if it cannot be read.
     pub fn read_all(criterion_dir: &Path) -> Result<Vec<LoadRecord>> {
-        let path = criterion_dir.join(LOAD_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => {
-                return Err(Error::Io {
-                    action: "cannot read",
-                    path,
-                    source,
-                });
-            }
-        };
-        serde_json::from_str(&text).map_err(|e| Error::BadData {
-            path,
-            detail: format!("not parbench's load records: {e}"),
-        })
+        records::load_json_list(&criterion_dir.join(LOAD_FILE))
     }
 
     /// Adds `record` to the file in `criterion_dir`; a `before` record replaces every older
-    /// record of the same bench binary (a new run of it starts).
+    /// record of the same bench binary (a new run of it starts). A file that exists but cannot
+    /// be read is an error, never overwritten.
     pub fn save(criterion_dir: &Path, record: &LoadRecord) -> Result<()> {
-        let mut all = Self::read_all(criterion_dir).unwrap_or_default();
+        let path = criterion_dir.join(LOAD_FILE);
+        let mut all = Self::read_all(criterion_dir)?;
         all.retain(|old| {
             old.bench != record.bench
                 || (record.moment == Moment::After && old.moment == Moment::Before)
         });
         all.push(record.clone());
         all.sort_by(|a, b| (&a.bench, a.moment).cmp(&(&b.bench, b.moment)));
-        std::fs::create_dir_all(criterion_dir).map_err(|source| Error::Io {
-            action: "cannot create",
-            path: criterion_dir.to_path_buf(),
-            source,
-        })?;
-        let path = criterion_dir.join(LOAD_FILE);
-        let text = serde_json::to_string_pretty(&all).expect("load records serialize");
-        std::fs::write(&path, text).map_err(|source| Error::Io {
-            action: "cannot write",
-            path,
-            source,
-        })
+        records::save_json(&path, &all)
     }
 }
 
@@ -193,5 +171,7 @@ mod tests {
         std::fs::write(dir.path().join(LOAD_FILE), "[{").unwrap();
         let err = LoadRecord::read_all(dir.path()).unwrap_err().to_string();
         assert!(err.contains(LOAD_FILE), "{err}");
+        let err = LoadRecord::save(dir.path(), &record("b", Moment::After, 0.2, 0));
+        assert!(err.is_err(), "a corrupt file is not overwritten");
     }
 }
