@@ -43,6 +43,17 @@ enum Command {
         #[arg(long, value_name = "DIR", default_value = "reports")]
         out: PathBuf,
     },
+    /// Compare two runs' summary.json: how many speedups land inside the other run's
+    /// intervals, which verdicts changed, which means moved most.
+    Compare {
+        /// The first run's summary.json.
+        a: PathBuf,
+        /// The second run's summary.json.
+        b: PathBuf,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve tasks on stdin/stdout (used by the process strategies).
     #[command(hide = true)]
     Worker,
@@ -109,6 +120,9 @@ fn main() -> ExitCode {
             .and_then(|()| run(args)),
         Command::Machine { json } => machine(json),
         Command::Report { criterion_dir, out } => write_report(criterion_dir, out),
+        Command::Compare { a, b, json } => parbench::compare::compare_files(&a, &b)
+            .map(|c| print!("{}", if json { c.json() + "\n" } else { c.text() }))
+            .map_err(Into::into),
         Command::Worker => worker::serve_stdio().map_err(|e| anyhow::anyhow!("worker: {e}")),
     };
     match result {
