@@ -56,10 +56,7 @@ impl ProcessPool {
     /// pool cannot be used again.
     pub fn run(&mut self, tasks: &TaskSet) -> Result<Vec<TaskOutput>> {
         if self.broken {
-            return Err(Error::invalid(
-                "process-pool",
-                "lost a worker in an earlier run; spawn a new pool",
-            ));
+            return Err(Error::PoolBroken);
         }
         let next = AtomicUsize::new(0);
         let failed = AtomicBool::new(false);
