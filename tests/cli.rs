@@ -4,6 +4,7 @@ mod common;
 
 use std::path::Path;
 
+use parbench::strategy::StrategyKind;
 use predicates::prelude::*;
 
 use common::{parbench, run_json};
@@ -64,29 +65,25 @@ fn json_reports_every_field_and_verifies() {
 
 #[test]
 fn all_strategies_give_the_same_digest() {
-    let digests: Vec<_> = [
-        "sequential",
-        "threads",
-        "rayon",
-        "processes",
-        "process-pool",
-    ]
-    .iter()
-    .map(|s| {
-        let r = run_json(&[
-            "--workload",
-            "hash",
-            "--strategy",
-            s,
-            "--tasks",
-            "3",
-            "--bytes",
-            "10KiB",
-        ]);
-        assert_eq!(r["verified"], true, "{s}");
-        r["digest"].as_str().unwrap().to_string()
-    })
-    .collect();
+    // Every strategy the CLI runs, each in a fresh process.
+    let digests: Vec<_> = StrategyKind::ALL
+        .iter()
+        .map(|kind| {
+            let s = kind.name();
+            let r = run_json(&[
+                "--workload",
+                "hash",
+                "--strategy",
+                s,
+                "--tasks",
+                "3",
+                "--bytes",
+                "10KiB",
+            ]);
+            assert_eq!(r["verified"], true, "{s}");
+            r["digest"].as_str().unwrap().to_string()
+        })
+        .collect();
     assert!(digests.windows(2).all(|w| w[0] == w[1]), "{digests:?}");
 }
 

@@ -16,14 +16,14 @@ use common::{alive, children_of, exists, worker};
 
 /// Starts a long run on `strategy`, kills one of its workers, and checks the error and that
 /// no worker survives.
-fn kill_a_worker_mid_run(strategy: &str) {
+fn kill_a_worker_mid_run(strategy: StrategyKind) {
     let child = Command::new(env!("CARGO_BIN_EXE_parbench"))
         .args([
             "run",
             "--workload",
             "sleep",
             "--strategy",
-            strategy,
+            strategy.name(),
             "--tasks",
             "3",
             "--duration",
@@ -78,12 +78,12 @@ fn kill_a_worker_mid_run(strategy: &str) {
 
 #[test]
 fn a_killed_worker_fails_process_pool_cleanly() {
-    kill_a_worker_mid_run("process-pool");
+    kill_a_worker_mid_run(StrategyKind::ProcessPool);
 }
 
 #[test]
 fn a_killed_worker_fails_processes_cleanly() {
-    kill_a_worker_mid_run("processes");
+    kill_a_worker_mid_run(StrategyKind::Processes);
 }
 
 #[test]

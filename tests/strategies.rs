@@ -20,7 +20,9 @@ fn every_strategy_matches_sequential_on_every_workload() {
     for workload in small_workloads() {
         let tasks = TaskSet::new(workload, 6).unwrap();
         let reference = build(StrategyKind::Sequential).run(&tasks).unwrap();
-        tasks.verify("sequential", &reference).unwrap();
+        tasks
+            .verify(StrategyKind::Sequential.name(), &reference)
+            .unwrap();
         for &kind in StrategyKind::ALL {
             let outputs = build(kind)
                 .run(&tasks)
@@ -62,7 +64,9 @@ fn threads_overlap_sleeps() {
     let start = Instant::now();
     let outputs = Threads.run(&tasks).unwrap();
     let elapsed = start.elapsed();
-    tasks.verify("threads", &outputs).unwrap();
+    tasks
+        .verify(StrategyKind::Threads.name(), &outputs)
+        .unwrap();
     assert!(elapsed < Duration::from_millis(800), "took {elapsed:?}");
 }
 
@@ -90,7 +94,9 @@ fn a_warm_pool_is_reused_across_runs() {
     for bytes in [1000, 5000] {
         let tasks = TaskSet::new(Workload::Hash { bytes }, 4).unwrap();
         let outputs = pool.run(&tasks).unwrap();
-        tasks.verify("process-pool", &outputs).unwrap();
+        tasks
+            .verify(StrategyKind::ProcessPool.name(), &outputs)
+            .unwrap();
     }
     assert_eq!(pool.pids(), pids, "the same workers served both runs");
     pool.shut_down().unwrap();
@@ -183,7 +189,9 @@ fn switch_interval_is_configurable_and_bounded() {
         .unwrap();
     let gil = StrategyKind::Gil.build(&config).unwrap();
     let tasks = TaskSet::new(Workload::Hash { bytes: 300_000 }, 3).unwrap();
-    tasks.verify("gil", &gil.run(&tasks).unwrap()).unwrap();
+    tasks
+        .verify(StrategyKind::Gil.name(), &gil.run(&tasks).unwrap())
+        .unwrap();
     let err = StrategyConfig::new()
         .switch_interval(Duration::ZERO)
         .unwrap_err()
