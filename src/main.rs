@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use parbench::machine::Machine;
+use parbench::records::criterion_dir;
 use parbench::report;
 use parbench::run::{Repeat, Scenario, run_repeated};
 use parbench::strategy::{StrategyConfig, StrategyKind};
-use parbench::suite::criterion_dir;
 use parbench::units;
 use parbench::worker::{self, WorkerCommand};
 use parbench::workload::{Workload, WorkloadKind};
@@ -104,11 +104,12 @@ fn main() -> ExitCode {
         Err(error) => return usage_error(error),
     };
     let result = match cli.command {
-        Command::Run(args) => run(args),
+        Command::Run(args) => parbench::signals::exit_cleanly_on_termination()
+            .map_err(Into::into)
+            .and_then(|()| run(args)),
         Command::Machine { json } => machine(json),
         Command::Report { criterion_dir, out } => write_report(criterion_dir, out),
-        Command::Worker => worker::serve(std::io::stdin().lock(), std::io::stdout().lock())
-            .map_err(|e| anyhow::anyhow!("worker: {e}")),
+        Command::Worker => worker::serve_stdio().map_err(|e| anyhow::anyhow!("worker: {e}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
