@@ -329,7 +329,7 @@ pub struct TaskSet {
     /// Shared so that async tasks, which must own what they use, can hold them cheaply.
     inputs: Arc<[Vec<u8>]>,
     context: Arc<TaskContext>,
-    scratch: Option<tempfile::TempDir>,
+    scratch: Option<file::ScratchDir>,
     server: Option<LoopbackServer>,
 }
 
@@ -350,7 +350,7 @@ impl TaskSet {
         }
         let bytes = workload.input_bytes() as usize;
         let scratch = match workload {
-            Workload::File { .. } => Some(scratch_dir()?),
+            Workload::File { .. } => Some(file::ScratchDir::new(scratch_dir()?)),
             _ => None,
         };
         let server = match workload {
