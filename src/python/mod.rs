@@ -13,6 +13,7 @@ mod driver;
 mod error;
 mod record;
 
+use std::ffi::OsString;
 use std::fmt;
 use std::time::Duration;
 
@@ -217,7 +218,13 @@ pub fn unsupported(function: BenchFunction, info: &InterpreterInfo) -> Option<St
 
 /// The interpreter to measure: [`PYTHON_VAR`] if set and not empty, else [`DEFAULT_PROGRAM`].
 pub fn interpreter_from_env() -> Interpreter {
-    match std::env::var_os(PYTHON_VAR) {
+    interpreter_from(std::env::var_os(PYTHON_VAR))
+}
+
+/// The interpreter a value of [`PYTHON_VAR`] names: the value if set and not empty, else
+/// [`DEFAULT_PROGRAM`] on `PATH`.
+pub fn interpreter_from(value: Option<OsString>) -> Interpreter {
+    match value {
         Some(program) if !program.is_empty() => Interpreter {
             program: program.into(),
             from_env: true,
@@ -229,11 +236,16 @@ pub fn interpreter_from_env() -> Interpreter {
     }
 }
 
-/// Starts the driver on [`interpreter_from_env`]. `Ok(None)` when [`PYTHON_VAR`] is unset and
-/// there is no `python3` on `PATH` (nothing to measure); an interpreter that is named but
-/// missing, too old or broken is an error.
+/// Starts the driver on [`interpreter_from_env`]; see [`start`].
 pub fn start_from_env() -> std::result::Result<Option<PythonDriver>, PythonError> {
-    match PythonDriver::start(interpreter_from_env()) {
+    start(interpreter_from_env())
+}
+
+/// Starts the driver on `interpreter`. `Ok(None)` when it is the default `python3` and `PATH`
+/// has none (nothing to measure); an interpreter that is named but missing, too old or broken
+/// is an error.
+pub fn start(interpreter: Interpreter) -> std::result::Result<Option<PythonDriver>, PythonError> {
+    match PythonDriver::start(interpreter) {
         Err(PythonError::NotFound {
             interpreter,
             source,
@@ -354,6 +366,21 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("digest"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_variable_means_python3_on_path() {
+        let default = interpreter_from(None);
+        assert_eq!(default.program, std::path::Path::new("python3"));
+        assert!(!default.from_env);
+        assert_eq!(interpreter_from(Some("".into())), default);
+        let named = interpreter_from(Some("/opt/py/bin/python3.13t".into()));
+        assert!(named.from_env);
+        assert_eq!(
+            named.to_string(),
+            "Python '/opt/py/bin/python3.13t' (PARBENCH_PYTHON)"
+        );
+        assert_eq!(default.to_string(), "Python 'python3' (on PATH)");
     }
 
     #[test]
