@@ -18,7 +18,8 @@ use std::time::Instant;
 use criterion::Criterion;
 use parbench::bench_id::{BenchFunction, BenchId, Group};
 use parbench::measure::{PeakRss, resident_bytes};
-use parbench::suite::{MemoryRecord, Plan, criterion_dir};
+use parbench::records::{MemoryRecord, criterion_dir};
+use parbench::suite::Plan;
 use parbench::workload::{TaskSet, Workload};
 
 use support::Runner;
@@ -57,6 +58,13 @@ fn many_waits(c: &mut Criterion, plan: &Plan) {
     }
     let duration = plan.waits_duration();
     let id_group = Group::Waits { duration };
+    let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
+    if support::measuring() {
+        // A corrupt memory file stops the bench before minutes of measuring, naming the file.
+        if let Err(error) = MemoryRecord::read_all(&dir) {
+            support::exit_with(&error);
+        }
+    }
     let mut records = Vec::new();
     let mut group = support::SuiteGroup::new(c, id_group, plan.slow_timing());
     for tasks in counts {
@@ -71,11 +79,10 @@ fn many_waits(c: &mut Criterion, plan: &Plan) {
         group.run(STRATEGIES, tasks as u64, &set);
     }
     group.finish();
-    if !records.is_empty() {
-        let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
-        if let Err(error) = MemoryRecord::save_all(&dir, &records) {
-            eprintln!("warning: peak memory not recorded: {error}");
-        }
+    if !records.is_empty()
+        && let Err(error) = MemoryRecord::save_all(&dir, &records)
+    {
+        support::exit_with(&error);
     }
 }
 

@@ -134,4 +134,13 @@ impl Error {
             message: message.into(),
         }
     }
+
+    /// Shorthand for [`Error::Io`]: `action` failed on `path`.
+    pub fn io(action: &'static str, path: &std::path::Path, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
 }

@@ -3,17 +3,15 @@
 //! `PARBENCH_PROFILE` picks a [`Profile`]; a [`Plan`] turns it and the core counts into the
 //! task counts, sizes and Criterion timings the benches use. Sweeps derive from
 //! `num_cpus::get()`, never from a hard-coded core count, so the same suite fits a 2-core
-//! laptop and a 64-core server. The benches record a [`RunMeta`] beside Criterion's data so the
-//! report can name the machine and profile its numbers came from.
+//! laptop and a 64-core server. What the benches record beside Criterion's data lives in
+//! [`records`](crate::records).
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::bench_id::Group;
-use crate::error::{Error, Result};
-use crate::machine::Machine;
+use crate::error::Result;
 
 /// The environment variable that picks the profile.
 pub const PROFILE_VAR: &str = "PARBENCH_PROFILE";
@@ -240,6 +238,46 @@ impl Plan {
         2 * self.scaling_workers().last().copied().unwrap_or(1)
     }
 
+    /// Task counts of the CPython sweep (the `python` bench): 2 × cores in `quick`, 2 and 8 in
+    /// `default` — counts the Rust sleep and hash sweeps of the same profile also measure, so
+    /// CPython and Rust can be set side by side (none in `seed`).
+    pub fn python_tasks(&self) -> Vec<usize> {
+        match self.profile {
+            Profile::Seed => vec![],
+            Profile::Quick => vec![2 * self.logical_cores],
+            Profile::Default => vec![2, 8],
+        }
+    }
+
+    /// How long each CPython sleep task waits: as long as a task of the Rust sleep sweep.
+    pub fn python_sleep_duration(&self) -> Duration {
+        self.sleep_duration()
+    }
+
+    /// Bytes per CPython hash task: as many as a task of the Rust hash sweep.
+    pub fn python_hash_bytes(&self) -> u64 {
+        self.hash_bytes()
+    }
+
+    /// Criterion timing for the CPython benchmarks: flat sampling (a run takes milliseconds)
+    /// and shorter than [`Plan::slow_timing`], so the 21 or 42 of them fit the suite's budget.
+    pub fn python_timing(&self) -> Timing {
+        match self.profile {
+            Profile::Quick | Profile::Seed => Timing {
+                sample_size: 10,
+                warm_up: Duration::from_millis(20),
+                measurement: Duration::from_millis(100),
+                flat: true,
+            },
+            Profile::Default => Timing {
+                sample_size: 10,
+                warm_up: Duration::from_millis(100),
+                measurement: Duration::from_millis(500),
+                flat: true,
+            },
+        }
+    }
+
     /// Every group this plan measures, in the order the benches run them.
     pub fn groups(&self) -> Vec<Group> {
         let mut groups = Vec::new();
@@ -349,149 +387,9 @@ fn sorted(mut values: Vec<usize>) -> Vec<usize> {
     values
 }
 
-/// Where Criterion keeps its data: `$CRITERION_HOME`, else `$CARGO_TARGET_DIR/criterion`,
-/// else `target/criterion` below `base` — the same order Criterion itself uses.
-pub fn criterion_dir(base: &Path) -> PathBuf {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return PathBuf::from(home);
-    }
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(target) => base.join(PathBuf::from(target)).join("criterion"),
-        None => base.join("target").join("criterion"),
-    }
-}
-
-/// The file, inside Criterion's directory, where the benches record their [`RunMeta`].
-pub const META_FILE: &str = "parbench-run.json";
-
-/// What the benches record about the run that produced Criterion's data.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RunMeta {
-    /// The machine the benches ran on.
-    pub machine: Machine,
-    /// The profile of the latest bench run.
-    pub profile: Profile,
-    /// When the latest bench run started (RFC 3339, UTC).
-    pub started: String,
-}
-
-impl RunMeta {
-    /// The facts of a run starting now on this machine.
-    pub fn now(profile: Profile) -> Self {
-        RunMeta {
-            machine: Machine::detect(),
-            profile,
-            started: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-        }
-    }
-
-    /// Writes the record into `criterion_dir`, creating the directory if needed.
-    pub fn write(&self, criterion_dir: &Path) -> Result<()> {
-        let io = |action| {
-            move |source| Error::Io {
-                action,
-                path: criterion_dir.to_path_buf(),
-                source,
-            }
-        };
-        std::fs::create_dir_all(criterion_dir).map_err(io("cannot create"))?;
-        let path = criterion_dir.join(META_FILE);
-        let text = serde_json::to_string_pretty(self).expect("RunMeta serializes");
-        std::fs::write(&path, text).map_err(|source| Error::Io {
-            action: "cannot write",
-            path,
-            source,
-        })
-    }
-
-    /// Reads the record from `criterion_dir`; `Ok(None)` if the benches never wrote one.
-    pub fn read(criterion_dir: &Path) -> Result<Option<Self>> {
-        let path = criterion_dir.join(META_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => {
-                return Err(Error::Io {
-                    action: "cannot read",
-                    path,
-                    source,
-                });
-            }
-        };
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| Error::BadData {
-                path,
-                detail: e.to_string(),
-            })
-    }
-}
-
-/// The file, inside Criterion's directory, where the benches record peak memory.
-pub const MEMORY_FILE: &str = "parbench-memory.json";
-
-/// Peak memory of one run of one benchmark, measured outside Criterion's timing.
-///
-/// Criterion measures time only; the threads-against-async sweep also records how much memory
-/// one run of each point needs, with [`PeakRss`](crate::measure::PeakRss).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MemoryRecord {
-    /// The benchmark's full ID, e.g. `waits-50ms/threads/10000`.
-    pub id: String,
-    /// The process's resident size just before the run, in bytes.
-    pub rss_before_bytes: u64,
-    /// The process's peak resident size during the run, in bytes.
-    pub peak_rss_bytes: u64,
-    /// The run's wall-clock time in seconds.
-    pub wall_seconds: f64,
-}
-
-impl MemoryRecord {
-    /// How much the run raised the resident size: peak minus before.
-    pub fn growth_bytes(&self) -> u64 {
-        self.peak_rss_bytes.saturating_sub(self.rss_before_bytes)
-    }
-
-    /// Reads every record in `criterion_dir`; empty if the benches never wrote any.
-    pub fn read_all(criterion_dir: &Path) -> Result<Vec<MemoryRecord>> {
-        let path = criterion_dir.join(MEMORY_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => {
-                return Err(Error::Io {
-                    action: "cannot read",
-                    path,
-                    source,
-                });
-            }
-        };
-        serde_json::from_str(&text).map_err(|e| Error::BadData {
-            path,
-            detail: e.to_string(),
-        })
-    }
-
-    /// Adds `records` to the file in `criterion_dir`, replacing older records of the same IDs.
-    pub fn save_all(criterion_dir: &Path, records: &[MemoryRecord]) -> Result<()> {
-        let mut all = Self::read_all(criterion_dir).unwrap_or_default();
-        all.retain(|old| records.iter().all(|new| new.id != old.id));
-        all.extend_from_slice(records);
-        all.sort_by(|a, b| a.id.cmp(&b.id));
-        std::fs::create_dir_all(criterion_dir).map_err(|source| Error::Io {
-            action: "cannot create",
-            path: criterion_dir.to_path_buf(),
-            source,
-        })?;
-        let path = criterion_dir.join(MEMORY_FILE);
-        let text = serde_json::to_string_pretty(&all).expect("records serialize");
-        std::fs::write(&path, text).map_err(|source| Error::Io {
-            action: "cannot write",
-            path,
-            source,
-        })
-    }
-}
+// Kept while `tests/report.rs` imports the records from here; they live in `records`.
+#[doc(hidden)]
+pub use crate::records::{MEMORY_FILE, META_FILE, MemoryRecord, RunMeta};
 
 #[cfg(test)]
 mod tests {
@@ -540,18 +438,7 @@ mod tests {
     }
 
     #[test]
-    fn run_meta_round_trips_and_absence_is_none() {
-        let dir = tempfile::tempdir().unwrap();
-        assert_eq!(RunMeta::read(dir.path()).unwrap(), None);
-        let meta = RunMeta::now(Profile::Quick);
-        meta.write(dir.path()).unwrap();
-        assert_eq!(RunMeta::read(dir.path()).unwrap(), Some(meta));
-        std::fs::write(dir.path().join(META_FILE), "{ not json").unwrap();
-        let err = RunMeta::read(dir.path()).unwrap_err().to_string();
-        assert!(err.contains(META_FILE), "{err}");
-    }
-    #[test]
-    fn issue_five_sweeps_scale_and_fit_the_profiles() {
+    fn worker_mixed_and_waits_sweeps_scale_with_the_core_count() {
         let small = Plan::new(Profile::Default, 2);
         assert_eq!(small.scaling_workers(), vec![1, 2, 4]);
         assert_eq!(small.scaling_tasks(), 8);
@@ -566,22 +453,18 @@ mod tests {
     }
 
     #[test]
-    fn memory_records_merge_by_id() {
-        let dir = tempfile::tempdir().unwrap();
-        assert!(MemoryRecord::read_all(dir.path()).unwrap().is_empty());
-        let record = |id: &str, peak| MemoryRecord {
-            id: id.to_string(),
-            rss_before_bytes: 100,
-            peak_rss_bytes: peak,
-            wall_seconds: 0.1,
-        };
-        MemoryRecord::save_all(dir.path(), &[record("a/x/1", 150), record("a/y/1", 300)]).unwrap();
-        MemoryRecord::save_all(dir.path(), &[record("a/x/1", 500)]).unwrap();
-        let all = MemoryRecord::read_all(dir.path()).unwrap();
-        assert_eq!(all.len(), 2);
-        assert_eq!(all[0].growth_bytes(), 400);
-        std::fs::write(dir.path().join(MEMORY_FILE), "[{").unwrap();
-        let err = MemoryRecord::read_all(dir.path()).unwrap_err().to_string();
-        assert!(err.contains(MEMORY_FILE), "{err}");
+    fn python_sweeps_share_task_counts_with_the_rust_sweeps() {
+        for cores in [1, 2, 3, 8, 64] {
+            for &profile in Profile::ALL {
+                let plan = Plan::new(profile, cores);
+                for n in plan.python_tasks() {
+                    assert!(plan.sleep_tasks().contains(&n), "{profile:?} {cores}: {n}");
+                    assert!(plan.hash_tasks().contains(&n), "{profile:?} {cores}: {n}");
+                }
+            }
+        }
+        assert_eq!(Plan::new(Profile::Default, 2).python_tasks(), vec![2, 8]);
+        assert_eq!(Plan::new(Profile::Quick, 2).python_tasks(), vec![4]);
+        assert!(Plan::new(Profile::Seed, 2).python_tasks().is_empty());
     }
 }

@@ -11,8 +11,9 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
 
 use parbench::bench_id::{BenchFunction, BenchId, Group};
+use parbench::records::{RunMeta, criterion_dir};
 use parbench::strategy::{ProcessPool, RayonPool, Strategy, StrategyConfig};
-use parbench::suite::{Plan, RunMeta, Timing, criterion_dir};
+use parbench::suite::{Plan, Timing};
 use parbench::worker::WorkerCommand;
 use parbench::workload::{TaskOutput, TaskSet};
 
@@ -63,13 +64,13 @@ pub fn main(benches: &[fn(&mut Criterion, &Plan)]) {
 
 /// The plan `PARBENCH_PROFILE` picks; an unknown profile ends the bench with a clear error.
 pub fn plan() -> Plan {
-    match Plan::from_env() {
-        Ok(plan) => plan,
-        Err(error) => {
-            eprintln!("error: {error}");
-            std::process::exit(2);
-        }
-    }
+    Plan::from_env().unwrap_or_else(|error| exit_with(&error))
+}
+
+/// Ends the bench binary with `error` on one line (no panic backtrace) and exit status 2.
+pub fn exit_with(error: &parbench::Error) -> ! {
+    eprintln!("error: {error}");
+    std::process::exit(2);
 }
 
 /// Whether this binary measures (`cargo bench`) rather than runs each bench once as a test

@@ -1,4 +1,4 @@
-//! What the `python` bench records beside Criterion's data: the interpreter it measured, or
+//! What the `python` bench records beside Criterion's data (through [`crate::records`]): the interpreter it measured, or
 //! why it measured nothing, so the page can label the CPython section or say how to enable it.
 
 use std::path::Path;
@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::InterpreterInfo;
 use crate::bench_id::BenchFunction;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::records;
 
 /// The file, inside Criterion's directory, where the `python` bench writes its [`PythonRecord`].
 pub const PYTHON_FILE: &str = "parbench-python.json";
@@ -66,42 +67,14 @@ pub enum PythonRecord {
 }
 
 impl PythonRecord {
-    /// Writes the record into `criterion_dir`, creating the directory if needed.
+    /// Writes the record into `criterion_dir`, replacing an older one.
     pub fn save(&self, criterion_dir: &Path) -> Result<()> {
-        std::fs::create_dir_all(criterion_dir).map_err(|source| Error::Io {
-            action: "cannot create",
-            path: criterion_dir.to_path_buf(),
-            source,
-        })?;
-        let path = criterion_dir.join(PYTHON_FILE);
-        let text = serde_json::to_string_pretty(self).expect("PythonRecord serializes");
-        std::fs::write(&path, text).map_err(|source| Error::Io {
-            action: "cannot write",
-            path,
-            source,
-        })
+        records::save_json(&criterion_dir.join(PYTHON_FILE), self)
     }
 
     /// Reads the record from `criterion_dir`; `Ok(None)` if the `python` bench never ran.
     pub fn load(criterion_dir: &Path) -> Result<Option<Self>> {
-        let path = criterion_dir.join(PYTHON_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => {
-                return Err(Error::Io {
-                    action: "cannot read",
-                    path,
-                    source,
-                });
-            }
-        };
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| Error::BadData {
-                path,
-                detail: e.to_string(),
-            })
+        records::load_json(&criterion_dir.join(PYTHON_FILE))
     }
 }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::bench_id::{BenchFunction, Group};
-use crate::suite::MemoryRecord;
+use crate::records::MemoryRecord;
 
 use super::Interval;
 use super::criterion_data::Measurement;
