@@ -140,6 +140,10 @@ pub enum Error {
         /// What was wrong with it.
         detail: String,
     },
+
+    /// The Python interpreter under test could not be started or measured.
+    #[error(transparent)]
+    Python(#[from] crate::python::PythonError),
 }
 
 /// The library's result type.

@@ -22,6 +22,7 @@ pub mod bench_id;
 pub mod error;
 pub mod machine;
 pub mod measure;
+pub mod python;
 pub mod records;
 pub mod report;
 pub mod run;

@@ -360,6 +360,46 @@ impl Plan {
         ]
     }
 
+    /// Task counts of the CPython sweep (the `python` bench): 2 × cores in `quick`, 2 and 8 in
+    /// `default` — counts the Rust sleep and hash sweeps of the same profile also measure, so
+    /// CPython and Rust can be set side by side (none in `seed`).
+    pub fn python_tasks(&self) -> Vec<usize> {
+        match self.profile {
+            Profile::Seed => vec![],
+            Profile::Quick => vec![2 * self.logical_cores],
+            Profile::Default => vec![2, 8],
+        }
+    }
+
+    /// How long each CPython sleep task waits: as long as a task of the Rust sleep sweep.
+    pub fn python_sleep_duration(&self) -> Duration {
+        self.sleep_duration()
+    }
+
+    /// Bytes per CPython hash task: as many as a task of the Rust hash sweep.
+    pub fn python_hash_bytes(&self) -> u64 {
+        self.hash_bytes()
+    }
+
+    /// Criterion timing for the CPython benchmarks: flat sampling (a run takes milliseconds)
+    /// and shorter than [`Plan::slow_timing`], so the 21 or 42 of them fit the suite's budget.
+    pub fn python_timing(&self) -> Timing {
+        match self.profile {
+            Profile::Quick | Profile::Seed => Timing {
+                sample_size: 10,
+                warm_up: Duration::from_millis(20),
+                measurement: Duration::from_millis(100),
+                flat: true,
+            },
+            Profile::Default => Timing {
+                sample_size: 10,
+                warm_up: Duration::from_millis(100),
+                measurement: Duration::from_millis(500),
+                flat: true,
+            },
+        }
+    }
+
     /// Every group this plan measures, in the order the benches run them.
     pub fn groups(&self) -> Vec<Group> {
         let mut groups = Vec::new();
@@ -538,5 +578,21 @@ mod tests {
         );
         assert_eq!(Plan::new(Profile::Default, 2).groups().len(), 9);
         assert_eq!(Plan::new(Profile::Seed, 2).groups().len(), 1);
+    }
+
+    #[test]
+    fn python_sweeps_share_task_counts_with_the_rust_sweeps() {
+        for cores in [1, 2, 3, 8, 64] {
+            for &profile in Profile::ALL {
+                let plan = Plan::new(profile, cores);
+                for n in plan.python_tasks() {
+                    assert!(plan.sleep_tasks().contains(&n), "{profile:?} {cores}: {n}");
+                    assert!(plan.hash_tasks().contains(&n), "{profile:?} {cores}: {n}");
+                }
+            }
+        }
+        assert_eq!(Plan::new(Profile::Default, 2).python_tasks(), vec![2, 8]);
+        assert_eq!(Plan::new(Profile::Quick, 2).python_tasks(), vec![4]);
+        assert!(Plan::new(Profile::Seed, 2).python_tasks().is_empty());
     }
 }
