@@ -13,11 +13,15 @@
 //! | `waits-50ms`              | strategy  | task count           | threads against async at scale|
 //! | `file-64KiB`              | strategy  | task count           | real blocking file I/O        |
 //! | `net-10ms`                | strategy  | task count           | real blocking socket I/O      |
+//! | `py-sleep-10ms`           | CPython strategy | task count    | CPython: do waits overlap?    |
+//! | `py-hash-1MiB`            | CPython strategy | task count    | CPython: does hashlib scale?  |
+//! | `py-loop-5000`            | CPython strategy | task count    | CPython: does pure Python?    |
 //!
 //! Functions are [`BenchFunction`]s: the [`StrategyKind`] names, the bench-only variants
 //! `rayon-n` and `process-pool-warm`, and the CPython strategies of the `py-*` groups.
 //! Examples: `sleep-10ms/threads/64`, `hash-1MiB/rayon/8`, `hash-size-n4/processes/65536`,
-//! `overhead/process-pool-warm/1`.
+//! `overhead/process-pool-warm/1`, `py-hash-1MiB/thread-pool/8`. A `py-loop-<size>` group's
+//! size is the loop task's step count (see [`crate::python::PyTask::Loop`]).
 //!
 //! This module is the one place that maps names to types: everything else passes
 //! [`Group`]s and [`BenchFunction`]s.
@@ -204,6 +208,21 @@ pub enum Group {
         /// How long the server waits before answering.
         duration: Duration,
     },
+    /// CPython tasks that sleep (`time.sleep` / `asyncio.sleep`); value = task count.
+    PySleep {
+        /// How long each task sleeps.
+        duration: Duration,
+    },
+    /// CPython tasks that hash with `hashlib.sha256`; value = task count.
+    PyHash {
+        /// Bytes per task.
+        bytes: u64,
+    },
+    /// CPython tasks that run a pure-Python loop holding the GIL; value = task count.
+    PyLoop {
+        /// Loop steps per task.
+        iterations: u64,
+    },
 }
 
 impl Group {
@@ -219,6 +238,21 @@ impl Group {
         };
         if name == "overhead" {
             return Some(Group::Overhead);
+        }
+        if let Some(rest) = name.strip_prefix("py-") {
+            let (kind, param) = rest.split_once('-')?;
+            return match kind {
+                "sleep" => Some(Group::PySleep {
+                    duration: duration(param)?,
+                }),
+                "hash" => Some(Group::PyHash {
+                    bytes: bytes(param)?,
+                }),
+                "loop" => Some(Group::PyLoop {
+                    iterations: param.parse().ok().filter(|&n| n > 0)?,
+                }),
+                _ => None,
+            };
         }
         if let Some(rest) = name.strip_prefix("hash-size-") {
             return Some(Group::HashSize {
@@ -285,6 +319,9 @@ impl fmt::Display for Group {
             Group::Waits { duration } => write!(f, "waits-{}", d(duration)),
             Group::File { bytes } => write!(f, "file-{}", b(bytes)),
             Group::Net { duration } => write!(f, "net-{}", d(duration)),
+            Group::PySleep { duration } => write!(f, "py-sleep-{}", d(duration)),
+            Group::PyHash { bytes } => write!(f, "py-hash-{}", b(bytes)),
+            Group::PyLoop { iterations } => write!(f, "py-loop-{iterations}"),
         }
     }
 }
@@ -361,6 +398,11 @@ mod tests {
             Group::Net {
                 duration: Duration::from_millis(10),
             },
+            Group::PySleep {
+                duration: Duration::from_millis(10),
+            },
+            Group::PyHash { bytes: 1 << 20 },
+            Group::PyLoop { iterations: 5_000 },
         ];
         for group in groups {
             let name = group.to_string();
@@ -412,6 +454,9 @@ mod tests {
             "hash-size-nx/a/1",
             "other-1/a/1",
             "hash-1MiB/thraeds/8",
+            "py-loop-0/threads/8",
+            "py-loop-many/threads/8",
+            "py-spin-1/threads/8",
         ] {
             assert_eq!(BenchId::parse(bad), None, "{bad}");
         }

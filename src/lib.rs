@@ -23,6 +23,7 @@ pub mod compare;
 pub mod error;
 pub mod machine;
 pub mod measure;
+pub mod python;
 pub mod quality;
 pub mod records;
 pub mod report;

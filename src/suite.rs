@@ -10,8 +10,13 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::bench_id::Group;
+use crate::bench_id::{BenchFunction, Group};
 use crate::error::Result;
+
+mod estimate;
+pub use estimate::{
+    BENCH_BINARIES, BenchBinary, BinaryEstimate, Estimate, Sweep, TaskCost, budget, rough_duration,
+};
 
 /// The environment variable that picks the profile.
 pub const PROFILE_VAR: &str = "PARBENCH_PROFILE";
@@ -91,6 +96,22 @@ impl Plan {
         Ok(Self::new(Profile::from_env()?, num_cpus::get()))
     }
 
+    /// The core count the sweeps are sized to: the logical cores, up to [`Plan::SIZING_CAP`]
+    /// of the profile. Beyond it, sweeps sized to every core would take longer than the
+    /// profile's budget: the sequential baseline of 8 × 256 hash tasks alone takes minutes.
+    pub fn sized_cores(&self) -> usize {
+        self.logical_cores.min(match self.profile {
+            Profile::Quick => Self::QUICK_SIZING_CAP,
+            _ => Self::SIZING_CAP,
+        })
+    }
+
+    /// The most cores the `default` sweeps are sized to.
+    pub const SIZING_CAP: usize = 8;
+
+    /// The most cores the `quick` sweeps are sized to.
+    pub const QUICK_SIZING_CAP: usize = 4;
+
     /// How long each sleep task of the I/O-bound sweep waits.
     pub fn sleep_duration(&self) -> Duration {
         match self.profile {
@@ -99,13 +120,17 @@ impl Plan {
         }
     }
 
-    /// Task counts of the I/O-bound sweep; they reach past 4 × the cores so the blocking trap
-    /// of a CPU-sized pool shows on any machine.
+    /// Task counts of the I/O-bound sweep; they reach 4 × the sized cores (2 × in `quick`),
+    /// and at least 2 × the logical cores, so the blocking trap of a CPU-sized pool shows on
+    /// any machine.
     pub fn sleep_tasks(&self) -> Vec<usize> {
+        let trap = 2 * self.logical_cores;
         match self.profile {
             Profile::Seed => vec![2],
-            Profile::Quick => sorted(vec![1, 4, 16, 2 * self.logical_cores]),
-            Profile::Default => sorted(vec![1, 2, 4, 8, 16, 64, 4 * self.logical_cores]),
+            Profile::Quick => sorted(vec![1, 4, 16, 2 * self.sized_cores()]),
+            Profile::Default => {
+                sorted(vec![1, 2, 4, 8, 16, 64, (4 * self.sized_cores()).max(trap)])
+            }
         }
     }
 
@@ -118,9 +143,9 @@ impl Plan {
     }
 
     /// Task counts of the CPU-bound sweep: 1, 2, 8 (a common batch), cores, 2 × cores and
-    /// 8 × cores (none in `seed`).
+    /// 8 × cores, of the sized cores (none in `seed`).
     pub fn hash_tasks(&self) -> Vec<usize> {
-        let n = self.logical_cores;
+        let n = self.sized_cores();
         match self.profile {
             Profile::Seed => vec![],
             Profile::Quick => sorted(vec![1, n, 2 * n]),
@@ -128,9 +153,9 @@ impl Plan {
         }
     }
 
-    /// Task count of the break-even sweep over task sizes: 2 × cores.
+    /// Task count of the break-even sweep over task sizes: 2 × the sized cores.
     pub fn break_even_tasks(&self) -> usize {
-        2 * self.logical_cores
+        2 * self.sized_cores()
     }
 
     /// Task sizes of the break-even sweep, from 1 KiB to 4 MiB (none in `seed`).
@@ -160,10 +185,10 @@ impl Plan {
         Duration::from_millis(10)
     }
 
-    /// Task count of the `mixed` sweep: 2 × cores, at least 8, so that waiting tasks can
-    /// overlap beyond the core count.
+    /// Task count of the `mixed` sweep: 2 × the sized cores, at least 8, so that waiting tasks
+    /// can overlap beyond the core count.
     pub fn mixed_tasks(&self) -> usize {
-        (2 * self.logical_cores).max(8)
+        (2 * self.sized_cores()).max(8)
     }
 
     /// Waiting shares of a `mixed` task's cost, in percent (none in `seed`).
@@ -199,7 +224,7 @@ impl Plan {
         match self.profile {
             Profile::Seed => vec![],
             Profile::Quick => vec![1, 4],
-            Profile::Default => sorted(vec![1, 4, 16, 2 * self.logical_cores]),
+            Profile::Default => sorted(vec![1, 4, 16, 2 * self.sized_cores()]),
         }
     }
 
@@ -213,7 +238,7 @@ impl Plan {
         match self.profile {
             Profile::Seed => vec![],
             Profile::Quick => vec![1, 8],
-            Profile::Default => sorted(vec![1, 8, 64, 4 * self.logical_cores]),
+            Profile::Default => sorted(vec![1, 8, 64, 4 * self.sized_cores()]),
         }
     }
 
@@ -222,20 +247,157 @@ impl Plan {
         self.hash_bytes()
     }
 
-    /// Worker counts of the Amdahl sweep: powers of two up to 2 × cores, and the core count
-    /// itself (none in `seed`).
+    /// Worker counts of the Amdahl sweep: powers of two up to 2 × the sized cores, and the
+    /// sized core count itself (none in `seed`).
     pub fn scaling_workers(&self) -> Vec<usize> {
         if self.profile == Profile::Seed {
             return vec![];
         }
-        let top = 2 * self.logical_cores;
+        let cores = self.sized_cores();
+        let top = 2 * cores;
         let powers = std::iter::successors(Some(1usize), |w| Some(w * 2)).take_while(|&w| w <= top);
-        sorted(powers.chain([self.logical_cores, top]).collect())
+        sorted(powers.chain([cores, top]).collect())
     }
 
     /// Task count of the Amdahl sweep: 2 × the largest worker count, so every worker has work.
     pub fn scaling_tasks(&self) -> usize {
         2 * self.scaling_workers().last().copied().unwrap_or(1)
+    }
+
+    /// The strategies of the sleep sweep (`io_bound`): every strategy, plus rayon sized to the
+    /// task count and a pool started before timing; in `seed`, threads against sequential.
+    pub fn sleep_strategies(&self) -> &'static [BenchFunction] {
+        match self.profile {
+            Profile::Seed => &[BenchFunction::Sequential, BenchFunction::Threads],
+            _ => &[
+                BenchFunction::Sequential,
+                BenchFunction::Threads,
+                BenchFunction::Rayon,
+                BenchFunction::RayonN,
+                BenchFunction::Processes,
+                BenchFunction::ProcessPool,
+                BenchFunction::ProcessPoolWarm,
+                BenchFunction::Gil,
+                BenchFunction::Async,
+                BenchFunction::AsyncMulti,
+            ],
+        }
+    }
+
+    /// The strategies of the hash and overhead sweeps: every strategy that can compute in
+    /// parallel, a process pool started before timing, and the Python-like ones (the
+    /// simulated GIL and the event loops).
+    pub fn hash_strategies(&self) -> &'static [BenchFunction] {
+        &[
+            BenchFunction::Sequential,
+            BenchFunction::Threads,
+            BenchFunction::Rayon,
+            BenchFunction::Processes,
+            BenchFunction::ProcessPool,
+            BenchFunction::ProcessPoolWarm,
+            BenchFunction::Gil,
+            BenchFunction::Async,
+            BenchFunction::AsyncMulti,
+        ]
+    }
+
+    /// The strategies of the break-even sweep: the baseline, every strategy that can compute
+    /// in parallel, and a process pool started before timing.
+    pub fn break_even_strategies(&self) -> &'static [BenchFunction] {
+        &[
+            BenchFunction::Sequential,
+            BenchFunction::Threads,
+            BenchFunction::Rayon,
+            BenchFunction::Processes,
+            BenchFunction::ProcessPool,
+            BenchFunction::ProcessPoolWarm,
+        ]
+    }
+
+    /// The strategies of the worker-count sweep: those whose worker count can be set.
+    pub fn scaling_strategies(&self) -> &'static [BenchFunction] {
+        &[
+            BenchFunction::Rayon,
+            BenchFunction::Gil,
+            BenchFunction::AsyncMulti,
+            BenchFunction::ProcessPoolWarm,
+        ]
+    }
+
+    /// The strategies of the `mixed` sweep: the in-process ones.
+    pub fn mixed_strategies(&self) -> &'static [BenchFunction] {
+        &[
+            BenchFunction::Sequential,
+            BenchFunction::Threads,
+            BenchFunction::Rayon,
+            BenchFunction::Gil,
+            BenchFunction::Async,
+            BenchFunction::AsyncMulti,
+        ]
+    }
+
+    /// The strategies of the threads-against-async sweep: one OS thread per task, one event
+    /// loop, and one with worker threads.
+    pub fn waits_strategies(&self) -> &'static [BenchFunction] {
+        &[
+            BenchFunction::Threads,
+            BenchFunction::Async,
+            BenchFunction::AsyncMulti,
+        ]
+    }
+
+    /// The strategies of the `file` and `net` sweeps: the in-process ones and a warm process
+    /// pool (its workers reach the same files and server).
+    pub fn real_io_strategies(&self) -> &'static [BenchFunction] {
+        &[
+            BenchFunction::Sequential,
+            BenchFunction::Threads,
+            BenchFunction::Rayon,
+            BenchFunction::Gil,
+            BenchFunction::Async,
+            BenchFunction::AsyncMulti,
+            BenchFunction::ProcessPoolWarm,
+        ]
+    }
+
+    /// Task counts of the CPython sweep (the `python` bench): 2 × cores in `quick`, 2 and 8 in
+    /// `default` — counts the Rust sleep and hash sweeps of the same profile also measure, so
+    /// CPython and Rust can be set side by side (none in `seed`).
+    pub fn python_tasks(&self) -> Vec<usize> {
+        match self.profile {
+            Profile::Seed => vec![],
+            Profile::Quick => vec![2 * self.logical_cores],
+            Profile::Default => vec![2, 8],
+        }
+    }
+
+    /// How long each CPython sleep task waits: as long as a task of the Rust sleep sweep.
+    pub fn python_sleep_duration(&self) -> Duration {
+        self.sleep_duration()
+    }
+
+    /// Bytes per CPython hash task: as many as a task of the Rust hash sweep.
+    pub fn python_hash_bytes(&self) -> u64 {
+        self.hash_bytes()
+    }
+
+    /// Criterion timing for the CPython benchmarks: flat sampling (a run takes milliseconds)
+    /// and shorter than [`Plan::slow_timing`], so the 21 or 42 of them fit the suite's budget.
+    pub fn python_timing(&self) -> Timing {
+        match self.profile {
+            Profile::Quick | Profile::Seed => Timing {
+                sample_size: 10,
+                warm_up: Duration::from_millis(20),
+                measurement: Duration::from_millis(100),
+                flat: true,
+            },
+            Profile::Default => Timing {
+                sample_size: 10,
+                warm_up: Duration::from_millis(100),
+                measurement: Duration::from_millis(500),
+                flat: true,
+            },
+        }
     }
 
     /// Every group this plan measures, in the order the benches run them.
@@ -371,13 +533,15 @@ mod tests {
         let small = Plan::new(Profile::Default, 2);
         assert_eq!(small.hash_tasks(), vec![1, 2, 4, 8, 16]);
         assert_eq!(small.sleep_tasks(), vec![1, 2, 4, 8, 16, 64]);
-        let big = Plan::new(Profile::Default, 64);
-        assert_eq!(big.hash_tasks(), vec![1, 2, 8, 64, 128, 512]);
-        assert!(
-            big.sleep_tasks().contains(&256),
-            "the trap shows past 64 cores too"
-        );
-        assert_eq!(big.break_even_tasks(), 128);
+        let eight = Plan::new(Profile::Default, 8);
+        assert_eq!(eight.hash_tasks(), vec![1, 2, 8, 16, 64]);
+        assert_eq!(eight.break_even_tasks(), 16);
+        // Above the sizing cap the sweeps are sized as for 8 cores, but the sleep sweep still
+        // reaches 2 × the cores, so the blocking trap of a CPU-sized pool shows.
+        let big = Plan::new(Profile::Default, 256);
+        assert_eq!(big.hash_tasks(), eight.hash_tasks());
+        assert_eq!(big.break_even_tasks(), 16);
+        assert_eq!(big.sleep_tasks().last(), Some(&512));
     }
 
     #[test]
@@ -405,10 +569,30 @@ mod tests {
         assert_eq!(small.mixed_tasks(), 8);
         assert_eq!(small.mixed_shares(), vec![0, 25, 50, 75, 100]);
         assert_eq!(small.waits_tasks(), vec![100, 1000, 10_000]);
-        let big = Plan::new(Profile::Default, 48);
-        assert_eq!(big.scaling_workers(), vec![1, 2, 4, 8, 16, 32, 48, 64, 96]);
-        assert_eq!(big.mixed_tasks(), 96);
+        let eight = Plan::new(Profile::Default, 8);
+        assert_eq!(eight.scaling_workers(), vec![1, 2, 4, 8, 16]);
+        assert_eq!(eight.mixed_tasks(), 16);
+        assert_eq!(
+            Plan::new(Profile::Default, 48).scaling_workers(),
+            eight.scaling_workers()
+        );
         assert_eq!(Plan::new(Profile::Default, 2).groups().len(), 9);
         assert_eq!(Plan::new(Profile::Seed, 2).groups().len(), 1);
+    }
+
+    #[test]
+    fn python_sweeps_share_task_counts_with_the_rust_sweeps() {
+        for cores in [1, 2, 3, 8, 64] {
+            for &profile in Profile::ALL {
+                let plan = Plan::new(profile, cores);
+                for n in plan.python_tasks() {
+                    assert!(plan.sleep_tasks().contains(&n), "{profile:?} {cores}: {n}");
+                    assert!(plan.hash_tasks().contains(&n), "{profile:?} {cores}: {n}");
+                }
+            }
+        }
+        assert_eq!(Plan::new(Profile::Default, 2).python_tasks(), vec![2, 8]);
+        assert_eq!(Plan::new(Profile::Quick, 2).python_tasks(), vec![4]);
+        assert!(Plan::new(Profile::Seed, 2).python_tasks().is_empty());
     }
 }

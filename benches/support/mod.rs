@@ -18,40 +18,6 @@ use parbench::suite::{Plan, Timing};
 use parbench::worker::WorkerCommand;
 use parbench::workload::{TaskOutput, TaskSet};
 
-/// The strategies of the break-even sweep: the baseline, every strategy that can compute in
-/// parallel, and a process pool started before timing.
-pub const COMPUTE_STRATEGIES: &[BenchFunction] = &[
-    BenchFunction::Sequential,
-    BenchFunction::Threads,
-    BenchFunction::Rayon,
-    BenchFunction::Processes,
-    BenchFunction::ProcessPool,
-    BenchFunction::ProcessPoolWarm,
-];
-
-/// [`COMPUTE_STRATEGIES`] plus the Python-like ones: the simulated GIL and the event loops.
-pub const ALL_COMPUTE_STRATEGIES: &[BenchFunction] = &[
-    BenchFunction::Sequential,
-    BenchFunction::Threads,
-    BenchFunction::Rayon,
-    BenchFunction::Processes,
-    BenchFunction::ProcessPool,
-    BenchFunction::ProcessPoolWarm,
-    BenchFunction::Gil,
-    BenchFunction::Async,
-    BenchFunction::AsyncMulti,
-];
-
-/// The in-process strategies of the I/O benches (real files and sockets, mixed tasks).
-pub const IN_PROCESS_STRATEGIES: &[BenchFunction] = &[
-    BenchFunction::Sequential,
-    BenchFunction::Threads,
-    BenchFunction::Rayon,
-    BenchFunction::Gil,
-    BenchFunction::Async,
-    BenchFunction::AsyncMulti,
-];
-
 /// A bench binary's `main`: reads the plan, configures Criterion, runs each of `benches`,
 /// and finishes (closing summary, then parbench's report).
 pub fn main(benches: &[fn(&mut Criterion, &Plan)]) {
@@ -93,11 +59,24 @@ pub fn criterion(plan: &Plan) -> Criterion {
         if let Err(error) = RunMeta::now(plan.profile).write(&dir) {
             eprintln!("warning: the report will not name this machine: {error}");
         }
-        eprintln!(
-            "parbench: profile '{}', sized to {} logical cores",
-            plan.profile.name(),
-            plan.logical_cores
-        );
+        let sized = plan.sized_cores();
+        if sized < plan.logical_cores {
+            eprintln!(
+                "parbench: profile '{}', sized as for {sized} of the {} logical cores",
+                plan.profile.name(),
+                plan.logical_cores
+            );
+        } else {
+            eprintln!(
+                "parbench: profile '{}', sized to {} logical cores",
+                plan.profile.name(),
+                plan.logical_cores
+            );
+        }
+        // This binary's place in the whole suite and the time the rest should take.
+        if let Some(progress) = plan.estimate().progress(env!("CARGO_CRATE_NAME")) {
+            eprintln!("{progress}");
+        }
         record_load(&dir, Moment::Before);
     }
     // Fewer bootstrap resamples than Criterion's 100,000 (see `Plan::resamples`): the 95 %
@@ -133,15 +112,7 @@ pub fn finish(criterion: Criterion) {
 /// Records `/proc/loadavg` for this bench binary beside Criterion's data (for the report's
 /// busy-machine warning); a failure is a warning, not the end of the measurement.
 fn record_load(dir: &Path, moment: Moment) {
-    let exe = std::env::current_exe().ok();
-    let stem = exe
-        .as_deref()
-        .and_then(|p| p.file_stem())
-        .map_or_else(|| "bench".into(), |s| s.to_string_lossy().into_owned());
-    // Cargo names bench binaries `<bench>-<hash>`.
-    let bench = stem
-        .rsplit_once('-')
-        .map_or(stem.as_str(), |(name, _)| name);
+    let bench = env!("CARGO_CRATE_NAME");
     if let Some(record) = LoadRecord::now(bench, moment)
         && let Err(error) = LoadRecord::save(dir, &record)
     {
