@@ -20,6 +20,7 @@
 pub mod amdahl;
 pub mod bench_id;
 pub mod compare;
+pub mod costs;
 pub mod error;
 pub mod machine;
 pub mod measure;

@@ -180,6 +180,79 @@ impl Plan {
         self.profile != Profile::Seed
     }
 
+    /// Task counts of the empty-task sweep that the cost line `fixed + per_task × N` is fitted
+    /// to: 1, the cores, 4 × and 16 × the cores (`quick`: without 16 ×; none in `seed`).
+    pub fn overhead_tasks(&self) -> Vec<usize> {
+        let n = self.logical_cores;
+        match self.profile {
+            Profile::Seed => vec![],
+            Profile::Quick => sorted(vec![1, n, 4 * n]),
+            Profile::Default => sorted(vec![1, n, 4 * n, 16 * n]),
+        }
+    }
+
+    /// Task count of the input-transfer sweep (`receive` tasks): the cores.
+    pub fn receive_tasks(&self) -> usize {
+        self.logical_cores
+    }
+
+    /// Input sizes of the transfer sweep, whose slope is the process strategies' cost per
+    /// byte (none in `seed`).
+    pub fn receive_bytes(&self) -> Vec<u64> {
+        match self.profile {
+            Profile::Seed => vec![],
+            Profile::Quick => vec![1 << 10, 1 << 20],
+            Profile::Default => vec![1 << 10, 64 << 10, 1 << 20, 4 << 20],
+        }
+    }
+
+    /// Whether the primitives are measured (not in `seed`).
+    pub fn runs_primitives(&self) -> bool {
+        self.profile != Profile::Seed
+    }
+
+    /// Bare-thread counts of the raw compute scaling (`primitive/hash-threads/<k>`): every k
+    /// from 1 to the logical cores, or past 8 cores powers of two and the core count.
+    pub fn raw_scaling_threads(&self) -> Vec<usize> {
+        if !self.runs_primitives() {
+            return vec![];
+        }
+        let n = self.logical_cores;
+        if n <= 8 {
+            return (1..=n).collect();
+        }
+        let powers = std::iter::successors(Some(1usize), |k| Some(k * 2)).take_while(|&k| k < n);
+        sorted(powers.chain([n]).collect())
+    }
+
+    /// Bytes each bare thread hashes in the raw scaling: 4 MiB (1 MiB in `quick`), so that
+    /// starting a thread is a small part of its time.
+    pub fn raw_scaling_bytes(&self) -> u64 {
+        match self.profile {
+            Profile::Quick => 1 << 20,
+            _ => 4 << 20,
+        }
+    }
+
+    /// Criterion timing of the primitives and the cost sweeps (empty tasks, input transfer):
+    /// many short benchmarks, so shorter than [`Plan::fast_timing`].
+    pub fn cost_timing(&self) -> Timing {
+        match self.profile {
+            Profile::Quick => Timing {
+                sample_size: 10,
+                warm_up: Duration::from_millis(30),
+                measurement: Duration::from_millis(120),
+                flat: false,
+            },
+            _ => Timing {
+                sample_size: 15,
+                warm_up: Duration::from_millis(100),
+                measurement: Duration::from_millis(400),
+                flat: false,
+            },
+        }
+    }
+
     /// Total cost of one `mixed` task (hashing plus waiting): 10 ms.
     pub fn mixed_total(&self) -> Duration {
         Duration::from_millis(10)
@@ -418,8 +491,16 @@ impl Plan {
                 tasks: self.break_even_tasks(),
             });
         }
-        if self.runs_overhead() {
+        if !self.overhead_tasks().is_empty() {
             groups.push(Group::Overhead);
+        }
+        if !self.receive_bytes().is_empty() {
+            groups.push(Group::Receive {
+                tasks: self.receive_tasks(),
+            });
+        }
+        if self.runs_primitives() {
+            groups.push(Group::Primitive);
         }
         if !self.scaling_workers().is_empty() {
             groups.push(Group::HashWorkers {
@@ -576,7 +657,7 @@ mod tests {
             Plan::new(Profile::Default, 48).scaling_workers(),
             eight.scaling_workers()
         );
-        assert_eq!(Plan::new(Profile::Default, 2).groups().len(), 9);
+        assert_eq!(Plan::new(Profile::Default, 2).groups().len(), 11);
         assert_eq!(Plan::new(Profile::Seed, 2).groups().len(), 1);
     }
 
@@ -594,5 +675,21 @@ mod tests {
         assert_eq!(Plan::new(Profile::Default, 2).python_tasks(), vec![2, 8]);
         assert_eq!(Plan::new(Profile::Quick, 2).python_tasks(), vec![4]);
         assert!(Plan::new(Profile::Seed, 2).python_tasks().is_empty());
+    }
+
+    #[test]
+    fn cost_sweeps_scale_with_the_cores() {
+        let small = Plan::new(Profile::Default, 2);
+        assert_eq!(small.overhead_tasks(), vec![1, 2, 8, 32]);
+        assert_eq!(small.raw_scaling_threads(), vec![1, 2]);
+        assert_eq!(Plan::new(Profile::Quick, 2).overhead_tasks(), vec![1, 2, 8]);
+        assert_eq!(
+            Plan::new(Profile::Default, 1).overhead_tasks(),
+            vec![1, 4, 16]
+        );
+        let big = Plan::new(Profile::Default, 48);
+        assert_eq!(big.raw_scaling_threads(), vec![1, 2, 4, 8, 16, 32, 48]);
+        let seed = Plan::new(Profile::Seed, 2);
+        assert!(seed.overhead_tasks().is_empty() && seed.raw_scaling_threads().is_empty());
     }
 }

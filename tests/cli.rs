@@ -160,7 +160,7 @@ fn bad_input_gives_one_line_naming_the_flag() {
         ),
         (
             "--workload spin --strategy threads --tasks 2",
-            "invalid value 'spin' for '--workload <NAME>' [possible values: sleep, hash, noop, mixed, file, net]",
+            "invalid value 'spin' for '--workload <NAME>' [possible values: sleep, hash, noop, mixed, file, net, receive]",
         ),
         (
             "--workload hash --strategy fibers --tasks 2",

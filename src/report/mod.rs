@@ -45,7 +45,7 @@ pub const MARKDOWN_FILE: &str = "summary.md";
 pub const JSON_FILE: &str = "summary.json";
 
 /// A point estimate with its confidence interval (a time in ns, or a speedup factor).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Interval {
     /// The point estimate.
     pub point: f64,

@@ -46,7 +46,7 @@ pub enum StrategyKind {
     Sequential,
     /// One `std::thread` per task, all started, then all joined.
     Threads,
-    /// `par_iter` on a rayon pool (the global one, or one of `--workers` threads).
+    /// `par_iter` inside a rayon pool of the logical CPUs (or `--workers` threads).
     Rayon,
     /// One OS process per task, like Python's `multiprocessing.Process`.
     Processes,

@@ -206,7 +206,7 @@ impl Plan {
         let pool = workers.unwrap_or(cores).max(1);
         // (tasks whose waits overlap, cores used for computing, start-up paid inside the timing)
         let (waiting, computing, start) = match function {
-            BenchFunction::Sequential => (1, 1, Duration::ZERO),
+            BenchFunction::Sequential | BenchFunction::Primitive(_) => (1, 1, Duration::ZERO),
             BenchFunction::Threads => (tasks, cores, THREAD_START * tasks as u32),
             BenchFunction::Rayon => (pool, pool, Duration::ZERO),
             BenchFunction::RayonN => (tasks, cores, Duration::ZERO),
