@@ -650,7 +650,17 @@ mod tests {
         assert_eq!(
             kinds(None, 4),
             [
-                "sleep", "hash", "hash", "overhead", "hash", "mixed", "waits", "file", "net"
+                "sleep",
+                "hash",
+                "hash",
+                "overhead",
+                "receive",
+                "primitive",
+                "hash",
+                "mixed",
+                "waits",
+                "file",
+                "net"
             ]
         );
         let sleep = Group::Sleep {
