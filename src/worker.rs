@@ -259,11 +259,11 @@ fn die_with_parent() -> io::Result<()> {
     let started_by = std::env::var(PARENT_PID_ENV)
         .ok()
         .and_then(|pid| pid.parse::<i32>().ok());
-    if let Some(parent) = started_by {
-        if nix::unistd::getppid().as_raw() != parent {
-            // Orphaned already: nobody will ever read a reply.
-            std::process::exit(1);
-        }
+    if let Some(parent) = started_by
+        && nix::unistd::getppid().as_raw() != parent
+    {
+        // Orphaned already: nobody will ever read a reply.
+        std::process::exit(1);
     }
     Ok(())
 }
