@@ -4,10 +4,12 @@
 //! The cost comparison is `#[ignore]`d (it times things); run it alone, in release mode:
 //! `cargo test --release --test process_dispatch -- --ignored --nocapture`.
 
+use std::collections::HashSet;
 use std::io::{Read, Write};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use parbench::strategy::{ProcessPool, Processes, Strategy, Threads};
@@ -18,53 +20,77 @@ fn worker() -> WorkerCommand {
     WorkerCommand::parbench(env!("CARGO_BIN_EXE_parbench"))
 }
 
-/// How many threads this process has now.
-fn thread_count() -> usize {
+/// The kernel's name of a thread (its `comm`), from its `/proc` directory.
+fn thread_name(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join("comm")).ok()
+}
+
+/// The ids of this process's threads that the thread named `family` may have started: those
+/// that inherited its name (a thread started without a name does) and those parbench named.
+fn threads_of(family: &str) -> HashSet<u64> {
     std::fs::read_dir("/proc/self/task")
         .expect("/proc/self/task is readable")
-        .count()
+        .flatten()
+        .filter(|task| {
+            thread_name(&task.path()).is_some_and(|name| {
+                let name = name.trim_end();
+                name == family || name.starts_with("parbench-")
+            })
+        })
+        .filter_map(|task| task.file_name().to_str()?.parse().ok())
+        .collect()
 }
 
-/// Runs `work` while a sampling thread watches the thread count; returns the most threads
-/// seen beyond those present before `work` started (the sampler itself not counted).
-fn extra_threads_during(work: impl FnOnce()) -> usize {
+/// Runs `work` and returns how many threads the calling thread started meanwhile (see
+/// [`threads_of`]; other tests' threads carry their own tests' names), as seen by a sampling
+/// thread, named otherwise, that looks every 100 µs.
+fn threads_started_during(work: impl FnOnce()) -> usize {
+    let family = thread_name(Path::new("/proc/thread-self")).expect("a thread has a name");
+    let family = family.trim_end().to_string();
+    let before = threads_of(&family);
     let stop = Arc::new(AtomicBool::new(false));
-    let most = Arc::new(AtomicUsize::new(0));
+    let sampled = Arc::new(AtomicBool::new(false));
     let sampler = {
-        let (stop, most) = (Arc::clone(&stop), Arc::clone(&most));
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::SeqCst) {
-                most.fetch_max(thread_count(), Ordering::SeqCst);
-                std::thread::sleep(Duration::from_micros(100));
-            }
-        })
+        let (stop, sampled) = (Arc::clone(&stop), Arc::clone(&sampled));
+        std::thread::Builder::new()
+            .name("thread-sampler".to_string())
+            .spawn(move || {
+                let mut seen = HashSet::new();
+                loop {
+                    seen.extend(threads_of(&family).difference(&before).copied());
+                    sampled.store(true, Ordering::SeqCst);
+                    if stop.load(Ordering::SeqCst) {
+                        return seen.len();
+                    }
+                    std::thread::sleep(Duration::from_micros(100));
+                }
+            })
+            .unwrap()
     };
-    // Once the sampler runs, the count includes it.
-    while most.load(Ordering::SeqCst) == 0 {
+    while !sampled.load(Ordering::SeqCst) {
         std::thread::yield_now();
     }
-    let before = thread_count();
     work();
     stop.store(true, Ordering::SeqCst);
-    sampler.join().unwrap();
-    most.load(Ordering::SeqCst).saturating_sub(before)
+    sampler.join().unwrap()
 }
 
-// The only test of this file that runs by default: the thread counts see no other test's
-// threads.
+// Timings and thread watching are disturbed by tests running beside them: the tests of this
+// file run one at a time.
+static ALONE: Mutex<()> = Mutex::new(());
+
+fn sleep_tasks(duration: Duration, tasks: usize) -> TaskSet {
+    TaskSet::new(Workload::Sleep { duration }, tasks).unwrap()
+}
+
 #[test]
 fn a_warm_pool_runs_many_batches_without_starting_threads() {
+    let _alone = ALONE.lock().unwrap_or_else(|e| e.into_inner());
     let mut pool = ProcessPool::spawn(&worker(), 2).unwrap();
-    let sleeps = TaskSet::new(
-        Workload::Sleep {
-            duration: Duration::from_millis(2),
-        },
-        4,
-    )
-    .unwrap();
+    // Runs of 20 ms: a thread started per run would live long enough to be seen.
+    let sleeps = sleep_tasks(Duration::from_millis(10), 4);
     let hashes = TaskSet::new(Workload::Hash { bytes: 1 << 20 }, 4).unwrap();
-    let before = thread_count();
-    let extra = extra_threads_during(|| {
+    let started = threads_started_during(|| {
         for _ in 0..25 {
             sleeps
                 .verify("process-pool", &pool.run(&sleeps).unwrap())
@@ -74,16 +100,33 @@ fn a_warm_pool_runs_many_batches_without_starting_threads() {
                 .unwrap();
         }
     });
-    assert_eq!(extra, 0, "50 warm-pool runs started {extra} thread(s)");
-    assert_eq!(thread_count(), before);
+    assert_eq!(started, 0, "50 warm-pool runs started {started} thread(s)");
     pool.shut_down().unwrap();
-    // The same watch sees a strategy that does start threads.
-    let extra = extra_threads_during(|| {
-        sleeps
-            .verify("threads", &Threads.run(&sleeps).unwrap())
+    // The same watch sees a strategy that starts a thread per task.
+    // Threads that live long enough for the sampler to get the CPU on a busy machine.
+    let long_sleeps = sleep_tasks(Duration::from_millis(300), 4);
+    let started = threads_started_during(|| {
+        long_sleeps
+            .verify("threads", &Threads.run(&long_sleeps).unwrap())
             .unwrap();
     });
-    assert!(extra >= 1, "the thread count cannot see threads");
+    assert_eq!(started, long_sleeps.len(), "the watch misses threads");
+}
+
+#[test]
+fn inputs_larger_than_a_pipe_reach_every_worker_at_once() {
+    let _alone = ALONE.lock().unwrap_or_else(|e| e.into_inner());
+    // 8 inputs of 1 MiB, 16 times a pipe's buffer: written as the pipes take them.
+    let tasks = TaskSet::new(Workload::Hash { bytes: 1 << 20 }, 8).unwrap();
+    let mut pool = ProcessPool::spawn(&worker(), 3).unwrap();
+    tasks
+        .verify("process-pool", &pool.run(&tasks).unwrap())
+        .unwrap();
+    pool.shut_down().unwrap();
+    let processes = Processes::new(worker());
+    tasks
+        .verify("processes", &processes.run(&tasks).unwrap())
+        .unwrap();
 }
 
 /// Times each of `cases` `rounds` times, interleaved (one of each per round, so drift on a
@@ -118,6 +161,7 @@ fn micros(d: Duration) -> f64 {
 #[test]
 #[ignore = "timing: run alone with --release --ignored --nocapture"]
 fn process_strategy_costs_against_their_primitives() {
+    let _alone = ALONE.lock().unwrap_or_else(|e| e.into_inner());
     const BATCH: usize = 64;
     // A 16-byte round trip through pipes to a warm child (`cat` echoes what it reads).
     let mut cat = Command::new("cat")
