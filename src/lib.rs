@@ -19,12 +19,16 @@
 
 pub mod amdahl;
 pub mod bench_id;
+pub mod costs;
 pub mod error;
 pub mod machine;
 pub mod measure;
+pub mod python;
+pub mod records;
 pub mod report;
 pub mod run;
 pub mod signals;
+pub mod stats;
 pub mod strategy;
 pub mod suite;
 pub mod units;

@@ -29,7 +29,8 @@ use serde::Serialize;
 use crate::bench_id::Group;
 use crate::error::{Error, Result};
 use crate::machine::Machine;
-use crate::suite::{MemoryRecord, Plan, Profile, RunMeta};
+use crate::records::{MemoryRecord, RunMeta};
+use crate::suite::{Plan, Profile};
 
 use analysis::{BreakEvenRow, GroupAnalysis, Plateau, VerdictRow, WaitsRow};
 use criterion_data::Measurement;
@@ -44,7 +45,7 @@ pub const MARKDOWN_FILE: &str = "summary.md";
 pub const JSON_FILE: &str = "summary.json";
 
 /// A point estimate with its confidence interval (a time in ns, or a speedup factor).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Interval {
     /// The point estimate.
     pub point: f64,

@@ -53,10 +53,7 @@ impl ProcessPool {
     /// pool cannot be used again.
     pub fn run(&mut self, tasks: &TaskSet) -> Result<Vec<TaskOutput>> {
         if self.broken {
-            return Err(Error::invalid(
-                "process-pool",
-                "lost a worker in an earlier run; spawn a new pool",
-            ));
+            return Err(Error::PoolBroken);
         }
         let result = dispatch(&mut self.workers, tasks, 0);
         self.broken = result.is_err();
