@@ -143,7 +143,10 @@ fn workers_die_with_a_killed_parent(strategy: &str, workers: usize) {
     // Let them read their task and start sleeping: an idle worker would exit on the closed
     // pipe alone, and the parent-death signal is what this checks.
     std::thread::sleep(SETTLE);
-    assert!(children.iter().all(|&p| alive(p)), "{strategy}: {children:?}");
+    assert!(
+        children.iter().all(|&p| alive(p)),
+        "{strategy}: {children:?}"
+    );
     signal(&parent, Signal::SIGKILL);
     parent.wait().unwrap();
     let dead_after = time_until_dead(&children, WORKER_DEATH_LIMIT);
