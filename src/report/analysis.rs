@@ -63,14 +63,10 @@ impl Comparison {
     }
 }
 
-/// Speedup of `time` over `baseline`: point = baseline / time, interval
-/// `[baseline.lower / time.upper, baseline.upper / time.lower]`.
+/// Speedup of `time` over `baseline`: point = baseline / time, the two intervals' log
+/// half-widths added in quadrature ([`crate::quality::intervals::speedup`]).
 pub fn speedup(baseline: &Interval, time: &Interval) -> Interval {
-    Interval {
-        point: baseline.point / time.point,
-        lower: baseline.lower / time.upper,
-        upper: baseline.upper / time.lower,
-    }
+    crate::quality::intervals::speedup(baseline, time)
 }
 
 /// One measurement with its comparison.
@@ -80,6 +76,8 @@ pub struct Point {
     pub measurement: Measurement,
     /// How it compares with the group's baseline.
     pub comparison: Comparison,
+    /// Whether its numbers rest on a noisy measurement: its own, or its baseline's.
+    pub noisy: bool,
 }
 
 impl Point {
@@ -113,36 +111,42 @@ impl GroupAnalysis {
             .iter()
             .filter(|m| m.id.group == group)
             .collect();
-        let time_of = |function: BenchFunction, value: u64| {
+        let baseline_of = |function: BenchFunction, value: u64| {
             own.iter()
                 .find(|m| m.id.function == function && m.id.value == value)
-                .map(|m| m.mean_ns)
+                .copied()
+        };
+        // Speedups come from the run-to-run intervals (Criterion's widened, see
+        // `crate::quality::intervals`), so that they survive a re-run.
+        let compare = |base: Option<&Measurement>, m: &Measurement| match base {
+            Some(base) => (
+                Comparison::Speedup(speedup(&base.run_to_run_ns, &m.run_to_run_ns)),
+                base.noisy() || m.noisy(),
+            ),
+            None => (Comparison::NoBaseline, m.noisy()),
         };
         let mut points: Vec<Point> = own
             .iter()
             .map(|m| {
-                let comparison = match baseline {
-                    Baseline::None => Comparison::NotCompared,
+                let (comparison, noisy) = match baseline {
+                    Baseline::None => (Comparison::NotCompared, m.noisy()),
                     Baseline::SequentialAtSameValue
                         if m.id.function == BenchFunction::Sequential =>
                     {
-                        Comparison::IsBaseline
+                        (Comparison::IsBaseline, m.noisy())
                     }
                     Baseline::SequentialAtSameValue => {
-                        match time_of(BenchFunction::Sequential, m.id.value) {
-                            Some(base) => Comparison::Speedup(speedup(&base, &m.mean_ns)),
-                            None => Comparison::NoBaseline,
-                        }
+                        compare(baseline_of(BenchFunction::Sequential, m.id.value), m)
                     }
-                    Baseline::OwnOneWorker if m.id.value == 1 => Comparison::IsBaseline,
-                    Baseline::OwnOneWorker => match time_of(m.id.function, 1) {
-                        Some(base) => Comparison::Speedup(speedup(&base, &m.mean_ns)),
-                        None => Comparison::NoBaseline,
-                    },
+                    Baseline::OwnOneWorker if m.id.value == 1 => {
+                        (Comparison::IsBaseline, m.noisy())
+                    }
+                    Baseline::OwnOneWorker => compare(baseline_of(m.id.function, 1), m),
                 };
                 Point {
                     measurement: (*m).clone(),
                     comparison,
+                    noisy,
                 }
             })
             .collect();
@@ -310,6 +314,8 @@ pub struct VerdictRow {
     pub speedup: Interval,
     /// The verdict.
     pub verdict: Verdict,
+    /// Whether it rests on a noisy measurement (the point's or its baseline's).
+    pub noisy: bool,
 }
 
 /// One verdict per (group, strategy) of the groups compared with `sequential`, taken at the
@@ -333,6 +339,7 @@ pub fn verdicts(groups: &[GroupAnalysis]) -> Vec<VerdictRow> {
                     point: point.clone(),
                     speedup,
                     verdict: Verdict::from_speedup(&speedup),
+                    noisy: point.noisy,
                 });
             }
         }
@@ -372,8 +379,13 @@ mod tests {
     fn speedup_interval_combines_both_intervals() {
         let s = speedup(&interval(100.0, 90.0, 110.0), &interval(50.0, 45.0, 55.0));
         assert!((s.point - 2.0).abs() < 1e-12);
-        assert!((s.lower - 90.0 / 55.0).abs() < 1e-12);
-        assert!((s.upper - 110.0 / 45.0).abs() < 1e-12);
+        // Log half-widths in quadrature: narrower than the worst case of both bounds at once,
+        // wider than either interval alone.
+        let below = (100f64 / 90.0).ln().hypot((55f64 / 50.0).ln());
+        assert!((s.lower - 2.0 * (-below).exp()).abs() < 1e-12);
+        assert!(s.lower > 90.0 / 55.0 && s.lower < 2.0 * 50.0 / 55.0);
+        let above = (110f64 / 100.0).ln().hypot((50f64 / 45.0).ln());
+        assert!((s.upper - 2.0 * above.exp()).abs() < 1e-12);
     }
 
     #[test]

@@ -1,9 +1,13 @@
 //! Reads the results Criterion saved: every `<group>/<function>/<value>/new/benchmark.json`
 //! below the Criterion directory, with the mean of its `estimates.json` beside it.
 //!
+//! When Criterion's `sample.json` is there too, each benchmark gets its noise assessment and a
+//! run-to-run interval ([`crate::quality`]).
+//!
 //! Only the fields the report needs are deserialized. IDs outside parbench's scheme
-//! ([`BenchId`]) are skipped with a note; a missing or unparsable `estimates.json`, or an
-//! estimate that is not a positive finite time, is an [`Error::BadData`] naming the file.
+//! ([`BenchId`]) are skipped with a note; a missing or unparsable `estimates.json` or
+//! `sample.json`, or an estimate that is not a positive finite time, is an [`Error::BadData`]
+//! naming the file.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,6 +18,8 @@ use serde::Serialize;
 
 use crate::bench_id::BenchId;
 use crate::error::{Error, Result};
+use crate::quality::intervals;
+use crate::quality::noise::{Noise, SAMPLE_FILE, Samples};
 
 /// A point estimate with its confidence interval (a time in ns, or a speedup factor).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -62,6 +68,38 @@ pub struct Measurement {
     pub mean_ns: Interval,
     /// The confidence level of the interval, e.g. 0.95.
     pub confidence_level: f64,
+    /// The mean's interval widened for run-to-run variation
+    /// ([`crate::quality::intervals::run_to_run_mean`]): what speedups are computed from.
+    pub run_to_run_ns: Interval,
+    /// How noisy the measurement was, from Criterion's samples; `None` where no
+    /// `sample.json` was saved (not assessed).
+    pub noise: Option<Noise>,
+}
+
+impl Measurement {
+    /// A measurement from Criterion's mean, its confidence level and (when saved) its samples:
+    /// the run-to-run interval and the noise follow from them.
+    pub fn new(
+        id: BenchId,
+        directory: String,
+        mean_ns: Interval,
+        confidence_level: f64,
+        samples: Option<&Samples>,
+    ) -> Measurement {
+        Measurement {
+            id,
+            directory,
+            mean_ns,
+            confidence_level,
+            run_to_run_ns: intervals::run_to_run_mean(&mean_ns, samples),
+            noise: samples.map(|s| Noise::assess(&mean_ns, s)),
+        }
+    }
+
+    /// Whether the measurement was assessed as noisy.
+    pub fn noisy(&self) -> bool {
+        self.noise.is_some_and(|n| n.noisy)
+    }
 }
 
 /// Everything read from one Criterion directory.
@@ -149,14 +187,17 @@ pub fn load(criterion_dir: &Path) -> Result<CriterionData> {
             upper: mean.confidence_interval.upper_bound,
         };
         check_time(&estimates_file, &mean_ns)?;
+        // Criterion saves the samples beside the estimates; data written without them (older
+        // tools, hand-made trees) is read without a noise assessment.
+        let samples = if new_dir.join(SAMPLE_FILE).is_file() {
+            Some(Samples::read(new_dir)?)
+        } else {
+            None
+        };
+        let level = mean.confidence_interval.confidence_level;
         by_id.insert(
             id.clone(),
-            Measurement {
-                id,
-                directory,
-                mean_ns,
-                confidence_level: mean.confidence_interval.confidence_level,
-            },
+            Measurement::new(id, directory, mean_ns, level, samples.as_ref()),
         );
     }
     if by_id.is_empty() {

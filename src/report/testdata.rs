@@ -26,16 +26,13 @@ pub(crate) fn measurement(
     relative_error: f64,
 ) -> Measurement {
     let id = BenchId::new(group, function, value);
-    Measurement {
-        directory: id.to_string(),
-        id,
-        mean_ns: Interval {
-            point: ns,
-            lower: ns * (1.0 - relative_error),
-            upper: ns * (1.0 + relative_error),
-        },
-        confidence_level: 0.95,
-    }
+    let mean = Interval {
+        point: ns,
+        lower: ns * (1.0 - relative_error),
+        upper: ns * (1.0 + relative_error),
+    };
+    let directory = id.to_string();
+    Measurement::new(id, directory, mean, 0.95, None)
 }
 
 /// The analyses of every group in `data`, in group order.
