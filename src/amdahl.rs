@@ -29,82 +29,9 @@
 
 use serde::Serialize;
 
-/// Why a set of points cannot be fitted.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-pub enum FitError {
-    /// Fewer than two points.
-    #[error("fit needs at least 2 (workers, speedup) points, got {got}")]
-    TooFewPoints {
-        /// How many points were given.
-        got: usize,
-    },
-    /// A point with fewer than one worker or a speedup that is not positive and finite.
-    #[error("fit needs workers >= 1 and a positive speedup, got ({workers}, {speedup})")]
-    InvalidPoint {
-        /// The point's workers.
-        workers: f64,
-        /// The point's speedup.
-        speedup: f64,
-    },
-    /// Every point has one worker, which says nothing about the serial fraction.
-    #[error("fit needs at least one point with more than one worker")]
-    NoPointAboveOneWorker,
-}
-
-/// The serial fraction of a job by unweighted least squares on the point estimates alone,
-/// clamped to `[0, 1]` (what the report used before [`estimate`]; see there for a fit whose
-/// range reflects the speedups' intervals).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct AmdahlFit {
-    /// The fitted serial fraction `s`, clamped to `[0, 1]`.
-    pub serial_fraction: f64,
-    /// The standard error of `s` (zero when the points fit exactly or with only one `n > 1`).
-    pub standard_error: f64,
-    /// How many points the fit used.
-    pub points: usize,
-}
-
 /// The speedup Amdahl's law gives for serial fraction `s` on `n` workers.
 pub fn speedup(serial_fraction: f64, workers: f64) -> f64 {
     1.0 / (serial_fraction + (1.0 - serial_fraction) / workers)
-}
-
-/// Fits the serial fraction to `(workers, speedup)` points by unweighted least squares,
-/// without their intervals (prefer [`estimate`]).
-///
-/// Needs at least two points, at least one with more than one worker; workers must be ≥ 1 and
-/// speedups positive and finite. Speedup is time on one worker divided by time on `n`.
-pub fn fit(points: &[(f64, f64)]) -> Result<AmdahlFit, FitError> {
-    if points.len() < 2 {
-        return Err(FitError::TooFewPoints { got: points.len() });
-    }
-    if let Some(&(n, s)) = points
-        .iter()
-        .find(|&&(n, s)| !(n.is_finite() && n >= 1.0 && s.is_finite() && s > 0.0))
-    {
-        return Err(FitError::InvalidPoint {
-            workers: n,
-            speedup: s,
-        });
-    }
-    let xy: Vec<(f64, f64)> = points
-        .iter()
-        .map(|&(n, s)| (1.0 - 1.0 / n, 1.0 / s - 1.0 / n))
-        .collect();
-    let sxx: f64 = xy.iter().map(|(x, _)| x * x).sum();
-    if sxx <= f64::EPSILON {
-        return Err(FitError::NoPointAboveOneWorker);
-    }
-    let sxy: f64 = xy.iter().map(|(x, y)| x * y).sum();
-    let s = sxy / sxx;
-    let residuals: f64 = xy.iter().map(|(x, y)| (y - s * x).powi(2)).sum();
-    let dof = (points.len() - 1) as f64;
-    let standard_error = (residuals / dof / sxx).sqrt();
-    Ok(AmdahlFit {
-        serial_fraction: s.clamp(0.0, 1.0),
-        standard_error,
-        points: points.len(),
-    })
 }
 
 /// The least relative half-width (95 %) [`estimate`] gives each speedup: ±2 %.
@@ -462,10 +389,6 @@ fn three_digits(x: f64) -> String {
 mod tests {
     use super::*;
 
-    fn exact(s: f64, ns: &[f64]) -> Vec<(f64, f64)> {
-        ns.iter().map(|&n| (n, speedup(s, n))).collect()
-    }
-
     /// A point at speedup `s` on `n` workers with a ± `relative` interval.
     fn point(n: f64, s: f64, relative: f64) -> SpeedupPoint {
         SpeedupPoint {
@@ -490,17 +413,6 @@ mod tests {
         fn between(&mut self, low: f64, high: f64) -> f64 {
             low + (high - low) * self.unit()
         }
-    }
-
-    #[test]
-    fn the_unweighted_fit_recovers_a_known_serial_fraction() {
-        for s in [0.0, 0.05, 0.3, 1.0] {
-            let fit = fit(&exact(s, &[1.0, 2.0, 3.0, 4.0])).unwrap();
-            assert!((fit.serial_fraction - s).abs() < 1e-12, "{s}: {fit:?}");
-        }
-        assert!(fit(&[]).is_err());
-        assert!(fit(&[(1.0, 1.0), (1.0, 1.1)]).is_err());
-        assert!(fit(&[(1.0, 1.0), (2.0, f64::NAN)]).is_err());
     }
 
     #[test]

@@ -88,17 +88,23 @@ pub fn group_table(page: &Page, g: &GroupAnalysis) -> Markup {
                         th { "Strategy" } th { (g.group.value_meaning()) }
                         th { "Mean time [interval]" } th { "Speedup [interval]" } th { "Ideal" }
                     } }
-                    tbody { @for p in &g.points { tr {
+                    tbody { @for p in &g.points { tr class=[p.noisy.then_some("noisy")] {
                         td { (strategy_link(page, &p.measurement.directory, p.strategy())) }
                         td.num { (format::value(&g.group, p.value())) }
-                        td { (format::time_interval(&p.measurement.mean_ns)) }
-                        td { (format::comparison(&p.comparison)) }
+                        td { (format::time_interval(&p.measurement.mean_ns)) (noisy_mark(p.measurement.noisy())) }
+                        td { (format::comparison(&p.comparison)) (noisy_mark(p.noisy)) }
                         td { (ideal_speedup(&g.group, p.value(), cores).map(format::ideal).unwrap_or_else(|| "–".to_string())) }
                     } } }
                 }
             }))
         }
     }
+}
+
+/// The mark after a number that rests on a noisy measurement: `~` (see
+/// [`crate::quality::noise`]); empty otherwise.
+pub fn noisy_mark(noisy: bool) -> &'static str {
+    if noisy { "~" } else { "" }
 }
 
 /// Escapes a Markdown table cell (pipes and line breaks).
@@ -119,8 +125,8 @@ pub fn group_table_markdown(page: &Page, g: &GroupAnalysis) -> String {
             p.strategy(),
             page.data.criterion_page(&p.measurement.directory),
             format::value(&g.group, p.value()),
-            format::time_interval(&p.measurement.mean_ns),
-            format::comparison(&p.comparison),
+            format::time_interval(&p.measurement.mean_ns) + noisy_mark(p.measurement.noisy()),
+            format::comparison(&p.comparison) + noisy_mark(p.noisy),
             ideal_speedup(&g.group, p.value(), cores)
                 .map(format::ideal)
                 .unwrap_or_else(|| "–".to_string())

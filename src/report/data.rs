@@ -12,6 +12,8 @@ use serde::Serialize;
 use crate::bench_id::Group;
 use crate::error::Result;
 use crate::machine::Machine;
+use crate::quality::Quality;
+use crate::quality::load::LoadRecord;
 use crate::suite::{MemoryRecord, Plan, Profile, RunMeta};
 
 use super::analysis::{self, GroupAnalysis, VerdictRow};
@@ -54,6 +56,9 @@ pub struct RunData {
     pub skipped: Vec<String>,
     /// The confidence level of Criterion's intervals (e.g. 0.95), if all agree.
     pub confidence_level: Option<f64>,
+    /// How much the measurements can be trusted: noisy benchmarks, the load around the bench
+    /// binaries (`parbench-load.json`), and the warning.
+    pub quality: Quality,
     /// URL prefix from the output directory to the Criterion directory, ending in `/`.
     criterion_url: String,
 }
@@ -113,6 +118,7 @@ impl RunData {
         levels.sort_by(f64::total_cmp);
         levels.dedup();
         let confidence_level = (levels.len() == 1).then(|| levels[0]);
+        let quality = quality_of(&groups, LoadRecord::read_all(criterion_dir)?);
         Ok(RunData {
             generated,
             machine,
@@ -125,6 +131,7 @@ impl RunData {
             missing_groups,
             skipped,
             confidence_level,
+            quality,
             criterion_url: criterion_url(criterion_dir, out_dir),
         })
     }
@@ -147,6 +154,7 @@ impl RunData {
             profile: Some(Profile::Default),
             run_started: None,
             verdicts: analysis::verdicts(&groups),
+            quality: quality_of(&groups, Vec::new()),
             groups,
             memory: Vec::new(),
             missing_groups: Vec::new(),
@@ -228,17 +236,28 @@ impl RunData {
             .map(format::share)
             .unwrap_or_else(|| "Criterion's".to_string());
         format!(
-            "Speedup = sequential's mean time / the strategy's mean time at the same value, with \
-             the interval [sequential lower / strategy upper, sequential upper / strategy lower] \
-             from {level} confidence intervals. Each verdict is taken at the largest value where \
+            "Speedup = sequential's mean time / the strategy's mean time at the same value. Its \
+             interval combines both means' {level} confidence intervals, each widened for \
+             run-to-run variation (drift seen within the run, and a floor of ±{floor} per mean), \
+             so that a re-run lands inside it. Each verdict is taken at the largest value where \
              the strategy has a speedup. helps ×S: the whole interval is at least {helps}; hurts \
              ×S: the whole interval is at most {hurts} (S = times slower); no gain: the whole \
              interval lies within [{hurts}, {helps}]; inconclusive: the interval crosses a \
              threshold.",
             helps = format::times(analysis::HELPS_AT_LEAST),
             hurts = format::times(analysis::HURTS_AT_MOST),
+            floor = format::share(crate::quality::intervals::RUN_TO_RUN_FLOOR),
         )
     }
+}
+
+/// The run's quality from every assessed measurement of `groups` and the load records.
+fn quality_of(groups: &[GroupAnalysis], load: Vec<LoadRecord>) -> Quality {
+    let noise: Vec<_> = groups
+        .iter()
+        .flat_map(|g| g.points.iter().filter_map(|p| p.measurement.noise))
+        .collect();
+    Quality::assess(&noise, load)
 }
 
 /// The groups the profile runs (the machine's plan) whose kind has no data at all.

@@ -9,11 +9,12 @@
 //! their own box).
 //!
 //! `summary.json` (`"schema": "parbench-summary"`, `"version"`: [`SUMMARY_VERSION`]); times
-//! are nanoseconds per iteration, intervals are Criterion's confidence intervals of the mean,
-//! strategies are [`crate::bench_id::BenchFunction`] names:
+//! are nanoseconds per iteration, `lower_ns`/`upper_ns` are Criterion's confidence interval of
+//! the mean, speedup intervals combine both means' intervals widened for run-to-run variation
+//! (`crate::quality::intervals`), strategies are [`crate::bench_id::BenchFunction`] names:
 //!
 //! ```text
-//! { "schema": "parbench-summary", "version": 3,
+//! { "schema": "parbench-summary", "version": 4,
 //!   "generated": RFC 3339 time of generation (the only field that changes between two
 //!                generations from the same data),
 //!   "machine": { logical_cores, physical_cores, cpu_model, os, rustc, parbench,
@@ -26,15 +27,22 @@
 //!                     "baseline": "sequential-at-same-value" | "own-one-worker" | "none",
 //!                     "speedup": { "point", "lower", "upper" } | null,
 //!                     "speedup_note": null | "is-baseline" | "no-baseline" | "not-compared",
-//!                     "ideal_speedup": number | null, "criterion_page": relative URL } ],
+//!                     "ideal_speedup": number | null, "criterion_page": relative URL,
+//!                     "noise": { "relative_half_width", "severe_outliers", "samples",
+//!                                "noisy": bool } | null (no sample.json) } ],
 //!   "takeaways": [ { "section": section id, "sentence", "effect": |ln factor| } ],
 //!   then one or more keys per section, in alphabetical order:
 //!   "amdahl": [ { "group", "strategy", "fitted_up_to_workers": logical cores,
 //!                 "measured": [ { "workers", "speedup": {..}, "fitted": bool } ],
-//!                 "fit": { "serial_fraction", "standard_error", "points",
-//!                          "serial_fraction_range": { "optimistic", "pessimistic" },
-//!                          "predictions": [ { "workers", "speedup", "low", "high" } ] } | null,
-//!                 "fit_error": string | null } ],
+//!                 "fit": { "serial_fraction", "serial_fraction_range": { "lower", "upper" },
+//!                          "standard_error", "points", "worker_counts", "precision",
+//!                          "predictions": [ { "kind": "estimate", "workers", "speedup", "low",
+//!                                             "high", "label" }
+//!                                         | { "kind": "unpinned", "workers", "low", "high",
+//!                                             "label" } ],
+//!                          "workers_to_pin_down_64_cores": number | null,
+//!                          "what_is_missing": string | null } | null,
+//!                 "fit_error": { "kind", "reason" } | null, "noisy": bool } ],
 //!   "break_even": [ { "strategy", "group": string | null,
 //!                     "status": "at" | "never" | "not-measured",
 //!                     "bytes": at: break-even bytes, never: largest measured, else null,
@@ -45,6 +53,12 @@
 //!                       "lesson": "reproduced" | "not-reproduced" | "cannot-tell",
 //!                       "sentence" } | null,
 //!   "memory": [ { "id", "rss_before_bytes", "peak_rss_bytes", "growth_bytes", "wall_seconds" } ],
+//!   "quality": { "benchmarks": assessed, "noisy", "noisy_benchmarks": [ id ], "busy_start",
+//!                "warning": string | null, "line",
+//!                "thresholds": { "relative_half_width", "severe_outlier_share", "noisy_share" },
+//!                "run_to_run_floor",
+//!                "load": [ { "bench", "moment": "before" | "after", "load_average": [3],
+//!                            "runnable_others", "logical_cores", "at" } ] },
 //!   "oversubscription": [ { "group", "strategy", "stops_after": tasks | null,
 //!                           "speedup_there": {..}, "largest_tasks", "speedup_at_largest": {..} } ],
 //!   "verdict_matrix": { "columns": [ strategy ],
@@ -54,15 +68,17 @@
 //!   "verdicts": [ { "group", "strategy", "value", "speedup": {..},
 //!                   "verdict": { "kind": "helps", "speedup" } | { "kind": "no-gain" }
 //!                            | { "kind": "hurts", "slowdown" } | { "kind": "inconclusive" },
-//!                   "label" } ],
+//!                   "label", "noisy": bool } ],
 //!   "findings": [ string ], "missing_groups": [ string ], "skipped": [ string ] }
 //! ```
 //!
 //! Version 2 added `amdahl`, `gil_comparison` and `memory` (peak memory the benches recorded,
 //! e.g. for the `waits-*` points; join with `benchmarks` by `id`). Version 3 added
-//! `takeaways` and `verdict_matrix`, and orders `findings` by page section. Amdahl
-//! predictions' `low` and `high` come from the serial fractions fitted on the speedup
-//! intervals' lower and upper bounds.
+//! `takeaways` and `verdict_matrix`, and orders `findings` by page section. Version 4 widened
+//! every speedup interval for run-to-run variation (`crate::quality::intervals`), and added
+//! each benchmark's `noise`, the `quality` object, verdicts' `noisy`, and the Amdahl fits of
+//! `crate::amdahl::estimate` (a serial-fraction range from the speedups' intervals, typed fit
+//! errors, predictions that give only a range where it spans more than a factor of 2).
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Serialize;
@@ -76,7 +92,7 @@ use super::data::{MachineSource, RunData};
 use super::sections::{self, Section, Takeaway};
 
 /// The version of `summary.json`'s schema; raised on any incompatible change.
-pub const SUMMARY_VERSION: u32 = 3;
+pub const SUMMARY_VERSION: u32 = 4;
 
 /// The page's title.
 const TITLE: &str = "parbench: where do threads help, and where don't they?";
@@ -206,6 +222,9 @@ impl<'a> Frame<'a> {
                     header {
                         h1 { (TITLE) }
                         p.machine-line { "Measured on " (self.data.machine_line()) "." }
+                        @if let Some(warning) = &self.data.quality.warning {
+                            p.note #quality-warning { strong { (warning) } " " a href="#quality" { "Measurement quality" } }
+                        }
                     }
                     main {
                         @if let Some(s) = first { (section(s.as_ref())) }
@@ -236,6 +255,9 @@ impl<'a> Frame<'a> {
             self.data.machine_line(),
             self.data.criterion_index()
         );
+        if let Some(warning) = &self.data.quality.warning {
+            md.push_str(&format!("\n> **{warning}**\n"));
+        }
         let notes = self.data.notes();
         if !notes.is_empty() {
             md.push_str("\n## Notes\n\n");
@@ -280,6 +302,7 @@ impl<'a> Frame<'a> {
                     },
                     ideal_speedup: ideal_speedup(&g.group, m.id.value, data.cores()),
                     criterion_page: data.criterion_page(&m.directory),
+                    noise: m.noise,
                 }
             })
             .collect();
@@ -364,4 +387,5 @@ struct Benchmark {
     speedup_note: Option<&'static str>,
     ideal_speedup: Option<f64>,
     criterion_page: String,
+    noise: Option<crate::quality::noise::Noise>,
 }

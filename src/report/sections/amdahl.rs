@@ -1,24 +1,26 @@
 //! Amdahl's law fitted to the worker-count sweeps (`hash-workers-*`): each strategy's serial
-//! fraction, from its speedups over its own 1-worker time, and the speedups that predicts on
-//! machines with more cores than this one.
+//! fraction, from its speedups over its own 1-worker time, and what that allows on machines
+//! with more cores than this one.
 //!
-//! Only points with at most as many workers as logical cores enter the fit: beyond that the
-//! workers share the cores, a plateau Amdahl's law does not model. The uncertainty is given
-//! twice, because with one point above one worker (a 2-core machine) the least-squares standard
-//! error is 0: the standard error, and the range from fitting the speedup intervals' bounds.
-//! The 1-worker point (×1 by definition) enters the fit only when it is needed as a second point.
+//! The fit is [`crate::amdahl::estimate`]: weighted by every speedup's interval (the run-to-run
+//! intervals of the report), only on points with at most as many workers as logical cores
+//! (beyond that the workers share the cores, a plateau the law does not model), and typed "no
+//! fit" where the law does not hold (a speedup above its workers or the cores beyond noise: the
+//! 1-worker time is then not a serial baseline). A prediction whose range spans more than a
+//! factor of 2 is given as that range only, and where one worker count above 1 is all there is
+//! (a 2-core machine), the page says what a bigger machine would need to measure.
 //! The chart is scaled to the measured points; the fitted curves run on, lighter, beyond them.
 
 use maud::{Markup, html};
-use serde::Serialize;
 use serde_json::json;
 
-use crate::amdahl::{self, AmdahlFit};
+use crate::amdahl::{self, HEADLINE_CORES, NoFit, Prediction, SerialFraction, SpeedupPoint};
 use crate::bench_id::{BenchFunction, Group};
 
 use super::super::analysis::{Comparison, GroupAnalysis, Point};
 use super::super::blocks::{
-    Page, figure, findings, findings_markdown, group_anchor, md_cell, scroll, strategy_link,
+    Page, figure, findings, findings_markdown, group_anchor, md_cell, noisy_mark, scroll,
+    strategy_link,
 };
 use super::super::charts::{self, Chart, Line, LineKind, Series, YAxis};
 use super::super::criterion_data::Interval;
@@ -31,51 +33,44 @@ const ID: &str = "amdahl";
 /// The core counts the report predicts speedups for.
 pub const PREDICT_AT: &[u64] = &[8, 16, 64];
 
-/// A serial fraction at least this large reads as "extra cores buy nothing".
+/// A serial fraction whose whole range is at least this large reads as "extra cores buy
+/// nothing".
 pub const MOSTLY_SERIAL: f64 = 0.9;
-
-/// A speedup whose whole interval lies this far above the worker count is called faster than
-/// linear: no Amdahl fit is made for it.
-pub const SUPERLINEAR_MARGIN: f64 = 1.05;
 
 /// How many doublings beyond the largest measured worker count the chart draws the fits.
 const CHART_DOUBLINGS_BEYOND: f64 = 2.0;
 
-/// A predicted speedup with the range the serial-fraction range gives.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct ScalingPrediction {
-    /// Workers (cores) the prediction is for.
-    pub workers: u64,
-    /// The speedup at the fitted serial fraction.
-    pub speedup: f64,
-    /// The speedup at the pessimistic serial fraction (fitted on the lower bounds).
-    pub low: f64,
-    /// The speedup at the optimistic serial fraction (fitted on the upper bounds).
-    pub high: f64,
-}
-
-/// A successful fit with its uncertainty and predictions.
+/// A serial fraction fitted to one strategy's sweep, with its predictions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fitted {
-    /// The least-squares fit on the speedups' point estimates.
-    pub fit: AmdahlFit,
-    /// The serial fraction fitted on every speedup's lower bound (the most serial reading).
-    pub pessimistic: f64,
-    /// The serial fraction fitted on every speedup's upper bound (the least serial reading).
-    pub optimistic: f64,
+    /// The serial fraction and the range the speedups' intervals allow.
+    pub fit: SerialFraction,
     /// Predicted speedups at [`PREDICT_AT`] cores.
-    pub predictions: Vec<ScalingPrediction>,
+    pub predictions: Vec<Prediction>,
 }
 
-impl Fitted {
-    /// The predicted speedup on `workers` workers, with its range.
-    pub fn predict(&self, workers: u64) -> ScalingPrediction {
-        let n = workers as f64;
-        ScalingPrediction {
-            workers,
-            speedup: amdahl::speedup(self.fit.serial_fraction, n),
-            low: amdahl::speedup(self.pessimistic, n),
-            high: amdahl::speedup(self.optimistic, n),
+/// Why one strategy's sweep has no fit.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum RowNoFit {
+    /// Its 1-worker time, the baseline of every speedup, was not measured.
+    #[error("its 1-worker time was not measured, so it has no speedups")]
+    NoOneWorkerPoint,
+    /// The law does not hold, or there is nothing to fit.
+    #[error(transparent)]
+    Law(#[from] NoFit),
+}
+
+impl RowNoFit {
+    /// A short kebab-case name for `summary.json`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RowNoFit::NoOneWorkerPoint => "no-one-worker-point",
+            RowNoFit::Law(NoFit::NoParallelPoint { .. }) => "no-parallel-point",
+            RowNoFit::Law(NoFit::InvalidPoint { .. }) => "invalid-point",
+            RowNoFit::Law(NoFit::FasterThanLinear { .. }) => "faster-than-linear",
+            RowNoFit::Law(NoFit::AboveCores { .. }) => "above-cores",
+            RowNoFit::Law(NoFit::JointlySuperlinear { .. }) => "jointly-superlinear",
+            RowNoFit::Law(NoFit::SlowerWithWorkers { .. }) => "slower-with-workers",
         }
     }
 }
@@ -92,7 +87,7 @@ pub struct AmdahlRow {
     /// The fit used points with at most this many workers (the logical cores).
     pub fitted_up_to: u64,
     /// The fit, or why there is none.
-    pub fit: Result<Fitted, String>,
+    pub fit: Result<Fitted, RowNoFit>,
 }
 
 impl AmdahlRow {
@@ -103,9 +98,15 @@ impl AmdahlRow {
             .filter_map(|p| measured_speedup(p).map(|s| (p.value(), s)))
             .collect()
     }
+
+    /// Whether any of its measurements is noisy.
+    pub fn noisy(&self) -> bool {
+        self.points.iter().any(|p| p.noisy)
+    }
 }
 
-/// A point's speedup over the strategy's own 1-worker time; exactly 1 for that point itself.
+/// A point's speedup over the strategy's own 1-worker time; exactly 1 for that point itself
+/// (by definition, not a measurement).
 fn measured_speedup(p: &Point) -> Option<Interval> {
     match p.comparison {
         Comparison::Speedup(s) => Some(s),
@@ -117,7 +118,7 @@ fn measured_speedup(p: &Point) -> Option<Interval> {
 /// One row per strategy of the groups, fitted on the points with at most `logical_cores`
 /// workers.
 pub fn amdahl_rows(groups: &[&GroupAnalysis], logical_cores: usize) -> Vec<AmdahlRow> {
-    let cores = logical_cores.max(1) as u64;
+    let cores = logical_cores.max(1);
     let mut rows = Vec::new();
     for g in groups {
         for strategy in g.strategies() {
@@ -127,7 +128,7 @@ pub fn amdahl_rows(groups: &[&GroupAnalysis], logical_cores: usize) -> Vec<Amdah
                 group: g.group,
                 strategy,
                 points,
-                fitted_up_to: cores,
+                fitted_up_to: cores as u64,
                 fit,
             });
         }
@@ -135,68 +136,70 @@ pub fn amdahl_rows(groups: &[&GroupAnalysis], logical_cores: usize) -> Vec<Amdah
     rows
 }
 
-fn fit_points(points: &[Point], cores: u64) -> Result<Fitted, String> {
+fn fit_points(points: &[Point], cores: usize) -> Result<Fitted, RowNoFit> {
     if !points.iter().any(|p| p.value() == 1) {
-        return Err("its 1-worker time was not measured, so it has no speedups".to_string());
+        return Err(RowNoFit::NoOneWorkerPoint);
     }
-    let mut estimates = Vec::new();
-    let mut lowers = Vec::new();
-    let mut uppers = Vec::new();
-    for p in points.iter().filter(|p| p.value() <= cores) {
-        if let Some(s) = measured_speedup(p) {
-            let n = p.value() as f64;
-            estimates.push((n, s.point));
-            lowers.push((n, s.lower));
-            uppers.push((n, s.upper));
-        }
-    }
-    // The 1-worker point is ×1 by definition, not a measurement of s: it would only add a
-    // degree of freedom and shrink the standard error. It stays in only when the fit needs a
-    // second point.
-    if estimates.iter().filter(|(n, _)| *n > 1.0).count() >= 2 {
-        for points in [&mut estimates, &mut lowers, &mut uppers] {
-            points.retain(|(n, _)| *n > 1.0);
-        }
-    }
-    // Faster than linear (e.g. a one-worker process pool that waits on its pipe while two
-    // workers overlap that wait): Amdahl's law has no serial fraction for it, and clamping s to
-    // 0 would predict perfect scaling from a measurement that says something else.
-    for p in points
+    let speedups: Vec<SpeedupPoint> = points
         .iter()
-        .filter(|p| p.value() > 1 && p.value() <= cores)
-    {
-        if let Some(s) = measured_speedup(p) {
-            let n = p.value() as f64;
-            if s.lower > n * SUPERLINEAR_MARGIN {
-                return Err(format!(
-                    "on {n} workers it is {} faster than on one, more than {n}×: \
-                     its one-worker run is slowed by something more workers hide, which \
-                     Amdahl's law does not describe, so no serial fraction or prediction is given",
-                    format::speedup(&s)
-                ));
-            }
-        }
-    }
-    let reason = |e: amdahl::FitError| {
-        format!(
-            "{} measured point(s) with at most {cores} workers; the {e}",
-            estimates.len()
-        )
-    };
-    let fit = amdahl::fit(&estimates).map_err(reason)?;
-    let pessimistic = amdahl::fit(&lowers).map_err(reason)?.serial_fraction;
-    let optimistic = amdahl::fit(&uppers).map_err(reason)?.serial_fraction;
-    let mut fitted = Fitted {
+        .filter_map(|p| match p.comparison {
+            Comparison::Speedup(s) => Some(SpeedupPoint {
+                workers: p.value() as f64,
+                speedup: s.point,
+                lower: s.lower,
+                upper: s.upper,
+            }),
+            _ => None,
+        })
+        .collect();
+    let fit = amdahl::estimate(&speedups, cores)?;
+    Ok(Fitted {
         fit,
-        pessimistic,
-        optimistic,
-        predictions: Vec::new(),
-    };
-    fitted.predictions = PREDICT_AT.iter().map(|&n| fitted.predict(n)).collect();
-    Ok(fitted)
+        predictions: PREDICT_AT.iter().map(|&n| fit.predict(n as f64)).collect(),
+    })
 }
 
-/// The fitted serial fraction of one strategy and what it predicts, or why there is no fit.
+/// What the sweep cannot tell and what would: on a machine with one worker count above 1 (a
+/// 2-core machine), the workers a bigger machine would need to measure to pin the headline
+/// prediction down to a factor of 2.
+fn what_is_missing(row: &AmdahlRow, fitted: &Fitted) -> Option<String> {
+    let headline = fitted.fit.predict(HEADLINE_CORES);
+    if !matches!(headline, Prediction::Unpinned { .. }) {
+        return None;
+    }
+    let counts = fitted.fit.worker_counts;
+    let fitted_workers = row
+        .points
+        .iter()
+        .map(|p| p.value())
+        .filter(|&n| n > 1 && n <= row.fitted_up_to)
+        .max()
+        .unwrap_or(row.fitted_up_to);
+    let only = if counts == 1 {
+        format!(
+            "only the {fitted_workers}-worker point exists on this {}-core machine",
+            row.fitted_up_to
+        )
+    } else {
+        format!(
+            "{counts} worker counts above 1 on this {}-core machine",
+            row.fitted_up_to
+        )
+    };
+    let precision = format::share(fitted.fit.precision);
+    Some(match fitted.fit.workers_to_pin_down(HEADLINE_CORES) {
+        Some(n) => format!(
+            "{only}; pinning the {HEADLINE_CORES}-core speedup down to a factor of 2 needs a \
+             measurement on {n} workers (a machine with at least {n} cores) at the same ±{precision}"
+        ),
+        None => format!(
+            "{only}; even 4096 workers measured at the same ±{precision} would not pin the \
+             {HEADLINE_CORES}-core speedup down to a factor of 2"
+        ),
+    })
+}
+
+/// The fitted serial fraction of one strategy and what it allows, or why there is no fit.
 fn sentence(row: &AmdahlRow) -> String {
     let fitted = match &row.fit {
         Ok(fitted) => fitted,
@@ -207,38 +210,57 @@ fn sentence(row: &AmdahlRow) -> String {
             );
         }
     };
-    let s = fitted.fit.serial_fraction;
-    let predictions: Vec<String> = fitted
-        .predictions
-        .iter()
-        .map(|p| format!("{} on {}", prediction(p), p.workers))
-        .collect();
-    let meaning = if s >= MOSTLY_SERIAL {
+    let f = &fitted.fit;
+    let meaning = if f.lower >= MOSTLY_SERIAL {
         "extra cores buy nothing".to_string()
-    } else if s > 0.0 {
-        format!("at most {} on any number of cores", format::times(1.0 / s))
+    } else if f.lower > 0.0 {
+        format!(
+            "at most {} to {} on any number of cores",
+            format::times(1.0 / f.upper),
+            format::times(1.0 / f.lower)
+        )
     } else {
-        "no serial part measured: it scales with the cores".to_string()
+        "the data allows no serial part at all".to_string()
     };
+    let headline = f.predict(HEADLINE_CORES).label(f.worker_counts);
+    let missing = what_is_missing(row, fitted)
+        .map(|m| format!(" ({m})"))
+        .unwrap_or_default();
     format!(
-        "{}: {} fitted serial fraction {} [{}, {}] on 1 to {} workers: {meaning}; predicted {} cores.",
+        "{}: {} serial fraction {} [{}, {}] from its speedups on up to {} workers{}: {meaning}; \
+         predicted {headline}{missing}.",
         row.group,
         row.strategy,
-        format::fraction_short(s),
-        format::fraction_short(fitted.optimistic),
-        format::fraction_short(fitted.pessimistic),
+        format::fraction_short(f.estimate),
+        format::fraction_short(f.lower),
+        format::fraction_short(f.upper),
         row.fitted_up_to,
-        predictions.join(", ")
+        if row.noisy() {
+            " (noisy measurements)"
+        } else {
+            ""
+        },
     )
 }
 
-/// A prediction with its range: `×15.4 [12.1, 19.0]`.
-fn prediction(p: &ScalingPrediction) -> String {
-    format::speedup(&Interval {
-        point: p.speedup,
-        lower: p.low,
-        upper: p.high,
-    })
+/// A prediction in a table cell: `×15.4 [12.1, 19.0]`, or `×9.80 – ×64.0 (range only)`.
+fn prediction_cell(p: &Prediction) -> String {
+    match *p {
+        Prediction::Estimate {
+            speedup, low, high, ..
+        } => format::speedup(&Interval {
+            point: speedup,
+            lower: low,
+            upper: high,
+        }),
+        Prediction::Unpinned { low, high, .. } => {
+            format!(
+                "{} – {} (range only)",
+                format::times(low),
+                format::times(high)
+            )
+        }
+    }
 }
 
 /// The Amdahl section.
@@ -264,15 +286,18 @@ impl AmdahlSection {
         let predict: Vec<String> = PREDICT_AT.iter().map(|n| n.to_string()).collect();
         format!(
             "Each strategy's speedup on W workers is its own 1-worker time / its time on W \
-             workers, all hashing the same tasks. Amdahl's law S(W) = 1 / (s + (1 − s) / W) is \
-             fitted (least squares on 1/S − 1/W = s (1 − 1/W)) to the points with at most {cores} \
-             workers, the logical cores: beyond them workers share cores, a plateau Amdahl's law \
-             does not model, so those points are shown but not fitted. The range of s is the fit \
-             on every speedup's lower bound (pessimistic) and on every upper bound (optimistic); \
-             SE is the fit's standard error, 0 when only one point has more than one worker. \
-             Predictions on {} cores use the fitted s, with the range from that range of s; they \
-             assume those cores behave like these. The chart is scaled to the measured points; \
-             the fitted curves continue, lighter, where nothing was measured.",
+             workers, all hashing the same tasks, with the run-to-run interval of the page. \
+             Amdahl's law S(W) = 1 / (s + (1 − s) / W) is fitted by least squares on \
+             1/S − 1/W = s (1 − 1/W), each point weighted by its interval, to the points with at \
+             most {cores} workers, the logical cores: beyond them workers share cores, a plateau \
+             the law does not model, so those points (*) are only checked. The range of s is \
+             ±1.96 standard errors (larger when the points scatter more than their intervals), \
+             within the law's domain [0, 1]. Where a speedup lies above its worker count or the \
+             cores beyond its interval, the 1-worker time is not a serial baseline and no fit is \
+             made. Predictions on {} cores come from the range of s and assume those cores behave \
+             like these; a range wider than a factor of 2 is given as the range only. The chart \
+             is scaled to the measured points; fitted curves continue, lighter, where nothing \
+             was measured.",
             predict.join(", "),
             cores = self.cores
         )
@@ -304,6 +329,12 @@ impl AmdahlSection {
             .iter()
             .filter_map(|r| {
                 let fitted = r.fit.as_ref().ok()?;
+                // A curve at an estimate outside the law's domain (at the ideal or slower
+                // within noise) would draw what the law cannot give.
+                let s = fitted.fit.estimate;
+                if !(0.0..=1.0).contains(&s) {
+                    return None;
+                }
                 Some(Line {
                     label: format!("{} fit", r.strategy),
                     kind: LineKind::Fit {
@@ -314,7 +345,7 @@ impl AmdahlSection {
                     points: (0..=steps)
                         .map(|k| {
                             let n = 2f64.powf(f64::from(k) / 4.0);
-                            (n, amdahl::speedup(fitted.fit.serial_fraction, n))
+                            (n, amdahl::speedup(s, n))
                         })
                         .collect(),
                 })
@@ -333,11 +364,10 @@ impl AmdahlSection {
     fn serial_fraction_cell(row: &AmdahlRow) -> String {
         match &row.fit {
             Ok(f) => format!(
-                "{} [{}, {}], SE {}",
-                format::fraction(f.fit.serial_fraction),
-                format::fraction(f.optimistic),
-                format::fraction(f.pessimistic),
-                format::fraction(f.fit.standard_error)
+                "{} [{}, {}]",
+                format::fraction(f.fit.estimate),
+                format::fraction(f.fit.lower),
+                format::fraction(f.fit.upper),
             ),
             Err(reason) => format!("no fit: {reason}"),
         }
@@ -352,7 +382,8 @@ impl AmdahlSection {
                 if *n == 1 {
                     format!("{n}: {}", format::times(1.0))
                 } else {
-                    format!("{n}{beyond}: {}", format::speedup(s))
+                    let noisy = row.points.iter().any(|p| p.value() == *n && p.noisy);
+                    format!("{n}{beyond}: {}{}", format::speedup(s), noisy_mark(noisy))
                 }
             })
             .collect();
@@ -366,8 +397,9 @@ impl AmdahlSection {
     fn prediction_cells(row: &AmdahlRow) -> Vec<String> {
         PREDICT_AT
             .iter()
-            .map(|&n| match &row.fit {
-                Ok(f) => prediction(&f.predict(n)),
+            .enumerate()
+            .map(|(i, _)| match &row.fit {
+                Ok(f) => prediction_cell(&f.predictions[i]),
                 Err(_) => "–".to_string(),
             })
             .collect()
@@ -408,7 +440,7 @@ impl Section for AmdahlSection {
                 (scroll(html! {
                     table #amdahl-table {
                         thead { tr {
-                            th { "Workload" } th { "Strategy" } th { "Serial fraction s [range], SE" }
+                            th { "Workload" } th { "Strategy" } th { "Serial fraction s [range]" }
                             th { "Measured speedups (workers: ×S; * beyond the cores, not fitted)" }
                             @for n in PREDICT_AT { th { "Predicted on " (n) " cores" } }
                         } }
@@ -432,7 +464,7 @@ impl Section for AmdahlSection {
         let mut md = format!("{}\n\n", self.rule());
         md.push_str(&findings_markdown(&self.findings()));
         md.push_str(
-            "| Workload | Strategy | Serial fraction s [range], SE | Measured speedups (* beyond the cores, not fitted) |",
+            "| Workload | Strategy | Serial fraction s [range] | Measured speedups (* beyond the cores, not fitted) |",
         );
         for n in PREDICT_AT {
             md.push_str(&format!(" Predicted on {n} cores |"));
@@ -469,16 +501,25 @@ impl Section for AmdahlSection {
                         "fitted": workers <= row.fitted_up_to,
                     })).collect::<Vec<_>>(),
                     "fit": row.fit.as_ref().ok().map(|f| json!({
-                        "serial_fraction": f.fit.serial_fraction,
+                        "serial_fraction": f.fit.estimate,
+                        "serial_fraction_range": { "lower": f.fit.lower, "upper": f.fit.upper },
                         "standard_error": f.fit.standard_error,
                         "points": f.fit.points,
-                        "serial_fraction_range": {
-                            "optimistic": f.optimistic,
-                            "pessimistic": f.pessimistic,
-                        },
-                        "predictions": f.predictions,
+                        "worker_counts": f.fit.worker_counts,
+                        "precision": f.fit.precision,
+                        "predictions": f.predictions.iter().map(|p| {
+                            let mut value = serde_json::to_value(p).expect("a prediction serializes");
+                            value["label"] = json!(p.label(f.fit.worker_counts));
+                            value
+                        }).collect::<Vec<_>>(),
+                        "workers_to_pin_down_64_cores": f.fit.workers_to_pin_down(HEADLINE_CORES),
+                        "what_is_missing": what_is_missing(row, f),
                     })),
-                    "fit_error": row.fit.as_ref().err(),
+                    "fit_error": row.fit.as_ref().err().map(|e| json!({
+                        "kind": e.kind(),
+                        "reason": e.to_string(),
+                    })),
+                    "noisy": row.noisy(),
                 })
             })
             .collect();
@@ -489,6 +530,7 @@ impl Section for AmdahlSection {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::amdahl::{NoFit, Prediction};
     use crate::bench_id::BenchFunction::{AsyncMulti, Gil, ProcessPoolWarm, Rayon};
     use crate::report::criterion_data::Measurement;
     use crate::report::testdata::measurement;
@@ -507,10 +549,16 @@ mod tests {
     }
 
     /// Times of a job with serial fraction `s` at each worker count.
-    fn amdahl_times(strategy: BenchFunction, s: f64, workers: &[u64]) -> Vec<Measurement> {
+    /// on a machine with `cores` cores (more workers than cores share them: no faster).
+    fn amdahl_times(
+        strategy: BenchFunction,
+        s: f64,
+        workers: &[u64],
+        cores: u64,
+    ) -> Vec<Measurement> {
         workers
             .iter()
-            .map(|&n| m(strategy, n, 16e6 / amdahl::speedup(s, n as f64)))
+            .map(|&n| m(strategy, n, 16e6 / amdahl::speedup(s, n.min(cores) as f64)))
             .collect()
     }
 
@@ -520,66 +568,94 @@ mod tests {
         let data = [m(ProcessPoolWarm, 1, 22.7e6), m(ProcessPoolWarm, 2, 8.4e6)];
         let rows = rows(&data, 2);
         let reason = rows[0].fit.as_ref().unwrap_err();
-        assert!(reason.contains("more than 2×"), "{reason}");
-        // Exactly linear within noise is still fitted (s = 0).
+        assert!(
+            matches!(reason, RowNoFit::Law(NoFit::FasterThanLinear { .. })),
+            "{reason}"
+        );
+        assert!(sentence(&rows[0]).contains("not a serial baseline"));
+        // ×3.1 on 4 workers of a 2-core machine: above the cores.
+        let data = [
+            m(ProcessPoolWarm, 1, 16e6),
+            m(ProcessPoolWarm, 2, 8.4e6),
+            m(ProcessPoolWarm, 4, 5.16e6),
+        ];
+        let reason = rows_of(&data, 2);
+        assert_eq!(reason, Some("above-cores"));
+    }
+
+    fn rows_of(data: &[Measurement], cores: usize) -> Option<&'static str> {
+        rows(data, cores)[0].fit.as_ref().err().map(RowNoFit::kind)
+    }
+
+    #[test]
+    fn at_the_ideal_within_noise_gives_a_range_not_a_number() {
+        // ×2.03 on 2 workers: the ideal within the run-to-run interval.
         let data = [m(AsyncMulti, 1, 16e6), m(AsyncMulti, 2, 7.9e6)];
-        let rows = amdahl_rows(&[&GroupAnalysis::new(G, &data)], 2);
-        assert_eq!(rows[0].fit.as_ref().unwrap().fit.serial_fraction, 0.0);
+        let rows = rows(&data, 2);
+        let fitted = rows[0].fit.as_ref().unwrap();
+        assert_eq!(fitted.fit.lower, 0.0);
+        assert!(fitted.fit.upper > 0.0, "never zero width: {fitted:?}");
+        let at64 = fitted.predictions[2];
+        let (low, high) = at64.range();
+        assert!(matches!(at64, Prediction::Unpinned { .. }), "{at64:?}");
+        assert!(high > 2.0 * low && high <= 64.0, "{at64:?}");
+        let sentence = sentence(&rows[0]);
+        assert!(sentence.contains("cannot pin it down"), "{sentence}");
+        assert!(
+            sentence.contains("only the 2-worker point exists on this 2-core machine"),
+            "{sentence}"
+        );
+        assert!(sentence.contains("needs a measurement on"), "{sentence}");
     }
 
     #[test]
     fn fits_known_serial_fractions_on_points_up_to_the_cores() {
-        let mut data = amdahl_times(Rayon, 0.05, &[1, 2, 4, 8]);
-        data.extend(amdahl_times(Gil, 1.0, &[1, 2, 4, 8]));
+        let mut data = amdahl_times(Rayon, 0.05, &[1, 2, 4, 8], 4);
+        data.extend(amdahl_times(Gil, 1.0, &[1, 2, 4, 8], 4));
         let rows = rows(&data, 4);
         let rayon = rows.iter().find(|r| r.strategy == Rayon).unwrap();
         let fitted = rayon.fit.as_ref().unwrap();
-        assert!(
-            (fitted.fit.serial_fraction - 0.05).abs() < 1e-9,
-            "{fitted:?}"
-        );
+        assert!((fitted.fit.estimate - 0.05).abs() < 1e-9, "{fitted:?}");
         assert_eq!(
             fitted.fit.points, 2,
             "2 and 4 workers; 8 is beyond the cores"
         );
         assert!(
-            fitted.pessimistic > 0.05 && fitted.optimistic < 0.05,
+            fitted.fit.lower < 0.05 && fitted.fit.upper > 0.05,
             "{fitted:?}"
         );
-        let at64 = fitted.predictions.iter().find(|p| p.workers == 64).unwrap();
-        assert!((at64.speedup - amdahl::speedup(0.05, 64.0)).abs() < 1e-6);
-        assert!(
-            at64.low < at64.speedup && at64.speedup < at64.high,
-            "{at64:?}"
-        );
+        let (low, high) = fitted.predictions[2].range();
+        assert!(low < amdahl::speedup(0.05, 64.0) && amdahl::speedup(0.05, 64.0) < high);
         assert_eq!(rayon.measured().len(), 4);
         let gil = rows.iter().find(|r| r.strategy == Gil).unwrap();
         let fitted = gil.fit.as_ref().unwrap();
-        assert!((fitted.fit.serial_fraction - 1.0).abs() < 1e-9);
-        assert!((fitted.predictions[2].speedup - 1.0).abs() < 1e-9);
+        assert!((fitted.fit.estimate - 1.0).abs() < 1e-9);
+        let Prediction::Estimate { speedup, .. } = fitted.predictions[2] else {
+            panic!("{:?}", fitted.predictions[2]);
+        };
+        assert!((speedup - 1.0).abs() < 1e-9);
         assert!(sentence(gil).contains("extra cores buy nothing"));
     }
 
     #[test]
     fn a_fit_without_enough_points_says_why() {
-        let rows1 = rows(&amdahl_times(Rayon, 0.05, &[2, 4]), 2);
+        let rows1 = rows(&amdahl_times(Rayon, 0.05, &[2, 4], 2), 2);
         let reason = rows1[0].fit.as_ref().unwrap_err();
+        assert_eq!(*reason, RowNoFit::NoOneWorkerPoint);
         assert!(
-            reason.contains("1-worker time was not measured"),
-            "{reason}"
+            reason
+                .to_string()
+                .contains("1-worker time was not measured")
         );
-        let rows2 = rows(&amdahl_times(Rayon, 0.05, &[1, 4]), 2);
+        let rows2 = rows(&amdahl_times(Rayon, 0.05, &[1, 4], 2), 2);
         let reason = rows2[0].fit.as_ref().unwrap_err();
-        assert!(
-            reason.contains("1 measured point(s) with at most 2 workers; the fit needs at least 2"),
-            "{reason}"
-        );
+        assert_eq!(reason.kind(), "no-parallel-point");
         assert!(sentence(&rows2[0]).contains("no Amdahl fit for rayon"));
     }
 
     #[test]
     fn the_chart_is_scaled_to_the_measured_points() {
-        let data = amdahl_times(Rayon, 0.05, &[1, 2, 4]);
+        let data = amdahl_times(Rayon, 0.05, &[1, 2, 4], 2);
         let section = AmdahlSection {
             groups: vec![GroupAnalysis::new(G, &data)],
             rows: rows(&data, 2),
@@ -591,10 +667,10 @@ mod tests {
             fit_end.0, 16.0,
             "the fit runs two doublings beyond 4 workers"
         );
-        assert!(fit_end.1 > 9.0, "{fit_end:?}");
-        // The y axis stays near the measured speedups (×3.48 at 4 workers), not ×9.
+        assert!(fit_end.1 > 8.0, "{fit_end:?}");
+        // The y axis stays near the measured speedups (×1.90 at 2 and 4 workers), not ×8.
         let (_, top) = charts::y_range(&chart);
-        assert!(top > 3.48 && top < 4.5, "{top}");
+        assert!(top > 1.9 && top < 3.0, "{top}");
         let svg = charts::draw(&chart).unwrap();
         assert!(svg.contains("rayon fit"));
     }

@@ -38,7 +38,8 @@ pub struct MatrixCell {
     pub speedup: Interval,
     /// The verdict.
     pub verdict: Verdict,
-    /// Whether the measurement is too noisy to trust (not assessed yet: always false).
+    /// Whether the verdict rests on a noisy measurement (the strategy's or its baseline's,
+    /// see [`crate::quality::noise`]).
     pub noisy: bool,
 }
 
@@ -87,7 +88,7 @@ pub fn build(data: &RunData) -> Box<dyn Section> {
                             value: v.point.value(),
                             speedup: v.speedup,
                             verdict: v.verdict,
-                            noisy: false,
+                            noisy: v.noisy,
                         })
                 })
                 .collect(),
@@ -99,6 +100,15 @@ pub fn build(data: &RunData) -> Box<dyn Section> {
         verdicts: data.verdicts.clone(),
         rule: data.verdict_rule(),
     })
+}
+
+/// The verdict's label, saying so when it rests on a noisy measurement.
+fn verdict_label(v: &VerdictRow) -> String {
+    if v.noisy {
+        format!("{} (noisy measurement)", v.verdict.label())
+    } else {
+        v.verdict.label()
+    }
 }
 
 impl Matrix {
@@ -192,7 +202,7 @@ impl Section for Matrix {
                             td { (strategy_link(page, &v.point.measurement.directory, v.strategy)) }
                             td.num { (format::value(&v.group, v.point.value())) }
                             td { (format::speedup(&v.speedup)) }
-                            td class=(v.verdict.class()) { (v.verdict.label()) }
+                            td class={ (v.verdict.class()) @if v.noisy { " noisy" } } { (verdict_label(v)) }
                         } } }
                     }
                 }))
@@ -250,7 +260,7 @@ impl Section for Matrix {
                     page.data.criterion_page(&v.point.measurement.directory),
                     format::value(&v.group, v.point.value()),
                     format::speedup(&v.speedup),
-                    v.verdict.label()
+                    verdict_label(v)
                 ));
             }
         }
@@ -269,6 +279,7 @@ impl Section for Matrix {
                     "speedup": v.speedup,
                     "verdict": v.verdict,
                     "label": v.verdict.label(),
+                    "noisy": v.noisy,
                 })
             })
             .collect();

@@ -33,6 +33,7 @@ mod machine;
 mod matrix;
 mod mixed;
 mod other;
+mod quality;
 mod waiting;
 mod waits;
 
@@ -58,6 +59,7 @@ pub const SECTIONS: &[Build] = &[
     gil::build,
     amdahl::build,
     break_even::build,
+    quality::build,
     machine::build,
 ];
 
