@@ -104,6 +104,7 @@ th,td{border:1px solid var(--line);padding:.2rem .5rem;text-align:left;vertical-
 thead th,th[scope=row]{background:var(--head)}
 td.num{text-align:right}
 #verdict-matrix{font-variant-numeric:tabular-nums}
+#verdict-matrix th{white-space:nowrap}
 #verdict-matrix td{text-align:center;padding:0}
 #verdict-matrix td a{display:block;padding:.25rem .6rem;color:inherit;text-decoration:none}
 #verdict-matrix td a:hover,#verdict-matrix td a:focus{text-decoration:underline}
