@@ -227,13 +227,11 @@ fn sentence(row: &AmdahlRow) -> String {
         .map(|m| format!(" ({m})"))
         .unwrap_or_default();
     format!(
-        "{}: {} serial fraction {} [{}, {}] from its speedups on up to {} workers{}: {meaning}; \
+        "{}: {} serial fraction {} from its speedups on up to {} workers{}: {meaning}; \
          predicted {headline}{missing}.",
         row.group,
         row.strategy,
-        format::fraction_short(f.estimate),
-        format::fraction_short(f.lower),
-        format::fraction_short(f.upper),
+        format::fraction_range_short(f.estimate, f.lower, f.upper),
         row.fitted_up_to,
         if row.noisy() {
             " (noisy measurements)"
@@ -364,10 +362,9 @@ impl AmdahlSection {
     fn serial_fraction_cell(row: &AmdahlRow) -> String {
         match &row.fit {
             Ok(f) => format!(
-                "{} [{}, {}]",
-                format::fraction(f.fit.estimate),
-                format::fraction(f.fit.lower),
-                format::fraction(f.fit.upper),
+                "{}, SE {}",
+                format::fraction_range(f.fit.estimate, f.fit.lower, f.fit.upper),
+                format::fraction(f.fit.standard_error),
             ),
             Err(reason) => format!("no fit: {reason}"),
         }
@@ -440,7 +437,7 @@ impl Section for AmdahlSection {
                 (scroll(html! {
                     table #amdahl-table {
                         thead { tr {
-                            th { "Workload" } th { "Strategy" } th { "Serial fraction s [range]" }
+                            th { "Workload" } th { "Strategy" } th { "Serial fraction s [range], SE" }
                             th { "Measured speedups (workers: ×S; * beyond the cores, not fitted)" }
                             @for n in PREDICT_AT { th { "Predicted on " (n) " cores" } }
                         } }
@@ -464,7 +461,7 @@ impl Section for AmdahlSection {
         let mut md = format!("{}\n\n", self.rule());
         md.push_str(&findings_markdown(&self.findings()));
         md.push_str(
-            "| Workload | Strategy | Serial fraction s [range] | Measured speedups (* beyond the cores, not fitted) |",
+            "| Workload | Strategy | Serial fraction s [range], SE | Measured speedups (* beyond the cores, not fitted) |",
         );
         for n in PREDICT_AT {
             md.push_str(&format!(" Predicted on {n} cores |"));
