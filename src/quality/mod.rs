@@ -47,6 +47,7 @@ impl Quality {
         if let Some(first) = busy.first() {
             let others = match busy.len() {
                 1 => String::new(),
+                2 => " and 1 more bench binary".to_string(),
                 n => format!(" and {} more bench binaries", n - 1),
             };
             reasons.push(format!(
