@@ -174,7 +174,7 @@ mod tests {
         ];
         let warning = Quality::assess(&all, load).warning.unwrap();
         assert!(
-            warning.contains("io_bound and 1 more bench binaries started"),
+            warning.contains("io_bound and 1 more bench binary started"),
             "{warning}"
         );
         assert!(warning.contains("; 3 of 20 benchmarks"), "{warning}");
