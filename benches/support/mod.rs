@@ -8,9 +8,11 @@
 use std::path::Path;
 
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
+use criterion::{Bencher, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
 
 use parbench::bench_id::{BenchFunction, BenchId, Group};
+use parbench::costs::CpuRecord;
+use parbench::measure::measure;
 use parbench::strategy::{ProcessPool, RayonPool, Strategy, StrategyConfig};
 use parbench::suite::{Plan, RunMeta, Timing, criterion_dir};
 use parbench::worker::WorkerCommand;
@@ -132,10 +134,14 @@ pub fn worker() -> WorkerCommand {
 }
 
 /// One Criterion group of the suite: the parbench group it measures and its timing.
+///
+/// When measuring, each strategy also runs once outside Criterion's timing to record its CPU
+/// time ([`CpuRecord`]), saved when the group finishes.
 pub struct SuiteGroup<'a> {
     inner: BenchmarkGroup<'a, WallTime>,
     id: Group,
     timing: Timing,
+    cpu: Vec<CpuRecord>,
 }
 
 impl<'a> SuiteGroup<'a> {
@@ -146,7 +152,30 @@ impl<'a> SuiteGroup<'a> {
             .sample_size(timing.sample_size)
             .warm_up_time(timing.warm_up)
             .measurement_time(timing.measurement);
-        SuiteGroup { inner, id, timing }
+        SuiteGroup {
+            inner,
+            id,
+            timing,
+            cpu: Vec::new(),
+        }
+    }
+
+    /// Benchmarks `routine` as `group/<function>/<value>` (for what is not a strategy run on a
+    /// task set: the primitives); `flat` picks Criterion's flat sampling.
+    pub fn bench(
+        &mut self,
+        function: BenchFunction,
+        value: u64,
+        flat: bool,
+        routine: impl FnMut(&mut Bencher<'_, WallTime>),
+    ) {
+        self.inner.sampling_mode(if flat || self.timing.flat {
+            SamplingMode::Flat
+        } else {
+            SamplingMode::Auto
+        });
+        self.inner
+            .bench_function(BenchmarkId::new(function.name(), value), routine);
     }
 
     /// Sets the bytes processed per iteration of the benchmarks added next.
@@ -180,13 +209,40 @@ impl<'a> SuiteGroup<'a> {
             } else {
                 SamplingMode::Auto
             });
+            if measuring() {
+                self.cpu
+                    .push(cpu_record(&id, &mut runner, tasks, &expected));
+            }
             bench_verified(&mut self.inner, &id, &expected, || runner.run(tasks));
         }
     }
 
-    /// Closes the group (Criterion writes its summary).
+    /// Closes the group (Criterion writes its summary) and saves its CPU records.
     pub fn finish(self) {
         self.inner.finish();
+        if !self.cpu.is_empty() {
+            let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
+            if let Err(error) = CpuRecord::save_all(&dir, &self.cpu) {
+                eprintln!("warning: CPU times not recorded: {error}");
+            }
+        }
+    }
+}
+
+/// Runs `tasks` once on `runner` outside Criterion's timing and records its wall and CPU time.
+fn cpu_record(
+    id: &BenchId,
+    runner: &mut Runner,
+    tasks: &TaskSet,
+    expected: &[TaskOutput],
+) -> CpuRecord {
+    let (outputs, m) = measure(|| runner.run(tasks));
+    let outputs = outputs.unwrap_or_else(|e| panic!("{id}: {e}"));
+    assert!(outputs == expected, "{id}: wrong outputs");
+    CpuRecord {
+        id: id.to_string(),
+        wall_seconds: m.wall.as_secs_f64(),
+        cpu_seconds: m.cpu.as_secs_f64(),
     }
 }
 
