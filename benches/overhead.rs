@@ -15,16 +15,9 @@
 mod support;
 
 use criterion::{Criterion, Throughput};
-use parbench::bench_id::{BenchFunction, Group};
+use parbench::bench_id::Group;
 use parbench::suite::Plan;
 use parbench::workload::{TaskSet, Workload};
-
-/// The strategies that move each task's input through a pipe.
-const PROCESS_STRATEGIES: &[BenchFunction] = &[
-    BenchFunction::Processes,
-    BenchFunction::ProcessPool,
-    BenchFunction::ProcessPoolWarm,
-];
 
 /// Measures empty tasks on each strategy at each task count of the plan.
 fn empty_tasks(c: &mut Criterion, plan: &Plan) {
@@ -35,7 +28,7 @@ fn empty_tasks(c: &mut Criterion, plan: &Plan) {
     let mut group = support::SuiteGroup::new(c, Group::Overhead, plan.cost_timing());
     for tasks in counts {
         let set = TaskSet::new(Workload::Noop, tasks).expect("valid noop tasks");
-        group.run(support::ALL_COMPUTE_STRATEGIES, tasks as u64, &set);
+        group.run(plan.overhead_strategies(), tasks as u64, &set);
     }
     group.finish();
 }
@@ -51,7 +44,7 @@ fn input_transfer(c: &mut Criterion, plan: &Plan) {
     for bytes in sizes {
         group.throughput(Throughput::Bytes(bytes * tasks as u64));
         let set = TaskSet::new(Workload::Receive { bytes }, tasks).expect("valid receive tasks");
-        group.run(PROCESS_STRATEGIES, bytes, &set);
+        group.run(plan.receive_strategies(), bytes, &set);
     }
     group.finish();
 }

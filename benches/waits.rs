@@ -16,19 +16,13 @@ use std::path::Path;
 use std::time::Instant;
 
 use criterion::Criterion;
-use parbench::bench_id::{BenchFunction, BenchId, Group};
+use parbench::bench_id::{BenchId, Group};
 use parbench::measure::{PeakRss, resident_bytes};
-use parbench::suite::{MemoryRecord, Plan, criterion_dir};
+use parbench::records::{MemoryRecord, criterion_dir};
+use parbench::suite::Plan;
 use parbench::workload::{TaskSet, Workload};
 
 use support::Runner;
-
-/// One OS thread per task against one event loop, and one with worker threads.
-const STRATEGIES: &[BenchFunction] = &[
-    BenchFunction::Threads,
-    BenchFunction::Async,
-    BenchFunction::AsyncMulti,
-];
 
 /// Runs `tasks` once on `runner` and records its peak memory (not timed by Criterion).
 fn memory_of(id: &BenchId, runner: &mut Runner, tasks: &TaskSet) -> MemoryRecord {
@@ -57,25 +51,31 @@ fn many_waits(c: &mut Criterion, plan: &Plan) {
     }
     let duration = plan.waits_duration();
     let id_group = Group::Waits { duration };
+    let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
+    if support::measuring() {
+        // A corrupt memory file stops the bench before minutes of measuring, naming the file.
+        if let Err(error) = MemoryRecord::read_all(&dir) {
+            support::exit_with(&error);
+        }
+    }
     let mut records = Vec::new();
     let mut group = support::SuiteGroup::new(c, id_group, plan.slow_timing());
     for tasks in counts {
         // Built before timing: the tasks and their expected outputs.
         let set = TaskSet::new(Workload::Sleep { duration }, tasks).expect("valid sleep tasks");
         if support::measuring() {
-            for &name in STRATEGIES {
+            for &name in plan.waits_strategies() {
                 let id = BenchId::new(id_group, name, tasks as u64);
                 records.push(memory_of(&id, &mut Runner::build(name, tasks, None), &set));
             }
         }
-        group.run(STRATEGIES, tasks as u64, &set);
+        group.run(plan.waits_strategies(), tasks as u64, &set);
     }
     group.finish();
-    if !records.is_empty() {
-        let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
-        if let Err(error) = MemoryRecord::save_all(&dir, &records) {
-            eprintln!("warning: peak memory not recorded: {error}");
-        }
+    if !records.is_empty()
+        && let Err(error) = MemoryRecord::save_all(&dir, &records)
+    {
+        support::exit_with(&error);
     }
 }
 

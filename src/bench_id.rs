@@ -13,6 +13,9 @@
 //! | `waits-50ms`              | strategy  | task count           | threads against async at scale|
 //! | `file-64KiB`              | strategy  | task count           | real blocking file I/O        |
 //! | `net-10ms`                | strategy  | task count           | real blocking socket I/O      |
+//! | `py-sleep-10ms`           | CPython strategy | task count    | CPython: do waits overlap?    |
+//! | `py-hash-1MiB`            | CPython strategy | task count    | CPython: does hashlib scale?  |
+//! | `py-loop-5000`            | CPython strategy | task count    | CPython: does pure Python?    |
 //! | `receive-n2`              | strategy  | bytes per task       | what does moving input cost?  |
 //! | `primitive`               | primitive | 1, or bare threads   | the floor each strategy sits on|
 //!
@@ -20,7 +23,9 @@
 //! `rayon-n` and `process-pool-warm`, the CPython strategies of the `py-*` groups, and the
 //! [`Primitive`]s of the `primitive` group (only there).
 //! Examples: `sleep-10ms/threads/64`, `hash-1MiB/rayon/8`, `hash-size-n4/processes/65536`,
-//! `overhead/process-pool-warm/1`, `primitive/thread-spawn/1`, `primitive/hash-threads/2`.
+//! `overhead/process-pool-warm/1`, `py-hash-1MiB/thread-pool/8`, `primitive/thread-spawn/1`,
+//! `primitive/hash-threads/2`. A `py-loop-<size>` group's size is the loop task's step count
+//! (see [`crate::python::PyTask::Loop`]).
 //!
 //! This module is the one place that maps names to types: everything else passes
 //! [`Group`]s and [`BenchFunction`]s.
@@ -313,6 +318,21 @@ pub enum Group {
         /// How long the server waits before answering.
         duration: Duration,
     },
+    /// CPython tasks that sleep (`time.sleep` / `asyncio.sleep`); value = task count.
+    PySleep {
+        /// How long each task sleeps.
+        duration: Duration,
+    },
+    /// CPython tasks that hash with `hashlib.sha256`; value = task count.
+    PyHash {
+        /// Bytes per task.
+        bytes: u64,
+    },
+    /// CPython tasks that run a pure-Python loop holding the GIL; value = task count.
+    PyLoop {
+        /// Loop steps per task.
+        iterations: u64,
+    },
     /// Tasks that receive their input and do not hash it (`receive` workload); value = bytes
     /// per task. Measures what moving input to a worker process costs per byte.
     Receive {
@@ -337,6 +357,21 @@ impl Group {
         };
         if name == "overhead" {
             return Some(Group::Overhead);
+        }
+        if let Some(rest) = name.strip_prefix("py-") {
+            let (kind, param) = rest.split_once('-')?;
+            return match kind {
+                "sleep" => Some(Group::PySleep {
+                    duration: duration(param)?,
+                }),
+                "hash" => Some(Group::PyHash {
+                    bytes: bytes(param)?,
+                }),
+                "loop" => Some(Group::PyLoop {
+                    iterations: param.parse().ok().filter(|&n| n > 0)?,
+                }),
+                _ => None,
+            };
         }
         if name == "primitive" {
             return Some(Group::Primitive);
@@ -412,6 +447,9 @@ impl fmt::Display for Group {
             Group::Waits { duration } => write!(f, "waits-{}", d(duration)),
             Group::File { bytes } => write!(f, "file-{}", b(bytes)),
             Group::Net { duration } => write!(f, "net-{}", d(duration)),
+            Group::PySleep { duration } => write!(f, "py-sleep-{}", d(duration)),
+            Group::PyHash { bytes } => write!(f, "py-hash-{}", b(bytes)),
+            Group::PyLoop { iterations } => write!(f, "py-loop-{iterations}"),
             Group::Receive { tasks } => write!(f, "receive-n{tasks}"),
             Group::Primitive => write!(f, "primitive"),
         }
@@ -496,6 +534,11 @@ mod tests {
             Group::Net {
                 duration: Duration::from_millis(10),
             },
+            Group::PySleep {
+                duration: Duration::from_millis(10),
+            },
+            Group::PyHash { bytes: 1 << 20 },
+            Group::PyLoop { iterations: 5_000 },
             Group::Receive { tasks: 2 },
             Group::Primitive,
         ];
@@ -557,6 +600,9 @@ mod tests {
             "hash-size-nx/a/1",
             "other-1/a/1",
             "hash-1MiB/thraeds/8",
+            "py-loop-0/threads/8",
+            "py-loop-many/threads/8",
+            "py-spin-1/threads/8",
             "primitive/threads/1",
             "overhead/thread-spawn/1",
         ] {

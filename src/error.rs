@@ -29,6 +29,29 @@ pub enum Error {
         expected: String,
     },
 
+    /// A task ran without what its workload needs (a scratch directory, a loopback server),
+    /// because its context was not built by `TaskSet::new`.
+    #[error("the {workload} workload needs {needs}; build its tasks with TaskSet::new")]
+    MissingTaskContext {
+        /// The workload's name, e.g. `file`.
+        workload: &'static str,
+        /// What it needs, e.g. `a scratch directory`.
+        needs: &'static str,
+    },
+
+    /// A process strategy was built without a worker program to run.
+    #[error(
+        "the {strategy} strategy needs a worker program; set one with StrategyConfig::worker_command"
+    )]
+    MissingWorkerCommand {
+        /// The strategy's name, e.g. `processes`.
+        strategy: &'static str,
+    },
+
+    /// A process pool was used again after it lost a worker.
+    #[error("the process pool lost a worker in an earlier run; spawn a new pool")]
+    PoolBroken,
+
     /// A worker process could not be started.
     #[error("could not start worker process '{program}': {source}")]
     WorkerSpawn {
@@ -117,6 +140,10 @@ pub enum Error {
         /// What was wrong with it.
         detail: String,
     },
+
+    /// The Python interpreter under test could not be started or measured.
+    #[error(transparent)]
+    Python(#[from] crate::python::PythonError),
 }
 
 /// The library's result type.
@@ -128,6 +155,15 @@ impl Error {
         Error::InvalidInput {
             flag,
             message: message.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Io`]: `action` failed on `path`.
+    pub fn io(action: &'static str, path: &std::path::Path, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
         }
     }
 }

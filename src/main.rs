@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use parbench::machine::Machine;
+use parbench::records::criterion_dir;
 use parbench::report;
-use parbench::run::{Scenario, run_scenario};
+use parbench::run::{Repeat, Scenario, run_repeated};
 use parbench::strategy::{StrategyConfig, StrategyKind};
-use parbench::suite::criterion_dir;
 use parbench::units;
 use parbench::worker::{self, WorkerCommand};
 use parbench::workload::{Workload, WorkloadKind};
@@ -75,6 +75,23 @@ struct RunArgs {
     /// CPython's sys.getswitchinterval()).
     #[arg(long, value_name = "D")]
     switch_interval: Option<String>,
+    /// How many timed runs (1 to 10000); with more than one, prints mean ± σ, median and
+    /// range, and wall_seconds is the median.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        allow_negative_numbers = true
+    )]
+    runs: usize,
+    /// How many untimed runs before the timed ones (0 to 1000).
+    #[arg(
+        long,
+        value_name = "K",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
+    warmup: usize,
     /// Print one JSON object on stdout instead of text.
     #[arg(long)]
     json: bool,
@@ -121,12 +138,13 @@ fn main() -> ExitCode {
         Err(error) => return usage_error(error),
     };
     let result = match cli.command {
-        Command::Run(args) => run(args),
+        Command::Run(args) => parbench::signals::exit_cleanly_on_termination()
+            .map_err(Into::into)
+            .and_then(|()| run(args)),
         Command::Machine { json } => machine(json),
         Command::Report { criterion_dir, out } => write_report(criterion_dir, out),
         Command::Advise(args) => advise(args),
-        Command::Worker => worker::serve(std::io::stdin().lock(), std::io::stdout().lock())
-            .map_err(|e| anyhow::anyhow!("worker: {e}")),
+        Command::Worker => worker::serve_stdio().map_err(|e| anyhow::anyhow!("worker: {e}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -180,6 +198,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         config = config.switch_interval(units::parse_duration("--switch-interval", interval)?)?;
     }
     let config = config.worker_command(WorkerCommand::current_exe()?);
+    let repeat = Repeat::new(args.runs, args.warmup)?;
     let scenario = Scenario {
         workload,
         strategy,
@@ -187,8 +206,13 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         verify: !args.no_verify,
     };
     if !args.json {
+        let repeats = match (repeat.warmup(), repeat.runs()) {
+            (0, 1) => String::new(),
+            (0, runs) => format!(": {runs} timed run(s)"),
+            (warmup, runs) => format!(": {warmup} warm-up run(s), then {runs} timed run(s)"),
+        };
         println!(
-            "Running {} {} task(s) on {} ({})",
+            "Running {} {} task(s) on {} ({}){repeats}",
             args.tasks,
             workload,
             strategy,
@@ -196,18 +220,14 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         );
         std::io::stdout().flush()?;
     }
-    let report = run_scenario(&scenario, &config)?;
+    let report = run_repeated(&scenario, &config, repeat)?;
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
     } else {
-        println!(
-            "workers: {}, CPU time: {:.2} s, verified: {}, digest: {}",
-            report.workers, report.cpu_seconds, report.verified, report.digest
-        );
-        if let Some(peak) = report.peak_rss_bytes {
-            println!("peak memory: {:.1} MiB", peak as f64 / (1 << 20) as f64);
-        }
-        println!("Finished in {:.2} second(s)", report.wall_seconds);
+        println!("{}", report.text());
+    }
+    for warning in &report.warnings {
+        eprintln!("Warning: {warning}");
     }
     Ok(())
 }

@@ -1,14 +1,23 @@
-//! One measured run of one scenario: build the tasks, run them on a strategy, verify, report.
+//! Measured runs of one scenario: build the tasks and the strategy once, run them (warm-up
+//! runs first, then the timed ones), verify every run, summarise.
 //!
 //! This is what `parbench run` does; the benches use the pieces directly so that Criterion
-//! times only the strategy's run.
+//! times only the strategy's run. Repeating runs, as hyperfine does, turns one lucky or
+//! unlucky number into a median with its spread ([`crate::stats`]).
 
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::measure::{PeakRss, measure};
+use crate::stats::{self, Summary, TimeUnit, Warning};
 use crate::strategy::{StrategyConfig, StrategyKind};
-use crate::workload::{TaskSet, Workload, run_digest};
+use crate::units;
+use crate::workload::{TaskOutput, TaskSet, Workload, check_outputs, run_digest};
+
+/// The most timed runs one `parbench run` may ask for (`--runs`).
+pub const MAX_RUNS: usize = 10_000;
+/// The most warm-up runs one `parbench run` may ask for (`--warmup`).
+pub const MAX_WARMUP: usize = 1_000;
 
 /// What to run.
 #[derive(Clone, Debug)]
@@ -23,7 +32,42 @@ pub struct Scenario {
     pub verify: bool,
 }
 
-/// The result of one run, as `parbench run --json` prints it.
+/// How often a scenario runs: `warmup` untimed runs, then `runs` timed ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Repeat {
+    runs: usize,
+    warmup: usize,
+}
+
+impl Repeat {
+    /// One timed run and no warm-up: what `parbench run` does by default.
+    pub const ONCE: Repeat = Repeat { runs: 1, warmup: 0 };
+
+    /// `runs` timed runs (1 to [`MAX_RUNS`]) after `warmup` untimed ones (0 to
+    /// [`MAX_WARMUP`]); other values are an error naming `--runs` or `--warmup`.
+    pub fn new(runs: usize, warmup: usize) -> Result<Self> {
+        units::check_count("--runs", runs, MAX_RUNS)?;
+        if warmup > MAX_WARMUP {
+            return Err(Error::invalid(
+                "--warmup",
+                format!("must be between 0 and {MAX_WARMUP}, got {warmup}"),
+            ));
+        }
+        Ok(Repeat { runs, warmup })
+    }
+
+    /// How many runs are timed.
+    pub fn runs(self) -> usize {
+        self.runs
+    }
+
+    /// How many untimed warm-up runs come first.
+    pub fn warmup(self) -> usize {
+        self.warmup
+    }
+}
+
+/// The result of the runs of one scenario, as `parbench run --json` prints it.
 #[derive(Clone, Debug, Serialize)]
 pub struct RunReport {
     /// The workload's name (`sleep`, `hash`, `noop`).
@@ -36,44 +80,266 @@ pub struct RunReport {
     pub tasks: usize,
     /// How many threads or processes ran tasks at once.
     pub workers: usize,
-    /// Wall-clock time of the run.
+    /// Wall-clock time: the median of the timed runs (the run's time when there is one).
     pub wall_seconds: f64,
-    /// User + system CPU time of the run, worker processes included.
+    /// User + system CPU time, worker processes included: the median of the timed runs.
     pub cpu_seconds: f64,
-    /// True only if the outputs were compared with the sequential reference and all matched.
+    /// True only if every run's outputs (warm-ups included) were compared with the
+    /// sequential reference and all matched.
     pub verified: bool,
-    /// SHA-256 over the task outputs in task order, in hex.
+    /// SHA-256 over the task outputs in task order, in hex (of the first timed run; with
+    /// verification every run's outputs are the same).
     pub digest: String,
     /// Logical CPUs of the machine.
     pub logical_cores: usize,
-    /// Peak resident memory of the parbench process during the run, in bytes: the whole
-    /// process (inputs included), worker processes not counted; `None` where Linux's
-    /// `/proc/self/clear_refs` is unavailable. See [`PeakRss`].
+    /// Peak resident memory of the parbench process during the timed runs (the highest of
+    /// them), in bytes: the whole process (inputs included), worker processes not counted;
+    /// `None` where Linux's `/proc/self/clear_refs` is unavailable. See [`PeakRss`].
     pub peak_rss_bytes: Option<u64>,
+    /// How many untimed warm-up runs came before the timed ones.
+    pub warmup_runs: usize,
+    /// The wall-clock time of every timed run, in the order they ran.
+    pub runs_seconds: Vec<f64>,
+    /// The CPU time of every timed run, in the order they ran.
+    pub runs_cpu_seconds: Vec<f64>,
+    /// The median of [`RunReport::runs_seconds`].
+    pub median_seconds: f64,
+    /// The mean of [`RunReport::runs_seconds`].
+    pub mean_seconds: f64,
+    /// The sample standard deviation of [`RunReport::runs_seconds`]; `None` for one run.
+    pub stddev_seconds: Option<f64>,
+    /// The fastest timed run.
+    pub min_seconds: f64,
+    /// The slowest timed run.
+    pub max_seconds: f64,
+    /// Why these numbers deserve less trust than they seem to, as sentences.
+    pub warnings: Vec<Warning>,
 }
 
-/// Builds the tasks and strategy (untimed), runs the tasks (timed), and verifies the outputs.
+/// Builds the tasks and strategy (untimed), runs the tasks once (timed), and verifies them.
 pub fn run_scenario(scenario: &Scenario, config: &StrategyConfig) -> Result<RunReport> {
+    run_repeated(scenario, config, Repeat::ONCE)
+}
+
+/// Builds the tasks and the strategy once (untimed: a rayon pool or a tokio runtime is not
+/// rebuilt per run), makes the warm-up runs, then the timed runs, verifying every run's
+/// outputs against the sequential reference (computed once, untimed).
+///
+/// `process-pool` starts and stops its pool inside every run, as its meaning says.
+pub fn run_repeated(
+    scenario: &Scenario,
+    config: &StrategyConfig,
+    repeat: Repeat,
+) -> Result<RunReport> {
     let tasks = TaskSet::new(scenario.workload, scenario.tasks)?;
     let strategy = scenario.strategy.build(config)?;
-    let peak = PeakRss::start();
-    let (outputs, measurement) = measure(|| strategy.run(&tasks));
-    let peak_rss_bytes = peak.finish();
-    let outputs = outputs?;
-    if scenario.verify {
-        tasks.verify(scenario.strategy.name(), &outputs)?;
+    let expected = scenario.verify.then(|| tasks.expected_outputs());
+    let check = |outputs: &[TaskOutput]| match &expected {
+        Some(expected) => check_outputs(scenario.strategy.name(), expected, outputs),
+        None => Ok(()),
+    };
+    for _ in 0..repeat.warmup {
+        check(&strategy.run(&tasks)?)?;
     }
+    let mut wall = Vec::with_capacity(repeat.runs);
+    let mut cpu = Vec::with_capacity(repeat.runs);
+    let mut peaks = Vec::with_capacity(repeat.runs);
+    let mut digest = None;
+    for _ in 0..repeat.runs {
+        let peak = PeakRss::start();
+        let (outputs, measurement) = measure(|| strategy.run(&tasks));
+        peaks.push(peak.finish());
+        let outputs = outputs?;
+        check(&outputs)?;
+        digest.get_or_insert_with(|| run_digest(&outputs));
+        wall.push(measurement.wall.as_secs_f64());
+        cpu.push(measurement.cpu.as_secs_f64());
+    }
+    let summary = Summary::of(&wall).expect("at least one timed run");
     Ok(RunReport {
         workload: scenario.workload.name().to_string(),
         workload_label: scenario.workload.to_string(),
         strategy: scenario.strategy.name().to_string(),
         tasks: scenario.tasks,
         workers: strategy.workers(scenario.tasks),
-        wall_seconds: measurement.wall.as_secs_f64(),
-        cpu_seconds: measurement.cpu.as_secs_f64(),
+        wall_seconds: summary.median,
+        cpu_seconds: stats::median(&cpu).expect("at least one timed run"),
         verified: scenario.verify,
-        digest: run_digest(&outputs),
+        digest: digest.expect("at least one timed run"),
         logical_cores: num_cpus::get(),
-        peak_rss_bytes,
+        peak_rss_bytes: peaks
+            .into_iter()
+            .collect::<Option<Vec<_>>>()
+            .and_then(|p| p.into_iter().max()),
+        warmup_runs: repeat.warmup,
+        warnings: stats::warnings(&wall, repeat.warmup > 0),
+        runs_seconds: wall,
+        runs_cpu_seconds: cpu,
+        median_seconds: summary.median,
+        mean_seconds: summary.mean,
+        stddev_seconds: summary.stddev,
+        min_seconds: summary.min,
+        max_seconds: summary.max,
     })
+}
+
+impl RunReport {
+    /// The summary of the runs [`RunReport::runs_seconds`] describe.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            runs: self.runs_seconds.len(),
+            mean: self.mean_seconds,
+            stddev: self.stddev_seconds,
+            median: self.median_seconds,
+            min: self.min_seconds,
+            max: self.max_seconds,
+        }
+    }
+
+    /// The text `parbench run` prints after the runs: workers, CPU time, verification and
+    /// digest; peak memory; for several runs mean ± σ, median and range as hyperfine prints
+    /// them; and last, in the seed's words, `Finished in 1.00 second(s)`. Times have three
+    /// significant digits. The warnings are not included (they go to stderr).
+    pub fn text(&self) -> String {
+        let runs = self.runs_seconds.len();
+        let of_runs = if runs > 1 {
+            format!(" (median of {runs} runs)")
+        } else {
+            String::new()
+        };
+        let mut lines = vec![format!(
+            "workers: {}, CPU time: {} s{of_runs}, verified: {}, digest: {}",
+            self.workers,
+            stats::three_digits(self.cpu_seconds),
+            self.verified,
+            self.digest
+        )];
+        if let Some(peak) = self.peak_rss_bytes {
+            let highest = if runs > 1 { " (highest run)" } else { "" };
+            lines.push(format!(
+                "peak memory: {:.1} MiB{highest}",
+                peak as f64 / (1 << 20) as f64
+            ));
+        }
+        if runs > 1 {
+            let s = self.summary();
+            let unit = TimeUnit::for_seconds(s.mean);
+            let cpu_mean = self.runs_cpu_seconds.iter().sum::<f64>() / runs as f64;
+            lines.push(format!(
+                "  Time (mean ± σ):   {:>9} ± {:>9}    [CPU: {}]",
+                unit.format(s.mean),
+                unit.format(s.stddev.unwrap_or(0.0)),
+                unit.format(cpu_mean)
+            ));
+            lines.push(format!("  Median:            {:>9}", unit.format(s.median)));
+            let warmup = match self.warmup_runs {
+                0 => String::new(),
+                1 => ", after 1 warm-up run".to_string(),
+                n => format!(", after {n} warm-up runs"),
+            };
+            lines.push(format!(
+                "  Range (min … max): {:>9} … {:>9}    {runs} runs{warmup}",
+                unit.format(s.min),
+                unit.format(s.max)
+            ));
+        }
+        lines.push(format!(
+            "Finished in {} second(s){of_runs}",
+            stats::three_digits(self.wall_seconds)
+        ));
+        lines.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(workload: Workload, strategy: StrategyKind, tasks: usize) -> Scenario {
+        Scenario {
+            workload,
+            strategy,
+            tasks,
+            verify: true,
+        }
+    }
+
+    #[test]
+    fn repeat_bounds_name_the_flag() {
+        assert_eq!(Repeat::new(1, 0).unwrap(), Repeat::ONCE);
+        assert_eq!(
+            Repeat::new(0, 0).unwrap_err().to_string(),
+            "--runs must be between 1 and 10000, got 0"
+        );
+        assert!(Repeat::new(MAX_RUNS + 1, 0).is_err());
+        assert_eq!(
+            Repeat::new(5, 5000).unwrap_err().to_string(),
+            "--warmup must be between 0 and 1000, got 5000"
+        );
+    }
+
+    #[test]
+    fn repeated_runs_are_counted_summarised_and_verified() {
+        let s = scenario(Workload::Hash { bytes: 4096 }, StrategyKind::Rayon, 4);
+        let config = StrategyConfig::new().workers(Some(2)).unwrap();
+        let report = run_repeated(&s, &config, Repeat::new(5, 2).unwrap()).unwrap();
+        assert_eq!(report.runs_seconds.len(), 5);
+        assert_eq!(report.runs_cpu_seconds.len(), 5);
+        assert_eq!(report.warmup_runs, 2);
+        assert_eq!(report.wall_seconds, report.median_seconds);
+        assert!(report.min_seconds <= report.median_seconds);
+        assert!(report.median_seconds <= report.max_seconds);
+        assert!(report.stddev_seconds.is_some());
+        assert!(report.verified);
+        assert_eq!(report.summary(), Summary::of(&report.runs_seconds).unwrap());
+    }
+
+    #[test]
+    fn one_run_prints_the_seed_line() {
+        let s = scenario(Workload::Noop, StrategyKind::Sequential, 1);
+        let mut report = run_scenario(&s, &StrategyConfig::new()).unwrap();
+        assert_eq!(report.runs_seconds.len(), 1);
+        assert_eq!(report.stddev_seconds, None);
+        report.wall_seconds = 1.0031;
+        report.cpu_seconds = 0.0287;
+        let text = report.text();
+        assert!(text.ends_with("\nFinished in 1.00 second(s)"), "{text}");
+        assert!(
+            text.contains("CPU time: 0.0287 s, verified: true"),
+            "{text}"
+        );
+        assert!(!text.contains("Time (mean"), "{text}");
+    }
+
+    #[test]
+    fn several_runs_print_mean_median_and_range() {
+        let s = scenario(Workload::Noop, StrategyKind::Sequential, 1);
+        let mut report =
+            run_repeated(&s, &StrategyConfig::new(), Repeat::new(3, 1).unwrap()).unwrap();
+        report.runs_seconds = vec![0.0172, 0.0168, 0.0181];
+        report.runs_cpu_seconds = vec![0.03, 0.03, 0.03];
+        let summary = Summary::of(&report.runs_seconds).unwrap();
+        report.mean_seconds = summary.mean;
+        report.stddev_seconds = summary.stddev;
+        report.median_seconds = summary.median;
+        report.min_seconds = summary.min;
+        report.max_seconds = summary.max;
+        report.wall_seconds = summary.median;
+        let text = report.text();
+        assert!(
+            text.contains("Time (mean ± σ):     17.4 ms ±  0.666 ms    [CPU: 30.0 ms]"),
+            "{text}"
+        );
+        assert!(text.contains("Median:              17.2 ms"), "{text}");
+        assert!(
+            text.contains(
+                "Range (min … max):   16.8 ms …   18.1 ms    3 runs, after 1 warm-up run"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("Finished in 0.0172 second(s) (median of 3 runs)"),
+            "{text}"
+        );
+    }
 }

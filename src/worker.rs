@@ -15,18 +15,40 @@
 //!
 //! Moving the input through the pipe is the cost a process pays that a thread does not (as
 //! Python's `multiprocessing` pickles arguments), so it is part of what the strategies measure.
-//! [`WorkerProcess`] is the parent's side: it kills and reaps its child when dropped, so no
-//! worker outlives a failed run.
+//! [`WorkerProcess`] is the parent's side. The parent drives any number of workers from one
+//! thread: its pipe ends are non-blocking, and it waits on all of them at once with `poll`
+//! (see [`WorkerProcess::begin`] and [`WorkerProcess::advance`]), so a large input never
+//! blocks it and a worker that dies is noticed at once.
+//!
+//! No worker outlives its parent:
+//! - [`WorkerProcess`] kills and reaps its child when dropped, so a failed run leaves none;
+//! - the worker asks the kernel for SIGKILL when its parent dies (`PR_SET_PDEATHSIG`), the
+//!   only guarantee against a parent killed by SIGKILL; the parent passes its pid in
+//!   `PARBENCH_PARENT_PID` so that a worker whose parent died before that request took effect
+//!   exits at once. (The kernel sends it when the *thread* that spawned the worker ends: spawn
+//!   workers on a thread that outlives them, as parbench does.)
+//! - a worker whose stdin closes exits after answering what it has;
+//! - on SIGINT or SIGTERM `parbench run` kills its workers before it exits (see
+//!   [`crate::signals`]); workers run in their own process group, so a terminal's Ctrl-C
+//!   reaches only the parent, which cleans up in order.
 
 use std::ffi::OsString;
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, BufWriter, IoSlice, Read, Write};
+use std::os::fd::{AsFd, BorrowedFd};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use nix::fcntl::{FcntlArg, OFlag, fcntl};
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::signal::{Signal, kill};
+use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
+use nix::unistd::Pid;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::signals::OnTermination;
 use crate::workload::{NoGate, TaskContext, TaskOutput, Workload};
 
 /// The largest reply payload a worker may send; anything longer is garbage.
@@ -77,7 +99,7 @@ impl WorkerCommand {
 }
 
 /// The header of a request: which task, of which workload, in which context.
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct RequestHeader {
     index: usize,
     workload: Workload,
@@ -85,7 +107,43 @@ struct RequestHeader {
     context: TaskContext,
 }
 
+/// [`RequestHeader`] as the parent writes it, borrowing what it sends.
+#[derive(Serialize)]
+struct RequestHeaderRef<'a> {
+    index: usize,
+    workload: &'a Workload,
+    context: &'a TaskContext,
+}
+
+/// The reply status of a task that produced its output.
+const STATUS_OUTPUT: u8 = 0;
+/// The reply status of a task that failed; the payload is the error message.
+const STATUS_ERROR: u8 = 1;
+/// The length of a reply's fixed part: task index, status, payload length.
+const REPLY_HEAD: usize = 13;
+
+/// The bytes of a request for task `index` that come before its `input_len` bytes of input.
+fn request_head(
+    index: usize,
+    workload: &Workload,
+    context: &TaskContext,
+    input_len: usize,
+) -> io::Result<Vec<u8>> {
+    let header = serde_json::to_vec(&RequestHeaderRef {
+        index,
+        workload,
+        context,
+    })
+    .map_err(io::Error::other)?;
+    let mut head = Vec::with_capacity(4 + header.len() + 8);
+    head.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    head.extend_from_slice(&header);
+    head.extend_from_slice(&(input_len as u64).to_le_bytes());
+    Ok(head)
+}
+
 /// Writes one request for task `index` to a worker.
+#[cfg(test)]
 fn write_request(
     out: &mut impl Write,
     index: usize,
@@ -93,17 +151,35 @@ fn write_request(
     context: &TaskContext,
     input: &[u8],
 ) -> io::Result<()> {
-    let header = serde_json::to_vec(&RequestHeader {
-        index,
-        workload: *workload,
-        context: context.clone(),
-    })
-    .map_err(io::Error::other)?;
-    out.write_all(&(header.len() as u32).to_le_bytes())?;
-    out.write_all(&header)?;
-    out.write_all(&(input.len() as u64).to_le_bytes())?;
+    out.write_all(&request_head(index, workload, context, input.len())?)?;
     out.write_all(input)?;
     out.flush()
+}
+
+/// Reads a reply to task `index` from the bytes received so far: `Ok(None)` while it is
+/// incomplete, its status and the payload's range once it is whole, or what is wrong with it.
+fn parse_reply(
+    bytes: &[u8],
+    index: usize,
+) -> std::result::Result<Option<(u8, std::ops::Range<usize>)>, String> {
+    let Some(head) = bytes.get(..REPLY_HEAD) else {
+        return Ok(None);
+    };
+    let got_index = u64::from_le_bytes(head[0..8].try_into().expect("8 bytes"));
+    let status = head[8];
+    let len = u32::from_le_bytes(head[9..13].try_into().expect("4 bytes"));
+    if got_index != index as u64 {
+        return Err(format!("reply names task {got_index}"));
+    }
+    if status > STATUS_ERROR || len > MAX_REPLY {
+        return Err(format!("bad status {status} or length {len}"));
+    }
+    let end = REPLY_HEAD + len as usize;
+    match bytes.len() {
+        n if n < end => Ok(None),
+        n if n == end => Ok(Some((status, REPLY_HEAD..end))),
+        n => Err(format!("{} bytes after the reply", n - end)),
+    }
 }
 
 /// Reads one request; `Ok(None)` when the parent closed the pipe between requests.
@@ -142,8 +218,8 @@ fn read_request(input: &mut impl Read) -> io::Result<Option<(RequestHeader, Vec<
 /// Writes one reply.
 fn write_reply(out: &mut impl Write, index: usize, result: &Result<TaskOutput>) -> io::Result<()> {
     let (status, payload): (u8, Vec<u8>) = match result {
-        Ok(output) => (0, output.as_bytes().to_vec()),
-        Err(e) => (1, e.to_string().into_bytes()),
+        Ok(output) => (STATUS_OUTPUT, output.as_bytes().to_vec()),
+        Err(e) => (STATUS_ERROR, e.to_string().into_bytes()),
     };
     out.write_all(&(index as u64).to_le_bytes())?;
     out.write_all(&[status])?;
@@ -167,36 +243,98 @@ pub fn serve(input: impl Read, output: impl Write) -> io::Result<()> {
     Ok(())
 }
 
+/// The environment variable in which the parent passes its process id to its workers.
+pub const PARENT_PID_ENV: &str = "PARBENCH_PARENT_PID";
+
+/// What `parbench worker` runs: asks to die with its parent, then serves stdin and stdout.
+pub fn serve_stdio() -> io::Result<()> {
+    die_with_parent()?;
+    serve(io::stdin().lock(), io::stdout().lock())
+}
+
+/// Asks the kernel for SIGKILL when the parent dies, then checks the parent is still the one
+/// that started this worker: if it died before the request took effect, exits at once.
+fn die_with_parent() -> io::Result<()> {
+    nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL).map_err(io::Error::from)?;
+    let started_by = std::env::var(PARENT_PID_ENV)
+        .ok()
+        .and_then(|pid| pid.parse::<i32>().ok());
+    if let Some(parent) = started_by {
+        if nix::unistd::getppid().as_raw() != parent {
+            // Orphaned already: nobody will ever read a reply.
+            std::process::exit(1);
+        }
+    }
+    Ok(())
+}
+
+/// The progress of a request being written to a worker.
+#[derive(Debug)]
+struct Sending {
+    /// The request's bytes before the input.
+    head: Vec<u8>,
+    /// How many bytes of head + input are written.
+    written: usize,
+    /// Whether to close the worker's stdin once the request is written.
+    last: bool,
+}
+
 /// One running worker process, seen from the parent.
 ///
-/// Dropping it kills the child if it still runs and reaps it, so no zombie or orphan stays.
+/// Its pipe ends are non-blocking: [`WorkerProcess::begin`] starts a task and
+/// [`WorkerProcess::advance`] moves it on when `poll` says a pipe is ready, so one thread can
+/// drive many workers. [`WorkerProcess::run`] does both for a single task. Dropping it kills
+/// the child if it still runs and reaps it, so no zombie or orphan stays.
 #[derive(Debug)]
 pub struct WorkerProcess {
     child: Child,
-    stdin: Option<BufWriter<ChildStdin>>,
-    stdout: BufReader<ChildStdout>,
+    stdin: Option<ChildStdin>,
+    stdout: ChildStdout,
+    /// The task in flight, if any.
+    task: Option<usize>,
+    /// The request being written, until it is written whole.
+    sending: Option<Sending>,
+    /// The reply's bytes read so far.
+    reply: Vec<u8>,
+    /// Kills the child if parbench is interrupted; dropped before the child is reaped, so a
+    /// pid is never signalled after it was freed.
+    on_termination: Option<OnTermination>,
 }
 
 impl WorkerProcess {
     /// Starts a worker process.
     pub fn spawn(command: &WorkerCommand) -> Result<Self> {
+        let spawn_error = |source| Error::WorkerSpawn {
+            program: command.program.clone(),
+            source,
+        };
         let mut child = Command::new(&command.program)
             .args(&command.args)
+            .env(PARENT_PID_ENV, std::process::id().to_string())
+            .process_group(0)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .map_err(|source| Error::WorkerSpawn {
-                program: command.program.clone(),
-                source,
-            })?;
-        let stdin = child.stdin.take().map(BufWriter::new);
-        let stdout = BufReader::new(child.stdout.take().expect("stdout was piped"));
-        Ok(WorkerProcess {
+            .map_err(spawn_error)?;
+        let pid = Pid::from_raw(child.id() as i32);
+        let on_termination = Some(OnTermination::register(move || kill_and_await(pid)));
+        let stdin = child.stdin.take().expect("stdin was piped");
+        let stdout = child.stdout.take().expect("stdout was piped");
+        // From here on, dropping `worker` kills and reaps the child.
+        let worker = WorkerProcess {
             child,
-            stdin,
+            stdin: Some(stdin),
             stdout,
-        })
+            task: None,
+            sending: None,
+            reply: Vec::new(),
+            on_termination,
+        };
+        set_nonblocking(worker.stdin.as_ref().expect("just set"))
+            .and_then(|()| set_nonblocking(&worker.stdout))
+            .map_err(spawn_error)?;
+        Ok(worker)
     }
 
     /// The worker's process id.
@@ -204,73 +342,65 @@ impl WorkerProcess {
         self.child.id()
     }
 
-    /// The read end of the worker's stdout, for waiting on several workers at once with
-    /// `poll`; `None` once a reply is already buffered (it can be received without waiting).
-    pub fn reply_fd(&self) -> Option<std::os::fd::BorrowedFd<'_>> {
-        use std::os::fd::AsFd;
-        self.stdout
-            .buffer()
-            .is_empty()
-            .then(|| self.stdout.get_ref().as_fd())
+    /// The task in flight: begun and not yet answered.
+    pub fn task(&self) -> Option<usize> {
+        self.task
     }
 
-    /// Sends task `index` with its context and input.
-    pub fn send(
+    /// The pipe to wait on for writing (`POLLOUT`) while a request is still being written.
+    pub fn request_fd(&self) -> Option<BorrowedFd<'_>> {
+        self.sending.as_ref()?;
+        self.stdin.as_ref().map(AsFd::as_fd)
+    }
+
+    /// The pipe to wait on for the reply (`POLLIN`).
+    pub fn reply_fd(&self) -> BorrowedFd<'_> {
+        self.stdout.as_fd()
+    }
+
+    /// Starts task `index`: writes as much of its request as the pipe takes now. The rest is
+    /// written by [`WorkerProcess::advance`]. With `last`, the worker's stdin is closed once
+    /// the request is written, so it exits after answering.
+    pub fn begin(
         &mut self,
         index: usize,
         workload: &Workload,
         context: &TaskContext,
         input: &[u8],
+        last: bool,
     ) -> Result<()> {
-        let result = match self.stdin.as_mut() {
-            Some(stdin) => write_request(stdin, index, workload, context, input),
-            None => Err(io::Error::from(io::ErrorKind::BrokenPipe)),
-        };
-        result.map_err(|_| self.died(index))
+        debug_assert!(self.task.is_none(), "one task at a time");
+        let head = request_head(index, workload, context, input.len())
+            .map_err(|e| Error::invalid("workload", e.to_string()))?;
+        self.task = Some(index);
+        self.sending = Some(Sending {
+            head,
+            written: 0,
+            last,
+        });
+        self.send_more(index, input)
     }
 
-    /// Closes the worker's stdin: it exits after answering what it has.
-    pub fn finish_sending(&mut self) {
-        self.stdin = None;
+    /// Moves the task in flight on after `poll`: writes more of its request if `writable`,
+    /// reads its reply if `readable`. Returns the output once the whole reply is in; `input`
+    /// is the task's input, as given to [`WorkerProcess::begin`].
+    pub fn advance(
+        &mut self,
+        input: &[u8],
+        writable: bool,
+        readable: bool,
+    ) -> Result<Option<TaskOutput>> {
+        let index = self.task.expect("advance needs a task in flight");
+        if writable {
+            self.send_more(index, input)?;
+        }
+        if readable {
+            return self.receive_more(index);
+        }
+        Ok(None)
     }
 
-    /// Receives the reply for task `index`.
-    pub fn receive(&mut self, index: usize) -> Result<TaskOutput> {
-        let pid = self.pid();
-        let protocol = |detail: String| Error::WorkerProtocol {
-            task: index,
-            pid,
-            detail,
-        };
-        let mut head = [0u8; 13];
-        if self.stdout.read_exact(&mut head).is_err() {
-            return Err(self.died(index));
-        }
-        let got_index = u64::from_le_bytes(head[0..8].try_into().expect("8 bytes"));
-        let status = head[8];
-        let len = u32::from_le_bytes(head[9..13].try_into().expect("4 bytes"));
-        if got_index != index as u64 {
-            self.kill();
-            return Err(protocol(format!("reply names task {got_index}")));
-        }
-        if status > 1 || len > MAX_REPLY {
-            self.kill();
-            return Err(protocol(format!("bad status {status} or length {len}")));
-        }
-        let mut payload = vec![0u8; len as usize];
-        if self.stdout.read_exact(&mut payload).is_err() {
-            return Err(self.died(index));
-        }
-        if status == 1 {
-            return Err(Error::TaskFailed {
-                task: index,
-                detail: String::from_utf8_lossy(&payload).into_owned(),
-            });
-        }
-        Ok(TaskOutput::new(payload))
-    }
-
-    /// Runs one task on this worker: send, then receive.
+    /// Runs one task on this worker and waits for its output.
     pub fn run(
         &mut self,
         index: usize,
@@ -278,19 +408,114 @@ impl WorkerProcess {
         context: &TaskContext,
         input: &[u8],
     ) -> Result<TaskOutput> {
-        self.send(index, workload, context, input)?;
-        self.receive(index)
+        self.begin(index, workload, context, input, false)?;
+        loop {
+            let (writable, readable) = {
+                let mut fds = vec![PollFd::new(self.reply_fd(), PollFlags::POLLIN)];
+                fds.extend(
+                    self.request_fd()
+                        .map(|fd| PollFd::new(fd, PollFlags::POLLOUT)),
+                );
+                wait_for_pipes(&mut fds)?;
+                let ready = |fd: Option<&PollFd<'_>>| {
+                    fd.and_then(PollFd::revents).is_some_and(|r| !r.is_empty())
+                };
+                (ready(fds.get(1)), ready(fds.first()))
+            };
+            if let Some(output) = self.advance(input, writable, readable)? {
+                return Ok(output);
+            }
+        }
+    }
+
+    /// Writes what the pipe takes of the request in flight; closes stdin after a last one.
+    fn send_more(&mut self, index: usize, input: &[u8]) -> Result<()> {
+        let Some(sending) = self.sending.as_mut() else {
+            return Ok(());
+        };
+        let Some(stdin) = self.stdin.as_mut() else {
+            return Err(self.died(index));
+        };
+        let total = sending.head.len() + input.len();
+        while sending.written < total {
+            let (head, input) = if sending.written < sending.head.len() {
+                (&sending.head[sending.written..], input)
+            } else {
+                (&[][..], &input[sending.written - sending.head.len()..])
+            };
+            match stdin.write_vectored(&[IoSlice::new(head), IoSlice::new(input)]) {
+                Ok(n) => sending.written += n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return Err(self.died(index)),
+            }
+        }
+        if sending.last {
+            self.stdin = None;
+        }
+        self.sending = None;
+        Ok(())
+    }
+
+    /// Reads what the pipe holds of the reply; the output once the whole reply is in.
+    fn receive_more(&mut self, index: usize) -> Result<Option<TaskOutput>> {
+        let mut chunk = [0u8; 8192];
+        match self.stdout.read(&mut chunk) {
+            Ok(0) => return Err(self.died(index)),
+            Ok(n) => self.reply.extend_from_slice(&chunk[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                ) =>
+            {
+                return Ok(None);
+            }
+            Err(_) => return Err(self.died(index)),
+        }
+        let (status, payload) = match parse_reply(&self.reply, index) {
+            Ok(None) => return Ok(None),
+            Ok(Some(reply)) => reply,
+            Err(detail) => {
+                self.kill();
+                return Err(Error::WorkerProtocol {
+                    task: index,
+                    pid: self.pid(),
+                    detail,
+                });
+            }
+        };
+        if self.sending.is_some() {
+            self.kill();
+            return Err(Error::WorkerProtocol {
+                task: index,
+                pid: self.pid(),
+                detail: "it replied before reading its whole request".to_string(),
+            });
+        }
+        let payload = self.reply[payload].to_vec();
+        self.reply.clear();
+        self.task = None;
+        if status == STATUS_ERROR {
+            return Err(Error::TaskFailed {
+                task: index,
+                detail: String::from_utf8_lossy(&payload).into_owned(),
+            });
+        }
+        Ok(Some(TaskOutput::new(payload)))
     }
 
     /// Kills the worker (if it still runs) and reaps it.
     pub fn kill(&mut self) {
+        self.on_termination = None;
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 
     /// Closes stdin and waits for a clean exit; an unclean one is an error naming `last_task`.
     pub fn shut_down(mut self, last_task: usize) -> Result<()> {
-        self.finish_sending();
+        self.stdin = None;
+        self.on_termination = None;
         match self.child.wait() {
             Ok(status) if status.success() => Ok(()),
             Ok(status) => Err(Error::WorkerDied {
@@ -308,13 +533,14 @@ impl WorkerProcess {
     /// The error for a worker whose pipe broke during task `index`: waits briefly for it to
     /// exit on its own (to report how it ended), kills it otherwise.
     fn died(&mut self, index: usize) -> Error {
+        self.on_termination = None;
         let pid = self.pid();
         let deadline = Instant::now() + EXIT_GRACE;
         let status = loop {
             match self.child.try_wait() {
                 Ok(Some(status)) => break describe_status(status),
                 Ok(None) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(5))
+                    std::thread::sleep(Duration::from_millis(1))
                 }
                 Ok(None) => {
                     self.kill();
@@ -334,8 +560,41 @@ impl WorkerProcess {
 impl Drop for WorkerProcess {
     fn drop(&mut self) {
         self.stdin = None;
+        self.on_termination = None;
         if let Ok(None) = self.child.try_wait() {
             self.kill();
+        }
+    }
+}
+
+/// Waits until one of `fds` is ready; an interrupted wait returns early with nothing ready.
+pub(crate) fn wait_for_pipes(fds: &mut [PollFd<'_>]) -> Result<()> {
+    match poll(fds, PollTimeout::NONE) {
+        Ok(_) | Err(nix::errno::Errno::EINTR) => Ok(()),
+        Err(errno) => Err(Error::System {
+            action: "cannot wait for the worker processes' pipes",
+            source: io::Error::from(errno),
+        }),
+    }
+}
+
+/// Makes reads and writes on `fd` return `WouldBlock` instead of waiting.
+fn set_nonblocking(fd: impl AsFd) -> io::Result<()> {
+    let flags = OFlag::from_bits_truncate(fcntl(&fd, FcntlArg::F_GETFL)?);
+    fcntl(&fd, FcntlArg::F_SETFL(flags | OFlag::O_NONBLOCK))?;
+    Ok(())
+}
+
+/// The cleanup when parbench is interrupted: kill the worker, and wait (at most a second)
+/// until it is dead, without reaping it, since its owner may still reap it.
+fn kill_and_await(pid: Pid) {
+    let _ = kill(pid, Signal::SIGKILL);
+    let deadline = Instant::now() + Duration::from_secs(1);
+    let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT | WaitPidFlag::WNOHANG;
+    while Instant::now() < deadline {
+        match waitid(Id::Pid(pid), flags) {
+            Ok(WaitStatus::StillAlive) => std::thread::sleep(Duration::from_millis(1)),
+            _ => return,
         }
     }
 }

@@ -351,7 +351,12 @@ fn nominal_work(id: &BenchId, ns_per_byte: Option<Interval>) -> Option<TaskWork>
             let wait = ms(total) * id.value as f64 / 100.0;
             Some(TaskWork::exact(ms(total) - wait, wait, 0))
         }
-        Group::File { .. } | Group::Primitive => None,
+        // The disk's fsync, the primitives themselves, and CPython's tasks (no Rust model).
+        Group::File { .. }
+        | Group::Primitive
+        | Group::PySleep { .. }
+        | Group::PyHash { .. }
+        | Group::PyLoop { .. } => None,
     }
 }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::bench_id::{BenchFunction, Group};
-use crate::suite::MemoryRecord;
+use crate::records::MemoryRecord;
 
 use super::Interval;
 use super::criterion_data::Measurement;
@@ -236,8 +236,12 @@ impl GroupAnalysis {
 pub fn ideal_speedup(group: &Group, value: u64, logical_cores: usize) -> Option<f64> {
     let cores = logical_cores.max(1) as f64;
     match group {
-        Group::Sleep { .. } | Group::Waits { .. } | Group::Net { .. } => Some(value as f64),
-        Group::Hash { .. } => Some((value as f64).min(cores)),
+        Group::Sleep { .. } | Group::Waits { .. } | Group::Net { .. } | Group::PySleep { .. } => {
+            Some(value as f64)
+        }
+        Group::Hash { .. } | Group::PyHash { .. } | Group::PyLoop { .. } => {
+            Some((value as f64).min(cores))
+        }
         Group::HashSize { tasks } => Some((*tasks as f64).min(cores)),
         Group::HashWorkers { .. } => Some((value as f64).min(cores)),
         Group::Overhead

@@ -530,7 +530,7 @@ mod tests {
 
     #[test]
     fn mixed_waits_and_amdahl_sentences_carry_the_figures() {
-        use crate::suite::MemoryRecord;
+        use crate::records::MemoryRecord;
         let mixed = Group::Mixed {
             total: Duration::from_millis(10),
             tasks: 8,

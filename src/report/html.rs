@@ -276,7 +276,7 @@ fn waits_section(w: &mut String, report: &Report) {
          (<code>async-multi</code>). Time per run of all tasks (log axes), and how much one run \
          raised the process's resident memory (peak minus before, recorded by the bench outside \
          Criterion's timing in <code>{}</code>).</p>",
-        crate::suite::MEMORY_FILE
+        crate::records::MEMORY_FILE
     );
     for g in waits {
         figure(w, charts::time_chart(g));

@@ -29,7 +29,8 @@ use serde::Serialize;
 use crate::bench_id::Group;
 use crate::error::{Error, Result};
 use crate::machine::Machine;
-use crate::suite::{MemoryRecord, Plan, Profile, RunMeta};
+use crate::records::{MemoryRecord, RunMeta};
+use crate::suite::{Plan, Profile};
 
 use analysis::{BreakEvenRow, GroupAnalysis, Plateau, VerdictRow, WaitsRow};
 use criterion_data::Measurement;

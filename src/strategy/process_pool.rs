@@ -4,18 +4,15 @@
 //! [`ProcessPool`] is the pool itself: spawn it once and call [`ProcessPool::run`] many times to
 //! time a warm pool. [`ProcessPoolStrategy`] spawns a pool inside the timed run and shuts it
 //! down afterwards, as `with Pool(...)` does. Tasks are handed out one at a time to whichever
-//! worker is free; one parent thread per worker talks to it.
+//! worker is free, by the calling thread alone: it waits on every worker's pipes at once with
+//! `poll` ([`dispatch`]), so a run starts no thread and costs about one pipe round trip per task.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use nix::poll::{PollFd, PollFlags};
 
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::Pid;
-
-use super::{Strategy, StrategyKind, in_task_order};
+use super::{Strategy, StrategyKind};
 use crate::error::{Error, Result};
 use crate::units;
-use crate::worker::{WorkerCommand, WorkerProcess};
+use crate::worker::{WorkerCommand, WorkerProcess, wait_for_pipes};
 use crate::workload::{TaskOutput, TaskSet};
 
 /// A pool of reused worker processes.
@@ -56,61 +53,11 @@ impl ProcessPool {
     /// pool cannot be used again.
     pub fn run(&mut self, tasks: &TaskSet) -> Result<Vec<TaskOutput>> {
         if self.broken {
-            return Err(Error::invalid(
-                "process-pool",
-                "lost a worker in an earlier run; spawn a new pool",
-            ));
+            return Err(Error::PoolBroken);
         }
-        let next = AtomicUsize::new(0);
-        let failed = AtomicBool::new(false);
-        let first_error = Mutex::new(None);
-        let pids = self.pids();
-        let results: Vec<Vec<(usize, TaskOutput)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = self
-                .workers
-                .iter_mut()
-                .map(|worker| {
-                    let (next, failed, first_error, pids) = (&next, &failed, &first_error, &pids);
-                    scope.spawn(move || {
-                        let mut done = Vec::new();
-                        while !failed.load(Ordering::SeqCst) {
-                            let index = next.fetch_add(1, Ordering::SeqCst);
-                            if index >= tasks.len() {
-                                break;
-                            }
-                            match worker.run(
-                                index,
-                                tasks.workload(),
-                                tasks.context(),
-                                tasks.input(index),
-                            ) {
-                                Ok(output) => done.push((index, output)),
-                                Err(error) => {
-                                    if !failed.swap(true, Ordering::SeqCst) {
-                                        *first_error.lock().expect("error slot") = Some(error);
-                                        kill_others(pids, worker.pid());
-                                    }
-                                    break;
-                                }
-                            }
-                        }
-                        done
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("pool dispatcher thread does not panic"))
-                .collect()
-        });
-        if let Some(error) = first_error.into_inner().expect("error slot") {
-            self.broken = true;
-            for worker in &mut self.workers {
-                worker.kill();
-            }
-            return Err(error);
-        }
-        Ok(in_task_order(tasks.len(), results.into_iter().flatten()))
+        let result = dispatch(&mut self.workers, tasks, 0);
+        self.broken = result.is_err();
+        result
     }
 
     /// Closes the workers' pipes and waits for each to exit cleanly.
@@ -125,14 +72,104 @@ impl ProcessPool {
     }
 }
 
-/// Sends SIGKILL to every worker but `except`, so their dispatcher threads stop at once.
+/// Runs `tasks` on `workers` from the calling thread and returns the outputs in task order.
 ///
-/// Safe against pid reuse: a worker is reaped only by its own dispatcher thread after it died,
-/// and they are all still blocked on their pipes when this runs.
-fn kill_others(pids: &[u32], except: u32) {
-    for &pid in pids.iter().filter(|&&pid| pid != except) {
-        let _ = kill(Pid::from_raw(pid as i32), Signal::SIGKILL);
+/// Tasks before `first_unsent` must already be in flight on some worker (begun with
+/// [`WorkerProcess::begin`]); the others are handed out one at a time to whichever worker is
+/// free. One `poll` waits on every busy worker's reply pipe, and on the request pipe of those
+/// whose request is not written whole yet, so large inputs go out to all workers at once and
+/// a worker that dies is noticed as soon as its pipe closes. On the first error every other
+/// worker is killed and reaped, and that error is returned.
+pub(super) fn dispatch(
+    workers: &mut [WorkerProcess],
+    tasks: &TaskSet,
+    first_unsent: usize,
+) -> Result<Vec<TaskOutput>> {
+    let result = hand_out(workers, tasks, first_unsent);
+    if result.is_err() {
+        for worker in workers.iter_mut() {
+            worker.kill();
+        }
     }
+    result
+}
+
+fn hand_out(
+    workers: &mut [WorkerProcess],
+    tasks: &TaskSet,
+    first_unsent: usize,
+) -> Result<Vec<TaskOutput>> {
+    let mut outputs: Vec<Option<TaskOutput>> = vec![None; tasks.len()];
+    let mut next = first_unsent;
+    let mut remaining = tasks.len();
+    for worker in workers.iter_mut() {
+        if worker.task().is_none() && next < tasks.len() {
+            begin(worker, tasks, next)?;
+            next += 1;
+        }
+    }
+    // Which worker each poll entry belongs to, and whether it is its request pipe.
+    let mut owners: Vec<(usize, bool)> = Vec::with_capacity(2 * workers.len());
+    let mut ready: Vec<(usize, bool, bool)> = Vec::with_capacity(workers.len());
+    while remaining > 0 {
+        owners.clear();
+        ready.clear();
+        {
+            let mut fds: Vec<PollFd<'_>> = Vec::with_capacity(2 * workers.len());
+            for (w, worker) in workers.iter().enumerate() {
+                if worker.task().is_none() {
+                    continue;
+                }
+                fds.push(PollFd::new(worker.reply_fd(), PollFlags::POLLIN));
+                owners.push((w, false));
+                if let Some(fd) = worker.request_fd() {
+                    fds.push(PollFd::new(fd, PollFlags::POLLOUT));
+                    owners.push((w, true));
+                }
+            }
+            assert!(!fds.is_empty(), "tasks remain, so some worker has one");
+            wait_for_pipes(&mut fds)?;
+            for (fd, &(w, request)) in fds.iter().zip(&owners) {
+                if !fd.revents().is_some_and(|r| !r.is_empty()) {
+                    continue;
+                }
+                match ready.last_mut() {
+                    Some((last, writable, readable)) if *last == w => {
+                        *writable |= request;
+                        *readable |= !request;
+                    }
+                    _ => ready.push((w, request, !request)),
+                }
+            }
+        }
+        for &(w, writable, readable) in &ready {
+            let worker = &mut workers[w];
+            let index = worker.task().expect("only busy workers are polled");
+            if let Some(output) = worker.advance(tasks.input(index), writable, readable)? {
+                outputs[index] = Some(output);
+                remaining -= 1;
+                if next < tasks.len() {
+                    begin(worker, tasks, next)?;
+                    next += 1;
+                }
+            }
+        }
+    }
+    Ok(outputs
+        .into_iter()
+        .map(|output| output.expect("every task replied"))
+        .collect())
+}
+
+/// Starts task `index` on `worker`, which keeps its stdin open for more.
+fn begin(worker: &mut WorkerProcess, tasks: &TaskSet, index: usize) -> Result<()> {
+    worker.begin(
+        index,
+        tasks.workload(),
+        tasks.context(),
+        tasks.input(index),
+        false,
+    )
 }
 
 /// The `process-pool` strategy: spawns a pool for the run, runs the tasks, shuts it down.
@@ -163,5 +200,33 @@ impl Strategy for ProcessPoolStrategy {
         let outputs = pool.run(tasks)?;
         pool.shut_down()?;
         Ok(outputs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workload::Workload;
+
+    fn worker_command() -> WorkerCommand {
+        // The library's unit tests have no parbench binary: a shell plays a worker.
+        WorkerCommand::custom("sh", ["-c", "exec cat >/dev/null"])
+    }
+
+    #[test]
+    fn a_broken_pool_refuses_to_run_again() {
+        let mut pool = ProcessPool::spawn(&worker_command(), 2).unwrap();
+        let tasks = TaskSet::new(Workload::Noop, 3).unwrap();
+        let pids = pool.pids();
+        for pid in &pids {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(*pid as i32),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+        let err = pool.run(&tasks).unwrap_err().to_string();
+        assert!(err.contains("SIGKILL"), "{err}");
+        let err = pool.run(&tasks).unwrap_err().to_string();
+        assert!(err.contains("spawn a new pool"), "{err}");
     }
 }

@@ -1,13 +1,11 @@
 //! `processes`: one OS process per task, like Python's `multiprocessing.Process`.
 //!
-//! Every task gets a fresh `parbench worker` process: all are started and sent their task,
-//! then all are joined. Starting a process and moving the input through its pipe are costs
+//! Every task gets a fresh `parbench worker` process: all are started and sent their task
+//! (what a pipe does not take at once is written while the replies are awaited, all from the
+//! calling thread), then all are joined. Starting a process and moving the input through its pipe are costs
 //! this strategy pays that threads do not.
 
-use std::os::fd::BorrowedFd;
-
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-
+use super::process_pool::dispatch;
 use super::{Strategy, StrategyKind};
 use crate::error::{Error, Result};
 use crate::units;
@@ -53,71 +51,21 @@ impl Strategy for Processes {
         let mut workers = Vec::with_capacity(tasks.len());
         for index in 0..tasks.len() {
             let mut worker = WorkerProcess::spawn(&self.command)?;
-            worker.send(index, tasks.workload(), tasks.context(), tasks.input(index))?;
-            worker.finish_sending();
+            // Written now if the pipe takes it (small inputs), else by `dispatch`; the
+            // worker's stdin closes after it, so it exits once it has answered.
+            worker.begin(
+                index,
+                tasks.workload(),
+                tasks.context(),
+                tasks.input(index),
+                true,
+            )?;
             workers.push(worker);
         }
-        let mut outputs: Vec<Option<TaskOutput>> = vec![None; tasks.len()];
-        receive_as_ready(&mut workers, &mut outputs)?;
+        let outputs = dispatch(&mut workers, tasks, tasks.len())?;
         for (index, worker) in workers.into_iter().enumerate() {
             worker.shut_down(index)?;
         }
-        Ok(outputs
-            .into_iter()
-            .map(|o| o.expect("every task replied"))
-            .collect())
+        Ok(outputs)
     }
-}
-
-/// Receives each worker's reply as soon as it is ready, whatever the task order, so a worker
-/// that dies is noticed at once rather than after the tasks before it finish.
-///
-/// A reply is one write of at most a few dozen bytes (atomic on a pipe), so once `poll` says a
-/// pipe is readable the whole reply, or the end of the pipe, is there.
-fn receive_as_ready(
-    workers: &mut [WorkerProcess],
-    outputs: &mut [Option<TaskOutput>],
-) -> Result<()> {
-    while outputs.iter().any(Option::is_none) {
-        let ready: Vec<usize> = {
-            let waiting: Vec<(usize, Option<BorrowedFd<'_>>)> = workers
-                .iter()
-                .enumerate()
-                .filter(|(index, _)| outputs[*index].is_none())
-                .map(|(index, worker)| (index, worker.reply_fd()))
-                .collect();
-            let buffered: Vec<usize> = waiting
-                .iter()
-                .filter(|(_, fd)| fd.is_none())
-                .map(|(index, _)| *index)
-                .collect();
-            if buffered.is_empty() {
-                let mut fds: Vec<PollFd<'_>> = waiting
-                    .iter()
-                    .filter_map(|(_, fd)| fd.map(|fd| PollFd::new(fd, PollFlags::POLLIN)))
-                    .collect();
-                match poll(&mut fds, PollTimeout::NONE) {
-                    Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-                    Err(errno) => {
-                        return Err(Error::System {
-                            action: "cannot wait for the worker processes' replies",
-                            source: std::io::Error::from(errno),
-                        });
-                    }
-                }
-                waiting
-                    .iter()
-                    .zip(&fds)
-                    .filter(|(_, fd)| fd.revents().is_some_and(|r| !r.is_empty()))
-                    .map(|((index, _), _)| *index)
-                    .collect()
-            } else {
-                buffered
-            }
-        };
-        for index in ready {
-            outputs[index] = Some(workers[index].receive(index)?);
-        }
-    }
-    Ok(())
 }

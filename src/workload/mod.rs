@@ -318,20 +318,18 @@ pub struct TaskContext {
 
 impl TaskContext {
     fn scratch_dir(&self) -> Result<&Path> {
-        self.scratch_dir.as_deref().ok_or_else(|| {
-            Error::invalid(
-                "workload",
-                "file needs a scratch directory; build its tasks with TaskSet::new",
-            )
-        })
+        self.scratch_dir
+            .as_deref()
+            .ok_or(Error::MissingTaskContext {
+                workload: "file",
+                needs: "a scratch directory",
+            })
     }
 
     fn server(&self) -> Result<SocketAddr> {
-        self.server.ok_or_else(|| {
-            Error::invalid(
-                "workload",
-                "net needs a loopback server; build its tasks with TaskSet::new",
-            )
+        self.server.ok_or(Error::MissingTaskContext {
+            workload: "net",
+            needs: "a loopback server",
         })
     }
 }
@@ -347,7 +345,7 @@ pub struct TaskSet {
     /// Shared so that async tasks, which must own what they use, can hold them cheaply.
     inputs: Arc<[Vec<u8>]>,
     context: Arc<TaskContext>,
-    scratch: Option<tempfile::TempDir>,
+    scratch: Option<file::ScratchDir>,
     server: Option<LoopbackServer>,
 }
 
@@ -368,7 +366,7 @@ impl TaskSet {
         }
         let bytes = workload.input_bytes() as usize;
         let scratch = match workload {
-            Workload::File { .. } => Some(scratch_dir()?),
+            Workload::File { .. } => Some(file::ScratchDir::new(scratch_dir()?)),
             _ => None,
         };
         let server = match workload {
@@ -487,6 +485,27 @@ pub fn check_outputs(strategy: &str, expected: &[TaskOutput], actual: &[TaskOutp
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_task_without_its_context_is_a_typed_error() {
+        for (workload, needs) in [
+            (Workload::File { bytes: 16 }, "a scratch directory"),
+            (
+                Workload::Net {
+                    duration: Duration::from_millis(1),
+                },
+                "a loopback server",
+            ),
+        ] {
+            let err = workload
+                .run_task(0, &[0; 16], &TaskContext::default(), &mut NoGate)
+                .unwrap_err();
+            assert!(
+                matches!(err, Error::MissingTaskContext { needs: n, .. } if n == needs),
+                "{workload}: {err}"
+            );
+        }
+    }
 
     #[test]
     fn names_and_defaults() {
