@@ -124,7 +124,10 @@ impl Plan {
     /// and at least 2 × the logical cores, so the blocking trap of a CPU-sized pool shows on
     /// any machine.
     pub fn sleep_tasks(&self) -> Vec<usize> {
-        let trap = 2 * self.logical_cores;
+        // Twice the cores shows the trap of blocking in a CPU-sized pool; capped at 256 tasks
+        // (the trap shows up to 128 cores) so the sequential baseline, 2.56 s an iteration,
+        // keeps the suite in its budget on larger machines.
+        let trap = (2 * self.logical_cores).min(256);
         match self.profile {
             Profile::Seed => vec![2],
             Profile::Quick => sorted(vec![1, 4, 16, 2 * self.sized_cores()]),
@@ -181,14 +184,22 @@ impl Plan {
     }
 
     /// Task counts of the empty-task sweep that the cost line `fixed + per_task × N` is fitted
-    /// to: 1, the sized cores, 4 × and 16 × them (`quick`: 1 and 4 ×; none in `seed`).
+    /// to: 1, the sized cores, 4 × and 16 × them (none in `seed`). `quick`, and machines beyond
+    /// the sizing cap (where every run of `process-pool` starts a process per core), measure
+    /// only 1 and 4 ×.
     pub fn overhead_tasks(&self) -> Vec<usize> {
         let n = self.sized_cores();
         match self.profile {
             Profile::Seed => vec![],
             Profile::Quick => sorted(vec![1, 4 * n]),
+            Profile::Default if self.beyond_sizing_cap() => sorted(vec![1, 4 * n]),
             Profile::Default => sorted(vec![1, n, 4 * n, 16 * n]),
         }
+    }
+
+    /// Whether this machine has more logical cores than the sweeps are sized to.
+    fn beyond_sizing_cap(&self) -> bool {
+        self.logical_cores > self.sized_cores()
     }
 
     /// Task count of the input-transfer sweep (`receive` tasks): the sized cores.
@@ -197,11 +208,12 @@ impl Plan {
     }
 
     /// Input sizes of the transfer sweep, whose slope is the process strategies' cost per
-    /// byte (none in `seed`).
+    /// byte (none in `seed`; two in `quick` and beyond the sizing cap).
     pub fn receive_bytes(&self) -> Vec<u64> {
         match self.profile {
             Profile::Seed => vec![],
             Profile::Quick => vec![1 << 10, 1 << 20],
+            Profile::Default if self.beyond_sizing_cap() => vec![1 << 10, 1 << 20],
             Profile::Default => vec![1 << 10, 64 << 10, 1 << 20, 4 << 20],
         }
     }
@@ -212,17 +224,17 @@ impl Plan {
     }
 
     /// Bare-thread counts of the raw compute scaling (`primitive/hash-threads/<k>`): every k
-    /// from 1 to the logical cores, or past 8 cores powers of two and the core count.
+    /// from 1 to the logical cores, or past the sizing cap 1, 2, 4, the sized cores, half the
+    /// cores and all of them.
     pub fn raw_scaling_threads(&self) -> Vec<usize> {
         if !self.runs_primitives() {
             return vec![];
         }
         let n = self.logical_cores;
-        if n <= 8 {
+        if n <= Self::SIZING_CAP {
             return (1..=n).collect();
         }
-        let powers = std::iter::successors(Some(1usize), |k| Some(k * 2)).take_while(|&k| k < n);
-        sorted(powers.chain([n]).collect())
+        sorted(vec![1, 2, 4, self.sized_cores(), n / 2, n])
     }
 
     /// Bytes each bare thread hashes in the raw scaling: 4 MiB (1 MiB in `quick`), so that
@@ -379,17 +391,13 @@ impl Plan {
         self.hash_strategies()
     }
 
-    /// The strategies of the input-transfer sweep: those that move each task's input through
-    /// a pipe to a worker process (`quick`: the warm pool alone, whose cost per byte then
-    /// stands for the others, which use the same pipe protocol).
+    /// The strategies of the input-transfer sweep: a process per task and a warm pool (whose
+    /// cost per byte stands for `process-pool` too: the same pool, started inside the timing;
+    /// `quick`: the warm pool alone, standing for both).
     pub fn receive_strategies(&self) -> &'static [BenchFunction] {
         match self.profile {
             Profile::Quick => &[BenchFunction::ProcessPoolWarm],
-            _ => &[
-                BenchFunction::Processes,
-                BenchFunction::ProcessPool,
-                BenchFunction::ProcessPoolWarm,
-            ],
+            _ => &[BenchFunction::Processes, BenchFunction::ProcessPoolWarm],
         }
     }
 
@@ -458,9 +466,16 @@ impl Plan {
     pub fn python_tasks(&self) -> Vec<usize> {
         match self.profile {
             Profile::Seed => vec![],
-            Profile::Quick => vec![2 * self.logical_cores],
+            Profile::Quick => vec![2 * self.sized_cores()],
             Profile::Default => vec![2, 8],
         }
+    }
+
+    /// Pool size of the CPython pools for `tasks` tasks: one worker per logical core, as
+    /// `Pool()` and `ProcessPoolExecutor()` default to, but never more workers than tasks (a
+    /// 256-core machine would otherwise start 256 interpreters for 8 tasks in every run).
+    pub fn python_workers(&self, tasks: usize) -> usize {
+        self.logical_cores.min(tasks).max(1)
     }
 
     /// How long each CPython sleep task waits: as long as a task of the Rust sleep sweep.
@@ -485,8 +500,8 @@ impl Plan {
             },
             Profile::Default => Timing {
                 sample_size: 10,
-                warm_up: Duration::from_millis(100),
-                measurement: Duration::from_millis(500),
+                warm_up: Duration::from_millis(50),
+                measurement: Duration::from_millis(300),
                 flat: true,
             },
         }
@@ -551,11 +566,11 @@ impl Plan {
         groups
     }
 
-    /// Bootstrap resamples Criterion draws per benchmark: 10,000 (5,000 in `quick`) instead of
+    /// Bootstrap resamples Criterion draws per benchmark: 10,000 (2,000 in `quick`) instead of
     /// Criterion's 100,000, whose plots alone take about 4 s per benchmark on 2 cores.
     pub fn resamples(&self) -> usize {
         match self.profile {
-            Profile::Quick => 5_000,
+            Profile::Quick => 2_000,
             _ => 10_000,
         }
     }
@@ -637,11 +652,16 @@ mod tests {
         assert_eq!(eight.hash_tasks(), vec![1, 2, 8, 16, 64]);
         assert_eq!(eight.break_even_tasks(), 16);
         // Above the sizing cap the sweeps are sized as for 8 cores, but the sleep sweep still
-        // reaches 2 × the cores, so the blocking trap of a CPU-sized pool shows.
+        // reaches 2 × the cores (at most 256 tasks), so the blocking trap of a CPU-sized pool
+        // shows up to 128 cores.
         let big = Plan::new(Profile::Default, 256);
         assert_eq!(big.hash_tasks(), eight.hash_tasks());
         assert_eq!(big.break_even_tasks(), 16);
-        assert_eq!(big.sleep_tasks().last(), Some(&512));
+        assert_eq!(big.sleep_tasks().last(), Some(&256));
+        assert_eq!(
+            Plan::new(Profile::Default, 64).sleep_tasks().last(),
+            Some(&128)
+        );
     }
 
     #[test]
@@ -703,15 +723,18 @@ mod tests {
         assert_eq!(small.raw_scaling_threads(), vec![1, 2]);
         assert_eq!(Plan::new(Profile::Quick, 2).overhead_tasks(), vec![1, 8]);
         assert_eq!(
-            Plan::new(Profile::Default, 64).overhead_tasks(),
+            Plan::new(Profile::Default, 8).overhead_tasks(),
             vec![1, 8, 32, 128]
         );
+        let beyond = Plan::new(Profile::Default, 64);
+        assert_eq!(beyond.overhead_tasks(), vec![1, 32]);
+        assert_eq!(beyond.receive_bytes().len(), 2);
         assert_eq!(
             Plan::new(Profile::Default, 1).overhead_tasks(),
             vec![1, 4, 16]
         );
         let big = Plan::new(Profile::Default, 48);
-        assert_eq!(big.raw_scaling_threads(), vec![1, 2, 4, 8, 16, 32, 48]);
+        assert_eq!(big.raw_scaling_threads(), vec![1, 2, 4, 8, 24, 48]);
         let seed = Plan::new(Profile::Seed, 2);
         assert!(seed.overhead_tasks().is_empty() && seed.raw_scaling_threads().is_empty());
     }

@@ -164,19 +164,16 @@ impl CostReport {
                 Group::Receive { tasks } if m.id.function == function => Some(tasks),
                 _ => None,
             });
-            let bytes = match (receive.is_empty(), function.uses_processes()) {
-                (true, true) => {
-                    notes.push(format!("{function}: the input-transfer sweep did not run"));
-                    None
-                }
-                (true, false) => None,
-                (false, _) => match fit_line(&receive) {
+            let bytes = if receive.is_empty() {
+                None
+            } else {
+                match fit_line(&receive) {
                     Ok(fit) => Some(fit),
                     Err(e) => {
                         notes.push(format!("{function}: no cost per byte ({e})"));
                         None
                     }
-                },
+                }
             };
             let per_byte_ns = bytes
                 .filter(|_| function.uses_processes())
@@ -200,6 +197,7 @@ impl CostReport {
         if costs.is_empty() {
             return None;
         }
+        borrow_per_byte(&mut costs, &mut notes);
         let model = CostModel {
             logical_cores,
             costs,
@@ -223,6 +221,40 @@ impl CostReport {
             break_evens,
             notes,
         })
+    }
+}
+
+/// A process strategy without its own input-transfer sweep (`process-pool`, and all but the
+/// warm pool in `quick`) takes the cost per byte of one that has one, preferring the warm pool:
+/// they move inputs through the same pipe protocol. The note says so.
+fn borrow_per_byte(costs: &mut [StrategyCost], notes: &mut Vec<String>) {
+    let measured = |f: BenchFunction| {
+        costs
+            .iter()
+            .find(|c| c.strategy == f)
+            .and_then(|c| c.per_byte_ns)
+            .map(|q| (f, q))
+    };
+    let donor = measured(BenchFunction::ProcessPoolWarm)
+        .or_else(|| measured(BenchFunction::Processes))
+        .or_else(|| measured(BenchFunction::ProcessPool));
+    for cost in costs.iter_mut() {
+        if !cost.strategy.uses_processes() || cost.per_byte_ns.is_some() {
+            continue;
+        }
+        match donor {
+            Some((from, q)) => {
+                cost.per_byte_ns = Some(q);
+                notes.push(format!(
+                    "{}: cost per byte taken from {from} (the same pipe protocol; not swept itself)",
+                    cost.strategy
+                ));
+            }
+            None => notes.push(format!(
+                "{}: the input-transfer sweep did not run, so moving inputs counts as free",
+                cost.strategy
+            )),
+        }
     }
 }
 
@@ -591,6 +623,11 @@ fn break_evens(model: &CostModel, measurements: &[Measurement]) -> Vec<ModelBrea
 mod tests {
     use super::*;
     use crate::report::testdata::m;
+
+    /// The benchmark function named `name` (a strategy or a primitive).
+    fn f(name: &str) -> BenchFunction {
+        BenchFunction::parse(name).unwrap_or_else(|| panic!("unknown function {name}"))
+    }
     use std::time::Duration;
 
     const SLEEP: Group = Group::Sleep {
@@ -601,18 +638,23 @@ mod tests {
     fn run() -> Vec<Measurement> {
         let mut data = Vec::new();
         for n in [1u64, 2, 8, 32] {
-            data.push(m(Group::Overhead, "threads", n, 20e3 + 40e3 * n as f64));
-            data.push(m(Group::Overhead, "sequential", n, 50.0 + 10.0 * n as f64));
+            data.push(m(Group::Overhead, f("threads"), n, 20e3 + 40e3 * n as f64));
+            data.push(m(
+                Group::Overhead,
+                f("sequential"),
+                n,
+                50.0 + 10.0 * n as f64,
+            ));
         }
-        data.push(m(Group::Primitive, "thread-spawn", 1, 35e3));
-        data.push(m(Group::Primitive, "hash-threads", 1, 2e6));
-        data.push(m(Group::Primitive, "hash-threads", 2, 2.2e6));
+        data.push(m(Group::Primitive, f("thread-spawn"), 1, 35e3));
+        data.push(m(Group::Primitive, f("hash-threads"), 1, 2e6));
+        data.push(m(Group::Primitive, f("hash-threads"), 2, 2.2e6));
         for n in [1u64, 8] {
-            data.push(m(SLEEP, "sequential", n, 10.1e6 * n as f64));
+            data.push(m(SLEEP, f("sequential"), n, 10.1e6 * n as f64));
         }
-        data.push(m(SLEEP, "threads", 8, 10.1e6 + 20e3 + 8.0 * 40e3));
+        data.push(m(SLEEP, f("threads"), 8, 10.1e6 + 20e3 + 8.0 * 40e3));
         // A threads point far from anything the model could explain.
-        data.push(m(SLEEP, "threads", 1, 40e6));
+        data.push(m(SLEEP, f("threads"), 1, 40e6));
         data
     }
 
@@ -658,7 +700,7 @@ mod tests {
 
     #[test]
     fn without_an_overhead_sweep_there_is_no_model() {
-        let data = vec![m(SLEEP, "sequential", 1, 10e6)];
+        let data = vec![m(SLEEP, f("sequential"), 1, 10e6)];
         assert!(CostReport::build(&data, &[], 2).is_none());
     }
 
@@ -668,7 +710,7 @@ mod tests {
         let waits = Group::Waits {
             duration: Duration::from_millis(50),
         };
-        data.push(m(waits, "threads", 100, 54e6));
+        data.push(m(waits, f("threads"), 100, 54e6));
         let report = CostReport::build(&data, &[], 2).unwrap();
         let p = report
             .predictions

@@ -130,7 +130,7 @@ fn hand_out(
             assert!(!fds.is_empty(), "tasks remain, so some worker has one");
             wait_for_pipes(&mut fds)?;
             for (fd, &(w, request)) in fds.iter().zip(&owners) {
-                if !fd.revents().is_some_and(|r| !r.is_empty()) {
+                if fd.revents().is_none_or(|r| r.is_empty()) {
                     continue;
                 }
                 match ready.last_mut() {

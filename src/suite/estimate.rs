@@ -52,6 +52,10 @@ pub const BENCH_BINARIES: &[BenchBinary] = &[
         sweeps: Plan::primitives_sweeps,
     },
     BenchBinary {
+        name: "python",
+        sweeps: Plan::python_sweeps,
+    },
+    BenchBinary {
         name: "real_io",
         sweeps: Plan::real_io_sweeps,
     },
@@ -73,8 +77,7 @@ pub struct Sweep {
     pub timing: Timing,
     /// How long one iteration of each benchmark takes.
     pub iterations: Vec<Duration>,
-    /// Runs of each benchmark outside Criterion's timing (the CPU-time record of every
-    /// strategy run, the peak-memory run).
+    /// Runs of each benchmark outside Criterion's timing (e.g. the peak-memory run).
     pub untimed_runs: u32,
 }
 
@@ -100,6 +103,10 @@ pub const FILE_SYNC: Duration = Duration::from_millis(3);
 /// Criterion's analysis and plots per benchmark after measuring: 0.36 s measured at 10,000
 /// bootstrap resamples on 2 cores (they scale with the resamples).
 pub const ANALYSIS_PER_10K_RESAMPLES: Duration = Duration::from_millis(360);
+
+/// Starting one CPython worker process of a `multiprocessing.Pool` (fork plus the pool's
+/// set-up), rounded up.
+pub const PYTHON_PROCESS_START: Duration = Duration::from_millis(30);
 
 /// Per bench binary: starting it, building its inputs and pools, and parbench's report at the
 /// end.
@@ -254,12 +261,50 @@ impl Plan {
                     .map(move |&f| self.iteration(f, cost, tasks, workers))
             })
             .collect();
-        // Every strategy run gets one untimed run for its CPU-time record.
         Sweep {
             timing,
             iterations,
-            untimed_runs: 1,
+            untimed_runs: 0,
         }
+    }
+
+    /// The sweeps of `benches/python.rs`: CPython's sleep, hash and loop tasks (a loop task is
+    /// sized to cost what a hash task costs), each pool start paying [`PYTHON_PROCESS_START`]
+    /// per worker.
+    pub fn python_sweeps(&self) -> Vec<Sweep> {
+        let sleep = TaskCost {
+            wait: self.python_sleep_duration(),
+            ..TaskCost::default()
+        };
+        let hash = TaskCost {
+            hash_bytes: self.python_hash_bytes(),
+            ..TaskCost::default()
+        };
+        [sleep, hash, hash]
+            .into_iter()
+            .map(|cost| {
+                let iterations = self
+                    .python_tasks()
+                    .into_iter()
+                    .flat_map(|tasks| {
+                        crate::python::CPYTHON_STRATEGIES.iter().map(move |&f| {
+                            let workers = self.python_workers(tasks);
+                            let start = if f == BenchFunction::ProcessPool {
+                                PYTHON_PROCESS_START * workers as u32
+                            } else {
+                                Duration::ZERO
+                            };
+                            self.iteration(f, cost, tasks, Some(workers)) + start
+                        })
+                    })
+                    .collect();
+                Sweep {
+                    timing: self.python_timing(),
+                    iterations,
+                    untimed_runs: 0,
+                }
+            })
+            .collect()
     }
 
     /// The sweeps of `benches/break_even.rs`.
@@ -410,7 +455,7 @@ impl Plan {
         };
         let points = self.waits_tasks().into_iter().map(|t| (t, cost, None));
         let mut sweep = self.sweep(self.slow_timing(), self.waits_strategies(), points);
-        sweep.untimed_runs = 2;
+        sweep.untimed_runs = 1;
         vec![sweep]
     }
 }
