@@ -103,10 +103,20 @@ struct RunArgs {
 #[derive(clap::Args)]
 struct AdviseArgs {
     /// Computing per task (CPU time on one core), e.g. 250us or 2ms.
-    #[arg(long, value_name = "D", conflicts_with = "workload")]
+    #[arg(
+        long,
+        value_name = "D",
+        conflicts_with = "workload",
+        allow_hyphen_values = true
+    )]
     cpu: Option<String>,
     /// Waiting per task (sleeps, I/O), e.g. 10ms (default 0s).
-    #[arg(long, value_name = "D", conflicts_with = "workload")]
+    #[arg(
+        long,
+        value_name = "D",
+        conflicts_with = "workload",
+        allow_hyphen_values = true
+    )]
     wait: Option<String>,
     /// Bytes of input each task receives, e.g. 64KiB (default none).
     #[arg(long, value_name = "B", conflicts_with = "workload")]

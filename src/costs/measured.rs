@@ -439,6 +439,11 @@ fn work_of(
                 .map(|m| (m, false))
         });
     let nominal = nominal_work(id, ns_per_byte);
+    // Empty and receive-only tasks do nothing by definition: sequential's time there is its
+    // own cost per task, already in the fitted line, not work.
+    if matches!(id.group, Group::Overhead | Group::Receive { .. }) {
+        return nominal.map(|work| (work, WorkSource::Nominal));
+    }
     let Some((reference, same_point)) = reference else {
         return nominal.map(|work| (work, WorkSource::Nominal));
     };

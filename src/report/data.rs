@@ -10,6 +10,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::Serialize;
 
 use crate::bench_id::Group;
+use crate::costs::CpuRecord;
 use crate::error::Result;
 use crate::machine::Machine;
 use crate::suite::{MemoryRecord, Plan, Profile, RunMeta};
@@ -48,6 +49,8 @@ pub struct RunData {
     pub verdicts: Vec<VerdictRow>,
     /// Every memory record the benches wrote (`parbench-memory.json`).
     pub memory: Vec<MemoryRecord>,
+    /// Every CPU-time record the benches wrote (`parbench-cpu.json`).
+    pub cpu: Vec<CpuRecord>,
     /// Groups the profile runs but that have no data.
     pub missing_groups: Vec<String>,
     /// Benchmarks skipped while reading, with the reason.
@@ -105,6 +108,7 @@ impl RunData {
             .collect();
         let verdicts = analysis::verdicts(&groups);
         let memory = MemoryRecord::read_all(criterion_dir)?;
+        let cpu = CpuRecord::read_all(criterion_dir)?;
         let missing_groups = missing_groups(&groups, profile, machine.logical_cores);
         let mut levels: Vec<f64> = groups
             .iter()
@@ -122,6 +126,7 @@ impl RunData {
             groups,
             verdicts,
             memory,
+            cpu,
             missing_groups,
             skipped,
             confidence_level,
@@ -149,6 +154,7 @@ impl RunData {
             verdicts: analysis::verdicts(&groups),
             groups,
             memory: Vec::new(),
+            cpu: Vec::new(),
             missing_groups: Vec::new(),
             skipped: Vec::new(),
             confidence_level: Some(0.95),

@@ -13,7 +13,7 @@
 //! strategies are [`crate::bench_id::BenchFunction`] names:
 //!
 //! ```text
-//! { "schema": "parbench-summary", "version": 3,
+//! { "schema": "parbench-summary", "version": 4,
 //!   "generated": RFC 3339 time of generation (the only field that changes between two
 //!                generations from the same data),
 //!   "machine": { logical_cores, physical_cores, cpu_model, os, rustc, parbench,
@@ -39,6 +39,9 @@
 //!                     "status": "at" | "never" | "not-measured",
 //!                     "bytes": at: break-even bytes, never: largest measured, else null,
 //!                     "overhead_per_task_ns": { "point", "lower", "upper" } | null } ],
+//!   "costs", "cost_model", "predictions", "model_break_even": the cost model, documented in
+//!                `crate::costs::summary` (`"costs": [ { "strategy", "fixed_ns", "per_task_ns",
+//!                "per_byte_ns", "primitive", "primitive_ns", "ratio_to_primitive" } ]`),
 //!   "gil_comparison": { "waiting": { "group", "tasks" } | null, "computing": {..} | null,
 //!                       "rows": [ { "strategy", "waiting_speedup": {..} | null,
 //!                                   "computing_speedup": {..} | null } ],
@@ -60,7 +63,8 @@
 //!
 //! Version 2 added `amdahl`, `gil_comparison` and `memory` (peak memory the benches recorded,
 //! e.g. for the `waits-*` points; join with `benchmarks` by `id`). Version 3 added
-//! `takeaways` and `verdict_matrix`, and orders `findings` by page section. Amdahl
+//! `takeaways` and `verdict_matrix`, and orders `findings` by page section. Version 4 added the
+//! cost model: `costs`, `cost_model`, `predictions` and `model_break_even`. Amdahl
 //! predictions' `low` and `high` come from the serial fractions fitted on the speedup
 //! intervals' lower and upper bounds.
 
@@ -76,7 +80,7 @@ use super::data::{MachineSource, RunData};
 use super::sections::{self, Section, Takeaway};
 
 /// The version of `summary.json`'s schema; raised on any incompatible change.
-pub const SUMMARY_VERSION: u32 = 3;
+pub const SUMMARY_VERSION: u32 = 4;
 
 /// The page's title.
 const TITLE: &str = "parbench: where do threads help, and where don't they?";

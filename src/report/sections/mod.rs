@@ -28,6 +28,7 @@
 mod amdahl;
 mod break_even;
 mod computing;
+mod costs;
 mod gil;
 mod machine;
 mod matrix;
@@ -58,6 +59,7 @@ pub const SECTIONS: &[Build] = &[
     gil::build,
     amdahl::build,
     break_even::build,
+    costs::build,
     machine::build,
 ];
 
