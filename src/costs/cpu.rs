@@ -26,10 +26,16 @@ pub struct CpuRecord {
     pub cpu_seconds: f64,
 }
 
+/// Runs shorter than this have no meaningful CPU share: the process's CPU time includes its
+/// other threads (an idle pool spinning down, the runtime's), and is read at microsecond
+/// resolution.
+pub const MIN_WALL_SECONDS: f64 = 1e-3;
+
 impl CpuRecord {
-    /// CPU time over wall time: how many cores the run kept busy on average.
+    /// CPU time over wall time: how many cores the run kept busy on average; `None` for runs
+    /// shorter than [`MIN_WALL_SECONDS`].
     pub fn cores_busy(&self) -> Option<f64> {
-        (self.wall_seconds > 0.0).then(|| self.cpu_seconds / self.wall_seconds)
+        (self.wall_seconds >= MIN_WALL_SECONDS).then(|| self.cpu_seconds / self.wall_seconds)
     }
 
     /// The share of the run spent computing, `cpu / wall` clamped to `[0, 1]`: right for
@@ -92,6 +98,11 @@ mod tests {
             wall_seconds: 0.5,
             cpu_seconds: cpu,
         };
+        let short = CpuRecord {
+            wall_seconds: 1e-5,
+            ..record("a/z/1", 1e-5)
+        };
+        assert_eq!(short.cores_busy(), None, "too short to tell");
         CpuRecord::save_all(dir.path(), &[record("a/x/1", 0.1), record("a/y/1", 0.9)]).unwrap();
         CpuRecord::save_all(dir.path(), &[record("a/x/1", 0.25)]).unwrap();
         let all = CpuRecord::read_all(dir.path()).unwrap();

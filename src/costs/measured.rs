@@ -120,13 +120,16 @@ pub struct CostReport {
 }
 
 impl CostReport {
-    /// Builds the model from a run's measurements and CPU records on `logical_cores`.
+    /// Builds the model from a run's measurements and CPU records on `logical_cores`;
+    /// `raw_scaling_bytes` is what each bare thread of `primitive/hash-threads` hashed (known
+    /// from the run's plan), the fallback for the hashing speed.
     ///
     /// `None` when the run has no `overhead` group with two task counts (nothing to fit).
     pub fn build(
         measurements: &[Measurement],
         cpu: &[CpuRecord],
         logical_cores: usize,
+        raw_scaling_bytes: Option<u64>,
     ) -> Option<CostReport> {
         let mut notes = Vec::new();
         let time = |group: Group, function: BenchFunction, value: u64| {
@@ -202,7 +205,14 @@ impl CostReport {
             logical_cores,
             costs,
             raw_scaling,
-            hash_ns_per_byte: hash_ns_per_byte(measurements),
+            hash_ns_per_byte: hash_ns_per_byte(measurements).or_else(|| {
+                let one = time(
+                    Group::Primitive,
+                    BenchFunction::Primitive(Primitive::HashThreads),
+                    1,
+                )?;
+                Some(scale(one, 1.0 / raw_scaling_bytes? as f64))
+            }),
         };
         if model.raw_scaling.is_empty() {
             notes.push(
@@ -670,7 +680,7 @@ mod tests {
             wall_seconds: 0.08,
             cpu_seconds: 0.0008,
         }];
-        let report = CostReport::build(&run(), &cpu, 2).unwrap();
+        let report = CostReport::build(&run(), &cpu, 2, None).unwrap();
         let threads = report.model.cost(BenchFunction::Threads).unwrap();
         assert!(
             (threads.per_task_ns.point - 40e3).abs() < 1.0,
@@ -706,7 +716,7 @@ mod tests {
     #[test]
     fn without_an_overhead_sweep_there_is_no_model() {
         let data = vec![m(SLEEP, f("sequential"), 1, 10e6)];
-        assert!(CostReport::build(&data, &[], 2).is_none());
+        assert!(CostReport::build(&data, &[], 2, None).is_none());
     }
 
     #[test]
@@ -716,7 +726,7 @@ mod tests {
             duration: Duration::from_millis(50),
         };
         data.push(m(waits, f("threads"), 100, 54e6));
-        let report = CostReport::build(&data, &[], 2).unwrap();
+        let report = CostReport::build(&data, &[], 2, None).unwrap();
         let p = report
             .predictions
             .iter()
@@ -728,7 +738,7 @@ mod tests {
 
     #[test]
     fn model_break_even_lies_where_overhead_equals_the_saving() {
-        let report = CostReport::build(&run(), &[], 2).unwrap();
+        let report = CostReport::build(&run(), &[], 2, None).unwrap();
         let mut model = report.model;
         model.hash_ns_per_byte = Some(exact(0.5));
         model.raw_scaling.clear();
