@@ -25,7 +25,7 @@ fn hash_sizes(c: &mut Criterion, plan: &Plan) {
         // Built before timing: every task's input and the expected digests.
         let set = TaskSet::new(Workload::Hash { bytes }, tasks).expect("valid hash tasks");
         group.throughput(Throughput::Bytes(bytes * tasks as u64));
-        group.run(support::COMPUTE_STRATEGIES, bytes, &set);
+        group.run(plan.break_even_strategies(), bytes, &set);
     }
     group.finish();
 }

@@ -27,7 +27,7 @@ fn hash_tasks(c: &mut Criterion, plan: &Plan) {
         // Built before timing: every task's input and the expected digests.
         let set = TaskSet::new(Workload::Hash { bytes }, tasks).expect("valid hash tasks");
         group.throughput(Throughput::Bytes(bytes * tasks as u64));
-        group.run(support::ALL_COMPUTE_STRATEGIES, tasks as u64, &set);
+        group.run(plan.hash_strategies(), tasks as u64, &set);
     }
     group.finish();
 }

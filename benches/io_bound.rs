@@ -14,35 +14,16 @@
 mod support;
 
 use criterion::Criterion;
-use parbench::bench_id::{BenchFunction, Group};
-use parbench::suite::{Plan, Profile};
+use parbench::bench_id::Group;
+use parbench::suite::Plan;
 use parbench::workload::{TaskSet, Workload};
-
-/// Every strategy, plus rayon sized to the task count and a pool started before timing.
-const STRATEGIES: &[BenchFunction] = &[
-    BenchFunction::Sequential,
-    BenchFunction::Threads,
-    BenchFunction::Rayon,
-    BenchFunction::RayonN,
-    BenchFunction::Processes,
-    BenchFunction::ProcessPool,
-    BenchFunction::ProcessPoolWarm,
-    BenchFunction::Gil,
-    BenchFunction::Async,
-    BenchFunction::AsyncMulti,
-];
-/// The seed's comparison: two threads against one after another.
-const SEED_STRATEGIES: &[BenchFunction] = &[BenchFunction::Sequential, BenchFunction::Threads];
 
 /// Measures how long N sleeping tasks take on each strategy.
 fn sleep_tasks(c: &mut Criterion, plan: &Plan) {
     let duration = plan.sleep_duration();
     let id_group = Group::Sleep { duration };
     let mut group = support::SuiteGroup::new(c, id_group, plan.slow_timing());
-    let strategies = match plan.profile {
-        Profile::Seed => SEED_STRATEGIES,
-        _ => STRATEGIES,
-    };
+    let strategies = plan.sleep_strategies();
     for tasks in plan.sleep_tasks() {
         // Built before timing: the tasks and their expected outputs.
         let set = TaskSet::new(Workload::Sleep { duration }, tasks).expect("valid sleep tasks");

@@ -62,7 +62,7 @@ fn waiting_shares(c: &mut Criterion, plan: &Plan) {
         let workload = Workload::Mixed { bytes, duration };
         // Built before timing: every task's input and the expected digests.
         let set = TaskSet::new(workload, tasks).expect("valid mixed tasks");
-        group.run(support::IN_PROCESS_STRATEGIES, percent, &set);
+        group.run(plan.mixed_strategies(), percent, &set);
     }
     group.finish();
 }

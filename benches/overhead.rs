@@ -28,7 +28,7 @@ fn empty_task(c: &mut Criterion, plan: &Plan) {
     }
     let mut group = support::SuiteGroup::new(c, Group::Overhead, plan.fast_timing());
     let set = TaskSet::new(Workload::Noop, TASKS).expect("valid noop task");
-    group.run(support::ALL_COMPUTE_STRATEGIES, TASKS as u64, &set);
+    group.run(plan.hash_strategies(), TASKS as u64, &set);
     group.finish();
 }
 

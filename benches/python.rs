@@ -118,7 +118,7 @@ fn cpython(c: &mut Criterion, plan: &Plan) {
                 if python::unsupported(function, &info).is_some() {
                     continue;
                 }
-                let scenario = PyScenario::new(task, function, count, plan.logical_cores)
+                let scenario = PyScenario::new(task, function, count, plan.python_workers(count))
                     .unwrap_or_else(|e| abandon(&mut driver, e));
                 let id = BenchmarkId::new(function.name(), count);
                 group.bench_function(id, |b| {

@@ -13,21 +13,9 @@
 mod support;
 
 use criterion::{Criterion, Throughput};
-use parbench::bench_id::{BenchFunction, Group};
+use parbench::bench_id::Group;
 use parbench::suite::Plan;
 use parbench::workload::{TaskSet, Workload};
-
-/// The in-process strategies and a warm process pool (its workers reach the same files and
-/// server).
-const STRATEGIES: &[BenchFunction] = &[
-    BenchFunction::Sequential,
-    BenchFunction::Threads,
-    BenchFunction::Rayon,
-    BenchFunction::Gil,
-    BenchFunction::Async,
-    BenchFunction::AsyncMulti,
-    BenchFunction::ProcessPoolWarm,
-];
 
 /// Measures file tasks on each strategy as the task count grows.
 fn files(c: &mut Criterion, plan: &Plan) {
@@ -38,7 +26,7 @@ fn files(c: &mut Criterion, plan: &Plan) {
         // Built before timing: inputs, expected digests and the scratch directory.
         let set = TaskSet::new(Workload::File { bytes }, tasks).expect("valid file tasks");
         group.throughput(Throughput::Bytes(bytes * tasks as u64));
-        group.run(STRATEGIES, tasks as u64, &set);
+        group.run(plan.real_io_strategies(), tasks as u64, &set);
     }
     group.finish();
 }
@@ -51,7 +39,7 @@ fn sockets(c: &mut Criterion, plan: &Plan) {
     for tasks in plan.net_tasks() {
         // Built before timing: the expected replies and the server, listening.
         let set = TaskSet::new(Workload::Net { duration }, tasks).expect("valid net tasks");
-        group.run(STRATEGIES, tasks as u64, &set);
+        group.run(plan.real_io_strategies(), tasks as u64, &set);
     }
     group.finish();
 }

@@ -14,18 +14,9 @@
 mod support;
 
 use criterion::{Criterion, Throughput};
-use parbench::bench_id::{BenchFunction, Group};
+use parbench::bench_id::Group;
 use parbench::suite::Plan;
 use parbench::workload::{TaskSet, Workload};
-
-/// Strategies whose worker count can be set: a compute pool, the GIL, an event loop with
-/// worker threads, and processes.
-const STRATEGIES: &[BenchFunction] = &[
-    BenchFunction::Rayon,
-    BenchFunction::Gil,
-    BenchFunction::AsyncMulti,
-    BenchFunction::ProcessPoolWarm,
-];
 
 /// Measures the same hash tasks on each strategy as its worker count grows.
 fn worker_counts(c: &mut Criterion, plan: &Plan) {
@@ -40,7 +31,7 @@ fn worker_counts(c: &mut Criterion, plan: &Plan) {
     // Built before timing: every task's input and the expected digests.
     let set = TaskSet::new(Workload::Hash { bytes }, tasks).expect("valid hash tasks");
     for w in workers {
-        group.run_on(STRATEGIES, w as u64, &set, Some(w));
+        group.run_on(plan.scaling_strategies(), w as u64, &set, Some(w));
     }
     group.finish();
 }

@@ -16,20 +16,13 @@ use std::path::Path;
 use std::time::Instant;
 
 use criterion::Criterion;
-use parbench::bench_id::{BenchFunction, BenchId, Group};
+use parbench::bench_id::{BenchId, Group};
 use parbench::measure::{PeakRss, resident_bytes};
 use parbench::records::{MemoryRecord, criterion_dir};
 use parbench::suite::Plan;
 use parbench::workload::{TaskSet, Workload};
 
 use support::Runner;
-
-/// One OS thread per task against one event loop, and one with worker threads.
-const STRATEGIES: &[BenchFunction] = &[
-    BenchFunction::Threads,
-    BenchFunction::Async,
-    BenchFunction::AsyncMulti,
-];
 
 /// Runs `tasks` once on `runner` and records its peak memory (not timed by Criterion).
 fn memory_of(id: &BenchId, runner: &mut Runner, tasks: &TaskSet) -> MemoryRecord {
@@ -71,12 +64,12 @@ fn many_waits(c: &mut Criterion, plan: &Plan) {
         // Built before timing: the tasks and their expected outputs.
         let set = TaskSet::new(Workload::Sleep { duration }, tasks).expect("valid sleep tasks");
         if support::measuring() {
-            for &name in STRATEGIES {
+            for &name in plan.waits_strategies() {
                 let id = BenchId::new(id_group, name, tasks as u64);
                 records.push(memory_of(&id, &mut Runner::build(name, tasks, None), &set));
             }
         }
-        group.run(STRATEGIES, tasks as u64, &set);
+        group.run(plan.waits_strategies(), tasks as u64, &set);
     }
     group.finish();
     if !records.is_empty()

@@ -16,12 +16,16 @@
 //! | `py-sleep-10ms`           | CPython strategy | task count    | CPython: do waits overlap?    |
 //! | `py-hash-1MiB`            | CPython strategy | task count    | CPython: does hashlib scale?  |
 //! | `py-loop-5000`            | CPython strategy | task count    | CPython: does pure Python?    |
+//! | `receive-n2`              | strategy  | bytes per task       | what does moving input cost?  |
+//! | `primitive`               | primitive | 1, or bare threads   | the floor each strategy sits on|
 //!
 //! Functions are [`BenchFunction`]s: the [`StrategyKind`] names, the bench-only variants
-//! `rayon-n` and `process-pool-warm`, and the CPython strategies of the `py-*` groups.
+//! `rayon-n` and `process-pool-warm`, the CPython strategies of the `py-*` groups, and the
+//! [`Primitive`]s of the `primitive` group (only there).
 //! Examples: `sleep-10ms/threads/64`, `hash-1MiB/rayon/8`, `hash-size-n4/processes/65536`,
-//! `overhead/process-pool-warm/1`, `py-hash-1MiB/thread-pool/8`. A `py-loop-<size>` group's
-//! size is the loop task's step count (see [`crate::python::PyTask::Loop`]).
+//! `overhead/process-pool-warm/1`, `py-hash-1MiB/thread-pool/8`, `primitive/thread-spawn/1`,
+//! `primitive/hash-threads/2`. A `py-loop-<size>` group's size is the loop task's step count
+//! (see [`crate::python::PyTask::Loop`]).
 //!
 //! This module is the one place that maps names to types: everything else passes
 //! [`Group`]s and [`BenchFunction`]s.
@@ -66,6 +70,8 @@ pub enum BenchFunction {
     Asyncio,
     /// CPython only: `asyncio.to_thread` per task.
     AsyncioToThread,
+    /// A primitive operation of the `primitive` group, not a strategy.
+    Primitive(Primitive),
 }
 
 impl BenchFunction {
@@ -84,6 +90,14 @@ impl BenchFunction {
         BenchFunction::ThreadPool,
         BenchFunction::Asyncio,
         BenchFunction::AsyncioToThread,
+        BenchFunction::Primitive(Primitive::ThreadSpawn),
+        BenchFunction::Primitive(Primitive::RayonInstall),
+        BenchFunction::Primitive(Primitive::ProcessSpawn),
+        BenchFunction::Primitive(Primitive::PipeRoundTrip),
+        BenchFunction::Primitive(Primitive::TokioCurrentSpawn),
+        BenchFunction::Primitive(Primitive::TokioMultiSpawn),
+        BenchFunction::Primitive(Primitive::LockUnlock),
+        BenchFunction::Primitive(Primitive::HashThreads),
     ];
 
     /// The name in benchmark IDs.
@@ -94,6 +108,7 @@ impl BenchFunction {
             BenchFunction::ThreadPool => "thread-pool",
             BenchFunction::Asyncio => "asyncio",
             BenchFunction::AsyncioToThread => "asyncio-to-thread",
+            BenchFunction::Primitive(primitive) => primitive.name(),
             other => other
                 .strategy()
                 .expect("every other function is a strategy")
@@ -121,14 +136,109 @@ impl BenchFunction {
             | BenchFunction::ProcessPoolWarm
             | BenchFunction::ThreadPool
             | BenchFunction::Asyncio
-            | BenchFunction::AsyncioToThread => return None,
+            | BenchFunction::AsyncioToThread
+            | BenchFunction::Primitive(_) => return None,
         })
+    }
+
+    /// The primitive this function measures, if it is one.
+    pub fn primitive(self) -> Option<Primitive> {
+        match self {
+            BenchFunction::Primitive(primitive) => Some(primitive),
+            _ => None,
+        }
     }
 
     /// Whether this function runs its tasks in worker processes.
     pub fn uses_processes(self) -> bool {
-        self == BenchFunction::ProcessPoolWarm
-            || self.strategy().is_some_and(StrategyKind::uses_processes)
+        matches!(
+            self,
+            BenchFunction::ProcessPoolWarm | BenchFunction::Primitive(Primitive::ProcessSpawn)
+        ) || self.strategy().is_some_and(StrategyKind::uses_processes)
+    }
+}
+
+/// The operations every strategy is built from, measured alone in the `primitive` group: the
+/// floor a strategy's cost per task is compared with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Primitive {
+    /// `std::thread::spawn` of an empty closure, then `join`.
+    ThreadSpawn,
+    /// One empty job on an idle rayon pool, from outside it (`ThreadPool::install`).
+    RayonInstall,
+    /// `Command` spawn and wait of the `parbench worker` program with empty stdin (it exits
+    /// at once).
+    ProcessSpawn,
+    /// 16 bytes written to a warm child process (`cat`) through a pipe and read back.
+    PipeRoundTrip,
+    /// `tokio::spawn` of an empty task and `await` of it on a current-thread runtime.
+    TokioCurrentSpawn,
+    /// `tokio::spawn` of an empty task and `await` of it from `block_on` on tokio's
+    /// multi-thread runtime.
+    TokioMultiSpawn,
+    /// Lock and unlock of an uncontended `parking_lot::Mutex`.
+    LockUnlock,
+    /// The hash kernel on k bare threads at once (value = k), each hashing its own ready input:
+    /// the machine's raw compute scaling.
+    HashThreads,
+}
+
+impl Primitive {
+    /// Every primitive, in report order.
+    pub const ALL: &[Primitive] = &[
+        Primitive::ThreadSpawn,
+        Primitive::RayonInstall,
+        Primitive::ProcessSpawn,
+        Primitive::PipeRoundTrip,
+        Primitive::TokioCurrentSpawn,
+        Primitive::TokioMultiSpawn,
+        Primitive::LockUnlock,
+        Primitive::HashThreads,
+    ];
+
+    /// The name in benchmark IDs (`primitive/<name>/<value>`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Primitive::ThreadSpawn => "thread-spawn",
+            Primitive::RayonInstall => "rayon-install",
+            Primitive::ProcessSpawn => "process-spawn",
+            Primitive::PipeRoundTrip => "pipe-round-trip",
+            Primitive::TokioCurrentSpawn => "tokio-current-spawn",
+            Primitive::TokioMultiSpawn => "tokio-multi-spawn",
+            Primitive::LockUnlock => "lock-unlock",
+            Primitive::HashThreads => "hash-threads",
+        }
+    }
+
+    /// What one operation is, in words, for tables.
+    pub fn description(self) -> &'static str {
+        match self {
+            Primitive::ThreadSpawn => "spawn + join of an empty std::thread",
+            Primitive::RayonInstall => "one job on an idle rayon pool, from outside it",
+            Primitive::ProcessSpawn => "spawn + wait of the worker program doing nothing",
+            Primitive::PipeRoundTrip => "16-byte round trip through pipes to a warm child",
+            Primitive::TokioCurrentSpawn => "tokio current-thread spawn + await",
+            Primitive::TokioMultiSpawn => "tokio multi-thread spawn + await (from block_on)",
+            Primitive::LockUnlock => "uncontended mutex lock + unlock",
+            Primitive::HashThreads => "the hash kernel on k bare threads",
+        }
+    }
+
+    /// Parses a primitive's name; `None` if it is not one.
+    pub fn parse(name: &str) -> Option<Primitive> {
+        Self::ALL.iter().copied().find(|p| p.name() == name)
+    }
+}
+
+impl fmt::Display for Primitive {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Primitive {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 
@@ -223,6 +333,15 @@ pub enum Group {
         /// Loop steps per task.
         iterations: u64,
     },
+    /// Tasks that receive their input and do not hash it (`receive` workload); value = bytes
+    /// per task. Measures what moving input to a worker process costs per byte.
+    Receive {
+        /// Task count.
+        tasks: usize,
+    },
+    /// The primitive operations alone; function = a [`Primitive`], value = 1 (one operation)
+    /// or the number of bare threads (`hash-threads`).
+    Primitive,
 }
 
 impl Group {
@@ -253,6 +372,14 @@ impl Group {
                 }),
                 _ => None,
             };
+        }
+        if name == "primitive" {
+            return Some(Group::Primitive);
+        }
+        if let Some(rest) = name.strip_prefix("receive-") {
+            return Some(Group::Receive {
+                tasks: tasks(rest)?,
+            });
         }
         if let Some(rest) = name.strip_prefix("hash-size-") {
             return Some(Group::HashSize {
@@ -297,9 +424,10 @@ impl Group {
     /// What the value part of this group's IDs counts, for axis labels.
     pub fn value_meaning(&self) -> &'static str {
         match self {
-            Group::HashSize { .. } => "bytes per task",
+            Group::HashSize { .. } | Group::Receive { .. } => "bytes per task",
             Group::HashWorkers { .. } => "workers",
             Group::Mixed { .. } => "waiting share (%)",
+            Group::Primitive => "operations or bare threads",
             _ => "tasks",
         }
     }
@@ -322,6 +450,8 @@ impl fmt::Display for Group {
             Group::PySleep { duration } => write!(f, "py-sleep-{}", d(duration)),
             Group::PyHash { bytes } => write!(f, "py-hash-{}", b(bytes)),
             Group::PyLoop { iterations } => write!(f, "py-loop-{iterations}"),
+            Group::Receive { tasks } => write!(f, "receive-n{tasks}"),
+            Group::Primitive => write!(f, "primitive"),
         }
     }
 }
@@ -348,11 +478,17 @@ impl BenchId {
     }
 
     /// Parses Criterion's parts (`group_id`, `function_id`, `value_str`); `None` if any part is
-    /// not of parbench's scheme.
+    /// not of parbench's scheme (a primitive outside the `primitive` group, or a strategy in
+    /// it, included).
     pub fn from_parts(group: &str, function: Option<&str>, value: Option<&str>) -> Option<Self> {
+        let group = Group::parse(group)?;
+        let function = BenchFunction::parse(function?)?;
+        if (group == Group::Primitive) != function.primitive().is_some() {
+            return None;
+        }
         Some(BenchId {
-            group: Group::parse(group)?,
-            function: BenchFunction::parse(function?)?,
+            group,
+            function,
             value: value?.parse().ok()?,
         })
     }
@@ -403,6 +539,8 @@ mod tests {
             },
             Group::PyHash { bytes: 1 << 20 },
             Group::PyLoop { iterations: 5_000 },
+            Group::Receive { tasks: 2 },
+            Group::Primitive,
         ];
         for group in groups {
             let name = group.to_string();
@@ -427,6 +565,14 @@ mod tests {
             BenchId::parse("hash-1MiB/rayon/8").unwrap().group,
             Group::Hash { bytes: 1 << 20 }
         );
+        let id = BenchId::parse("primitive/hash-threads/2").unwrap();
+        assert_eq!(id.group, Group::Primitive);
+        assert_eq!(id.function.primitive(), Some(Primitive::HashThreads));
+        assert_eq!(id.to_string(), "primitive/hash-threads/2");
+        for primitive in Primitive::ALL {
+            assert_eq!(Primitive::parse(primitive.name()), Some(*primitive));
+            assert!(BenchFunction::ALL.contains(&BenchFunction::Primitive(*primitive)));
+        }
     }
 
     #[test]
@@ -457,6 +603,8 @@ mod tests {
             "py-loop-0/threads/8",
             "py-loop-many/threads/8",
             "py-spin-1/threads/8",
+            "primitive/threads/1",
+            "overhead/thread-spawn/1",
         ] {
             assert_eq!(BenchId::parse(bad), None, "{bad}");
         }

@@ -29,6 +29,29 @@ pub enum Error {
         expected: String,
     },
 
+    /// A task ran without what its workload needs (a scratch directory, a loopback server),
+    /// because its context was not built by `TaskSet::new`.
+    #[error("the {workload} workload needs {needs}; build its tasks with TaskSet::new")]
+    MissingTaskContext {
+        /// The workload's name, e.g. `file`.
+        workload: &'static str,
+        /// What it needs, e.g. `a scratch directory`.
+        needs: &'static str,
+    },
+
+    /// A process strategy was built without a worker program to run.
+    #[error(
+        "the {strategy} strategy needs a worker program; set one with StrategyConfig::worker_command"
+    )]
+    MissingWorkerCommand {
+        /// The strategy's name, e.g. `processes`.
+        strategy: &'static str,
+    },
+
+    /// A process pool was used again after it lost a worker.
+    #[error("the process pool lost a worker in an earlier run; spawn a new pool")]
+    PoolBroken,
+
     /// A worker process could not be started.
     #[error("could not start worker process '{program}': {source}")]
     WorkerSpawn {

@@ -19,6 +19,7 @@
 
 pub mod amdahl;
 pub mod bench_id;
+pub mod costs;
 pub mod error;
 pub mod machine;
 pub mod measure;

@@ -173,7 +173,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     if !args.json {
         let repeats = match (repeat.warmup(), repeat.runs()) {
             (0, 1) => String::new(),
-            (0, runs) => format!(": {runs} runs"),
+            (0, runs) => format!(": {runs} timed run(s)"),
             (warmup, runs) => format!(": {warmup} warm-up run(s), then {runs} timed run(s)"),
         };
         println!(

@@ -10,8 +10,13 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::bench_id::Group;
+use crate::bench_id::{BenchFunction, Group};
 use crate::error::Result;
+
+mod estimate;
+pub use estimate::{
+    BENCH_BINARIES, BenchBinary, BinaryEstimate, Estimate, Sweep, TaskCost, budget, rough_duration,
+};
 
 /// The environment variable that picks the profile.
 pub const PROFILE_VAR: &str = "PARBENCH_PROFILE";
@@ -91,6 +96,22 @@ impl Plan {
         Ok(Self::new(Profile::from_env()?, num_cpus::get()))
     }
 
+    /// The core count the sweeps are sized to: the logical cores, up to [`Plan::SIZING_CAP`]
+    /// of the profile. Beyond it, sweeps sized to every core would take longer than the
+    /// profile's budget: the sequential baseline of 8 × 256 hash tasks alone takes minutes.
+    pub fn sized_cores(&self) -> usize {
+        self.logical_cores.min(match self.profile {
+            Profile::Quick => Self::QUICK_SIZING_CAP,
+            _ => Self::SIZING_CAP,
+        })
+    }
+
+    /// The most cores the `default` sweeps are sized to.
+    pub const SIZING_CAP: usize = 8;
+
+    /// The most cores the `quick` sweeps are sized to.
+    pub const QUICK_SIZING_CAP: usize = 4;
+
     /// How long each sleep task of the I/O-bound sweep waits.
     pub fn sleep_duration(&self) -> Duration {
         match self.profile {
@@ -99,13 +120,20 @@ impl Plan {
         }
     }
 
-    /// Task counts of the I/O-bound sweep; they reach past 4 × the cores so the blocking trap
-    /// of a CPU-sized pool shows on any machine.
+    /// Task counts of the I/O-bound sweep; they reach 4 × the sized cores (2 × in `quick`),
+    /// and at least 2 × the logical cores, so the blocking trap of a CPU-sized pool shows on
+    /// any machine.
     pub fn sleep_tasks(&self) -> Vec<usize> {
+        // Twice the cores shows the trap of blocking in a CPU-sized pool; capped at 256 tasks
+        // (the trap shows up to 128 cores) so the sequential baseline, 2.56 s an iteration,
+        // keeps the suite in its budget on larger machines.
+        let trap = (2 * self.logical_cores).min(256);
         match self.profile {
             Profile::Seed => vec![2],
-            Profile::Quick => sorted(vec![1, 4, 16, 2 * self.logical_cores]),
-            Profile::Default => sorted(vec![1, 2, 4, 8, 16, 64, 4 * self.logical_cores]),
+            Profile::Quick => sorted(vec![1, 4, 16, 2 * self.sized_cores()]),
+            Profile::Default => {
+                sorted(vec![1, 2, 4, 8, 16, 64, (4 * self.sized_cores()).max(trap)])
+            }
         }
     }
 
@@ -118,9 +146,9 @@ impl Plan {
     }
 
     /// Task counts of the CPU-bound sweep: 1, 2, 8 (a common batch), cores, 2 × cores and
-    /// 8 × cores (none in `seed`).
+    /// 8 × cores, of the sized cores (none in `seed`).
     pub fn hash_tasks(&self) -> Vec<usize> {
-        let n = self.logical_cores;
+        let n = self.sized_cores();
         match self.profile {
             Profile::Seed => vec![],
             Profile::Quick => sorted(vec![1, n, 2 * n]),
@@ -128,9 +156,9 @@ impl Plan {
         }
     }
 
-    /// Task count of the break-even sweep over task sizes: 2 × cores.
+    /// Task count of the break-even sweep over task sizes: 2 × the sized cores.
     pub fn break_even_tasks(&self) -> usize {
-        2 * self.logical_cores
+        2 * self.sized_cores()
     }
 
     /// Task sizes of the break-even sweep, from 1 KiB to 4 MiB (none in `seed`).
@@ -155,15 +183,88 @@ impl Plan {
         self.profile != Profile::Seed
     }
 
+    /// Task counts of the empty-task sweep that the cost line `fixed + per_task × N` is fitted
+    /// to: 1, the cores, 4 × and 16 × the cores (`quick`: without 16 ×; none in `seed`).
+    pub fn overhead_tasks(&self) -> Vec<usize> {
+        let n = self.logical_cores;
+        match self.profile {
+            Profile::Seed => vec![],
+            Profile::Quick => sorted(vec![1, n, 4 * n]),
+            Profile::Default => sorted(vec![1, n, 4 * n, 16 * n]),
+        }
+    }
+
+    /// Task count of the input-transfer sweep (`receive` tasks): the cores.
+    pub fn receive_tasks(&self) -> usize {
+        self.logical_cores
+    }
+
+    /// Input sizes of the transfer sweep, whose slope is the process strategies' cost per
+    /// byte (none in `seed`).
+    pub fn receive_bytes(&self) -> Vec<u64> {
+        match self.profile {
+            Profile::Seed => vec![],
+            Profile::Quick => vec![1 << 10, 1 << 20],
+            Profile::Default => vec![1 << 10, 64 << 10, 1 << 20, 4 << 20],
+        }
+    }
+
+    /// Whether the primitives are measured (not in `seed`).
+    pub fn runs_primitives(&self) -> bool {
+        self.profile != Profile::Seed
+    }
+
+    /// Bare-thread counts of the raw compute scaling (`primitive/hash-threads/<k>`): every k
+    /// from 1 to the logical cores, or past 8 cores powers of two and the core count.
+    pub fn raw_scaling_threads(&self) -> Vec<usize> {
+        if !self.runs_primitives() {
+            return vec![];
+        }
+        let n = self.logical_cores;
+        if n <= 8 {
+            return (1..=n).collect();
+        }
+        let powers = std::iter::successors(Some(1usize), |k| Some(k * 2)).take_while(|&k| k < n);
+        sorted(powers.chain([n]).collect())
+    }
+
+    /// Bytes each bare thread hashes in the raw scaling: 4 MiB (1 MiB in `quick`), so that
+    /// starting a thread is a small part of its time.
+    pub fn raw_scaling_bytes(&self) -> u64 {
+        match self.profile {
+            Profile::Quick => 1 << 20,
+            _ => 4 << 20,
+        }
+    }
+
+    /// Criterion timing of the primitives and the cost sweeps (empty tasks, input transfer):
+    /// many short benchmarks, so shorter than [`Plan::fast_timing`].
+    pub fn cost_timing(&self) -> Timing {
+        match self.profile {
+            Profile::Quick => Timing {
+                sample_size: 10,
+                warm_up: Duration::from_millis(30),
+                measurement: Duration::from_millis(120),
+                flat: false,
+            },
+            _ => Timing {
+                sample_size: 15,
+                warm_up: Duration::from_millis(100),
+                measurement: Duration::from_millis(400),
+                flat: false,
+            },
+        }
+    }
+
     /// Total cost of one `mixed` task (hashing plus waiting): 10 ms.
     pub fn mixed_total(&self) -> Duration {
         Duration::from_millis(10)
     }
 
-    /// Task count of the `mixed` sweep: 2 × cores, at least 8, so that waiting tasks can
-    /// overlap beyond the core count.
+    /// Task count of the `mixed` sweep: 2 × the sized cores, at least 8, so that waiting tasks
+    /// can overlap beyond the core count.
     pub fn mixed_tasks(&self) -> usize {
-        (2 * self.logical_cores).max(8)
+        (2 * self.sized_cores()).max(8)
     }
 
     /// Waiting shares of a `mixed` task's cost, in percent (none in `seed`).
@@ -199,7 +300,7 @@ impl Plan {
         match self.profile {
             Profile::Seed => vec![],
             Profile::Quick => vec![1, 4],
-            Profile::Default => sorted(vec![1, 4, 16, 2 * self.logical_cores]),
+            Profile::Default => sorted(vec![1, 4, 16, 2 * self.sized_cores()]),
         }
     }
 
@@ -213,7 +314,7 @@ impl Plan {
         match self.profile {
             Profile::Seed => vec![],
             Profile::Quick => vec![1, 8],
-            Profile::Default => sorted(vec![1, 8, 64, 4 * self.logical_cores]),
+            Profile::Default => sorted(vec![1, 8, 64, 4 * self.sized_cores()]),
         }
     }
 
@@ -222,20 +323,117 @@ impl Plan {
         self.hash_bytes()
     }
 
-    /// Worker counts of the Amdahl sweep: powers of two up to 2 × cores, and the core count
-    /// itself (none in `seed`).
+    /// Worker counts of the Amdahl sweep: powers of two up to 2 × the sized cores, and the
+    /// sized core count itself (none in `seed`).
     pub fn scaling_workers(&self) -> Vec<usize> {
         if self.profile == Profile::Seed {
             return vec![];
         }
-        let top = 2 * self.logical_cores;
+        let cores = self.sized_cores();
+        let top = 2 * cores;
         let powers = std::iter::successors(Some(1usize), |w| Some(w * 2)).take_while(|&w| w <= top);
-        sorted(powers.chain([self.logical_cores, top]).collect())
+        sorted(powers.chain([cores, top]).collect())
     }
 
     /// Task count of the Amdahl sweep: 2 × the largest worker count, so every worker has work.
     pub fn scaling_tasks(&self) -> usize {
         2 * self.scaling_workers().last().copied().unwrap_or(1)
+    }
+
+    /// The strategies of the sleep sweep (`io_bound`): every strategy, plus rayon sized to the
+    /// task count and a pool started before timing; in `seed`, threads against sequential.
+    pub fn sleep_strategies(&self) -> &'static [BenchFunction] {
+        match self.profile {
+            Profile::Seed => &[BenchFunction::Sequential, BenchFunction::Threads],
+            _ => &[
+                BenchFunction::Sequential,
+                BenchFunction::Threads,
+                BenchFunction::Rayon,
+                BenchFunction::RayonN,
+                BenchFunction::Processes,
+                BenchFunction::ProcessPool,
+                BenchFunction::ProcessPoolWarm,
+                BenchFunction::Gil,
+                BenchFunction::Async,
+                BenchFunction::AsyncMulti,
+            ],
+        }
+    }
+
+    /// The strategies of the hash and overhead sweeps: every strategy that can compute in
+    /// parallel, a process pool started before timing, and the Python-like ones (the
+    /// simulated GIL and the event loops).
+    pub fn hash_strategies(&self) -> &'static [BenchFunction] {
+        &[
+            BenchFunction::Sequential,
+            BenchFunction::Threads,
+            BenchFunction::Rayon,
+            BenchFunction::Processes,
+            BenchFunction::ProcessPool,
+            BenchFunction::ProcessPoolWarm,
+            BenchFunction::Gil,
+            BenchFunction::Async,
+            BenchFunction::AsyncMulti,
+        ]
+    }
+
+    /// The strategies of the break-even sweep: the baseline, every strategy that can compute
+    /// in parallel, and a process pool started before timing.
+    pub fn break_even_strategies(&self) -> &'static [BenchFunction] {
+        &[
+            BenchFunction::Sequential,
+            BenchFunction::Threads,
+            BenchFunction::Rayon,
+            BenchFunction::Processes,
+            BenchFunction::ProcessPool,
+            BenchFunction::ProcessPoolWarm,
+        ]
+    }
+
+    /// The strategies of the worker-count sweep: those whose worker count can be set.
+    pub fn scaling_strategies(&self) -> &'static [BenchFunction] {
+        &[
+            BenchFunction::Rayon,
+            BenchFunction::Gil,
+            BenchFunction::AsyncMulti,
+            BenchFunction::ProcessPoolWarm,
+        ]
+    }
+
+    /// The strategies of the `mixed` sweep: the in-process ones.
+    pub fn mixed_strategies(&self) -> &'static [BenchFunction] {
+        &[
+            BenchFunction::Sequential,
+            BenchFunction::Threads,
+            BenchFunction::Rayon,
+            BenchFunction::Gil,
+            BenchFunction::Async,
+            BenchFunction::AsyncMulti,
+        ]
+    }
+
+    /// The strategies of the threads-against-async sweep: one OS thread per task, one event
+    /// loop, and one with worker threads.
+    pub fn waits_strategies(&self) -> &'static [BenchFunction] {
+        &[
+            BenchFunction::Threads,
+            BenchFunction::Async,
+            BenchFunction::AsyncMulti,
+        ]
+    }
+
+    /// The strategies of the `file` and `net` sweeps: the in-process ones and a warm process
+    /// pool (its workers reach the same files and server).
+    pub fn real_io_strategies(&self) -> &'static [BenchFunction] {
+        &[
+            BenchFunction::Sequential,
+            BenchFunction::Threads,
+            BenchFunction::Rayon,
+            BenchFunction::Gil,
+            BenchFunction::Async,
+            BenchFunction::AsyncMulti,
+            BenchFunction::ProcessPoolWarm,
+        ]
     }
 
     /// Task counts of the CPython sweep (the `python` bench): 2 × cores in `quick`, 2 and 8 in
@@ -244,9 +442,16 @@ impl Plan {
     pub fn python_tasks(&self) -> Vec<usize> {
         match self.profile {
             Profile::Seed => vec![],
-            Profile::Quick => vec![2 * self.logical_cores],
+            Profile::Quick => vec![2 * self.sized_cores()],
             Profile::Default => vec![2, 8],
         }
+    }
+
+    /// Pool size of the CPython pools for `tasks` tasks: one worker per logical core, as
+    /// `Pool()` and `ProcessPoolExecutor()` default to, but never more workers than tasks (a
+    /// 256-core machine would otherwise start 256 interpreters for 8 tasks in every run).
+    pub fn python_workers(&self, tasks: usize) -> usize {
+        self.logical_cores.min(tasks).max(1)
     }
 
     /// How long each CPython sleep task waits: as long as a task of the Rust sleep sweep.
@@ -271,8 +476,8 @@ impl Plan {
             },
             Profile::Default => Timing {
                 sample_size: 10,
-                warm_up: Duration::from_millis(100),
-                measurement: Duration::from_millis(500),
+                warm_up: Duration::from_millis(50),
+                measurement: Duration::from_millis(300),
                 flat: true,
             },
         }
@@ -296,8 +501,16 @@ impl Plan {
                 tasks: self.break_even_tasks(),
             });
         }
-        if self.runs_overhead() {
+        if !self.overhead_tasks().is_empty() {
             groups.push(Group::Overhead);
+        }
+        if !self.receive_bytes().is_empty() {
+            groups.push(Group::Receive {
+                tasks: self.receive_tasks(),
+            });
+        }
+        if self.runs_primitives() {
+            groups.push(Group::Primitive);
         }
         if !self.scaling_workers().is_empty() {
             groups.push(Group::HashWorkers {
@@ -329,11 +542,11 @@ impl Plan {
         groups
     }
 
-    /// Bootstrap resamples Criterion draws per benchmark: 10,000 (5,000 in `quick`) instead of
+    /// Bootstrap resamples Criterion draws per benchmark: 10,000 (2,000 in `quick`) instead of
     /// Criterion's 100,000, whose plots alone take about 4 s per benchmark on 2 cores.
     pub fn resamples(&self) -> usize {
         match self.profile {
-            Profile::Quick => 5_000,
+            Profile::Quick => 2_000,
             _ => 10_000,
         }
     }
@@ -411,13 +624,20 @@ mod tests {
         let small = Plan::new(Profile::Default, 2);
         assert_eq!(small.hash_tasks(), vec![1, 2, 4, 8, 16]);
         assert_eq!(small.sleep_tasks(), vec![1, 2, 4, 8, 16, 64]);
-        let big = Plan::new(Profile::Default, 64);
-        assert_eq!(big.hash_tasks(), vec![1, 2, 8, 64, 128, 512]);
-        assert!(
-            big.sleep_tasks().contains(&256),
-            "the trap shows past 64 cores too"
+        let eight = Plan::new(Profile::Default, 8);
+        assert_eq!(eight.hash_tasks(), vec![1, 2, 8, 16, 64]);
+        assert_eq!(eight.break_even_tasks(), 16);
+        // Above the sizing cap the sweeps are sized as for 8 cores, but the sleep sweep still
+        // reaches 2 × the cores (at most 256 tasks), so the blocking trap of a CPU-sized pool
+        // shows up to 128 cores.
+        let big = Plan::new(Profile::Default, 256);
+        assert_eq!(big.hash_tasks(), eight.hash_tasks());
+        assert_eq!(big.break_even_tasks(), 16);
+        assert_eq!(big.sleep_tasks().last(), Some(&256));
+        assert_eq!(
+            Plan::new(Profile::Default, 64).sleep_tasks().last(),
+            Some(&128)
         );
-        assert_eq!(big.break_even_tasks(), 128);
     }
 
     #[test]
@@ -445,10 +665,14 @@ mod tests {
         assert_eq!(small.mixed_tasks(), 8);
         assert_eq!(small.mixed_shares(), vec![0, 25, 50, 75, 100]);
         assert_eq!(small.waits_tasks(), vec![100, 1000, 10_000]);
-        let big = Plan::new(Profile::Default, 48);
-        assert_eq!(big.scaling_workers(), vec![1, 2, 4, 8, 16, 32, 48, 64, 96]);
-        assert_eq!(big.mixed_tasks(), 96);
-        assert_eq!(Plan::new(Profile::Default, 2).groups().len(), 9);
+        let eight = Plan::new(Profile::Default, 8);
+        assert_eq!(eight.scaling_workers(), vec![1, 2, 4, 8, 16]);
+        assert_eq!(eight.mixed_tasks(), 16);
+        assert_eq!(
+            Plan::new(Profile::Default, 48).scaling_workers(),
+            eight.scaling_workers()
+        );
+        assert_eq!(Plan::new(Profile::Default, 2).groups().len(), 11);
         assert_eq!(Plan::new(Profile::Seed, 2).groups().len(), 1);
     }
 
@@ -466,5 +690,21 @@ mod tests {
         assert_eq!(Plan::new(Profile::Default, 2).python_tasks(), vec![2, 8]);
         assert_eq!(Plan::new(Profile::Quick, 2).python_tasks(), vec![4]);
         assert!(Plan::new(Profile::Seed, 2).python_tasks().is_empty());
+    }
+
+    #[test]
+    fn cost_sweeps_scale_with_the_cores() {
+        let small = Plan::new(Profile::Default, 2);
+        assert_eq!(small.overhead_tasks(), vec![1, 2, 8, 32]);
+        assert_eq!(small.raw_scaling_threads(), vec![1, 2]);
+        assert_eq!(Plan::new(Profile::Quick, 2).overhead_tasks(), vec![1, 2, 8]);
+        assert_eq!(
+            Plan::new(Profile::Default, 1).overhead_tasks(),
+            vec![1, 4, 16]
+        );
+        let big = Plan::new(Profile::Default, 48);
+        assert_eq!(big.raw_scaling_threads(), vec![1, 2, 4, 8, 16, 32, 48]);
+        let seed = Plan::new(Profile::Seed, 2);
+        assert!(seed.overhead_tasks().is_empty() && seed.raw_scaling_threads().is_empty());
     }
 }

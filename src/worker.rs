@@ -259,11 +259,11 @@ fn die_with_parent() -> io::Result<()> {
     let started_by = std::env::var(PARENT_PID_ENV)
         .ok()
         .and_then(|pid| pid.parse::<i32>().ok());
-    if let Some(parent) = started_by {
-        if nix::unistd::getppid().as_raw() != parent {
-            // Orphaned already: nobody will ever read a reply.
-            std::process::exit(1);
-        }
+    if let Some(parent) = started_by
+        && nix::unistd::getppid().as_raw() != parent
+    {
+        // Orphaned already: nobody will ever read a reply.
+        std::process::exit(1);
     }
     Ok(())
 }
@@ -686,6 +686,56 @@ mod tests {
         assert!(
             matches!(err, Error::WorkerProtocol { task: 0, .. }),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_reply_before_the_whole_request_is_a_protocol_error_not_a_hang() {
+        // It reads nothing: the 1 MiB request cannot be written whole, yet the reply comes.
+        let command = WorkerCommand::custom(
+            "sh",
+            [
+                "-c",
+                "printf '\\007\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000'; exec sleep 5",
+            ],
+        );
+        let mut worker = WorkerProcess::spawn(&command).unwrap();
+        let input = vec![0u8; 1 << 20];
+        let err = worker
+            .run(
+                7,
+                &Workload::Hash { bytes: 1 << 20 },
+                &TaskContext::default(),
+                &input,
+            )
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::WorkerProtocol { task: 7, detail, .. } if detail.contains("whole request")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_reply_in_pieces_is_put_together() {
+        let reply = |index: u64, payload: &[u8]| {
+            let mut bytes = index.to_le_bytes().to_vec();
+            bytes.push(STATUS_OUTPUT);
+            bytes.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(payload);
+            bytes
+        };
+        let whole = reply(4, b"abc");
+        for cut in 0..whole.len() {
+            assert_eq!(parse_reply(&whole[..cut], 4), Ok(None), "cut at {cut}");
+        }
+        assert_eq!(parse_reply(&whole, 4), Ok(Some((STATUS_OUTPUT, 13..16))));
+        assert!(parse_reply(&whole, 5).unwrap_err().contains("task 4"));
+        let mut longer = whole.clone();
+        longer.push(0);
+        assert!(
+            parse_reply(&longer, 4)
+                .unwrap_err()
+                .contains("after the reply")
         );
     }
 

@@ -1,30 +1,13 @@
-//! The `parbench` command line: the seed example, JSON output, bad input and dying workers.
+//! The `parbench` command line: the seed example, JSON output, bad input, `machine` and help.
+
+mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-use assert_cmd::cargo::cargo_bin;
+use parbench::strategy::StrategyKind;
 use predicates::prelude::*;
 
-fn parbench() -> assert_cmd::Command {
-    assert_cmd::Command::new(cargo_bin("parbench"))
-}
-
-fn run_json(args: &[&str]) -> serde_json::Value {
-    let output = parbench()
-        .arg("run")
-        .args(args)
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
-}
+use common::{parbench, run_json};
 
 #[test]
 fn the_seed_example_overlaps_two_sleeps() {
@@ -82,29 +65,25 @@ fn json_reports_every_field_and_verifies() {
 
 #[test]
 fn all_strategies_give_the_same_digest() {
-    let digests: Vec<_> = [
-        "sequential",
-        "threads",
-        "rayon",
-        "processes",
-        "process-pool",
-    ]
-    .iter()
-    .map(|s| {
-        let r = run_json(&[
-            "--workload",
-            "hash",
-            "--strategy",
-            s,
-            "--tasks",
-            "3",
-            "--bytes",
-            "10KiB",
-        ]);
-        assert_eq!(r["verified"], true, "{s}");
-        r["digest"].as_str().unwrap().to_string()
-    })
-    .collect();
+    // Every strategy the CLI runs, each in a fresh process.
+    let digests: Vec<_> = StrategyKind::ALL
+        .iter()
+        .map(|kind| {
+            let s = kind.name();
+            let r = run_json(&[
+                "--workload",
+                "hash",
+                "--strategy",
+                s,
+                "--tasks",
+                "3",
+                "--bytes",
+                "10KiB",
+            ]);
+            assert_eq!(r["verified"], true, "{s}");
+            r["digest"].as_str().unwrap().to_string()
+        })
+        .collect();
     assert!(digests.windows(2).all(|w| w[0] == w[1]), "{digests:?}");
 }
 
@@ -181,7 +160,7 @@ fn bad_input_gives_one_line_naming_the_flag() {
         ),
         (
             "--workload spin --strategy threads --tasks 2",
-            "invalid value 'spin' for '--workload <NAME>' [possible values: sleep, hash, noop, mixed, file, net]",
+            "invalid value 'spin' for '--workload <NAME>' [possible values: sleep, hash, noop, mixed, file, net, receive]",
         ),
         (
             "--workload hash --strategy fibers --tasks 2",
@@ -231,108 +210,6 @@ fn machine_prints_the_core_counts() {
     let out = parbench().args(["machine", "--json"]).output().unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["logical_cores"], num_cpus::get());
-}
-
-/// The process ids of the children of `pid`, from /proc.
-fn children_of(pid: u32) -> Vec<u32> {
-    let mut children = Vec::new();
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return children;
-    };
-    for task in tasks.flatten() {
-        if let Ok(text) = std::fs::read_to_string(task.path().join("children")) {
-            children.extend(
-                text.split_whitespace()
-                    .filter_map(|p| p.parse::<u32>().ok()),
-            );
-        }
-    }
-    children
-}
-
-fn alive(pid: u32) -> bool {
-    // A zombie has a /proc entry but state Z; after the parent exits it is reaped by init.
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => !stat
-            .rsplit(')')
-            .next()
-            .unwrap_or("")
-            .trim_start()
-            .starts_with('Z'),
-        Err(_) => false,
-    }
-}
-
-/// Starts a long run on `strategy`, kills one of its workers, and checks the error and that
-/// no worker survives.
-fn kill_a_worker_mid_run(strategy: &str) {
-    let child = Command::new(cargo_bin("parbench"))
-        .args([
-            "run",
-            "--workload",
-            "sleep",
-            "--strategy",
-            strategy,
-            "--tasks",
-            "3",
-            "--duration",
-            "5s",
-            "--workers",
-            "3",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let workers = loop {
-        let workers = children_of(pid);
-        if workers.len() == 3 || Instant::now() > deadline {
-            break workers;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert_eq!(workers.len(), 3, "{strategy}: the workers did not start");
-    // The last-started worker: its task is the last one, so noticing its death at once shows
-    // that replies are not awaited in task order.
-    let victim = *workers.iter().max().unwrap();
-    Command::new("kill")
-        .args(["-9", &victim.to_string()])
-        .status()
-        .unwrap();
-    let started = Instant::now();
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success(), "{strategy}: {stderr}");
-    assert!(
-        stderr.contains(&format!("worker process {victim} died while running task")),
-        "{strategy}: {stderr}"
-    );
-    assert!(
-        stderr.contains("killed by signal 9 (SIGKILL)"),
-        "{strategy}: {stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{strategy}: {stderr}");
-    // Bounded: the other workers are killed, not waited for through their 5 s sleeps.
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "{strategy}: took {:?}",
-        started.elapsed()
-    );
-    for worker in workers {
-        assert!(!alive(worker), "{strategy}: worker {worker} survived");
-    }
-}
-
-#[test]
-fn a_killed_worker_fails_process_pool_cleanly() {
-    kill_a_worker_mid_run("process-pool");
-}
-
-#[test]
-fn a_killed_worker_fails_processes_cleanly() {
-    kill_a_worker_mid_run("processes");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode};
-use parbench::bench_id::{BenchId, Group};
+use parbench::bench_id::{BenchFunction, BenchId, Group};
 use parbench::strategy::{Strategy, Threads};
 use parbench::workload::{TaskSet, Workload};
 
@@ -23,7 +23,7 @@ fn criterion_writes_the_files_the_report_reads() {
         .without_plots();
     let mut group = c.benchmark_group(group_id.to_string());
     group.sampling_mode(SamplingMode::Flat);
-    group.bench_function(BenchmarkId::new("threads", 2), |b| {
+    group.bench_function(BenchmarkId::new(BenchFunction::Threads.name(), 2), |b| {
         b.iter(|| assert_eq!(Threads.run(&tasks).unwrap(), expected))
     });
     group.finish();
@@ -37,10 +37,7 @@ fn criterion_writes_the_files_the_report_reads() {
         benchmark["value_str"].as_str(),
     )
     .unwrap();
-    assert_eq!(
-        id,
-        BenchId::new(group_id, parbench::bench_id::BenchFunction::Threads, 2)
-    );
+    assert_eq!(id, BenchId::new(group_id, BenchFunction::Threads, 2));
 
     let estimates: serde_json::Value =
         serde_json::from_slice(&std::fs::read(new.join("estimates.json")).unwrap()).unwrap();

@@ -64,7 +64,7 @@ impl Baseline {
     /// The baseline a group's points are compared with.
     pub fn of(group: &Group) -> Baseline {
         match group {
-            Group::Overhead => Baseline::None,
+            Group::Overhead | Group::Receive { .. } | Group::Primitive => Baseline::None,
             Group::HashWorkers { .. } => Baseline::OwnOneWorker,
             _ => Baseline::SequentialAtSameValue,
         }
@@ -244,7 +244,11 @@ pub fn ideal_speedup(group: &Group, value: u64, logical_cores: usize) -> Option<
         }
         Group::HashSize { tasks } => Some((*tasks as f64).min(cores)),
         Group::HashWorkers { .. } => Some((value as f64).min(cores)),
-        Group::Overhead | Group::Mixed { .. } | Group::File { .. } => None,
+        Group::Overhead
+        | Group::Mixed { .. }
+        | Group::File { .. }
+        | Group::Receive { .. }
+        | Group::Primitive => None,
     }
 }
 

@@ -45,7 +45,7 @@ pub const MARKDOWN_FILE: &str = "summary.md";
 pub const JSON_FILE: &str = "summary.json";
 
 /// A point estimate with its confidence interval (a time in ns, or a speedup factor).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Interval {
     /// The point estimate.
     pub point: f64,
@@ -650,7 +650,17 @@ mod tests {
         assert_eq!(
             kinds(None, 4),
             [
-                "sleep", "hash", "hash", "overhead", "hash", "mixed", "waits", "file", "net"
+                "sleep",
+                "hash",
+                "hash",
+                "overhead",
+                "receive",
+                "primitive",
+                "hash",
+                "mixed",
+                "waits",
+                "file",
+                "net"
             ]
         );
         let sleep = Group::Sleep {

@@ -46,7 +46,7 @@ pub enum StrategyKind {
     Sequential,
     /// One `std::thread` per task, all started, then all joined.
     Threads,
-    /// `par_iter` on a rayon pool (the global one, or one of `--workers` threads).
+    /// `par_iter` inside a rayon pool of the logical CPUs (or `--workers` threads).
     Rayon,
     /// One OS process per task, like Python's `multiprocessing.Process`.
     Processes,
@@ -104,9 +104,11 @@ impl StrategyKind {
             StrategyKind::Sequential => Box::new(Sequential),
             StrategyKind::Threads => Box::new(Threads),
             StrategyKind::Rayon => Box::new(RayonPool::new(workers)?),
-            StrategyKind::Processes => Box::new(Processes::new(config.require_worker_command()?)),
+            StrategyKind::Processes => {
+                Box::new(Processes::new(config.require_worker_command(self)?))
+            }
             StrategyKind::ProcessPool => Box::new(ProcessPoolStrategy::new(
-                config.require_worker_command()?,
+                config.require_worker_command(self)?,
                 workers.unwrap_or_else(num_cpus::get),
             )),
             StrategyKind::Gil => Box::new(Gil::new(config.switch_interval, workers)),
@@ -171,13 +173,12 @@ impl StrategyConfig {
         self
     }
 
-    fn require_worker_command(&self) -> Result<WorkerCommand> {
-        self.worker_command.clone().ok_or_else(|| {
-            Error::invalid(
-                "worker",
-                "process strategies need a worker program (WorkerCommand)",
-            )
-        })
+    fn require_worker_command(&self, strategy: StrategyKind) -> Result<WorkerCommand> {
+        self.worker_command
+            .clone()
+            .ok_or(Error::MissingWorkerCommand {
+                strategy: strategy.name(),
+            })
     }
 }
 

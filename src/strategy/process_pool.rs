@@ -53,10 +53,7 @@ impl ProcessPool {
     /// pool cannot be used again.
     pub fn run(&mut self, tasks: &TaskSet) -> Result<Vec<TaskOutput>> {
         if self.broken {
-            return Err(Error::invalid(
-                "process-pool",
-                "lost a worker in an earlier run; spawn a new pool",
-            ));
+            return Err(Error::PoolBroken);
         }
         let result = dispatch(&mut self.workers, tasks, 0);
         self.broken = result.is_err();
@@ -133,7 +130,7 @@ fn hand_out(
             assert!(!fds.is_empty(), "tasks remain, so some worker has one");
             wait_for_pipes(&mut fds)?;
             for (fd, &(w, request)) in fds.iter().zip(&owners) {
-                if !fd.revents().is_some_and(|r| !r.is_empty()) {
+                if fd.revents().is_none_or(|r| r.is_empty()) {
                     continue;
                 }
                 match ready.last_mut() {

@@ -14,6 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 use super::{Gate, NoGate, TaskOutput, hash};
 use crate::error::{Error, Result};
+use crate::signals::OnTermination;
 
 /// What the error says parbench was doing when the file I/O failed.
 const ACTION: &str = "cannot write, fsync and read back a task file in";
@@ -25,6 +26,48 @@ pub(super) fn run<G: Gate>(input: &[u8], dir: &Path, gate: &mut G) -> Result<Tas
         .map_err(|source| io_error(dir, source))?;
     Ok(hash::run(&data, gate))
 }
+
+/// The `file` workload's scratch directory: removed when dropped, and by the cleanup of an
+/// interrupted `parbench run` (see [`crate::signals`]).
+#[derive(Debug)]
+pub(super) struct ScratchDir {
+    /// Declared first, so dropped first: the directory is removed before the cleanup action
+    /// is unregistered, and an interruption in between still finds it registered.
+    dir: tempfile::TempDir,
+    _on_termination: OnTermination,
+}
+
+impl ScratchDir {
+    /// Takes charge of `dir`.
+    pub(super) fn new(dir: tempfile::TempDir) -> Self {
+        let path = dir.path().to_path_buf();
+        ScratchDir {
+            dir,
+            _on_termination: OnTermination::register(move || remove_while_in_use(&path)),
+        }
+    }
+
+    /// The directory's path.
+    pub(super) fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// Removes `dir` and what it holds, trying again if tasks still running create files in it
+/// meanwhile (each creates at most one, so a few tries suffice).
+fn remove_while_in_use(dir: &Path) {
+    for _ in 0..REMOVE_TRIES {
+        match std::fs::remove_dir_all(dir) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                std::thread::sleep(std::time::Duration::from_millis(1))
+            }
+            _ => return,
+        }
+    }
+}
+
+/// How often [`remove_while_in_use`] tries.
+const REMOVE_TRIES: usize = 20;
 
 fn round_trip(input: &[u8], dir: &Path) -> io::Result<Vec<u8>> {
     // A NamedTempFile is removed when dropped, whichever way this function returns.

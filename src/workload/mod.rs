@@ -11,6 +11,7 @@ mod hash;
 mod mixed;
 mod net;
 mod noop;
+mod receive;
 mod sleep;
 
 use std::fmt;
@@ -62,6 +63,11 @@ pub enum Workload {
         /// How long the server waits before it answers.
         duration: Duration,
     },
+    /// Receives `bytes` bytes of input and only counts them: the cost of moving input.
+    Receive {
+        /// How many bytes each task receives.
+        bytes: u64,
+    },
 }
 
 /// The kinds of workload, by the name the CLI (`--workload`, listed by clap) and the report use.
@@ -79,6 +85,8 @@ pub enum WorkloadKind {
     File,
     /// Each task sends one request to a loopback server that answers after `--duration`.
     Net,
+    /// Each task receives `--bytes` of input and does not hash it: the cost of moving input.
+    Receive,
 }
 
 impl WorkloadKind {
@@ -91,6 +99,7 @@ impl WorkloadKind {
             WorkloadKind::Mixed => "mixed",
             WorkloadKind::File => "file",
             WorkloadKind::Net => "net",
+            WorkloadKind::Receive => "receive",
         }
     }
 
@@ -115,6 +124,7 @@ impl Workload {
             WorkloadKind::Mixed => Workload::Mixed { bytes, duration },
             WorkloadKind::File => Workload::File { bytes },
             WorkloadKind::Net => Workload::Net { duration },
+            WorkloadKind::Receive => Workload::Receive { bytes },
         })
     }
 
@@ -132,10 +142,11 @@ impl Workload {
             Workload::Mixed { .. } => WorkloadKind::Mixed,
             Workload::File { .. } => WorkloadKind::File,
             Workload::Net { .. } => WorkloadKind::Net,
+            Workload::Receive { .. } => WorkloadKind::Receive,
         }
     }
 
-    /// The workload's short name: `sleep`, `hash`, `noop`, `mixed`, `file`, `net`.
+    /// The workload's short name: `sleep`, `hash`, `noop`, `mixed`, `file`, `net`, `receive`.
     pub fn name(&self) -> &'static str {
         self.kind().name()
     }
@@ -143,9 +154,10 @@ impl Workload {
     /// How many input bytes each task carries (zero for workloads without input).
     pub fn input_bytes(&self) -> u64 {
         match self {
-            Workload::Hash { bytes } | Workload::Mixed { bytes, .. } | Workload::File { bytes } => {
-                *bytes
-            }
+            Workload::Hash { bytes }
+            | Workload::Mixed { bytes, .. }
+            | Workload::File { bytes }
+            | Workload::Receive { bytes } => *bytes,
             Workload::Noop | Workload::Sleep { .. } | Workload::Net { .. } => 0,
         }
     }
@@ -166,6 +178,7 @@ impl Workload {
             Workload::Mixed { duration, .. } => Ok(mixed::run(input, *duration, gate)),
             Workload::File { .. } => file::run(input, context.scratch_dir()?, gate),
             Workload::Net { duration } => net::run(index, context.server()?, *duration, gate),
+            Workload::Receive { .. } => Ok(gate.compute(|| receive::run(input))),
         }
     }
 
@@ -186,6 +199,7 @@ impl Workload {
             Workload::Mixed { duration, .. } => Ok(mixed::run_async(input, *duration).await),
             Workload::File { .. } => file::run_async(index, input, context.scratch_dir()?).await,
             Workload::Net { duration } => net::run_async(index, context.server()?, *duration).await,
+            Workload::Receive { .. } => Ok(receive::run(input)),
         }
     }
 
@@ -200,6 +214,7 @@ impl Workload {
                 hash::run(input, &mut NoGate)
             }
             Workload::Net { .. } => net::expected(index),
+            Workload::Receive { .. } => receive::run(input),
         }
     }
 }
@@ -215,6 +230,7 @@ impl fmt::Display for Workload {
             Workload::Hash { bytes } => write!(f, "hash-{}", units::bytes_label(*bytes)),
             Workload::File { bytes } => write!(f, "file-{}", units::bytes_label(*bytes)),
             Workload::Net { duration } => write!(f, "net-{}", units::duration_label(*duration)),
+            Workload::Receive { bytes } => write!(f, "receive-{}", units::bytes_label(*bytes)),
             Workload::Mixed { bytes, duration } => write!(
                 f,
                 "mixed-{}-{}",
@@ -302,20 +318,18 @@ pub struct TaskContext {
 
 impl TaskContext {
     fn scratch_dir(&self) -> Result<&Path> {
-        self.scratch_dir.as_deref().ok_or_else(|| {
-            Error::invalid(
-                "workload",
-                "file needs a scratch directory; build its tasks with TaskSet::new",
-            )
-        })
+        self.scratch_dir
+            .as_deref()
+            .ok_or(Error::MissingTaskContext {
+                workload: "file",
+                needs: "a scratch directory",
+            })
     }
 
     fn server(&self) -> Result<SocketAddr> {
-        self.server.ok_or_else(|| {
-            Error::invalid(
-                "workload",
-                "net needs a loopback server; build its tasks with TaskSet::new",
-            )
+        self.server.ok_or(Error::MissingTaskContext {
+            workload: "net",
+            needs: "a loopback server",
         })
     }
 }
@@ -331,7 +345,7 @@ pub struct TaskSet {
     /// Shared so that async tasks, which must own what they use, can hold them cheaply.
     inputs: Arc<[Vec<u8>]>,
     context: Arc<TaskContext>,
-    scratch: Option<tempfile::TempDir>,
+    scratch: Option<file::ScratchDir>,
     server: Option<LoopbackServer>,
 }
 
@@ -352,7 +366,7 @@ impl TaskSet {
         }
         let bytes = workload.input_bytes() as usize;
         let scratch = match workload {
-            Workload::File { .. } => Some(scratch_dir()?),
+            Workload::File { .. } => Some(file::ScratchDir::new(scratch_dir()?)),
             _ => None,
         };
         let server = match workload {
@@ -473,6 +487,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_task_without_its_context_is_a_typed_error() {
+        for (workload, needs) in [
+            (Workload::File { bytes: 16 }, "a scratch directory"),
+            (
+                Workload::Net {
+                    duration: Duration::from_millis(1),
+                },
+                "a loopback server",
+            ),
+        ] {
+            let err = workload
+                .run_task(0, &[0; 16], &TaskContext::default(), &mut NoGate)
+                .unwrap_err();
+            assert!(
+                matches!(err, Error::MissingTaskContext { needs: n, .. } if n == needs),
+                "{workload}: {err}"
+            );
+        }
+    }
+
+    #[test]
     fn names_and_defaults() {
         let w = Workload::from_name("sleep", None, None).unwrap();
         assert_eq!(
@@ -497,7 +532,7 @@ mod tests {
             .to_string();
         assert_eq!(
             err,
-            "unknown workload 'spin': expected one of sleep, hash, noop, mixed, file, net"
+            "unknown workload 'spin': expected one of sleep, hash, noop, mixed, file, net, receive"
         );
     }
 

@@ -10,7 +10,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -20,6 +20,7 @@ use tokio::sync::{Semaphore, oneshot};
 
 use super::{Gate, TaskOutput};
 use crate::error::{Error, Result};
+use crate::signals::OnTermination;
 
 /// The most connections the server handles at once.
 pub const MAX_CONNECTIONS: usize = 4096;
@@ -33,6 +34,8 @@ const REPLY_SLACK: Duration = Duration::from_secs(30);
 const MAX_REQUEST: u64 = 4096;
 /// The length of a reply: one SHA-256 digest.
 const REPLY_LEN: usize = 32;
+/// How long an interrupted `parbench run` waits for the server's thread to end.
+const STOP_PATIENCE_ON_TERMINATION: Duration = Duration::from_secs(1);
 
 /// The request task `index` sends.
 pub fn request(index: usize) -> Vec<u8> {
@@ -122,12 +125,42 @@ fn failed(index: usize, server: SocketAddr, error: io::Error) -> Error {
 
 /// A slow local service on loopback TCP, run on its own thread by a tokio event loop.
 ///
-/// Dropping it shuts it down: no listener, connection or thread outlives it.
+/// Dropping it shuts it down: no listener, connection or thread outlives it. So does the
+/// cleanup of an interrupted `parbench run` (see [`crate::signals`]).
 #[derive(Debug)]
 pub struct LoopbackServer {
     addr: SocketAddr,
+    running: Arc<Mutex<Running>>,
+    _on_termination: OnTermination,
+}
+
+/// What stops a running server: its shutdown signal and its thread.
+#[derive(Debug)]
+struct Running {
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops the server and joins its thread; with a `patience`, only if it ends in that time.
+    fn stop(&mut self, patience: Option<Duration>) {
+        // Dropping the sender wakes the accept loop, which returns; the runtime then drops
+        // (on the server thread), closing the listener and every open connection.
+        drop(self.shutdown.take());
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
+        if let Some(patience) = patience {
+            let deadline = std::time::Instant::now() + patience;
+            while !thread.is_finished() && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            if !thread.is_finished() {
+                return;
+            }
+        }
+        let _ = thread.join();
+    }
 }
 
 impl LoopbackServer {
@@ -167,10 +200,17 @@ impl LoopbackServer {
                 action: "cannot start the loopback server's thread",
                 source,
             })?;
-        Ok(LoopbackServer {
-            addr: bound,
+        let running = Arc::new(Mutex::new(Running {
             shutdown: Some(shutdown),
             thread: Some(thread),
+        }));
+        let stop_on_termination = Arc::clone(&running);
+        Ok(LoopbackServer {
+            addr: bound,
+            running,
+            _on_termination: OnTermination::register(move || {
+                lock(&stop_on_termination).stop(Some(STOP_PATIENCE_ON_TERMINATION))
+            }),
         })
     }
 
@@ -182,13 +222,15 @@ impl LoopbackServer {
 
 impl Drop for LoopbackServer {
     fn drop(&mut self) {
-        // Dropping the sender wakes the accept loop, which returns; the runtime then drops
-        // (on the server thread), closing the listener and every open connection.
-        drop(self.shutdown.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        lock(&self.running).stop(None);
     }
+}
+
+/// The server's stopping state, usable even if a thread panicked while holding it.
+fn lock(running: &Mutex<Running>) -> std::sync::MutexGuard<'_, Running> {
+    running
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Accepts connections until `stop` fires, each answered by its own tokio task.

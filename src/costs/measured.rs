@@ -1,0 +1,693 @@
+//! The cost model built from a bench run: fitted costs, primitives, raw scaling, and a
+//! prediction with its residual for every benchmark the model covers.
+//!
+//! [`CostReport::build`] reads Criterion's measurements (and the CPU records):
+//!
+//! - **costs**: each strategy's `overhead/<strategy>/<N>` line fitted with
+//!   [`fit_line`](super::fit::fit_line) (fixed = intercept, per task = slope); for the process
+//!   strategies the `receive-n<N>/<strategy>/<bytes>` line over bytes per task, whose slope / N
+//!   is the cost per byte moved;
+//! - **primitives**: `primitive/<name>/1`, and the raw scaling `S(k) = k · T(1) / T(k)` from
+//!   `primitive/hash-threads/<k>`;
+//! - **work per task** of each benchmark: `sequential`'s mean time at the same point divided by
+//!   the task count, split into computing and waiting by its recorded CPU share (without a
+//!   record: by what the group's workload does). Where `sequential` was not measured at that
+//!   point, its per-task time at another task count of the group is used, and for groups
+//!   without any (`waits-*`), the workload's nominal work (a sleep's duration; hashing at the
+//!   measured speed per byte), and the prediction says so.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::bench_id::{BenchFunction, BenchId, Group, Primitive};
+use crate::report::Interval;
+use crate::report::criterion_data::Measurement;
+
+use super::cpu::CpuRecord;
+use super::fit::{LineFit, fit_line};
+use super::model::{
+    CostModel, Prediction, ScalingPoint, StrategyCost, TaskWork, exact, is_unexplained,
+    primitive_of, residual,
+};
+use super::scale;
+
+/// Where a benchmark's work per task came from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum WorkSource {
+    /// `sequential` at this benchmark's point (or, `same_point: false`, another task count of
+    /// the group), split by its recorded CPU share (`cpu_split: true`) or by the workload.
+    Sequential {
+        /// The `sequential` benchmark used.
+        id: String,
+        /// Whether it was measured at this benchmark's own point.
+        same_point: bool,
+        /// Whether a CPU record split computing from waiting.
+        cpu_split: bool,
+    },
+    /// No `sequential` measurement: the workload's nominal work.
+    Nominal,
+}
+
+/// One benchmark's prediction against its measurement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BenchPrediction {
+    /// The benchmark.
+    pub id: BenchId,
+    /// Criterion's mean with its interval, in ns.
+    pub measured_ns: Interval,
+    /// The model's parts and total.
+    pub prediction: Prediction,
+    /// `measured / predicted − 1`.
+    pub residual: f64,
+    /// Whether the model misses by more than 25 %.
+    pub unexplained: bool,
+    /// Where the work per task came from.
+    pub work_source: WorkSource,
+    /// The work per task the model used (computing, waiting, bytes).
+    pub work: TaskWork,
+    /// CPU time / wall time of one extra run, if recorded.
+    pub cores_busy: Option<f64>,
+}
+
+/// A strategy's fitted lines.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StrategyFit {
+    /// The strategy.
+    pub strategy: BenchFunction,
+    /// Time against task count of empty tasks.
+    pub tasks: LineFit,
+    /// Time against bytes per task of `receive` tasks, if swept.
+    pub bytes: Option<LineFit>,
+}
+
+/// Where the model puts a strategy's break-even task size, against the measured sweep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelBreakEven {
+    /// The break-even group (`hash-size-n<N>`).
+    pub group: Group,
+    /// The strategy.
+    pub strategy: BenchFunction,
+    /// The smallest bytes per task from which the model predicts it beats `sequential`;
+    /// `None` if never up to 1 GiB.
+    pub model_bytes: Option<u64>,
+    /// The smallest measured size whose speedup interval lies above 1; `None` if none.
+    pub measured_bytes: Option<u64>,
+    /// The measured size below `measured_bytes` (the model agrees if it falls between).
+    pub measured_below: Option<u64>,
+    /// The largest measured size.
+    pub largest_measured: u64,
+    /// Whether the model's size falls where the measurement puts it.
+    pub agrees: bool,
+}
+
+/// Everything the cost model says about one bench run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CostReport {
+    /// The fitted model.
+    pub model: CostModel,
+    /// The fitted lines per strategy.
+    pub fits: Vec<StrategyFit>,
+    /// Every primitive measured at one operation, in ns.
+    pub primitives: Vec<(Primitive, Interval)>,
+    /// One prediction per covered benchmark, in ID order.
+    pub predictions: Vec<BenchPrediction>,
+    /// Break-even sizes from the model against the measured sweep.
+    pub break_evens: Vec<ModelBreakEven>,
+    /// What could not be fitted or predicted, and why.
+    pub notes: Vec<String>,
+}
+
+impl CostReport {
+    /// Builds the model from a run's measurements and CPU records on `logical_cores`.
+    ///
+    /// `None` when the run has no `overhead` group with two task counts (nothing to fit).
+    pub fn build(
+        measurements: &[Measurement],
+        cpu: &[CpuRecord],
+        logical_cores: usize,
+    ) -> Option<CostReport> {
+        let mut notes = Vec::new();
+        let time = |group: Group, function: BenchFunction, value: u64| {
+            measurements
+                .iter()
+                .find(|m| m.id == BenchId::new(group, function, value))
+                .map(|m| m.mean_ns)
+        };
+        let primitives: Vec<(Primitive, Interval)> = Primitive::ALL
+            .iter()
+            .filter(|p| **p != Primitive::HashThreads)
+            .filter_map(|&p| Some((p, time(Group::Primitive, BenchFunction::Primitive(p), 1)?)))
+            .collect();
+        let raw_scaling = raw_scaling(measurements);
+        let mut fits = Vec::new();
+        let mut costs = Vec::new();
+        let functions: Vec<BenchFunction> = by_function(measurements, |g| g == Group::Overhead)
+            .into_keys()
+            .collect();
+        for function in functions {
+            let points = points_of(measurements, |g| g == Group::Overhead, function);
+            let tasks = match fit_line(&points) {
+                Ok(fit) => fit,
+                Err(e) => {
+                    notes.push(format!("{function}: no cost line ({e})"));
+                    continue;
+                }
+            };
+            let receive = points_of(
+                measurements,
+                |g| matches!(g, Group::Receive { .. }),
+                function,
+            );
+            let receive_tasks = measurements.iter().find_map(|m| match m.id.group {
+                Group::Receive { tasks } if m.id.function == function => Some(tasks),
+                _ => None,
+            });
+            let bytes = match (receive.is_empty(), function.uses_processes()) {
+                (true, true) => {
+                    notes.push(format!("{function}: the input-transfer sweep did not run"));
+                    None
+                }
+                (true, false) => None,
+                (false, _) => match fit_line(&receive) {
+                    Ok(fit) => Some(fit),
+                    Err(e) => {
+                        notes.push(format!("{function}: no cost per byte ({e})"));
+                        None
+                    }
+                },
+            };
+            let per_byte_ns = bytes
+                .filter(|_| function.uses_processes())
+                .map(|fit| scale(fit.slope, 1.0 / receive_tasks.unwrap_or(1).max(1) as f64));
+            let primitive = primitive_of(function);
+            costs.push(StrategyCost {
+                strategy: function,
+                fixed_ns: tasks.fixed,
+                per_task_ns: tasks.slope,
+                per_byte_ns,
+                primitive,
+                primitive_ns: primitive
+                    .and_then(|p| primitives.iter().find(|(q, _)| *q == p).map(|(_, t)| *t)),
+            });
+            fits.push(StrategyFit {
+                strategy: function,
+                tasks,
+                bytes,
+            });
+        }
+        if costs.is_empty() {
+            return None;
+        }
+        let model = CostModel {
+            logical_cores,
+            costs,
+            raw_scaling,
+            hash_ns_per_byte: hash_ns_per_byte(measurements),
+        };
+        if model.raw_scaling.is_empty() {
+            notes.push(
+                "the raw compute scaling (primitive/hash-threads) was not measured: computing \
+                 is assumed to scale with the nominal core count"
+                    .to_string(),
+            );
+        }
+        let predictions = predictions(&model, measurements, cpu, &mut notes);
+        let break_evens = break_evens(&model, measurements);
+        Some(CostReport {
+            model,
+            fits,
+            primitives,
+            predictions,
+            break_evens,
+            notes,
+        })
+    }
+}
+
+fn by_function(
+    measurements: &[Measurement],
+    group: impl Fn(Group) -> bool,
+) -> BTreeMap<BenchFunction, Vec<&Measurement>> {
+    let mut map: BTreeMap<BenchFunction, Vec<&Measurement>> = BTreeMap::new();
+    for m in measurements.iter().filter(|m| group(m.id.group)) {
+        map.entry(m.id.function).or_default().push(m);
+    }
+    map
+}
+
+fn points_of(
+    measurements: &[Measurement],
+    group: impl Fn(Group) -> bool,
+    function: BenchFunction,
+) -> Vec<(f64, Interval)> {
+    measurements
+        .iter()
+        .filter(|m| group(m.id.group) && m.id.function == function)
+        .map(|m| (m.id.value as f64, m.mean_ns))
+        .collect()
+}
+
+/// `S(k) = k · T(1) / T(k)` from `primitive/hash-threads/<k>`, for every k > 1 measured with k = 1.
+fn raw_scaling(measurements: &[Measurement]) -> Vec<ScalingPoint> {
+    let hash = BenchFunction::Primitive(Primitive::HashThreads);
+    let at = |k: u64| {
+        measurements
+            .iter()
+            .find(|m| m.id == BenchId::new(Group::Primitive, hash, k))
+            .map(|m| m.mean_ns)
+    };
+    let Some(one) = at(1) else {
+        return Vec::new();
+    };
+    measurements
+        .iter()
+        .filter(|m| m.id.group == Group::Primitive && m.id.function == hash && m.id.value > 1)
+        .map(|m| {
+            let k = m.id.value as f64;
+            let t = m.mean_ns;
+            ScalingPoint {
+                threads: m.id.value as usize,
+                speedup: Interval {
+                    point: k * one.point / t.point,
+                    lower: k * one.lower / t.upper,
+                    upper: k * one.upper / t.lower,
+                },
+            }
+        })
+        .collect()
+}
+
+/// Time per hashed byte on one core, from `sequential` in the break-even sweep (the slope of
+/// its time against total bytes), else from the largest `sequential` point of a `hash-*`
+/// group.
+fn hash_ns_per_byte(measurements: &[Measurement]) -> Option<Interval> {
+    let sequential = |m: &&Measurement| m.id.function == BenchFunction::Sequential;
+    let sweep: Vec<(f64, Interval)> = measurements
+        .iter()
+        .filter(sequential)
+        .filter_map(|m| match m.id.group {
+            Group::HashSize { tasks } => Some((m.id.value as f64 * tasks as f64, m.mean_ns)),
+            _ => None,
+        })
+        .collect();
+    if let Ok(fit) = fit_line(&sweep)
+        && fit.slope.point > 0.0
+    {
+        return Some(fit.slope);
+    }
+    measurements
+        .iter()
+        .filter(sequential)
+        .filter_map(|m| match m.id.group {
+            Group::Hash { bytes } => Some((m, (bytes * m.id.value) as f64)),
+            _ => None,
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(m, total)| scale(m.mean_ns, 1.0 / total))
+}
+
+/// How many tasks a benchmark ran; `None` for primitives.
+pub fn tasks_of(id: &BenchId) -> Option<usize> {
+    Some(match id.group {
+        Group::HashSize { tasks }
+        | Group::HashWorkers { tasks, .. }
+        | Group::Mixed { tasks, .. }
+        | Group::Receive { tasks } => tasks,
+        Group::Primitive => return None,
+        _ => id.value as usize,
+    })
+}
+
+/// The worker count a benchmark set (only the worker sweep sets one).
+fn workers_of(id: &BenchId) -> Option<usize> {
+    match id.group {
+        Group::HashWorkers { .. } => Some(id.value as usize),
+        _ => None,
+    }
+}
+
+/// What one task of a group's workload does by definition; `None` where it is not known
+/// without measuring (`file`: the disk's fsync).
+fn nominal_work(id: &BenchId, ns_per_byte: Option<Interval>) -> Option<TaskWork> {
+    let ms = |d: std::time::Duration| d.as_nanos() as f64;
+    let hashing = |bytes: u64| {
+        Some(TaskWork {
+            compute_ns: scale(ns_per_byte?, bytes as f64),
+            wait_ns: exact(0.0),
+            input_bytes: bytes,
+        })
+    };
+    match id.group {
+        Group::Sleep { duration } | Group::Waits { duration } | Group::Net { duration } => {
+            Some(TaskWork::exact(0.0, ms(duration), 0))
+        }
+        Group::Hash { bytes } | Group::HashWorkers { bytes, .. } => hashing(bytes),
+        Group::HashSize { .. } => hashing(id.value),
+        Group::Overhead => Some(TaskWork::exact(0.0, 0.0, 0)),
+        Group::Receive { .. } => Some(TaskWork::exact(0.0, 0.0, id.value)),
+        Group::Mixed { total, .. } => {
+            let wait = ms(total) * id.value as f64 / 100.0;
+            Some(TaskWork::exact(ms(total) - wait, wait, 0))
+        }
+        // The disk's fsync, the primitives themselves, and CPython's tasks (no Rust model).
+        Group::File { .. }
+        | Group::Primitive
+        | Group::PySleep { .. }
+        | Group::PyHash { .. }
+        | Group::PyLoop { .. } => None,
+    }
+}
+
+/// Bytes each task of a benchmark receives as input.
+fn input_bytes(id: &BenchId) -> u64 {
+    match id.group {
+        Group::Hash { bytes } | Group::HashWorkers { bytes, .. } | Group::File { bytes } => bytes,
+        Group::HashSize { .. } | Group::Receive { .. } => id.value,
+        _ => 0,
+    }
+}
+
+/// The work per task of benchmark `id`, and where it came from.
+fn work_of(
+    id: &BenchId,
+    measurements: &[Measurement],
+    cpu: &[CpuRecord],
+    ns_per_byte: Option<Interval>,
+) -> Option<(TaskWork, WorkSource)> {
+    let sequential = |m: &&Measurement| m.id.function == BenchFunction::Sequential;
+    // The same point; else another task count of a group swept over task counts; else, for
+    // the worker sweep, the hash group of the same size.
+    let counts_tasks = matches!(
+        id.group,
+        Group::Sleep { .. }
+            | Group::Hash { .. }
+            | Group::Waits { .. }
+            | Group::File { .. }
+            | Group::Net { .. }
+            | Group::Overhead
+    );
+    let reference = measurements
+        .iter()
+        .filter(sequential)
+        .find(|m| m.id.group == id.group && m.id.value == id.value)
+        .map(|m| (m, true))
+        .or_else(|| {
+            let related = |m: &&Measurement| match (id.group, m.id.group) {
+                (a, b) if counts_tasks && a == b => true,
+                (Group::HashWorkers { bytes, .. }, Group::Hash { bytes: b }) => bytes == b,
+                _ => false,
+            };
+            measurements
+                .iter()
+                .filter(sequential)
+                .filter(related)
+                .max_by_key(|m| m.id.value)
+                .map(|m| (m, false))
+        });
+    let nominal = nominal_work(id, ns_per_byte);
+    let Some((reference, same_point)) = reference else {
+        return nominal.map(|work| (work, WorkSource::Nominal));
+    };
+    let n = tasks_of(&reference.id)?.max(1) as f64;
+    let record = cpu
+        .iter()
+        .find(|r| r.id == reference.id.to_string())
+        .and_then(CpuRecord::computing_share);
+    let share = record.or_else(|| {
+        let w = nominal?;
+        let total = w.compute_ns.point + w.wait_ns.point;
+        Some(if total > 0.0 {
+            w.compute_ns.point / total
+        } else {
+            1.0
+        })
+    })?;
+    let per_task = scale(reference.mean_ns, 1.0 / n);
+    let work = TaskWork {
+        compute_ns: scale(per_task, share),
+        wait_ns: scale(per_task, 1.0 - share),
+        input_bytes: input_bytes(id),
+    };
+    Some((
+        work,
+        WorkSource::Sequential {
+            id: reference.id.to_string(),
+            same_point,
+            cpu_split: record.is_some(),
+        },
+    ))
+}
+
+fn predictions(
+    model: &CostModel,
+    measurements: &[Measurement],
+    cpu: &[CpuRecord],
+    notes: &mut Vec<String>,
+) -> Vec<BenchPrediction> {
+    let mut out = Vec::new();
+    let mut unpredictable = std::collections::BTreeSet::new();
+    for m in measurements {
+        let Some(tasks) = tasks_of(&m.id) else {
+            continue;
+        };
+        if model.cost(m.id.function).is_none() {
+            continue;
+        }
+        let Some((work, work_source)) = work_of(&m.id, measurements, cpu, model.hash_ns_per_byte)
+        else {
+            unpredictable.insert(m.id.group.to_string());
+            continue;
+        };
+        let Some(prediction) = model.predict(m.id.function, tasks, &work, workers_of(&m.id)) else {
+            continue;
+        };
+        let residual = residual(m.mean_ns.point, prediction.total_ns.point);
+        out.push(BenchPrediction {
+            id: m.id.clone(),
+            measured_ns: m.mean_ns,
+            residual,
+            unexplained: is_unexplained(residual),
+            prediction,
+            work_source,
+            work,
+            cores_busy: cpu
+                .iter()
+                .find(|r| r.id == m.id.to_string())
+                .and_then(CpuRecord::cores_busy),
+        });
+    }
+    for group in unpredictable {
+        notes.push(format!(
+            "{group}: not predicted (no sequential measurement, and its work per task is not \
+             known without one)"
+        ));
+    }
+    out
+}
+
+/// The smallest bytes per task (1 B to 1 GiB) at which the model has `strategy` beat
+/// `sequential` on `tasks` hash tasks; `None` if never.
+pub fn model_break_even(model: &CostModel, strategy: BenchFunction, tasks: usize) -> Option<u64> {
+    let per_byte = model.hash_ns_per_byte?;
+    let margin = |bytes: u64| -> Option<f64> {
+        let work = TaskWork {
+            compute_ns: scale(per_byte, bytes as f64),
+            wait_ns: exact(0.0),
+            input_bytes: bytes,
+        };
+        let own = model.predict(strategy, tasks, &work, None)?.total_ns.point;
+        let base = model
+            .predict(BenchFunction::Sequential, tasks, &work, None)?
+            .total_ns
+            .point;
+        Some(base - own)
+    };
+    // Scan sizes in steps of 2^(1/8), then bisect between the last loss and the first win.
+    let mut previous = 1u64;
+    for step in 0..=(30 * 8) {
+        let bytes = 2f64.powf(step as f64 / 8.0).round() as u64;
+        if margin(bytes)? > 0.0 {
+            let (mut lo, mut hi) = (previous, bytes);
+            while hi - lo > 1 && hi > lo + lo / 100 {
+                let mid = lo + (hi - lo) / 2;
+                if margin(mid)? > 0.0 {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            return Some(hi);
+        }
+        previous = bytes;
+    }
+    None
+}
+
+fn break_evens(model: &CostModel, measurements: &[Measurement]) -> Vec<ModelBreakEven> {
+    let mut groups: BTreeMap<Group, Vec<&Measurement>> = BTreeMap::new();
+    for m in measurements {
+        if matches!(m.id.group, Group::HashSize { .. }) {
+            groups.entry(m.id.group).or_default().push(m);
+        }
+    }
+    let mut rows = Vec::new();
+    for (group, ms) in groups {
+        let Group::HashSize { tasks } = group else {
+            continue;
+        };
+        let time = |f: BenchFunction, v: u64| {
+            ms.iter()
+                .find(|m| m.id.function == f && m.id.value == v)
+                .map(|m| m.mean_ns)
+        };
+        let mut functions: Vec<BenchFunction> = ms.iter().map(|m| m.id.function).collect();
+        functions.sort();
+        functions.dedup();
+        for function in functions {
+            if function == BenchFunction::Sequential || model.cost(function).is_none() {
+                continue;
+            }
+            let mut sizes: Vec<u64> = ms
+                .iter()
+                .filter(|m| m.id.function == function)
+                .map(|m| m.id.value)
+                .filter(|&v| time(BenchFunction::Sequential, v).is_some())
+                .collect();
+            sizes.sort_unstable();
+            let Some(&largest) = sizes.last() else {
+                continue;
+            };
+            let wins = |v: u64| {
+                let (base, own) = (time(BenchFunction::Sequential, v), time(function, v));
+                matches!((base, own), (Some(b), Some(o)) if b.lower / o.upper > 1.0)
+            };
+            let first = sizes.iter().position(|&v| wins(v));
+            let measured_bytes = first.map(|i| sizes[i]);
+            let measured_below = first.and_then(|i| i.checked_sub(1)).map(|i| sizes[i]);
+            let model_bytes = model_break_even(model, function, tasks);
+            let agrees = match (model_bytes, measured_bytes) {
+                (Some(b), Some(at)) => b <= at && measured_below.is_none_or(|below| b > below),
+                (None, None) => true,
+                (Some(b), None) => b > largest,
+                (None, Some(_)) => false,
+            };
+            rows.push(ModelBreakEven {
+                group,
+                strategy: function,
+                model_bytes,
+                measured_bytes,
+                measured_below,
+                largest_measured: largest,
+                agrees,
+            });
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata::m;
+    use std::time::Duration;
+
+    const SLEEP: Group = Group::Sleep {
+        duration: Duration::from_millis(10),
+    };
+
+    /// A synthetic run: threads cost 20 µs + 40 µs per task; sequential sleeps 10 ms per task.
+    fn run() -> Vec<Measurement> {
+        let mut data = Vec::new();
+        for n in [1u64, 2, 8, 32] {
+            data.push(m(Group::Overhead, "threads", n, 20e3 + 40e3 * n as f64));
+            data.push(m(Group::Overhead, "sequential", n, 50.0 + 10.0 * n as f64));
+        }
+        data.push(m(Group::Primitive, "thread-spawn", 1, 35e3));
+        data.push(m(Group::Primitive, "hash-threads", 1, 2e6));
+        data.push(m(Group::Primitive, "hash-threads", 2, 2.2e6));
+        for n in [1u64, 8] {
+            data.push(m(SLEEP, "sequential", n, 10.1e6 * n as f64));
+        }
+        data.push(m(SLEEP, "threads", 8, 10.1e6 + 20e3 + 8.0 * 40e3));
+        // A threads point far from anything the model could explain.
+        data.push(m(SLEEP, "threads", 1, 40e6));
+        data
+    }
+
+    #[test]
+    fn fits_costs_scaling_and_predicts_with_residuals() {
+        let cpu = vec![CpuRecord {
+            id: "sleep-10ms/sequential/8".to_string(),
+            wall_seconds: 0.08,
+            cpu_seconds: 0.0008,
+        }];
+        let report = CostReport::build(&run(), &cpu, 2).unwrap();
+        let threads = report.model.cost(BenchFunction::Threads).unwrap();
+        assert!(
+            (threads.per_task_ns.point - 40e3).abs() < 1.0,
+            "{threads:?}"
+        );
+        assert!((threads.fixed_ns.point - 20e3).abs() < 10.0, "{threads:?}");
+        assert_eq!(threads.primitive, Some(Primitive::ThreadSpawn));
+        assert!((threads.ratio_to_primitive().unwrap() - 40.0 / 35.0).abs() < 1e-3);
+        assert!((report.model.scaling(2).point - 2.0 * 2e6 / 2.2e6).abs() < 1e-9);
+        let at8 = report
+            .predictions
+            .iter()
+            .find(|p| p.id.to_string() == "sleep-10ms/threads/8")
+            .unwrap();
+        assert!(at8.residual.abs() < 0.05, "{at8:?}");
+        assert!(!at8.unexplained);
+        assert!(matches!(
+            at8.work_source,
+            WorkSource::Sequential {
+                same_point: true,
+                cpu_split: true,
+                ..
+            }
+        ));
+        let at1 = report
+            .predictions
+            .iter()
+            .find(|p| p.id.to_string() == "sleep-10ms/threads/1")
+            .unwrap();
+        assert!(at1.unexplained, "a miss of ×4 is unexplained: {at1:?}");
+    }
+
+    #[test]
+    fn without_an_overhead_sweep_there_is_no_model() {
+        let data = vec![m(SLEEP, "sequential", 1, 10e6)];
+        assert!(CostReport::build(&data, &[], 2).is_none());
+    }
+
+    #[test]
+    fn groups_without_sequential_use_the_nominal_work() {
+        let mut data = run();
+        let waits = Group::Waits {
+            duration: Duration::from_millis(50),
+        };
+        data.push(m(waits, "threads", 100, 54e6));
+        let report = CostReport::build(&data, &[], 2).unwrap();
+        let p = report
+            .predictions
+            .iter()
+            .find(|p| p.id.group == waits)
+            .unwrap();
+        assert_eq!(p.work_source, WorkSource::Nominal);
+        assert!((p.prediction.work_ns.point - 50e6).abs() < 1.0);
+    }
+
+    #[test]
+    fn model_break_even_lies_where_overhead_equals_the_saving() {
+        let report = CostReport::build(&run(), &[], 2).unwrap();
+        let mut model = report.model;
+        model.hash_ns_per_byte = Some(exact(0.5));
+        model.raw_scaling.clear();
+        // 4 tasks of b bytes on 2 cores: sequential hashes 4 × 0.5 b = 2 b ns, threads half of
+        // that, b ns, and pay 20 µs + 4 × 40 µs = 180 µs (sequential 90 ns): b ≈ 180 KB.
+        let b = model_break_even(&model, BenchFunction::Threads, 4).unwrap();
+        assert!((178_000..=182_000).contains(&b), "{b}");
+    }
+}

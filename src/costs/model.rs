@@ -1,0 +1,468 @@
+//! The cost model: a strategy's time for N tasks from its fitted costs and the tasks' work.
+//!
+//! A run of `N` tasks, each computing `c` and waiting `w` and receiving `b` bytes of input,
+//! on a strategy with fixed cost `F`, cost per task `P` and cost per byte moved `Q` (process
+//! strategies only), takes
+//!
+//! ```text
+//! T = F + P·N + Q·b·N + work
+//! work = max( ⌈N / K⌉ · (c + w),  N·c / S(p) + w )
+//! ```
+//!
+//! where `K` is how many tasks can be in progress at once (1 for `sequential`, the pool size
+//! for `rayon` and `process-pool`, N for a thread, process or event-loop task each), `p` how
+//! many of them can compute at once (`min(K, N, cores)`, but 1 under the simulated GIL and on
+//! one event loop), and `S(p)` the machine's measured raw compute scaling on `p` bare threads
+//! (×1 at one thread; not the nominal `p`, since two vCPUs may share one physical core). The
+//! first term is the worker-bound: each of `K` workers runs `⌈N/K⌉` tasks one after another
+//! (the blocking trap of a CPU-sized pool). The second is the core-bound: all the computing
+//! spread over the cores, then the last task's wait. Overheads are added, not overlapped with
+//! work: dispatching and spawning happen on the calling thread.
+//!
+//! Every part carries an interval from its inputs' intervals (a negative lower bound of a
+//! fitted cost counts as zero); the total's interval is the sum of the parts' bounds.
+
+use serde::{Deserialize, Serialize};
+
+use crate::bench_id::{BenchFunction, Primitive};
+use crate::report::Interval;
+
+/// A prediction misses when the measurement differs from it by more than this fraction.
+pub const UNEXPLAINED_ABOVE: f64 = 0.25;
+
+/// What one task does, as the model sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TaskWork {
+    /// Computing per task in ns (CPU time on one core).
+    pub compute_ns: Interval,
+    /// Waiting per task in ns (wall time without CPU: sleeps, I/O).
+    pub wait_ns: Interval,
+    /// Input bytes each task receives.
+    pub input_bytes: u64,
+}
+
+impl TaskWork {
+    /// Work known exactly (no interval), e.g. a user's own figures.
+    pub fn exact(compute_ns: f64, wait_ns: f64, input_bytes: u64) -> Self {
+        TaskWork {
+            compute_ns: exact(compute_ns),
+            wait_ns: exact(wait_ns),
+            input_bytes,
+        }
+    }
+}
+
+/// A zero-width interval around a value given, not measured.
+pub fn exact(value: f64) -> Interval {
+    Interval {
+        point: value,
+        lower: value,
+        upper: value,
+    }
+}
+
+/// One strategy's fitted costs, beside the primitive it is built on.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StrategyCost {
+    /// The strategy (or bench-only variant).
+    pub strategy: BenchFunction,
+    /// Fixed cost of a run, in ns: the intercept of the empty-task line.
+    pub fixed_ns: Interval,
+    /// Cost per task, in ns: the slope of the empty-task line.
+    pub per_task_ns: Interval,
+    /// Cost per input byte moved to a worker, in ns; `None` for in-process strategies, whose
+    /// tasks read their input where it is.
+    pub per_byte_ns: Option<Interval>,
+    /// The primitive its cost per task is compared with; `None` for `sequential`.
+    pub primitive: Option<Primitive>,
+    /// That primitive's measured time, in ns, if measured.
+    pub primitive_ns: Option<Interval>,
+}
+
+impl StrategyCost {
+    /// Cost per task over the primitive's time (point estimates), if both are known.
+    pub fn ratio_to_primitive(&self) -> Option<f64> {
+        self.primitive_ns
+            .map(|p| self.per_task_ns.point / p.point)
+            .filter(|r| r.is_finite())
+    }
+}
+
+/// The primitive a strategy's cost per task is compared with.
+pub fn primitive_of(strategy: BenchFunction) -> Option<Primitive> {
+    Some(match strategy {
+        BenchFunction::Threads | BenchFunction::Gil => Primitive::ThreadSpawn,
+        BenchFunction::Rayon | BenchFunction::RayonN => Primitive::RayonInstall,
+        BenchFunction::Processes => Primitive::ProcessSpawn,
+        BenchFunction::ProcessPool | BenchFunction::ProcessPoolWarm => Primitive::PipeRoundTrip,
+        BenchFunction::Async => Primitive::TokioCurrentSpawn,
+        BenchFunction::AsyncMulti => Primitive::TokioMultiSpawn,
+        _ => return None,
+    })
+}
+
+/// One point of the raw compute scaling: the hash kernel on `threads` bare threads.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScalingPoint {
+    /// Bare threads, each hashing its own input.
+    pub threads: usize,
+    /// `threads × T(1) / T(threads)`, with its interval.
+    pub speedup: Interval,
+}
+
+/// How tasks can overlap on a strategy: in progress at once, and computing at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// Tasks in progress at once (`K`).
+    pub in_progress: usize,
+    /// Tasks computing at once (`p`), before the raw scaling is applied.
+    pub computing: usize,
+}
+
+/// The shape of `strategy` for `tasks` tasks on `workers` (its own default when `None`) and
+/// `cores` logical cores; `None` for what the model does not cover (CPython, primitives).
+pub fn shape(
+    strategy: BenchFunction,
+    tasks: usize,
+    workers: Option<usize>,
+    cores: usize,
+) -> Option<Shape> {
+    let n = tasks.max(1);
+    let cores = cores.max(1);
+    let pool = workers.unwrap_or(cores).max(1);
+    let (in_progress, computing) = match strategy {
+        BenchFunction::Sequential => (1, 1),
+        BenchFunction::Threads | BenchFunction::RayonN | BenchFunction::Processes => (n, n),
+        BenchFunction::Rayon | BenchFunction::ProcessPool | BenchFunction::ProcessPoolWarm => {
+            (pool, pool)
+        }
+        BenchFunction::Gil => (workers.unwrap_or(n), 1),
+        BenchFunction::Async => (n, 1),
+        BenchFunction::AsyncMulti => (n, pool),
+        _ => return None,
+    };
+    Some(Shape {
+        in_progress: in_progress.min(n),
+        computing: computing.min(n).min(cores),
+    })
+}
+
+/// What a run of N tasks of one strategy is predicted to cost, part by part.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Prediction {
+    /// The strategy.
+    pub strategy: BenchFunction,
+    /// `F`: the fixed cost.
+    pub fixed_ns: Interval,
+    /// `P·N`: the cost of the tasks themselves.
+    pub tasks_ns: Interval,
+    /// `Q·b·N`: moving the inputs; `None` for in-process strategies.
+    pub transfer_ns: Option<Interval>,
+    /// The work, overlapped as the strategy allows.
+    pub work_ns: Interval,
+    /// The sum of the parts.
+    pub total_ns: Interval,
+    /// How the tasks overlapped.
+    #[serde(skip)]
+    pub shape: Shape,
+    /// The raw scaling used for the computing (`S(p)`, point).
+    pub scaling: f64,
+    /// Whether the worker-bound (`⌈N/K⌉ · (c + w)`) set the work rather than the core-bound.
+    pub worker_bound: bool,
+}
+
+/// Everything the model needs about a machine: its cores, measured scaling and costs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CostModel {
+    /// Logical CPUs.
+    pub logical_cores: usize,
+    /// Each strategy's fitted costs.
+    pub costs: Vec<StrategyCost>,
+    /// The raw compute scaling, by thread count (may be empty: then `S(p) = p`, said so).
+    pub raw_scaling: Vec<ScalingPoint>,
+    /// Time to hash one byte on one core, in ns (turns a task size into computing).
+    pub hash_ns_per_byte: Option<Interval>,
+}
+
+impl CostModel {
+    /// The costs of `strategy`, if fitted.
+    pub fn cost(&self, strategy: BenchFunction) -> Option<&StrategyCost> {
+        self.costs.iter().find(|c| c.strategy == strategy)
+    }
+
+    /// `S(p)`: the measured raw scaling at `p` threads, linearly interpolated between measured
+    /// counts and held at the largest measured one beyond it; `p` itself (the nominal ideal)
+    /// when nothing was measured.
+    pub fn scaling(&self, threads: usize) -> Interval {
+        let p = threads.max(1);
+        if p == 1 {
+            return exact(1.0);
+        }
+        let mut points = self.raw_scaling.clone();
+        points.sort_by_key(|s| s.threads);
+        let Some(last) = points.last() else {
+            return exact(p as f64);
+        };
+        if p >= last.threads {
+            return last.speedup;
+        }
+        let below = points
+            .iter()
+            .rev()
+            .find(|s| s.threads <= p)
+            .copied()
+            .unwrap_or(ScalingPoint {
+                threads: 1,
+                speedup: exact(1.0),
+            });
+        let above = points
+            .iter()
+            .find(|s| s.threads >= p)
+            .copied()
+            .expect("p is below the last point");
+        if above.threads == below.threads {
+            return above.speedup;
+        }
+        let f = (p - below.threads) as f64 / (above.threads - below.threads) as f64;
+        let mix = |a: f64, b: f64| a + f * (b - a);
+        Interval {
+            point: mix(below.speedup.point, above.speedup.point),
+            lower: mix(below.speedup.lower, above.speedup.lower),
+            upper: mix(below.speedup.upper, above.speedup.upper),
+        }
+    }
+
+    /// Predicts `tasks` tasks of `work` on `strategy` with `workers` (its default when
+    /// `None`); `None` when the strategy's costs were not fitted or the model does not cover it.
+    pub fn predict(
+        &self,
+        strategy: BenchFunction,
+        tasks: usize,
+        work: &TaskWork,
+        workers: Option<usize>,
+    ) -> Option<Prediction> {
+        let cost = self.cost(strategy)?;
+        let shape = shape(strategy, tasks, workers, self.logical_cores)?;
+        let n = tasks.max(1) as f64;
+        let nonneg = |i: Interval| Interval {
+            point: i.point.max(0.0),
+            lower: i.lower.max(0.0),
+            upper: i.upper.max(0.0),
+        };
+        let scale = |i: Interval, by: f64| Interval {
+            point: i.point * by,
+            lower: i.lower * by,
+            upper: i.upper * by,
+        };
+        let fixed_ns = nonneg(cost.fixed_ns);
+        let tasks_ns = scale(nonneg(cost.per_task_ns), n);
+        let transfer_ns = cost
+            .per_byte_ns
+            .map(|q| scale(nonneg(q), work.input_bytes as f64 * n));
+        let s = self.scaling(shape.computing);
+        let (c, w) = (nonneg(work.compute_ns), nonneg(work.wait_ns));
+        let rounds = (tasks.max(1)).div_ceil(shape.in_progress) as f64;
+        let worker_bound = |c: f64, w: f64| rounds * (c + w);
+        let core_bound = |c: f64, w: f64, s: f64| n * c / s.max(1e-9) + w;
+        let work_at = |c: f64, w: f64, s: f64| worker_bound(c, w).max(core_bound(c, w, s));
+        let work_ns = Interval {
+            point: work_at(c.point, w.point, s.point),
+            lower: work_at(c.lower, w.lower, s.upper),
+            upper: work_at(c.upper, w.upper, s.lower),
+        };
+        let parts = [Some(fixed_ns), Some(tasks_ns), transfer_ns, Some(work_ns)];
+        let sum = |f: fn(&Interval) -> f64| parts.iter().flatten().map(f).sum::<f64>();
+        let total_ns = Interval {
+            point: sum(|i| i.point),
+            lower: sum(|i| i.lower),
+            upper: sum(|i| i.upper),
+        };
+        Some(Prediction {
+            strategy,
+            fixed_ns,
+            tasks_ns,
+            transfer_ns,
+            work_ns,
+            total_ns,
+            shape,
+            scaling: s.point,
+            worker_bound: worker_bound(c.point, w.point) > core_bound(c.point, w.point, s.point),
+        })
+    }
+}
+
+/// How far a measurement is from its prediction: `measured / predicted − 1`.
+pub fn residual(measured_ns: f64, predicted_ns: f64) -> f64 {
+    measured_ns / predicted_ns - 1.0
+}
+
+/// Whether a residual is a miss the model cannot explain (more than 25 % off).
+pub fn is_unexplained(residual: f64) -> bool {
+    !residual.is_finite() || residual.abs() > UNEXPLAINED_ABOVE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn costs(
+        strategy: BenchFunction,
+        fixed: f64,
+        per_task: f64,
+        per_byte: Option<f64>,
+    ) -> StrategyCost {
+        StrategyCost {
+            strategy,
+            fixed_ns: exact(fixed),
+            per_task_ns: exact(per_task),
+            per_byte_ns: per_byte.map(exact),
+            primitive: primitive_of(strategy),
+            primitive_ns: None,
+        }
+    }
+
+    /// A 2-core machine whose second core adds 80 %: S(2) = 1.8.
+    fn model() -> CostModel {
+        CostModel {
+            logical_cores: 2,
+            costs: vec![
+                costs(BenchFunction::Sequential, 0.0, 10.0, None),
+                costs(BenchFunction::Threads, 1e3, 30e3, None),
+                costs(BenchFunction::Rayon, 0.0, 20e3, None),
+                costs(BenchFunction::Processes, 0.0, 1e6, Some(0.5)),
+                costs(BenchFunction::Gil, 1e3, 30e3, None),
+                costs(BenchFunction::Async, 0.0, 500.0, None),
+            ],
+            raw_scaling: vec![ScalingPoint {
+                threads: 2,
+                speedup: exact(1.8),
+            }],
+            hash_ns_per_byte: Some(exact(0.5)),
+        }
+    }
+
+    fn total(strategy: BenchFunction, tasks: usize, work: TaskWork) -> f64 {
+        model()
+            .predict(strategy, tasks, &work, None)
+            .unwrap()
+            .total_ns
+            .point
+    }
+
+    #[test]
+    fn sequential_adds_everything_up() {
+        let work = TaskWork::exact(1e6, 2e6, 0);
+        assert!((total(BenchFunction::Sequential, 4, work) - (40.0 + 4.0 * 3e6)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn threads_overlap_waits_and_spread_computing_over_the_measured_scaling() {
+        let sleeps = TaskWork::exact(0.0, 10e6, 0);
+        let t = total(BenchFunction::Threads, 64, sleeps);
+        assert!((t - (1e3 + 64.0 * 30e3 + 10e6)).abs() < 1e-6, "{t}");
+        let hashing = TaskWork::exact(1e6, 0.0, 0);
+        let t = total(BenchFunction::Threads, 8, hashing);
+        assert!((t - (1e3 + 8.0 * 30e3 + 8e6 / 1.8)).abs() < 1e-6, "{t}");
+    }
+
+    #[test]
+    fn a_cpu_sized_pool_waits_in_rounds() {
+        let sleeps = TaskWork::exact(0.0, 10e6, 0);
+        let p = model()
+            .predict(BenchFunction::Rayon, 16, &sleeps, None)
+            .unwrap();
+        assert!(p.worker_bound);
+        assert!((p.work_ns.point - 8.0 * 10e6).abs() < 1e-6);
+    }
+
+    #[test]
+    fn gil_and_one_event_loop_compute_one_task_at_a_time() {
+        let hashing = TaskWork::exact(1e6, 0.0, 0);
+        for strategy in [BenchFunction::Gil, BenchFunction::Async] {
+            let p = model().predict(strategy, 4, &hashing, None).unwrap();
+            assert!((p.work_ns.point - 4e6).abs() < 1e-6, "{strategy}");
+        }
+    }
+
+    #[test]
+    fn processes_pay_per_byte() {
+        let p = model()
+            .predict(
+                BenchFunction::Processes,
+                2,
+                &TaskWork::exact(0.0, 0.0, 1000),
+                None,
+            )
+            .unwrap();
+        assert_eq!(p.transfer_ns.unwrap().point, 0.5 * 1000.0 * 2.0);
+        let threads = model()
+            .predict(
+                BenchFunction::Threads,
+                2,
+                &TaskWork::exact(0.0, 0.0, 1000),
+                None,
+            )
+            .unwrap();
+        assert_eq!(threads.transfer_ns, None);
+    }
+
+    #[test]
+    fn intervals_contain_the_point_and_negative_costs_count_as_zero() {
+        let mut m = model();
+        m.costs[1].fixed_ns = Interval {
+            point: -5.0,
+            lower: -50.0,
+            upper: 40.0,
+        };
+        let work = TaskWork {
+            compute_ns: Interval {
+                point: 1e6,
+                lower: 0.9e6,
+                upper: 1.1e6,
+            },
+            wait_ns: exact(0.0),
+            input_bytes: 0,
+        };
+        let p = m.predict(BenchFunction::Threads, 4, &work, None).unwrap();
+        assert_eq!(p.fixed_ns.point, 0.0);
+        assert!(p.total_ns.lower < p.total_ns.point && p.total_ns.point < p.total_ns.upper);
+    }
+
+    #[test]
+    fn scaling_interpolates_and_holds_beyond_the_measured() {
+        let mut m = model();
+        assert_eq!(m.scaling(1).point, 1.0);
+        assert_eq!(m.scaling(2).point, 1.8);
+        assert_eq!(m.scaling(16).point, 1.8);
+        m.raw_scaling.push(ScalingPoint {
+            threads: 4,
+            speedup: exact(3.0),
+        });
+        assert!((m.scaling(3).point - 2.4).abs() < 1e-9);
+        m.raw_scaling.clear();
+        assert_eq!(m.scaling(3).point, 3.0, "nominal when not measured");
+    }
+
+    #[test]
+    fn unmodelled_strategies_get_no_prediction() {
+        let work = TaskWork::exact(1.0, 0.0, 0);
+        assert!(
+            model()
+                .predict(BenchFunction::Asyncio, 2, &work, None)
+                .is_none()
+        );
+        assert!(
+            model()
+                .predict(BenchFunction::AsyncMulti, 2, &work, None)
+                .is_none(),
+            "no costs"
+        );
+    }
+
+    #[test]
+    fn residuals_flag_misses_beyond_a_quarter() {
+        assert!(!is_unexplained(residual(1.2, 1.0)));
+        assert!(is_unexplained(residual(1.3, 1.0)));
+        assert!(is_unexplained(residual(0.7, 1.0)));
+    }
+}
