@@ -6,9 +6,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::InterpreterInfo;
-use crate::bench_id::BenchFunction;
+use crate::bench_id::{BenchFunction, Group};
 use crate::error::Result;
 use crate::records;
+use crate::suite::Plan;
 
 /// The file, inside Criterion's directory, where the `python` bench writes its [`PythonRecord`].
 pub const PYTHON_FILE: &str = "parbench-python.json";
@@ -67,6 +68,27 @@ pub enum PythonRecord {
 }
 
 impl PythonRecord {
+    /// The `py-*` groups a measured record stands for under `plan`: the sleep, hash and loop
+    /// groups of its sizes; none for other records or a plan without CPython sweeps.
+    pub fn groups(&self, plan: &Plan) -> Vec<Group> {
+        match self {
+            PythonRecord::Measured {
+                hash_bytes,
+                loop_iterations,
+                ..
+            } if !plan.python_tasks().is_empty() => vec![
+                Group::PySleep {
+                    duration: plan.python_sleep_duration(),
+                },
+                Group::PyHash { bytes: *hash_bytes },
+                Group::PyLoop {
+                    iterations: *loop_iterations,
+                },
+            ],
+            _ => Vec::new(),
+        }
+    }
+
     /// Writes the record into `criterion_dir`, replacing an older one.
     pub fn save(&self, criterion_dir: &Path) -> Result<()> {
         records::save_json(&criterion_dir.join(PYTHON_FILE), self)
@@ -82,6 +104,7 @@ impl PythonRecord {
 mod tests {
     use super::*;
     use crate::python::GilStatus;
+    use crate::suite::Profile;
 
     #[test]
     fn records_round_trip_and_absence_is_none() {
@@ -103,6 +126,16 @@ mod tests {
             loop_iterations: 5_000,
             skipped: vec![],
         };
+        let plan = Plan::new(Profile::Quick, 2);
+        assert_eq!(
+            measured
+                .groups(&plan)
+                .iter()
+                .map(|g| g.to_string())
+                .collect::<Vec<_>>(),
+            ["py-sleep-10ms", "py-hash-1MiB", "py-loop-5000"]
+        );
+        assert!(measured.groups(&Plan::new(Profile::Seed, 2)).is_empty());
         for record in [
             measured,
             PythonRecord::Missing { hint: "x".into() },
