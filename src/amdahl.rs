@@ -17,12 +17,32 @@
 //! let fit = amdahl::fit(&points)?;
 //! assert!((fit.serial_fraction - 0.1).abs() < 1e-9);
 //! assert!((fit.predict(8.0).speedup - 1.0 / (0.1 + 0.9 / 8.0)).abs() < 1e-9);
-//! # Ok::<(), parbench::Error>(())
+//! # Ok::<(), parbench::amdahl::FitError>(())
 //! ```
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+/// Why a set of points cannot be fitted.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum FitError {
+    /// Fewer than two points.
+    #[error("fit needs at least 2 (workers, speedup) points, got {got}")]
+    TooFewPoints {
+        /// How many points were given.
+        got: usize,
+    },
+    /// A point with fewer than one worker or a speedup that is not positive and finite.
+    #[error("fit needs workers >= 1 and a positive speedup, got ({workers}, {speedup})")]
+    InvalidPoint {
+        /// The point's workers.
+        workers: f64,
+        /// The point's speedup.
+        speedup: f64,
+    },
+    /// Every point has one worker, which says nothing about the serial fraction.
+    #[error("fit needs at least one point with more than one worker")]
+    NoPointAboveOneWorker,
+}
 
 /// The serial fraction of a job, fitted to its speedups.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -57,24 +77,18 @@ pub fn speedup(serial_fraction: f64, workers: f64) -> f64 {
 ///
 /// Needs at least two points, at least one with more than one worker; workers must be ≥ 1 and
 /// speedups positive and finite. Speedup is time on one worker divided by time on `n`.
-pub fn fit(points: &[(f64, f64)]) -> Result<AmdahlFit> {
+pub fn fit(points: &[(f64, f64)]) -> Result<AmdahlFit, FitError> {
     if points.len() < 2 {
-        return Err(Error::invalid(
-            "amdahl",
-            format!(
-                "fit needs at least 2 (workers, speedup) points, got {}",
-                points.len()
-            ),
-        ));
+        return Err(FitError::TooFewPoints { got: points.len() });
     }
     if let Some(&(n, s)) = points
         .iter()
         .find(|&&(n, s)| !(n.is_finite() && n >= 1.0 && s.is_finite() && s > 0.0))
     {
-        return Err(Error::invalid(
-            "amdahl",
-            format!("fit needs workers >= 1 and a positive speedup, got ({n}, {s})"),
-        ));
+        return Err(FitError::InvalidPoint {
+            workers: n,
+            speedup: s,
+        });
     }
     let xy: Vec<(f64, f64)> = points
         .iter()
@@ -82,10 +96,7 @@ pub fn fit(points: &[(f64, f64)]) -> Result<AmdahlFit> {
         .collect();
     let sxx: f64 = xy.iter().map(|(x, _)| x * x).sum();
     if sxx <= f64::EPSILON {
-        return Err(Error::invalid(
-            "amdahl",
-            "fit needs at least one point with more than one worker",
-        ));
+        return Err(FitError::NoPointAboveOneWorker);
     }
     let sxy: f64 = xy.iter().map(|(x, y)| x * y).sum();
     let s = sxy / sxx;

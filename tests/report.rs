@@ -7,7 +7,7 @@ use assert_cmd::Command;
 use parbench::amdahl;
 use parbench::machine::Machine;
 use parbench::report;
-use parbench::report::analysis::factor;
+use parbench::report::format::factor;
 use parbench::suite::{MemoryRecord, Profile, RunMeta};
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
@@ -328,7 +328,7 @@ fn html_has_machine_verdicts_break_even_charts_and_links() {
             "the page must work offline: {offline}"
         );
     }
-    let findings = Selector::parse("#findings-list li").unwrap();
+    let findings = Selector::parse("p.finding").unwrap();
     let findings: Vec<String> = html
         .select(&findings)
         .map(|li| li.text().collect())
@@ -392,7 +392,7 @@ fn amdahl_fits_and_predictions_appear_in_json_html_and_markdown() {
         );
         assert!(md.contains(&format!("×{} [", factor(expected))), "{md}");
     }
-    let findings = texts(&html, "#findings-list li");
+    let findings = texts(&html, "p.finding");
     assert!(
         findings
             .iter()
@@ -445,7 +445,7 @@ fn a_failed_amdahl_fit_says_why() {
     let row = rows.iter().find(|r| r[1] == "gil").unwrap();
     assert!(row[2].starts_with("no fit: 1 measured point(s)"), "{row:?}");
     assert!(
-        texts(&html, "#findings-list li")
+        texts(&html, "p.finding")
             .iter()
             .any(|f| f.contains("no Amdahl fit for gil")),
     );
@@ -467,8 +467,13 @@ fn the_gil_sentence_follows_the_data() {
     );
     let rows = table_rows(&html, "#gil-table");
     let strategies: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
-    assert_eq!(strategies, ["threads", "gil", "async", "processes"]);
-    assert!(rows[1][1].starts_with("×56.3"), "{rows:?}");
+    assert_eq!(
+        strategies,
+        ["threads", "processes", "gil", "async"],
+        "report order"
+    );
+    let gil = rows.iter().find(|r| r[0] == "gil").unwrap();
+    assert!(gil[1].starts_with("×56.3"), "{rows:?}");
     assert_eq!(
         json(&summary.json)["gil_comparison"]["lesson"],
         "reproduced"
@@ -511,7 +516,7 @@ fn mixed_tasks_get_the_io_share_chart_and_sentence() {
         gil[1].starts_with("×1.00") && gil[3].starts_with("×7.40"),
         "{gil:?}"
     );
-    let findings = texts(&html, "#findings-list li");
+    let findings = texts(&html, "p.finding");
     assert!(
         findings.iter().any(|f| f.contains(
             "threads ×7.60 at 100 % waiting, ×1.90 at 0 %; rayon ×2.00 at 100 % waiting, ×1.90 at 0 %; gil ×7.40 at 100 % waiting, ×1.00 at 0 %"
@@ -535,7 +540,7 @@ fn waits_table_joins_memory_records_and_says_when_none() {
     }
     assert_eq!(cell("async-multi", "10000"), "not recorded");
     assert_eq!(cell("threads", "100"), "not recorded");
-    let findings = texts(&html, "#findings-list li");
+    let findings = texts(&html, "p.finding");
     assert!(
         findings.iter().any(|f| f.contains(
             "10000 waits of 50ms (waits-50ms): threads 1.20 s and +90.0 MiB peak memory, async 80.0 ms and +17.0 MiB peak memory, async-multi 90.0 ms and memory not recorded"
@@ -578,13 +583,56 @@ fn file_and_net_groups_get_verdicts_and_ideals() {
     }
 }
 
+/// `summary.md` cut at its `## ` headings: (heading, text) per section.
+fn markdown_sections(md: &str) -> Vec<(String, String)> {
+    let mut sections: Vec<(String, String)> = Vec::new();
+    for line in md.lines() {
+        if let Some(heading) = line.strip_prefix("## ") {
+            sections.push((heading.to_string(), String::new()));
+        } else if let Some((_, text)) = sections.last_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    sections
+}
+
 #[test]
-fn markdown_snapshot() {
+fn markdown_snapshot_per_section() {
     let (_tmp, criterion, out) = full_tree();
     let summary = report::generate(&criterion, &out).unwrap();
     let md = read(&summary.markdown);
     assert!(md.contains("Generated: "));
-    insta::assert_snapshot!(without_generation_time(&md));
+    let sections = markdown_sections(&without_generation_time(&md));
+    let headings: Vec<&str> = sections.iter().map(|(h, _)| h.as_str()).collect();
+    assert_eq!(
+        headings,
+        [
+            "Notes",
+            "Where threads help, at a glance",
+            "Waiting: sleeps, sockets and files",
+            "Computing: hashing",
+            "Computing and waiting mixed",
+            "Threads against async at scale",
+            "Python's lesson, reproduced?",
+            "Amdahl: how far would more cores go?",
+            "Break-even: from which task size does it pay?",
+            "Machine",
+        ]
+    );
+    for (heading, text) in sections {
+        let name: String = heading
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        insta::assert_snapshot!(format!("markdown_section_{name}"), text);
+    }
 }
 
 #[test]
@@ -700,11 +748,25 @@ fn missing_groups_are_noted_and_machine_read_at_report_time() {
         "note of what was not run"
     );
     assert!(html.contains("read at report time"));
+    // Sections without data are left out of the page, the matrix and the contents.
+    let page = Html::parse_document(&html);
+    let ids = texts_of_attr(&page, "main > section[id]", "id");
+    assert_eq!(ids, ["answer", "waiting", "gil", "machine"], "{ids:?}");
+    let contents = texts_of_attr(&page, "nav#contents a", "href");
+    assert_eq!(contents, ["#answer", "#waiting", "#gil", "#machine"]);
+    let matrix_rows = texts(&page, "#verdict-matrix tbody th");
+    assert_eq!(matrix_rows, ["sleep-10ms"]);
     let md = read(&summary.markdown);
-    assert!(md.contains("Neither the break-even sweep nor the overhead benches ran."));
-    assert!(html.contains("No worker-count sweep (hash-workers) was measured."));
-    assert!(html.contains("No mixed group was measured."));
-    assert!(html.contains("No waits group was measured."));
+    assert!(!md.contains("## Break-even"), "{md}");
+    assert!(!md.contains("## Amdahl"), "{md}");
+    assert!(md.contains("Not run in this data: hash-"), "{md}");
+}
+
+fn texts_of_attr(html: &Html, selector: &str, attr: &str) -> Vec<String> {
+    let selector = Selector::parse(selector).unwrap();
+    html.select(&selector)
+        .filter_map(|e| e.value().attr(attr).map(str::to_string))
+        .collect()
 }
 
 #[test]
@@ -801,4 +863,168 @@ fn groups_of_another_profile_are_left_out_and_said() {
         markdown.contains("hash-256KiB: not a group"),
         "the note is shown"
     );
+}
+
+/// The ids of every element with one, for checking in-page links.
+fn all_ids(html: &Html) -> Vec<String> {
+    texts_of_attr(html, "[id]", "id")
+}
+
+#[test]
+fn the_page_opens_with_the_matrix_and_takeaways_then_the_contents() {
+    let (_tmp, criterion, out) = full_tree();
+    let summary = report::generate(&criterion, &out).unwrap();
+    let text = read(&summary.html);
+    let html = Html::parse_document(&text);
+
+    // Matrix: one row per workload in order, one column per strategy in report order.
+    let rows = texts(&html, "#verdict-matrix tbody th");
+    assert_eq!(
+        rows,
+        [
+            "sleep-10ms",
+            "net-10ms",
+            "file-1MiB",
+            "mixed-10ms-n8",
+            "hash-1MiB"
+        ]
+    );
+    let columns = texts(&html, "#verdict-matrix thead th");
+    assert_eq!(
+        columns,
+        ["Workload", "threads", "rayon", "processes", "gil", "async"]
+    );
+    let threads_on_sleep = texts(&html, "#verdict-matrix tbody tr:first-child td")[0].clone();
+    assert_eq!(threads_on_sleep, "×58.0");
+    let cell = Selector::parse("#verdict-matrix td.verdict-helps a").unwrap();
+    let first = html.select(&cell).next().unwrap();
+    assert_eq!(first.value().attr("href"), Some("#waiting"));
+    for class in ["verdict-helps", "verdict-no-gain"] {
+        assert!(
+            !texts(&html, &format!("#verdict-matrix td.{class}")).is_empty(),
+            "{class}"
+        );
+    }
+
+    // Takeaways: 3 to 6 sentences, each linking to a section of the page.
+    let ids = all_ids(&html);
+    let takeaways = texts(&html, "#takeaways li");
+    assert!((3..=6).contains(&takeaways.len()), "{takeaways:?}");
+    for href in texts_of_attr(&html, "#takeaways a", "href") {
+        let id = href.trim_start_matches('#');
+        assert!(
+            html.select(&Selector::parse(&format!("section#{id}")).unwrap())
+                .next()
+                .is_some(),
+            "{href}"
+        );
+    }
+
+    // The contents follow the answer and link every section; every in-page link resolves.
+    let sections = texts_of_attr(&html, "main > section[id]", "id");
+    assert_eq!(sections[0], "answer");
+    let contents = texts_of_attr(&html, "nav#contents a", "href");
+    let expected: Vec<String> = sections.iter().map(|id| format!("#{id}")).collect();
+    assert_eq!(contents, expected);
+    for href in texts_of_attr(&html, "a[href^='#']", "href") {
+        assert!(ids.contains(&href[1..].to_string()), "dangling link {href}");
+    }
+    let main = Selector::parse("main > *").unwrap();
+    let order: Vec<String> = html
+        .select(&main)
+        .take(2)
+        .map(|e| e.value().name().to_string())
+        .collect();
+    assert_eq!(order, ["section", "nav"]);
+
+    // At most 150 words before the first picture (the matrix).
+    let before = text.split("<table id=\"verdict-matrix\"").next().unwrap();
+    let body = before.split("<body>").nth(1).unwrap();
+    let words = Html::parse_fragment(body)
+        .root_element()
+        .text()
+        .collect::<String>()
+        .split_whitespace()
+        .count();
+    assert!(words <= 150, "{words} words before the matrix");
+
+    // Long tables are collapsed.
+    for table in [
+        ".group-table",
+        "#verdicts-table",
+        "#waits-table",
+        "#amdahl-table",
+    ] {
+        let inside = Selector::parse(&format!("details {table}")).unwrap();
+        assert!(
+            html.select(&inside).next().is_some(),
+            "{table} in <details>"
+        );
+    }
+    // Dark mode and print styles, no script.
+    assert!(text.contains("prefers-color-scheme:dark"));
+    assert!(text.contains("@media print"));
+    assert!(!text.contains("<script"));
+}
+
+/// The sections the takeaways link to, in order.
+fn takeaway_sections(summary: &report::ReportSummary) -> Vec<String> {
+    json(&summary.json)["takeaways"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["section"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn takeaways_are_ranked_by_effect_size_and_follow_the_data() {
+    let (_tmp, criterion, out) = full_tree();
+    let summary = report::generate(&criterion, &out).unwrap();
+    let first = takeaway_sections(&summary);
+    let effects: Vec<f64> = json(&summary.json)["takeaways"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["effect"].as_f64().unwrap())
+        .collect();
+    assert!(effects.windows(2).all(|w| w[0] >= w[1]), "{effects:?}");
+    // Processes on 1 KiB tasks, about ×1000 slower than sequential, is the largest effect.
+    assert_eq!(first[0], "break-even", "{first:?}");
+    let html = Html::parse_document(&read(&summary.html));
+    let top = texts(&html, "#takeaways li")[0].clone();
+    assert!(
+        top.starts_with(
+            "Small tasks cost more than they gain: at 1KiB per task (hash-size-n4) processes is ×"
+        ),
+        "{top}"
+    );
+    assert!(first.contains(&"waiting".to_string()), "{first:?}");
+
+    // Cheaper processes shrink that effect: threads ×58 on sleeping tasks comes first.
+    for bytes in [1u64 << 10, 64 << 10, 1 << 20] {
+        let seq = 4.0 * bytes as f64 * 2.0;
+        write_benchmark(&criterion, "hash-size-n4", "processes", bytes, seq * 1.2);
+    }
+    let summary = report::generate(&criterion, &out).unwrap();
+    let second = takeaway_sections(&summary);
+    assert_eq!(second[0], "waiting", "{second:?}");
+    let html = Html::parse_document(&read(&summary.html));
+    let top = texts(&html, "#takeaways li")[0].clone();
+    assert!(
+        top.starts_with("async runs 64 tasks of sleep-10ms ×58.6 faster"),
+        "{top}"
+    );
+}
+
+#[test]
+fn no_section_has_more_than_two_takeaways() {
+    let (_tmp, criterion, out) = full_tree();
+    let sections = takeaway_sections(&report::generate(&criterion, &out).unwrap());
+    for s in &sections {
+        assert!(
+            sections.iter().filter(|x| *x == s).count() <= 2,
+            "{sections:?}"
+        );
+    }
 }

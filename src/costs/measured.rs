@@ -591,6 +591,11 @@ fn break_evens(model: &CostModel, measurements: &[Measurement]) -> Vec<ModelBrea
 mod tests {
     use super::*;
     use crate::report::testdata::m;
+
+    /// The benchmark function named `name` (a strategy or a primitive).
+    fn f(name: &str) -> BenchFunction {
+        BenchFunction::parse(name).unwrap_or_else(|| panic!("unknown function {name}"))
+    }
     use std::time::Duration;
 
     const SLEEP: Group = Group::Sleep {
@@ -601,18 +606,23 @@ mod tests {
     fn run() -> Vec<Measurement> {
         let mut data = Vec::new();
         for n in [1u64, 2, 8, 32] {
-            data.push(m(Group::Overhead, "threads", n, 20e3 + 40e3 * n as f64));
-            data.push(m(Group::Overhead, "sequential", n, 50.0 + 10.0 * n as f64));
+            data.push(m(Group::Overhead, f("threads"), n, 20e3 + 40e3 * n as f64));
+            data.push(m(
+                Group::Overhead,
+                f("sequential"),
+                n,
+                50.0 + 10.0 * n as f64,
+            ));
         }
-        data.push(m(Group::Primitive, "thread-spawn", 1, 35e3));
-        data.push(m(Group::Primitive, "hash-threads", 1, 2e6));
-        data.push(m(Group::Primitive, "hash-threads", 2, 2.2e6));
+        data.push(m(Group::Primitive, f("thread-spawn"), 1, 35e3));
+        data.push(m(Group::Primitive, f("hash-threads"), 1, 2e6));
+        data.push(m(Group::Primitive, f("hash-threads"), 2, 2.2e6));
         for n in [1u64, 8] {
-            data.push(m(SLEEP, "sequential", n, 10.1e6 * n as f64));
+            data.push(m(SLEEP, f("sequential"), n, 10.1e6 * n as f64));
         }
-        data.push(m(SLEEP, "threads", 8, 10.1e6 + 20e3 + 8.0 * 40e3));
+        data.push(m(SLEEP, f("threads"), 8, 10.1e6 + 20e3 + 8.0 * 40e3));
         // A threads point far from anything the model could explain.
-        data.push(m(SLEEP, "threads", 1, 40e6));
+        data.push(m(SLEEP, f("threads"), 1, 40e6));
         data
     }
 
@@ -658,7 +668,7 @@ mod tests {
 
     #[test]
     fn without_an_overhead_sweep_there_is_no_model() {
-        let data = vec![m(SLEEP, "sequential", 1, 10e6)];
+        let data = vec![m(SLEEP, f("sequential"), 1, 10e6)];
         assert!(CostReport::build(&data, &[], 2).is_none());
     }
 
@@ -668,7 +678,7 @@ mod tests {
         let waits = Group::Waits {
             duration: Duration::from_millis(50),
         };
-        data.push(m(waits, "threads", 100, 54e6));
+        data.push(m(waits, f("threads"), 100, 54e6));
         let report = CostReport::build(&data, &[], 2).unwrap();
         let p = report
             .predictions

@@ -1,52 +1,21 @@
-//! Turns Criterion's times into answers: speedups with intervals, verdicts, break-even task
-//! sizes, per-task overheads and the point where oversubscription stops helping.
+//! Turns Criterion's times into comparisons every section shares: speedups with intervals,
+//! the verdict rule, and the ideal speedup of a group.
 //!
 //! Every figure is derived from the measured means and their confidence intervals; nothing is
 //! estimated where a measurement is missing (a point without a baseline has no speedup).
-
-use std::cmp::Ordering;
-use std::collections::BTreeMap;
+//! Section-specific analyses (break-even, plateaus, Amdahl fits, …) live in their section's
+//! module under [`super::sections`].
 
 use serde::Serialize;
 
 use crate::bench_id::{BenchFunction, Group};
-use crate::records::MemoryRecord;
 
-use super::Interval;
-use super::criterion_data::Measurement;
+use super::criterion_data::{Interval, Measurement};
 
 /// A speedup whose whole confidence interval is at least this much helps.
 pub const HELPS_AT_LEAST: f64 = 1.10;
 /// A speedup whose whole confidence interval is at most this much hurts.
 pub const HURTS_AT_MOST: f64 = 0.90;
-
-/// The strategy every other one is compared with.
-pub const SEQUENTIAL: &str = "sequential";
-
-/// Known strategies in the order the report lists them; unknown names follow alphabetically.
-pub const STRATEGY_ORDER: &[&str] = &[
-    SEQUENTIAL,
-    "threads",
-    "rayon",
-    "rayon-n",
-    "processes",
-    "process-pool",
-    "process-pool-warm",
-    "gil",
-    "async",
-    "async-multi",
-];
-
-/// Orders strategy names: the known ones first in [`STRATEGY_ORDER`], then alphabetically.
-pub fn strategy_order(a: &str, b: &str) -> Ordering {
-    let rank = |s: &str| {
-        STRATEGY_ORDER
-            .iter()
-            .position(|k| *k == s)
-            .unwrap_or(usize::MAX)
-    };
-    rank(a).cmp(&rank(b)).then_with(|| a.cmp(b))
-}
 
 /// What a group's speedups are relative to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -92,21 +61,6 @@ impl Comparison {
             _ => None,
         }
     }
-
-    /// A short text for tables: `×1.95 [1.90, 2.01]` or why there is none.
-    pub fn label(&self) -> String {
-        match self {
-            Comparison::Speedup(s) => format!(
-                "×{} [{}, {}]",
-                factor(s.point),
-                factor(s.lower),
-                factor(s.upper)
-            ),
-            Comparison::IsBaseline => "baseline".to_string(),
-            Comparison::NoBaseline => "no baseline measured".to_string(),
-            Comparison::NotCompared => "–".to_string(),
-        }
-    }
 }
 
 /// Speedup of `time` over `baseline`: point = baseline / time, interval
@@ -129,9 +83,9 @@ pub struct Point {
 }
 
 impl Point {
-    /// The strategy name.
-    pub fn strategy(&self) -> &str {
-        self.measurement.id.function.name()
+    /// The strategy (benchmark function).
+    pub fn strategy(&self) -> BenchFunction {
+        self.measurement.id.function
     }
 
     /// The swept value.
@@ -147,7 +101,7 @@ pub struct GroupAnalysis {
     pub group: Group,
     /// What its speedups are relative to.
     pub baseline: Baseline,
-    /// Its points, by strategy (see [`strategy_order`]) then value.
+    /// Its points, by strategy (in [`BenchFunction`] order) then value.
     pub points: Vec<Point>,
 }
 
@@ -159,9 +113,9 @@ impl GroupAnalysis {
             .iter()
             .filter(|m| m.id.group == group)
             .collect();
-        let time_of = |strategy: &str, value: u64| {
+        let time_of = |function: BenchFunction, value: u64| {
             own.iter()
-                .find(|m| m.id.function.name() == strategy && m.id.value == value)
+                .find(|m| m.id.function == function && m.id.value == value)
                 .map(|m| m.mean_ns)
         };
         let mut points: Vec<Point> = own
@@ -174,12 +128,14 @@ impl GroupAnalysis {
                     {
                         Comparison::IsBaseline
                     }
-                    Baseline::SequentialAtSameValue => match time_of(SEQUENTIAL, m.id.value) {
-                        Some(base) => Comparison::Speedup(speedup(&base, &m.mean_ns)),
-                        None => Comparison::NoBaseline,
-                    },
+                    Baseline::SequentialAtSameValue => {
+                        match time_of(BenchFunction::Sequential, m.id.value) {
+                            Some(base) => Comparison::Speedup(speedup(&base, &m.mean_ns)),
+                            None => Comparison::NoBaseline,
+                        }
+                    }
                     Baseline::OwnOneWorker if m.id.value == 1 => Comparison::IsBaseline,
-                    Baseline::OwnOneWorker => match time_of(m.id.function.name(), 1) {
+                    Baseline::OwnOneWorker => match time_of(m.id.function, 1) {
                         Some(base) => Comparison::Speedup(speedup(&base, &m.mean_ns)),
                         None => Comparison::NoBaseline,
                     },
@@ -190,9 +146,7 @@ impl GroupAnalysis {
                 }
             })
             .collect();
-        points.sort_by(|a, b| {
-            strategy_order(a.strategy(), b.strategy()).then(a.value().cmp(&b.value()))
-        });
+        points.sort_by_key(|p| (p.strategy(), p.value()));
         GroupAnalysis {
             group,
             baseline,
@@ -201,19 +155,26 @@ impl GroupAnalysis {
     }
 
     /// The strategies measured in this group, in report order.
-    pub fn strategies(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.points.iter().map(|p| p.strategy()).collect();
-        names.dedup();
-        names
+    pub fn strategies(&self) -> Vec<BenchFunction> {
+        let mut functions: Vec<BenchFunction> = self.points.iter().map(|p| p.strategy()).collect();
+        functions.dedup();
+        functions
     }
 
     /// One strategy's points, by value.
-    pub fn points_of<'a>(&'a self, strategy: &'a str) -> impl Iterator<Item = &'a Point> + 'a {
+    pub fn points_of(&self, strategy: BenchFunction) -> impl Iterator<Item = &Point> + '_ {
         self.points.iter().filter(move |p| p.strategy() == strategy)
     }
 
+    /// One strategy's `(value, speedup)` pairs, by value, where it has a speedup.
+    pub fn speedups_of(&self, strategy: BenchFunction) -> Vec<(u64, Interval)> {
+        self.points_of(strategy)
+            .filter_map(|p| p.comparison.speedup().map(|s| (p.value(), s)))
+            .collect()
+    }
+
     /// One strategy's point at one value.
-    pub fn point(&self, strategy: &str, value: u64) -> Option<&Point> {
+    pub fn point(&self, strategy: BenchFunction, value: u64) -> Option<&Point> {
         self.points
             .iter()
             .find(|p| p.strategy() == strategy && p.value() == value)
@@ -226,13 +187,31 @@ impl GroupAnalysis {
         values.dedup();
         values
     }
+
+    /// The largest value at which any strategy of the group has a speedup.
+    pub fn largest_compared(&self) -> Option<u64> {
+        self.points
+            .iter()
+            .filter(|p| p.comparison.speedup().is_some())
+            .map(|p| p.value())
+            .max()
+    }
+
+    /// Every strategy's speedup at one value, in report order.
+    pub fn speedups_at(&self, value: u64) -> Vec<(BenchFunction, Interval)> {
+        self.strategies()
+            .into_iter()
+            .filter_map(|s| Some((s, self.point(s, value)?.comparison.speedup()?)))
+            .collect()
+    }
 }
 
 /// The ideal speedup at `value` in `group` on a machine with `logical_cores`: N for waiting
 /// tasks (sleeps and loopback requests: all can wait at once), min(N, cores) for computing
 /// tasks; `None` where no simple ideal exists: overhead, mixed (two references instead, see
-/// [`mixed_references`]) and file (its tasks mix fsync waits, which one device may serialize,
-/// with hashing, so neither ×N nor ×min(N, cores) bounds them).
+/// [`mixed_references`]), file (its tasks mix fsync waits, which one device may serialize,
+/// with hashing, so neither ×N nor ×min(N, cores) bounds them) and groups the report does not
+/// know.
 pub fn ideal_speedup(group: &Group, value: u64, logical_cores: usize) -> Option<f64> {
     let cores = logical_cores.max(1) as f64;
     match group {
@@ -263,36 +242,6 @@ pub fn mixed_references(group: &Group, logical_cores: usize) -> Option<(f64, f64
         }
         _ => None,
     }
-}
-
-/// One point of a `waits-*` group with the peak memory the benches recorded for it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct WaitsRow {
-    /// The `waits-*` group.
-    pub group: Group,
-    /// The measured point (time per run of all tasks).
-    pub point: Point,
-    /// The memory record of the same ID, if the benches wrote one.
-    pub memory: Option<MemoryRecord>,
-}
-
-/// Every point of the `waits-*` groups, by group, strategy and task count, joined with the
-/// memory records by benchmark ID.
-pub fn waits_rows(groups: &[GroupAnalysis], memory: &[MemoryRecord]) -> Vec<WaitsRow> {
-    groups
-        .iter()
-        .filter(|g| matches!(g.group, Group::Waits { .. }))
-        .flat_map(|g| {
-            g.points.iter().map(|p| {
-                let id = p.measurement.id.to_string();
-                WaitsRow {
-                    group: g.group,
-                    point: p.clone(),
-                    memory: memory.iter().find(|r| r.id == id).cloned(),
-                }
-            })
-        })
-        .collect()
 }
 
 /// What the data says about one strategy on one workload.
@@ -331,13 +280,19 @@ impl Verdict {
         }
     }
 
-    /// `helps ×S`, `no gain`, `hurts ×S` (S times slower) or `inconclusive`.
+    /// The verdict in words; see [`super::format::verdict`].
     pub fn label(&self) -> String {
+        super::format::verdict(self)
+    }
+
+    /// The CSS class of the verdict: `verdict-helps`, `verdict-no-gain`, `verdict-hurts`,
+    /// `verdict-inconclusive`.
+    pub fn class(&self) -> &'static str {
         match self {
-            Verdict::Helps { speedup } => format!("helps ×{}", factor(*speedup)),
-            Verdict::NoGain => "no gain".to_string(),
-            Verdict::Hurts { slowdown } => format!("hurts ×{}", factor(*slowdown)),
-            Verdict::Inconclusive => "inconclusive".to_string(),
+            Verdict::Helps { .. } => "verdict-helps",
+            Verdict::NoGain => "verdict-no-gain",
+            Verdict::Hurts { .. } => "verdict-hurts",
+            Verdict::Inconclusive => "verdict-inconclusive",
         }
     }
 }
@@ -348,7 +303,7 @@ pub struct VerdictRow {
     /// The workload group.
     pub group: Group,
     /// The strategy.
-    pub strategy: String,
+    pub strategy: BenchFunction,
     /// The point the verdict is taken at: the largest value with a speedup.
     pub point: Point,
     /// The speedup there.
@@ -374,7 +329,7 @@ pub fn verdicts(groups: &[GroupAnalysis]) -> Vec<VerdictRow> {
             if let Some((point, speedup)) = last {
                 rows.push(VerdictRow {
                     group: g.group,
-                    strategy: strategy.to_string(),
+                    strategy,
                     point: point.clone(),
                     speedup,
                     verdict: Verdict::from_speedup(&speedup),
@@ -385,215 +340,21 @@ pub fn verdicts(groups: &[GroupAnalysis]) -> Vec<VerdictRow> {
     rows
 }
 
-/// A strategy's per-task cost, from the `overhead` group.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Overhead {
-    /// Time per empty task in nanoseconds (time / task count at the largest count).
-    pub per_task_ns: Interval,
-    /// The point it was taken from.
-    pub point: Point,
-}
-
-/// Each strategy's per-task overhead: its time at the largest task count of the `overhead`
-/// group divided by that count.
-pub fn overheads(groups: &[GroupAnalysis]) -> BTreeMap<String, Overhead> {
-    let mut map = BTreeMap::new();
-    for g in groups.iter().filter(|g| g.group == Group::Overhead) {
-        for strategy in g.strategies() {
-            if let Some(point) = g.points_of(strategy).filter(|p| p.value() > 0).last() {
-                let n = point.value() as f64;
-                let t = point.measurement.mean_ns;
-                map.insert(
-                    strategy.to_string(),
-                    Overhead {
-                        per_task_ns: Interval {
-                            point: t.point / n,
-                            lower: t.lower / n,
-                            upper: t.upper / n,
-                        },
-                        point: point.clone(),
-                    },
-                );
-            }
-        }
-    }
-    map
-}
-
-/// Where a strategy starts beating `sequential` in a break-even sweep.
-#[derive(Clone, Debug, PartialEq)]
-pub enum BreakEven {
-    /// The smallest measured bytes per task whose speedup interval lies above 1.
-    At {
-        /// Bytes per task.
-        bytes: u64,
-        /// The point at that size.
-        point: Point,
-    },
-    /// It never beat `sequential` up to the largest measured size.
-    Never {
-        /// The largest measured bytes per task.
-        largest: u64,
-        /// The point at that size.
-        point: Point,
-    },
-    /// The strategy was not in a break-even sweep (only its overhead was measured).
-    NotMeasured,
-}
-
-/// One row of the break-even table.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BreakEvenRow {
-    /// The strategy.
-    pub strategy: String,
-    /// The break-even group it was measured in, if any.
-    pub group: Option<Group>,
-    /// Where it starts to beat `sequential`.
-    pub break_even: BreakEven,
-    /// Its per-task overhead, if the `overhead` group measured it.
-    pub overhead: Option<Overhead>,
-}
-
-/// Break-even rows: for every strategy other than `sequential` in a `hash-size` group, the
-/// smallest size at which its speedup's lower bound exceeds 1; strategies only in `overhead`
-/// get a row with their overhead alone.
-pub fn break_even(groups: &[GroupAnalysis]) -> Vec<BreakEvenRow> {
-    let overheads = overheads(groups);
-    let mut rows = Vec::new();
-    let mut seen = Vec::new();
-    for g in groups {
-        if !matches!(g.group, Group::HashSize { .. }) {
-            continue;
-        }
-        for strategy in g.strategies() {
-            if strategy == SEQUENTIAL {
-                continue;
-            }
-            let compared: Vec<(&Point, Interval)> = g
-                .points_of(strategy)
-                .filter_map(|p| p.comparison.speedup().map(|s| (p, s)))
-                .collect();
-            let Some(&(last, _)) = compared.last() else {
-                continue;
-            };
-            let break_even = compared
-                .iter()
-                .find(|(_, s)| s.lower > 1.0)
-                .map(|(p, _)| BreakEven::At {
-                    bytes: p.value(),
-                    point: (*p).clone(),
-                })
-                .unwrap_or_else(|| BreakEven::Never {
-                    largest: last.value(),
-                    point: last.clone(),
-                });
-            seen.push(strategy.to_string());
-            rows.push(BreakEvenRow {
-                strategy: strategy.to_string(),
-                group: Some(g.group),
-                break_even,
-                overhead: overheads.get(strategy).cloned(),
-            });
-        }
-    }
-    let mut only_overhead: Vec<&String> = overheads
-        .keys()
-        .filter(|s| s.as_str() != SEQUENTIAL && !seen.contains(s))
-        .collect();
-    only_overhead.sort_by(|a, b| strategy_order(a, b));
-    for strategy in only_overhead {
-        rows.push(BreakEvenRow {
-            strategy: strategy.clone(),
-            group: None,
-            break_even: BreakEven::NotMeasured,
-            overhead: overheads.get(strategy).cloned(),
-        });
-    }
-    rows
-}
-
-/// Where adding tasks stops raising a strategy's speedup on computing work.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Plateau {
-    /// The `hash-*` group.
-    pub group: Group,
-    /// The strategy.
-    pub strategy: String,
-    /// The last task count whose successor does not raise the speedup above this point's
-    /// interval; `None` if the speedup still rises at the largest count.
-    pub after: Option<u64>,
-    /// The speedup at `after` (or at the largest count when it still rises).
-    pub speedup_there: Interval,
-    /// The largest task count measured and its speedup.
-    pub largest: (u64, Interval),
-}
-
-/// For each strategy in each `hash-*` group: the first task count after which no larger
-/// count's speedup rises above this count's confidence interval (a dip followed by a rise is
-/// not a plateau).
-pub fn plateaus(groups: &[GroupAnalysis]) -> Vec<Plateau> {
-    let mut rows = Vec::new();
-    for g in groups
-        .iter()
-        .filter(|g| matches!(g.group, Group::Hash { .. }))
-    {
-        for strategy in g.strategies() {
-            let series: Vec<(u64, Interval)> = g
-                .points_of(strategy)
-                .filter_map(|p| p.comparison.speedup().map(|s| (p.value(), s)))
-                .collect();
-            let Some(&largest) = series.last() else {
-                continue;
-            };
-            let stop = (0..series.len().saturating_sub(1))
-                .find(|&i| {
-                    series[i + 1..]
-                        .iter()
-                        .all(|(_, later)| later.point <= series[i].1.upper)
-                })
-                .map(|i| series[i]);
-            let (after, speedup_there) = match stop {
-                Some((value, s)) => (Some(value), s),
-                None => (None, largest.1),
-            };
-            rows.push(Plateau {
-                group: g.group,
-                strategy: strategy.to_string(),
-                after,
-                speedup_there,
-                largest,
-            });
-        }
-    }
-    rows
-}
-
-/// Formats a speedup or slowdown factor with three significant digits (`58.3`, `1.96`, `0.312`).
-pub fn factor(x: f64) -> String {
-    if !x.is_finite() {
-        return "?".to_string();
-    }
-    if x == 0.0 {
-        return "0".to_string();
-    }
-    // Thresholds just below each power of ten, so that 9.9996 prints as 10.0, not 10.00.
-    let magnitude = x.abs();
-    if magnitude >= 99.95 {
-        format!("{x:.0}")
-    } else if magnitude >= 9.995 {
-        format!("{x:.1}")
-    } else if magnitude >= 0.9995 {
-        format!("{x:.2}")
+/// The effect size of a factor, for ranking takeaways: |ln f|, so ×4 and ×0.25 (four times
+/// slower) weigh the same and ×1 weighs nothing.
+pub fn effect_size(factor: f64) -> f64 {
+    if factor.is_finite() && factor > 0.0 {
+        factor.ln().abs()
     } else {
-        format!("{x:.3}")
+        0.0
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench_id::BenchId;
-    use std::time::Duration;
+    use crate::bench_id::BenchFunction::{Processes, Rayon, Sequential, Threads};
+    use crate::report::testdata::{SLEEP, measurement};
 
     fn interval(point: f64, lower: f64, upper: f64) -> Interval {
         Interval {
@@ -603,19 +364,9 @@ mod tests {
         }
     }
 
-    fn m(group: Group, strategy: &str, value: u64, ns: f64, spread: f64) -> Measurement {
-        Measurement {
-            id: BenchId::new(group, BenchFunction::parse(strategy).unwrap(), value),
-            directory: format!("{group}/{strategy}/{value}"),
-            mean_ns: interval(ns, ns * (1.0 - spread), ns * (1.0 + spread)),
-            confidence_level: 0.95,
-        }
+    fn m(f: BenchFunction, value: u64, ns: f64) -> Measurement {
+        measurement(SLEEP, f, value, ns, 0.01)
     }
-
-    const SLEEP: Group = Group::Sleep {
-        duration: Duration::from_millis(10),
-    };
-    const HASH: Group = Group::Hash { bytes: 1 << 20 };
 
     #[test]
     fn speedup_interval_combines_both_intervals() {
@@ -639,21 +390,14 @@ mod tests {
         assert_eq!(v(1.2, HELPS_AT_LEAST, 1.3), Verdict::Helps { speedup: 1.2 });
         assert_eq!(v(0.5, 0.4, HURTS_AT_MOST), Verdict::Hurts { slowdown: 2.0 });
         assert_eq!(Verdict::Hurts { slowdown: 3.0 }.label(), "hurts ×3.00");
+        assert_eq!(Verdict::NoGain.class(), "verdict-no-gain");
     }
 
     #[test]
     fn slower_strategy_gets_a_speedup_below_one_and_hurts() {
-        let data = [
-            m(SLEEP, "sequential", 4, 40e6, 0.01),
-            m(SLEEP, "processes", 4, 80e6, 0.01),
-        ];
+        let data = [m(Sequential, 4, 40e6), m(Processes, 4, 80e6)];
         let g = GroupAnalysis::new(SLEEP, &data);
-        let s = g
-            .point("processes", 4)
-            .unwrap()
-            .comparison
-            .speedup()
-            .unwrap();
+        let s = g.point(Processes, 4).unwrap().comparison.speedup().unwrap();
         assert!((s.point - 0.5).abs() < 1e-9 && s.upper < 1.0);
         let rows = verdicts(&[g]);
         assert_eq!(rows.len(), 1);
@@ -665,21 +409,22 @@ mod tests {
     #[test]
     fn missing_baseline_gives_no_speedup_and_verdict_uses_largest_compared_point() {
         let data = [
-            m(SLEEP, "sequential", 1, 10e6, 0.01),
-            m(SLEEP, "sequential", 8, 80e6, 0.01),
-            m(SLEEP, "threads", 1, 10e6, 0.01),
-            m(SLEEP, "threads", 8, 10e6, 0.01),
-            m(SLEEP, "threads", 64, 10e6, 0.01),
+            m(Sequential, 1, 10e6),
+            m(Sequential, 8, 80e6),
+            m(Threads, 1, 10e6),
+            m(Threads, 8, 10e6),
+            m(Threads, 64, 10e6),
         ];
         let g = GroupAnalysis::new(SLEEP, &data);
         assert_eq!(
-            g.point("threads", 64).unwrap().comparison,
+            g.point(Threads, 64).unwrap().comparison,
             Comparison::NoBaseline
         );
         assert_eq!(
-            g.point("sequential", 8).unwrap().comparison,
+            g.point(Sequential, 8).unwrap().comparison,
             Comparison::IsBaseline
         );
+        assert_eq!(g.largest_compared(), Some(8));
         let rows = verdicts(std::slice::from_ref(&g));
         assert_eq!(rows.len(), 1, "sequential gets no verdict");
         assert_eq!(rows[0].point.value(), 8);
@@ -697,80 +442,10 @@ mod tests {
     }
 
     #[test]
-    fn strategies_are_ordered_known_first_then_alphabetically() {
-        let mut names = vec!["zeta", "rayon", "alpha", "sequential", "process-pool-warm"];
-        names.sort_by(|a, b| strategy_order(a, b));
-        assert_eq!(
-            names,
-            ["sequential", "rayon", "process-pool-warm", "alpha", "zeta"]
-        );
-    }
-
-    #[test]
-    fn break_even_is_the_smallest_size_beating_sequential() {
-        let size = Group::HashSize { tasks: 4 };
-        let mut data = Vec::new();
-        for (bytes, seq, threads, procs) in [
-            (1024u64, 10e3, 40e3, 4e6),
-            (65536, 400e3, 300e3, 4.2e6),
-            (1 << 20, 6.4e6, 3.3e6, 7e6),
-        ] {
-            data.push(m(size, "sequential", bytes, seq, 0.02));
-            data.push(m(size, "threads", bytes, threads, 0.02));
-            data.push(m(size, "processes", bytes, procs, 0.02));
-        }
-        data.push(m(Group::Overhead, "threads", 1, 20e3, 0.02));
-        data.push(m(Group::Overhead, "threads", 16, 160e3, 0.02));
-        data.push(m(Group::Overhead, "process-pool", 16, 16e6, 0.02));
-        let groups = [
-            GroupAnalysis::new(size, &data),
-            GroupAnalysis::new(Group::Overhead, &data),
-        ];
-        let rows = break_even(&groups);
-        let names: Vec<&str> = rows.iter().map(|r| r.strategy.as_str()).collect();
-        assert_eq!(names, ["threads", "processes", "process-pool"]);
-        assert!(matches!(
-            rows[0].break_even,
-            BreakEven::At { bytes: 65536, .. }
-        ));
-        let overhead = rows[0].overhead.as_ref().unwrap().per_task_ns;
-        assert!(
-            (overhead.point - 10e3).abs() < 1e-6,
-            "taken at 16 tasks: {overhead:?}"
-        );
-        assert!(
-            matches!(rows[1].break_even, BreakEven::Never { largest, .. } if largest == 1 << 20)
-        );
-        assert!(rows[1].overhead.is_none());
-        assert_eq!(rows[2].break_even, BreakEven::NotMeasured);
-    }
-
-    #[test]
-    fn plateau_is_where_the_speedup_stops_rising() {
-        let mut data = Vec::new();
-        for (n, threads) in [(1u64, 1.0), (2, 1.95), (4, 1.96), (16, 1.97)] {
-            data.push(m(HASH, "sequential", n, n as f64 * 1e6, 0.01));
-            data.push(m(HASH, "threads", n, n as f64 * 1e6 / threads, 0.01));
-            data.push(m(HASH, "rayon", n, n as f64 * 1e6 / n as f64, 0.01));
-        }
-        let rows = plateaus(&[GroupAnalysis::new(HASH, &data)]);
-        let threads = rows.iter().find(|r| r.strategy == "threads").unwrap();
-        assert_eq!(threads.after, Some(2));
-        assert!((threads.speedup_there.point - 1.95).abs() < 1e-9);
-        let rayon = rows.iter().find(|r| r.strategy == "rayon").unwrap();
-        assert_eq!(rayon.after, None, "still rising");
-        assert_eq!(rayon.largest.0, 16);
-    }
-
-    #[test]
-    fn a_dip_before_a_rise_is_not_a_plateau() {
-        let mut data = Vec::new();
-        for (n, pool) in [(1u64, 0.5), (2, 0.3), (4, 0.6), (16, 0.61)] {
-            data.push(m(HASH, "sequential", n, n as f64 * 1e6, 0.01));
-            data.push(m(HASH, "process-pool", n, n as f64 * 1e6 / pool, 0.01));
-        }
-        let rows = plateaus(&[GroupAnalysis::new(HASH, &data)]);
-        assert_eq!(rows[0].after, Some(4), "the rise after the dip counts");
+    fn strategies_come_in_bench_function_order() {
+        let data = [m(Rayon, 1, 1e6), m(Sequential, 1, 1e6), m(Threads, 1, 1e6)];
+        let g = GroupAnalysis::new(SLEEP, &data);
+        assert_eq!(g.strategies(), [Sequential, Threads, Rayon]);
     }
 
     #[test]
@@ -780,15 +455,15 @@ mod tests {
             tasks: 16,
         };
         let data = [
-            m(g, "threads", 1, 16e6, 0.01),
-            m(g, "threads", 2, 8e6, 0.01),
-            m(g, "rayon", 2, 8e6, 0.01),
+            measurement(g, Threads, 1, 16e6, 0.01),
+            measurement(g, Threads, 2, 8e6, 0.01),
+            measurement(g, Rayon, 2, 8e6, 0.01),
         ];
         let a = GroupAnalysis::new(g, &data);
-        let s = a.point("threads", 2).unwrap().comparison.speedup().unwrap();
+        let s = a.point(Threads, 2).unwrap().comparison.speedup().unwrap();
         assert!((s.point - 2.0).abs() < 1e-9);
         assert_eq!(
-            a.point("rayon", 2).unwrap().comparison,
+            a.point(Rayon, 2).unwrap().comparison,
             Comparison::NoBaseline
         );
         assert!(verdicts(&[a]).is_empty(), "not compared with sequential");
@@ -796,20 +471,17 @@ mod tests {
 
     #[test]
     fn ideal_is_n_for_waiting_and_capped_by_cores_for_hashing() {
+        let hash = Group::Hash { bytes: 1 << 20 };
         assert_eq!(ideal_speedup(&SLEEP, 64, 2), Some(64.0));
-        assert_eq!(ideal_speedup(&HASH, 64, 2), Some(2.0));
-        assert_eq!(ideal_speedup(&HASH, 1, 2), Some(1.0));
+        assert_eq!(ideal_speedup(&hash, 64, 2), Some(2.0));
+        assert_eq!(ideal_speedup(&hash, 1, 2), Some(1.0));
         assert_eq!(ideal_speedup(&Group::Overhead, 4, 2), None);
     }
 
     #[test]
-    fn factors_have_three_significant_digits() {
-        assert_eq!(factor(58.34), "58.3");
-        assert_eq!(factor(1.956), "1.96");
-        assert_eq!(factor(0.3124), "0.312");
-        assert_eq!(factor(123.4), "123");
-        assert_eq!(factor(0.0), "0");
-        assert_eq!(factor(9.999_999), "10.0");
-        assert_eq!(factor(0.999_99), "1.00");
+    fn effect_sizes_weigh_speedups_and_slowdowns_alike() {
+        assert!((effect_size(4.0) - effect_size(0.25)).abs() < 1e-12);
+        assert_eq!(effect_size(1.0), 0.0);
+        assert_eq!(effect_size(f64::NAN), 0.0);
     }
 }

@@ -1,89 +1,160 @@
 //! Draws the report's charts as inline SVG with plotters' SVG backend (text as `<text>`
-//! elements, so no font files are needed): speedup against the swept value with the ideal line
-//! (or, for mixed tasks, the all-waiting and all-computing references), measured speedups with
-//! their Amdahl curves, and time against the swept value (the break-even sweep, the overhead
-//! benches, the waits sweep).
+//! elements, so no font files are needed).
+//!
+//! One look for every chart: each [`BenchFunction`] has one colour from the Okabe–Ito
+//! colour-blind-safe palette and one marker ([`style`]), the same in every chart; the legend
+//! sits in its own panel right of the plot, off the data; ideal and reference lines are
+//! labelled on the line; the y axis turns logarithmic when the measured range exceeds
+//! [`LOG_SCALE_ABOVE`]; and the axes are scaled to what was measured: reference lines and
+//! extrapolations (drawn lighter) never set the scale, they are cut at its edge.
 //!
 //! Error bars are Criterion's confidence intervals. Task counts, sizes and workers use a log2
 //! x axis; a swept percentage (the mixed groups) a linear one.
 
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::amdahl;
-use crate::bench_id::Group;
-use crate::units;
+use crate::bench_id::{BenchFunction, Group};
 
-use super::Interval;
-use super::analysis::{
-    Baseline, GroupAnalysis, SEQUENTIAL, STRATEGY_ORDER, ideal_speedup, mixed_references,
-};
-use super::findings::ideal_label;
-use super::scaling::{AmdahlRow, PREDICT_AT};
-use super::time_label;
+use super::analysis::{Baseline, GroupAnalysis, Point, ideal_speedup, mixed_references};
+use super::criterion_data::Interval;
+use super::format;
 
-const SIZE: (u32, u32) = (720, 400);
+/// The whole SVG: plot and legend panel.
+const SIZE: (u32, u32) = (760, 400);
+/// The legend panel's width, right of the plot.
+const LEGEND_WIDTH: u32 = 170;
 const FONT: &str = "sans-serif";
 
-/// One line of a chart: a strategy's points with intervals.
-struct Series {
-    name: String,
-    color: RGBColor,
-    points: Vec<(f64, Interval)>,
+/// A chart's y axis turns logarithmic when its largest measured value is more than this many
+/// times its smallest.
+pub const LOG_SCALE_ABOVE: f64 = 20.0;
+
+/// The Okabe–Ito palette (Okabe & Ito 2008), safe for the common colour-vision deficiencies.
+mod okabe_ito {
+    use plotters::style::RGBColor;
+    pub const BLACK: RGBColor = RGBColor(0x00, 0x00, 0x00);
+    pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+    pub const SKY_BLUE: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+    pub const BLUISH_GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+    pub const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
+    pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+    pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+    pub const REDDISH_PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
 }
 
-/// A dashed line drawn under the series: an ideal, a reference or a fitted curve.
-struct Reference {
-    name: String,
-    color: RGBColor,
-    points: Vec<(f64, f64)>,
+/// The grey of ideal and reference lines.
+const REFERENCE: RGBColor = RGBColor(0x77, 0x77, 0x77);
+
+/// The shape a strategy's points are drawn with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// A filled circle.
+    Circle,
+    /// A filled triangle.
+    Triangle,
+    /// A filled square.
+    Square,
+    /// A filled diamond.
+    Diamond,
+    /// An upright cross.
+    Cross,
 }
 
-const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
-const DARK_GREY: RGBColor = RGBColor(0x55, 0x55, 0x55);
+/// The colour and marker of a strategy, the same in every chart; no two functions share both.
+pub fn style(function: BenchFunction) -> (RGBColor, Marker) {
+    use okabe_ito::*;
+    match function {
+        BenchFunction::Sequential => (BLACK, Marker::Circle),
+        BenchFunction::Threads => (BLUE, Marker::Circle),
+        BenchFunction::Rayon => (VERMILLION, Marker::Triangle),
+        BenchFunction::RayonN => (VERMILLION, Marker::Cross),
+        BenchFunction::Processes => (BLUISH_GREEN, Marker::Square),
+        BenchFunction::ProcessPool => (REDDISH_PURPLE, Marker::Diamond),
+        BenchFunction::ProcessPoolWarm => (REDDISH_PURPLE, Marker::Cross),
+        BenchFunction::Gil => (ORANGE, Marker::Triangle),
+        BenchFunction::Async => (SKY_BLUE, Marker::Square),
+        BenchFunction::AsyncMulti => (SKY_BLUE, Marker::Diamond),
+        BenchFunction::ThreadPool => (BLUE, Marker::Cross),
+        BenchFunction::Asyncio => (SKY_BLUE, Marker::Circle),
+        BenchFunction::AsyncioToThread => (YELLOW, Marker::Diamond),
+        // Primitives are not strategies; a chart of them (bare threads) uses grey.
+        BenchFunction::Primitive(_) => (RGBColor(0x99, 0x99, 0x99), Marker::Circle),
+    }
+}
 
-/// What a chart plots on its y axis.
-#[derive(Clone, Copy, PartialEq)]
-enum YAxis {
-    /// Speedup, linear from 0.
+/// One strategy's measured points with their intervals.
+#[derive(Clone, Debug)]
+pub struct Series {
+    /// The strategy: its colour, marker and legend name.
+    pub strategy: BenchFunction,
+    /// `(x, y with interval)`, by x.
+    pub points: Vec<(f64, Interval)>,
+}
+
+/// What a dashed line stands for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LineKind {
+    /// An ideal or reference speedup, grey, labelled on the line.
+    Reference,
+    /// A strategy's fitted curve in its colour, named in the legend; beyond
+    /// `measured_up_to` on the x axis it is an extrapolation, drawn lighter.
+    Fit {
+        /// The strategy it was fitted to.
+        strategy: BenchFunction,
+        /// The largest x the fit was measured at.
+        measured_up_to: f64,
+    },
+}
+
+/// A dashed line under the series; it never sets the chart's scale.
+#[derive(Clone, Debug)]
+pub struct Line {
+    /// Its label: on the line for references, in the legend for fits.
+    pub label: String,
+    /// What it stands for.
+    pub kind: LineKind,
+    /// Its points, by x.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// What the y axis shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum YAxis {
+    /// A speedup factor.
     Speedup,
-    /// Time in ns, log scale.
+    /// A time in nanoseconds.
     Time,
 }
 
-/// A fixed colour per strategy, the same in every chart.
-fn color(strategy: &str, unknown_index: usize) -> RGBColor {
-    const PALETTE: [RGBColor; 12] = [
-        RGBColor(0x44, 0x44, 0x44),
-        RGBColor(0x1f, 0x77, 0xb4),
-        RGBColor(0xd6, 0x27, 0x28),
-        RGBColor(0xff, 0x7f, 0x0e),
-        RGBColor(0x2c, 0xa0, 0x2c),
-        RGBColor(0x94, 0x67, 0xbd),
-        RGBColor(0x8c, 0x56, 0x4b),
-        RGBColor(0xe3, 0x77, 0xc2),
-        RGBColor(0x17, 0xbe, 0xcf),
-        RGBColor(0xbc, 0xbd, 0x22),
-        RGBColor(0x7f, 0x7f, 0x7f),
-        RGBColor(0x00, 0x00, 0x80),
-    ];
-    let index = STRATEGY_ORDER
-        .iter()
-        .position(|s| *s == strategy)
-        .unwrap_or(STRATEGY_ORDER.len() + unknown_index);
-    PALETTE[index % PALETTE.len()]
+/// Everything one chart shows.
+#[derive(Clone, Debug)]
+pub struct Chart {
+    /// The caption.
+    pub title: String,
+    /// The group, for the x axis's meaning and tick labels.
+    pub group: Group,
+    /// The y axis.
+    pub y: YAxis,
+    /// The measured series.
+    pub series: Vec<Series>,
+    /// Reference lines and fits.
+    pub lines: Vec<Line>,
+    /// How far right the x axis runs, if beyond the measured values (for extrapolations).
+    pub x_max: Option<f64>,
 }
 
+/// A chart rendered to SVG, or why it could not be drawn.
+pub type Rendered = Result<String, String>;
+
 /// The speedup chart of a group compared with a baseline; `None` if it has no speedups.
-pub fn speedup_chart(
-    group: &GroupAnalysis,
-    logical_cores: usize,
-) -> Option<Result<String, String>> {
+pub fn speedup_chart(group: &GroupAnalysis, logical_cores: usize) -> Option<Rendered> {
     if group.baseline == Baseline::None {
         return None;
     }
     let series = collect(group, |p| {
-        (p.strategy() != SEQUENTIAL)
+        (p.strategy() != BenchFunction::Sequential)
             .then(|| p.comparison.speedup())
             .flatten()
     });
@@ -95,23 +166,23 @@ pub fn speedup_chart(
         .iter()
         .filter_map(|&v| ideal_speedup(&group.group, v, logical_cores).map(|i| (v as f64, i)))
         .collect();
-    let mut references = Vec::new();
+    let mut lines = Vec::new();
     if !ideal.is_empty() {
-        references.push(Reference {
-            name: "ideal".to_string(),
-            color: GREY,
+        lines.push(Line {
+            label: "ideal".to_string(),
+            kind: LineKind::Reference,
             points: ideal,
         });
     }
     if let Some((all_waiting, all_computing)) = mixed_references(&group.group, logical_cores) {
         let (first, last) = (values[0] as f64, values[values.len() - 1] as f64);
-        for (value, meaning, color) in [
-            (all_waiting, "all waiting", GREY),
-            (all_computing, "all computing", DARK_GREY),
+        for (value, meaning) in [
+            (all_waiting, "all waiting"),
+            (all_computing, "all computing"),
         ] {
-            references.push(Reference {
-                name: format!("×{} {meaning}", ideal_label(value)),
-                color,
+            lines.push(Line {
+                label: format!("{} {meaning}", format::ideal(value)),
+                kind: LineKind::Reference,
                 points: vec![(first, value), (last, value)],
             });
         }
@@ -120,192 +191,239 @@ pub fn speedup_chart(
         Baseline::OwnOneWorker => "its own 1-worker time",
         _ => "sequential",
     };
-    let title = format!("{}: speedup over {baseline}", group.group);
-    Some(draw(group, &title, YAxis::Speedup, &series, &references))
+    Some(draw(&Chart {
+        title: format!("{}: speedup over {baseline}", group.group),
+        group: group.group,
+        y: YAxis::Speedup,
+        series,
+        lines,
+        x_max: None,
+    }))
 }
 
-/// The Amdahl chart of a `hash-workers-*` group: each strategy's measured speedups over its
-/// own 1-worker time (the 1-worker point at exactly ×1) and its fitted curve, dashed, out to
-/// the largest of [`PREDICT_AT`] workers; `None` without any measured speedup.
-pub fn amdahl_chart(group: &GroupAnalysis, rows: &[AmdahlRow]) -> Option<Result<String, String>> {
-    let rows: Vec<&AmdahlRow> = rows.iter().filter(|r| r.group == group.group).collect();
-    let mut unknown = 0;
-    let mut series = Vec::new();
-    let mut curves = Vec::new();
-    let top = PREDICT_AT.iter().copied().max().unwrap_or(1) as f64;
-    for row in rows {
-        if !STRATEGY_ORDER.contains(&row.strategy.as_str()) {
-            unknown += 1;
-        }
-        let color = color(&row.strategy, unknown);
-        let points: Vec<(f64, Interval)> = row
-            .measured()
-            .into_iter()
-            .map(|(n, s)| (n as f64, s))
-            .collect();
-        if points.is_empty() {
-            continue;
-        }
-        series.push(Series {
-            name: row.strategy.clone(),
-            color,
-            points,
-        });
-        if let Ok(fitted) = &row.fit {
-            // Quarter powers of two from 1 to the top: a smooth curve on the log2 axis.
-            let steps = (top.log2() * 4.0).round() as i32;
-            curves.push(Reference {
-                name: format!("{} fit", row.strategy),
-                color,
-                points: (0..=steps)
-                    .map(|k| {
-                        let n = 2f64.powf(f64::from(k) / 4.0);
-                        (n, amdahl::speedup(fitted.fit.serial_fraction, n))
-                    })
-                    .collect(),
-            });
-        }
-    }
-    if series.is_empty() {
-        return None;
-    }
-    let title = format!("{}: measured and Amdahl-fitted speedup", group.group);
-    Some(draw(group, &title, YAxis::Speedup, &series, &curves))
-}
-
-/// The time chart of a group (the break-even sweep, the overhead benches).
-pub fn time_chart(group: &GroupAnalysis) -> Option<Result<String, String>> {
+/// The time chart of a group (the break-even sweep, the overhead benches, the waits sweep).
+pub fn time_chart(group: &GroupAnalysis) -> Option<Rendered> {
     let series = collect(group, |p| Some(p.measurement.mean_ns));
     if series.is_empty() {
         return None;
     }
-    let title = format!("{}: time per iteration", group.group);
-    Some(draw(group, &title, YAxis::Time, &series, &[]))
+    Some(draw(&Chart {
+        title: format!("{}: time per iteration", group.group),
+        group: group.group,
+        y: YAxis::Time,
+        series,
+        lines: Vec::new(),
+        x_max: None,
+    }))
 }
 
-fn collect(
-    group: &GroupAnalysis,
-    y: impl Fn(&super::analysis::Point) -> Option<Interval>,
-) -> Vec<Series> {
-    let mut unknown = 0;
+/// One series per strategy of the group, with the y value `y` picks (strategies without any
+/// are left out).
+pub fn collect(group: &GroupAnalysis, y: impl Fn(&Point) -> Option<Interval>) -> Vec<Series> {
     group
         .strategies()
         .into_iter()
-        .filter_map(|name| {
+        .filter_map(|strategy| {
             let points: Vec<(f64, Interval)> = group
-                .points_of(name)
+                .points_of(strategy)
                 .filter_map(|p| y(p).map(|i| (p.value() as f64, i)))
                 .collect();
-            if !STRATEGY_ORDER.contains(&name) {
-                unknown += 1;
-            }
-            (!points.is_empty()).then(|| Series {
-                name: name.to_string(),
-                color: color(name, unknown),
-                points,
-            })
+            (!points.is_empty()).then_some(Series { strategy, points })
         })
         .collect()
 }
 
 fn x_label(group: &Group, x: f64) -> String {
+    let value = x.round() as u64;
     match group {
-        Group::HashSize { .. } => units::bytes_label(x.round() as u64),
-        _ => format!("{}", x.round() as u64),
+        Group::HashSize { .. } => format::bytes(value),
+        _ => value.to_string(),
     }
 }
 
-fn draw(
-    group: &GroupAnalysis,
-    title: &str,
-    y_axis: YAxis,
-    series: &[Series],
-    references: &[Reference],
-) -> Result<String, String> {
-    let reference_points = || references.iter().flat_map(|r| r.points.iter());
-    let xs = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.0))
-        .chain(reference_points().map(|p| p.0));
-    let (x_min, x_max) = bounds(xs);
-    let ys = series
-        .iter()
-        .flat_map(|s| s.points.iter().flat_map(|p| [p.1.lower, p.1.upper]))
-        .chain(reference_points().map(|p| p.1));
-    let (y_min, y_max) = bounds(ys);
-    let mut svg = String::new();
-    {
-        let log_x = x_min >= 1.0;
-        let x_range = if x_max > x_min {
-            x_min..x_max
-        } else {
-            x_min * 0.5..x_max * 2.0 + 1.0
-        };
-        let result = match (log_x, y_axis) {
-            (true, YAxis::Speedup) => plot(
-                &mut svg,
-                group,
-                title,
-                x_range.log_scale().base(2.0),
-                0.0..y_max * 1.1,
-                y_axis,
-                series,
-                references,
-            ),
-            (true, YAxis::Time) => plot(
-                &mut svg,
-                group,
-                title,
-                x_range.log_scale().base(2.0),
-                (y_min * 0.8..y_max * 1.25).log_scale(),
-                y_axis,
-                series,
-                references,
-            ),
-            (false, YAxis::Speedup) => plot(
-                &mut svg,
-                group,
-                title,
-                x_range,
-                0.0..y_max * 1.1,
-                y_axis,
-                series,
-                references,
-            ),
-            (false, YAxis::Time) => plot(
-                &mut svg,
-                group,
-                title,
-                x_range,
-                (y_min * 0.8..y_max * 1.25).log_scale(),
-                y_axis,
-                series,
-                references,
-            ),
-        };
-        result?;
-    }
-    Ok(svg)
-}
-
+/// The smallest and largest finite, positive value.
 fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
     values
-        .filter(|v| v.is_finite())
+        .filter(|v| v.is_finite() && *v > 0.0)
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         })
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The axes a chart is drawn on, chosen from the measured values alone.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Axes {
+    x: (f64, f64),
+    log_x: bool,
+    y: (f64, f64),
+    log_y: bool,
+}
+
+impl Axes {
+    fn of(chart: &Chart) -> Axes {
+        let measured = || chart.series.iter().flat_map(|s| s.points.iter());
+        let (mut x_min, mut x_max) = bounds(measured().map(|p| p.0));
+        let zero_x = measured().any(|p| p.0 == 0.0);
+        if zero_x || !x_min.is_finite() {
+            x_min = 0.0;
+        }
+        if let Some(extended) = chart.x_max {
+            x_max = x_max.max(extended);
+        }
+        let log_x = x_min >= 1.0;
+        let x = if x_max > x_min {
+            (x_min, x_max)
+        } else if log_x {
+            (x_min / 2.0, x_max * 2.0)
+        } else {
+            (x_min - 1.0, x_max + 1.0)
+        };
+        let (y_min, y_max) = bounds(measured().flat_map(|p| [p.1.lower, p.1.upper, p.1.point]));
+        // A speedup chart keeps ×1 in view: above it helps, below it hurts.
+        let (y_min, y_max) = match chart.y {
+            YAxis::Speedup => (y_min.min(1.0), y_max.max(1.0)),
+            YAxis::Time => (y_min, y_max),
+        };
+        let log_y = y_max / y_min > LOG_SCALE_ABOVE;
+        let y = if log_y {
+            (y_min / 1.3, y_max * 1.3)
+        } else {
+            (0.0, y_max * 1.12)
+        };
+        Axes { x, log_x, y, log_y }
+    }
+
+    /// Screen-linear coordinates: log2 / ln of the value on a log axis.
+    fn linear(self, (x, y): (f64, f64)) -> (f64, f64) {
+        (
+            if self.log_x { x.log2() } else { x },
+            if self.log_y { y.ln() } else { y },
+        )
+    }
+
+    fn unlinear(self, (x, y): (f64, f64)) -> (f64, f64) {
+        (
+            if self.log_x { x.exp2() } else { x },
+            if self.log_y { y.exp() } else { y },
+        )
+    }
+
+    /// Cuts a line where it leaves the y range: the visible runs, each a list of points.
+    fn clip(self, points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
+        let (lo, hi) = self.linear_y();
+        let inside = |y: f64| y >= lo && y <= hi;
+        let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
+        let mut current: Vec<(f64, f64)> = Vec::new();
+        let linear: Vec<(f64, f64)> = points
+            .iter()
+            .filter(|p| p.1.is_finite() && (!self.log_y || p.1 > 0.0))
+            .filter(|p| p.0 >= self.x.0 && p.0 <= self.x.1)
+            .map(|&p| self.linear(p))
+            .collect();
+        for (i, &p) in linear.iter().enumerate() {
+            if let Some(&prev) = i.checked_sub(1).map(|j| &linear[j]) {
+                // Where the segment crosses a bound, add the crossing point.
+                for bound in [lo, hi] {
+                    if (prev.1 - bound) * (p.1 - bound) < 0.0 {
+                        let t = (bound - prev.1) / (p.1 - prev.1);
+                        let cross = (prev.0 + t * (p.0 - prev.0), bound);
+                        if inside(prev.1) {
+                            current.push(cross);
+                            runs.push(std::mem::take(&mut current));
+                        } else {
+                            current.push(cross);
+                        }
+                    }
+                }
+            }
+            if inside(p.1) {
+                current.push(p);
+            }
+        }
+        runs.push(current);
+        runs.into_iter()
+            .filter(|r| r.len() >= 2)
+            .map(|r| r.into_iter().map(|p| self.unlinear(p)).collect())
+            .collect()
+    }
+
+    fn linear_y(self) -> (f64, f64) {
+        if self.log_y {
+            (self.y.0.ln(), self.y.1.ln())
+        } else {
+            self.y
+        }
+    }
+}
+
+/// The y range a chart is drawn with: from the measured points alone.
+#[cfg(test)]
+pub fn y_range(chart: &Chart) -> (f64, f64) {
+    Axes::of(chart).y
+}
+
+/// Draws a chart to SVG.
+pub fn draw(chart: &Chart) -> Rendered {
+    let axes = Axes::of(chart);
+    if !(axes.x.0.is_finite() && axes.y.1.is_finite()) {
+        return Err(format!(
+            "cannot draw the chart {}: nothing measured",
+            chart.title
+        ));
+    }
+    let mut svg = String::new();
+    let x = axes.x.0..axes.x.1;
+    let y = axes.y.0..axes.y.1;
+    match (axes.log_x, axes.log_y) {
+        (true, true) => plot(
+            &mut svg,
+            chart,
+            &axes,
+            x.log_scale().base(2.0),
+            y.log_scale(),
+        ),
+        (true, false) => plot(&mut svg, chart, &axes, x.log_scale().base(2.0), y),
+        (false, true) => plot(&mut svg, chart, &axes, x, y.log_scale()),
+        (false, false) => plot(&mut svg, chart, &axes, x, y),
+    }?;
+    Ok(svg)
+}
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+
+/// Draws one marker centred on a backend coordinate.
+fn marker_at<'a>(
+    area: &Area<'a>,
+    at: (i32, i32),
+    color: RGBColor,
+    marker: Marker,
+) -> Result<(), String> {
+    let fill = color.filled();
+    let e = |e: DrawingAreaErrorKind<_>| e.to_string();
+    match marker {
+        Marker::Circle => area.draw(&(EmptyElement::at(at) + Circle::new((0, 0), 4, fill))),
+        Marker::Triangle => {
+            area.draw(&(EmptyElement::at(at) + TriangleMarker::new((0, 0), 5, fill)))
+        }
+        Marker::Square => {
+            area.draw(&(EmptyElement::at(at) + Rectangle::new([(-4, -4), (4, 4)], fill)))
+        }
+        Marker::Diamond => area.draw(
+            &(EmptyElement::at(at) + Polygon::new(vec![(0, -5), (5, 0), (0, 5), (-5, 0)], fill)),
+        ),
+        Marker::Cross => {
+            area.draw(&(EmptyElement::at(at) + Cross::new((0, 0), 5, color.stroke_width(2))))
+        }
+    }
+    .map_err(e)
+}
+
 fn plot<X, Y>(
     svg: &mut String,
-    group: &GroupAnalysis,
-    title: &str,
+    chart: &Chart,
+    axes: &Axes,
     x_spec: X,
     y_spec: Y,
-    y_axis: YAxis,
-    series: &[Series],
-    references: &[Reference],
 ) -> Result<(), String>
 where
     X: AsRangedCoord<Value = f64>,
@@ -313,73 +431,150 @@ where
     X::CoordDescType: ValueFormatter<f64>,
     Y::CoordDescType: ValueFormatter<f64>,
 {
+    let title = &chart.title;
     let err = |e: &dyn std::fmt::Display| format!("cannot draw the chart {title}: {e}");
     let root = SVGBackend::with_string(svg, SIZE).into_drawing_area();
     root.fill(&WHITE).map_err(|e| err(&e))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, (FONT, 22))
+    let (plot_area, legend_area) = root.split_horizontally(SIZE.0 - LEGEND_WIDTH);
+    let mut cartesian = ChartBuilder::on(&plot_area)
+        .caption(title, (FONT, 20))
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(70)
         .build_cartesian_2d(x_spec, y_spec)
         .map_err(|e| err(&e))?;
-    let g = group.group;
+    let group = chart.group;
+    let y_axis = chart.y;
     let y_desc = match y_axis {
-        YAxis::Speedup => "speedup (×)".to_string(),
-        YAxis::Time => "time per iteration".to_string(),
+        YAxis::Speedup => "speedup (×)",
+        YAxis::Time => "time per iteration",
     };
-    chart
+    cartesian
         .configure_mesh()
-        .x_desc(g.value_meaning())
+        .x_desc(group.value_meaning())
         .y_desc(y_desc)
-        .x_label_formatter(&|x| x_label(&g, *x))
+        .x_label_formatter(&|x| x_label(&group, *x))
         .y_label_formatter(&|y| match y_axis {
-            YAxis::Speedup => super::analysis::factor(*y),
-            YAxis::Time => time_label(*y),
+            YAxis::Speedup => format::factor(*y),
+            YAxis::Time => format::time(*y),
         })
-        .label_style((FONT, 15))
-        .axis_desc_style((FONT, 16))
+        .light_line_style(RGBColor(0xee, 0xee, 0xee))
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 15))
         .draw()
         .map_err(|e| err(&e))?;
-    for reference in references {
-        let color = reference.color;
-        chart
-            .draw_series(DashedLineSeries::new(
-                reference.points.iter().copied(),
-                6,
-                4,
-                color.stroke_width(2),
-            ))
-            .map_err(|e| err(&e))?
-            .label(reference.name.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+
+    let mut legend: Vec<(String, RGBColor, Option<Marker>)> = Vec::new();
+    for line in &chart.lines {
+        let (color, fade_after) = match line.kind {
+            LineKind::Reference => (REFERENCE, None),
+            LineKind::Fit {
+                strategy,
+                measured_up_to,
+            } => (style(strategy).0, Some(measured_up_to)),
+        };
+        for run in axes.clip(&line.points) {
+            // The measured part of a fit in full colour, the extrapolated part lighter.
+            let (measured, extrapolated): (Vec<_>, Vec<_>) = match fade_after {
+                Some(limit) => {
+                    let mut m: Vec<_> = run.iter().copied().filter(|p| p.0 <= limit).collect();
+                    let mut e: Vec<_> = run.iter().copied().filter(|p| p.0 >= limit).collect();
+                    if let (Some(last), Some(first)) = (m.last().copied(), e.first().copied()) {
+                        e.insert(0, last);
+                        m.push(first);
+                        m.retain(|p| p.0 <= first.0);
+                    }
+                    (m, e)
+                }
+                None => (run.clone(), Vec::new()),
+            };
+            cartesian
+                .draw_series(DashedLineSeries::new(measured, 7, 4, color.stroke_width(2)))
+                .map_err(|e| err(&e))?;
+            if extrapolated.len() >= 2 {
+                cartesian
+                    .draw_series(DashedLineSeries::new(
+                        extrapolated,
+                        7,
+                        4,
+                        color.mix(0.35).stroke_width(2),
+                    ))
+                    .map_err(|e| err(&e))?;
+            }
+            if let (LineKind::Reference, Some(&end)) = (line.kind, run.last()) {
+                cartesian
+                    .draw_series(std::iter::once(Text::new(
+                        line.label.clone(),
+                        end,
+                        (FONT, 13)
+                            .into_font()
+                            .color(&REFERENCE)
+                            .pos(Pos::new(HPos::Right, VPos::Bottom)),
+                    )))
+                    .map_err(|e| err(&e))?;
+            }
+        }
+        if let LineKind::Fit { .. } = line.kind {
+            legend.push((line.label.clone(), color, None));
+        }
     }
-    for s in series {
-        let color = s.color;
-        chart
+    for s in &chart.series {
+        let (color, marker) = style(s.strategy);
+        cartesian
             .draw_series(LineSeries::new(
                 s.points.iter().map(|(x, i)| (*x, i.point)),
                 color.stroke_width(2),
             ))
-            .map_err(|e| err(&e))?
-            .label(s.name.as_str())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-            });
-        chart
+            .map_err(|e| err(&e))?;
+        cartesian
             .draw_series(s.points.iter().map(|(x, i)| {
-                ErrorBar::new_vertical(*x, i.lower, i.point, i.upper, color.filled(), 6)
+                ErrorBar::new_vertical(*x, i.lower, i.point, i.upper, color.stroke_width(1), 8)
             }))
             .map_err(|e| err(&e))?;
+        for (x, i) in &s.points {
+            let at = cartesian.backend_coord(&(*x, i.point));
+            marker_at(&plot_area, at, color, marker).map_err(|e| err(&e))?;
+        }
+        legend.insert(
+            legend.iter().filter(|l| l.2.is_some()).count(),
+            (s.strategy.name().to_string(), color, Some(marker)),
+        );
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font((FONT, 15))
-        .draw()
-        .map_err(|e| err(&e))?;
+    for (i, (name, color, marker)) in legend.iter().enumerate() {
+        let y = 50 + 22 * i as i32;
+        match marker {
+            Some(marker) => {
+                legend_area
+                    .draw(&PathElement::new(
+                        vec![(4, y), (30, y)],
+                        color.stroke_width(2),
+                    ))
+                    .map_err(|e| err(&e))?;
+                marker_at(&legend_area, (17, y), *color, *marker).map_err(|e| err(&e))?;
+            }
+            None => {
+                legend_area
+                    .draw(&PathElement::new(
+                        vec![(4, y), (12, y)],
+                        color.stroke_width(2),
+                    ))
+                    .map_err(|e| err(&e))?;
+                legend_area
+                    .draw(&PathElement::new(
+                        vec![(20, y), (30, y)],
+                        color.stroke_width(2),
+                    ))
+                    .map_err(|e| err(&e))?;
+            }
+        }
+        legend_area
+            .draw(&Text::new(
+                name.clone(),
+                (36, y),
+                TextStyle::from((FONT, 14).into_font()).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(|e| err(&e))?;
+    }
     root.present().map_err(|e| err(&e))?;
     Ok(())
 }
@@ -387,11 +582,12 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bench_id::BenchFunction::{Rayon, Sequential, Threads};
     use crate::report::criterion_data::Measurement;
-    use std::time::Duration;
+    use crate::report::testdata::{SLEEP, measurement};
 
-    fn m(group: Group, strategy: &str, value: u64, ns: f64) -> Measurement {
-        crate::report::testdata::measurement(group, strategy, value, ns, 0.02)
+    fn m(group: Group, f: BenchFunction, value: u64, ns: f64) -> Measurement {
+        measurement(group, f, value, ns, 0.02)
     }
 
     /// The texts of an SVG's `<text>` elements, trimmed.
@@ -406,23 +602,33 @@ mod tests {
     }
 
     #[test]
-    fn speedup_chart_is_svg_with_axis_labels_and_legend() {
-        let g = Group::Sleep {
-            duration: Duration::from_millis(10),
-        };
+    fn every_function_has_its_own_colour_and_marker() {
+        let mut seen = Vec::new();
+        let strategies = BenchFunction::ALL
+            .iter()
+            .filter(|f| !matches!(f, BenchFunction::Primitive(_)));
+        for f in strategies {
+            let (color, marker) = style(*f);
+            let key = (color.0, color.1, color.2, marker);
+            assert!(!seen.contains(&key), "{f} shares its look");
+            seen.push(key);
+        }
+    }
+
+    #[test]
+    fn speedup_chart_is_svg_with_axis_labels_legend_and_ideal() {
         let data: Vec<Measurement> = [1u64, 4, 64]
             .iter()
             .flat_map(|&n| {
                 [
-                    m(g, "sequential", n, n as f64 * 1e7),
-                    m(g, "threads", n, 1e7),
-                    m(g, "rayon", n, n as f64 * 1e7 / (n.min(2) as f64)),
+                    m(SLEEP, Sequential, n, n as f64 * 1e7),
+                    m(SLEEP, Threads, n, 1e7),
+                    m(SLEEP, Rayon, n, n as f64 * 1e7 / (n.min(2) as f64)),
                 ]
             })
             .collect();
-        let svg = speedup_chart(&GroupAnalysis::new(g, &data), 2)
-            .unwrap()
-            .unwrap();
+        let g = GroupAnalysis::new(SLEEP, &data);
+        let svg = speedup_chart(&g, 2).unwrap().unwrap();
         assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
         let texts = texts(&svg);
         for text in ["tasks", "speedup (×)", "threads", "rayon", "ideal", "64"] {
@@ -438,9 +644,45 @@ mod tests {
     }
 
     #[test]
+    fn a_wide_range_gets_a_log_axis_and_lines_never_set_the_scale() {
+        let chart = Chart {
+            title: "t".to_string(),
+            group: SLEEP,
+            y: YAxis::Speedup,
+            series: vec![Series {
+                strategy: Threads,
+                points: vec![(1.0, Interval::exact(1.0)), (64.0, Interval::exact(58.0))],
+            }],
+            lines: vec![Line {
+                label: "ideal".to_string(),
+                kind: LineKind::Reference,
+                points: vec![(1.0, 1.0), (64.0, 640.0)],
+            }],
+            x_max: None,
+        };
+        let axes = Axes::of(&chart);
+        assert!(axes.log_y, "×1 to ×58 spans more than 20×");
+        assert!(
+            axes.y.1 < 100.0,
+            "the reference line did not set the scale: {axes:?}"
+        );
+        let runs = axes.clip(&chart.lines[0].points);
+        assert_eq!(runs.len(), 1);
+        let end = *runs[0].last().unwrap();
+        assert!(
+            (end.1 - axes.y.1).abs() < 1e-6 * axes.y.1,
+            "cut at the top: {end:?}"
+        );
+        let mut narrow = chart.clone();
+        narrow.series[0].points[1].1 = Interval::exact(1.9);
+        let axes = Axes::of(&narrow);
+        assert!(!axes.log_y && axes.y.0 == 0.0, "{axes:?}");
+    }
+
+    #[test]
     fn time_chart_handles_a_single_point() {
         let g = Group::HashSize { tasks: 4 };
-        let data = [m(g, "sequential", 1024, 5e3)];
+        let data = [m(g, Sequential, 1024, 5e3)];
         let svg = time_chart(&GroupAnalysis::new(g, &data)).unwrap().unwrap();
         let texts = texts(&svg);
         assert!(texts.iter().any(|t| t == "bytes per task"), "{texts:?}");
@@ -449,7 +691,7 @@ mod tests {
 
     #[test]
     fn groups_without_speedups_have_no_speedup_chart() {
-        let data = [m(Group::Overhead, "threads", 4, 5e4)];
+        let data = [m(Group::Overhead, Threads, 4, 5e4)];
         assert!(speedup_chart(&GroupAnalysis::new(Group::Overhead, &data), 2).is_none());
     }
 }

@@ -1,10 +1,9 @@
-//! Writes fake Criterion results for the report's unit tests.
+//! Fake measurements and Criterion results for the report's unit tests.
 
 use std::path::Path;
 
 use crate::bench_id::{BenchFunction, BenchId, Group};
-use crate::report::Interval;
-use crate::report::criterion_data::Measurement;
+use crate::report::criterion_data::{Interval, Measurement};
 
 /// The sleep group the report tests use: 10 ms sleeps.
 pub(crate) const SLEEP: Group = Group::Sleep {
@@ -14,21 +13,22 @@ pub(crate) const SLEEP: Group = Group::Sleep {
 pub(crate) const HASH: Group = Group::Hash { bytes: 1 << 20 };
 
 /// A measurement of `ns` nanoseconds with a ±1 % interval.
-pub(crate) fn m(group: Group, strategy: &str, value: u64, ns: f64) -> Measurement {
-    measurement(group, strategy, value, ns, 0.01)
+pub(crate) fn m(group: Group, function: BenchFunction, value: u64, ns: f64) -> Measurement {
+    measurement(group, function, value, ns, 0.01)
 }
 
 /// A measurement of `ns` nanoseconds with an interval of ± `relative_error` × `ns`.
 pub(crate) fn measurement(
     group: Group,
-    strategy: &str,
+    function: BenchFunction,
     value: u64,
     ns: f64,
     relative_error: f64,
 ) -> Measurement {
+    let id = BenchId::new(group, function, value);
     Measurement {
-        id: BenchId::new(group, BenchFunction::parse(strategy).unwrap(), value),
-        directory: String::new(),
+        directory: id.to_string(),
+        id,
         mean_ns: Interval {
             point: ns,
             lower: ns * (1.0 - relative_error),
@@ -36,6 +36,17 @@ pub(crate) fn measurement(
         },
         confidence_level: 0.95,
     }
+}
+
+/// The analyses of every group in `data`, in group order.
+pub(crate) fn analyse(data: &[Measurement]) -> Vec<crate::report::analysis::GroupAnalysis> {
+    let mut groups: Vec<Group> = data.iter().map(|m| m.id.group).collect();
+    groups.sort();
+    groups.dedup();
+    groups
+        .into_iter()
+        .map(|g| crate::report::analysis::GroupAnalysis::new(g, data))
+        .collect()
 }
 
 /// Writes `<dir>/<group>/<function>/<value>/new/{benchmark,estimates}.json` with a mean of

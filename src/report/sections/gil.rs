@@ -6,16 +6,35 @@
 //! sleep group and a hash group, each at its largest task count, and words whether the numbers
 //! reproduce the lesson; the sentence branches on the data, never on what Python would do.
 
-use crate::bench_id::Group;
+use maud::{Markup, html};
+use serde_json::json;
 
-use super::Interval;
-use super::analysis::{GroupAnalysis, HELPS_AT_LEAST, Point, factor, ideal_speedup};
+use crate::bench_id::{BenchFunction, Group};
 
-/// The strategies the comparison shows, when measured.
-pub const COMPARED: &[&str] = &["threads", "gil", "async", "processes", "process-pool"];
+use super::super::analysis::{GroupAnalysis, HELPS_AT_LEAST, Point, effect_size, ideal_speedup};
+use super::super::blocks::{Page, md_cell, scroll, strategy_link};
+use super::super::criterion_data::Interval;
+use super::super::data::RunData;
+use super::super::format;
+use super::{Section, Takeaway};
+
+const ID: &str = "gil";
 
 /// The share of threads' waiting speedup the `gil` must reach to "overlap waits like threads".
 pub const LIKE_THREADS: f64 = 0.75;
+
+/// Whether the comparison shows a strategy (when measured): free and locked threads, the
+/// event loop, and the process strategies Python would reach for.
+fn compared(f: BenchFunction) -> bool {
+    matches!(
+        f,
+        BenchFunction::Threads
+            | BenchFunction::Gil
+            | BenchFunction::Async
+            | BenchFunction::Processes
+            | BenchFunction::ProcessPool
+    )
+}
 
 /// The group and task count one side of the comparison is taken at.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -30,7 +49,7 @@ pub struct Side {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GilRow {
     /// The strategy.
-    pub strategy: String,
+    pub strategy: BenchFunction,
     /// Its point on the waiting side, if measured with a speedup.
     pub waiting: Option<Point>,
     /// Its point on the computing side, if measured with a speedup.
@@ -62,11 +81,13 @@ pub struct GilComparison {
     pub lesson: Lesson,
     /// The conclusion in words, with the figures.
     pub sentence: String,
+    /// The conclusion in one short sentence for the first screen, with its effect size.
+    pub takeaway: Option<(String, f64)>,
 }
 
 impl GilComparison {
     /// A strategy's speedup on the waiting (`true`) or computing (`false`) side.
-    fn speedup(&self, strategy: &str, waiting: bool) -> Option<Interval> {
+    fn speedup(&self, strategy: BenchFunction, waiting: bool) -> Option<Interval> {
         let row = self.rows.iter().find(|r| r.strategy == strategy)?;
         let point = if waiting {
             &row.waiting
@@ -80,7 +101,7 @@ impl GilComparison {
 /// Picks the side of a group: the largest task count at which `gil` has a speedup, else the
 /// largest at which any strategy has one.
 fn side(g: &GroupAnalysis) -> Option<Side> {
-    let compared = |strategy: Option<&str>| {
+    let compared = |strategy: Option<BenchFunction>| {
         g.points
             .iter()
             .filter(|p| strategy.is_none_or(|s| p.strategy() == s))
@@ -88,7 +109,7 @@ fn side(g: &GroupAnalysis) -> Option<Side> {
             .map(|p| p.value())
             .max()
     };
-    let tasks = compared(Some("gil")).or_else(|| compared(None))?;
+    let tasks = compared(Some(BenchFunction::Gil)).or_else(|| compared(None))?;
     Some(Side {
         group: g.group,
         tasks,
@@ -109,17 +130,19 @@ pub fn compare(groups: &[GroupAnalysis], logical_cores: usize) -> Option<GilComp
     if waiting.is_none() && computing.is_none() {
         return None;
     }
-    let at = |side: &Option<(&GroupAnalysis, Side)>, strategy: &str| {
+    let at = |side: &Option<(&GroupAnalysis, Side)>, strategy: BenchFunction| {
         side.as_ref().and_then(|(g, s)| {
             g.point(strategy, s.tasks)
                 .filter(|p| p.comparison.speedup().is_some())
                 .cloned()
         })
     };
-    let rows: Vec<GilRow> = COMPARED
+    let rows: Vec<GilRow> = BenchFunction::ALL
         .iter()
-        .map(|&strategy| GilRow {
-            strategy: strategy.to_string(),
+        .copied()
+        .filter(|f| compared(*f))
+        .map(|strategy| GilRow {
+            strategy,
             waiting: at(&waiting, strategy),
             computing: at(&computing, strategy),
         })
@@ -131,24 +154,20 @@ pub fn compare(groups: &[GroupAnalysis], logical_cores: usize) -> Option<GilComp
         rows,
         lesson: Lesson::CannotTell,
         sentence: String::new(),
+        takeaway: None,
     };
-    let (lesson, sentence) = conclude(&comparison, logical_cores);
-    comparison.lesson = lesson;
-    comparison.sentence = sentence;
+    conclude(&mut comparison, logical_cores);
     Some(comparison)
 }
 
-fn x(s: &Interval) -> String {
-    format!("×{}", factor(s.point))
-}
-
-fn conclude(c: &GilComparison, cores: usize) -> (Lesson, String) {
+fn conclude(c: &mut GilComparison, cores: usize) {
+    use BenchFunction::{Gil, Threads};
     let sides = c.waiting.zip(c.computing);
     let speedups = (
-        c.speedup("gil", true),
-        c.speedup("threads", true),
-        c.speedup("gil", false),
-        c.speedup("threads", false),
+        c.speedup(Gil, true),
+        c.speedup(Threads, true),
+        c.speedup(Gil, false),
+        c.speedup(Threads, false),
     );
     let (
         Some((waiting, computing)),
@@ -164,20 +183,20 @@ fn conclude(c: &GilComparison, cores: usize) -> (Lesson, String) {
                 missing.push(name.to_string());
                 continue;
             };
-            for strategy in ["threads", "gil"] {
+            for strategy in [Threads, Gil] {
                 if c.speedup(strategy, is_waiting).is_none() {
                     missing.push(format!("{strategy} on {}", side.group));
                 }
             }
         }
-        return (
-            Lesson::CannotTell,
-            format!(
-                "Python's lesson cannot be checked from this data: no speedup for {}.",
-                missing.join(", ")
-            ),
+        c.lesson = Lesson::CannotTell;
+        c.sentence = format!(
+            "Python's lesson cannot be checked from this data: no speedup for {}.",
+            missing.join(", ")
         );
+        return;
     };
+    let x = format::speedup_point;
     let overlaps =
         wait_gil.lower >= HELPS_AT_LEAST && wait_gil.point >= LIKE_THREADS * wait_threads.point;
     let gil_gains_nothing = hash_gil.upper < HELPS_AT_LEAST;
@@ -212,22 +231,20 @@ fn conclude(c: &GilComparison, cores: usize) -> (Lesson, String) {
         )
     } else {
         format!(
-            "is inconclusive on {} tasks of {} ({} [{}, {}])",
+            "is inconclusive on {} tasks of {} ({})",
             computing.tasks,
             computing.group,
-            x(&hash_gil),
-            factor(hash_gil.lower),
-            factor(hash_gil.upper)
+            format::speedup(&hash_gil)
         )
     };
     let threads_hash = format!(
-        "threads {} there ({}, ideal ×{} = min(tasks, {cores} cores))",
+        "threads {} there ({}, ideal {} = min(tasks, {cores} cores))",
         if threads_gain { "gain" } else { "do not gain" },
         x(&hash_threads),
-        super::findings::ideal_label(ideal)
+        format::ideal(ideal)
     );
     let reproduced = overlaps && gil_gains_nothing && threads_gain;
-    let lesson = if reproduced {
+    c.lesson = if reproduced {
         Lesson::Reproduced
     } else {
         Lesson::NotReproduced
@@ -237,24 +254,151 @@ fn conclude(c: &GilComparison, cores: usize) -> (Lesson, String) {
     } else {
         "Python's lesson not reproduced by this data"
     };
-    (
-        lesson,
-        format!("{verdict}: {waits}; on computing gil {gil_hash} while {threads_hash}."),
-    )
+    c.sentence = format!("{verdict}: {waits}; on computing gil {gil_hash} while {threads_hash}.");
+    c.takeaway = Some((
+        format!(
+            "{verdict}: a simulated GIL reaches {} on waiting ({}) and {} on hashing ({}), where free threads reach {}.",
+            x(&wait_gil),
+            waiting.group,
+            x(&hash_gil),
+            computing.group,
+            x(&hash_threads)
+        ),
+        effect_size(hash_threads.point / hash_gil.point),
+    ));
+}
+
+/// The GIL section.
+pub struct GilSection {
+    comparison: Option<GilComparison>,
+}
+
+/// Builds the comparison from the first sleep and hash groups.
+pub fn build(data: &RunData) -> Box<dyn Section> {
+    Box::new(GilSection {
+        comparison: compare(&data.groups, data.cores()),
+    })
+}
+
+fn headers(c: &GilComparison) -> (String, String) {
+    let side = |s: Option<Side>, what: &str| match s {
+        Some(s) => format!("{what}: {} of {}", format::tasks(s.tasks), s.group),
+        None => format!("{what}: not measured"),
+    };
+    (side(c.waiting, "Waiting"), side(c.computing, "Computing"))
+}
+
+fn cell(point: Option<&Point>) -> String {
+    point
+        .map(|p| format::comparison(&p.comparison))
+        .unwrap_or_else(|| "not measured".to_string())
+}
+
+impl Section for GilSection {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn title(&self) -> &'static str {
+        "Python's lesson, reproduced?"
+    }
+
+    fn has_data(&self) -> bool {
+        self.comparison.is_some()
+    }
+
+    fn findings(&self) -> Vec<String> {
+        self.comparison.iter().map(|c| c.sentence.clone()).collect()
+    }
+
+    fn takeaways(&self) -> Vec<Takeaway> {
+        self.comparison
+            .iter()
+            .filter_map(|c| c.takeaway.clone())
+            .map(|(sentence, effect)| Takeaway {
+                section: ID,
+                sentence,
+                effect,
+            })
+            .collect()
+    }
+
+    fn html(&self, page: &Page) -> Markup {
+        let Some(c) = &self.comparison else {
+            return html! {};
+        };
+        let (waiting, computing) = headers(c);
+        html! {
+            p { "Under a global interpreter lock (the " code { "gil" } " strategy: one thread per task, one lock, released while waiting) threads should overlap waits like free threads yet gain nothing on computing, where free threads gain up to the core count. Speedups over sequential at each group's largest task count with a " code { "gil" } " speedup." }
+            p #gil-conclusion .finding { (c.sentence) }
+            (scroll(html! {
+                table #gil-table {
+                    thead { tr { th { "Strategy" } th { (waiting) } th { (computing) } } }
+                    tbody { @for row in &c.rows {
+                        @let dir = row.waiting.as_ref().or(row.computing.as_ref()).map(|p| p.measurement.directory.as_str()).unwrap_or_default();
+                        tr {
+                            td { (strategy_link(page, dir, row.strategy)) }
+                            td { (cell(row.waiting.as_ref())) }
+                            td { (cell(row.computing.as_ref())) }
+                        }
+                    } }
+                }
+            }))
+        }
+    }
+
+    fn markdown(&self, _page: &Page) -> String {
+        let Some(c) = &self.comparison else {
+            return String::new();
+        };
+        let (waiting, computing) = headers(c);
+        let mut md = format!("| Strategy | {waiting} | {computing} |\n|---|---|---|\n");
+        for row in &c.rows {
+            md.push_str(&format!(
+                "| {} | {} | {} |\n",
+                md_cell(row.strategy.name()),
+                cell(row.waiting.as_ref()),
+                cell(row.computing.as_ref())
+            ));
+        }
+        md.push_str(&format!("\n{}\n", c.sentence));
+        md
+    }
+
+    fn json(&self, _page: &Page) -> Vec<(&'static str, serde_json::Value)> {
+        let value = match &self.comparison {
+            None => serde_json::Value::Null,
+            Some(c) => {
+                let side = |s: Option<Side>| {
+                    s.map(|s| json!({ "group": s.group.to_string(), "tasks": s.tasks }))
+                };
+                let speedup = |p: &Option<Point>| p.as_ref().and_then(|p| p.comparison.speedup());
+                json!({
+                    "waiting": side(c.waiting),
+                    "computing": side(c.computing),
+                    "rows": c.rows.iter().map(|r| json!({
+                        "strategy": r.strategy,
+                        "waiting_speedup": speedup(&r.waiting),
+                        "computing_speedup": speedup(&r.computing),
+                    })).collect::<Vec<_>>(),
+                    "lesson": c.lesson,
+                    "sentence": c.sentence,
+                })
+            }
+        };
+        vec![("gil_comparison", value)]
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
+    use crate::bench_id::BenchFunction::{Gil, Sequential, Threads};
     use crate::report::testdata::{HASH, SLEEP, m};
 
     /// Sleep and hash groups at 8 tasks with the given speedups over sequential.
-    fn groups(speedups: &[(&str, f64, f64)]) -> Vec<GroupAnalysis> {
-        let mut data = vec![
-            m(SLEEP, "sequential", 8, 80e6),
-            m(HASH, "sequential", 8, 8e6),
-        ];
+    fn groups(speedups: &[(BenchFunction, f64, f64)]) -> Vec<GroupAnalysis> {
+        let mut data = vec![m(SLEEP, Sequential, 8, 80e6), m(HASH, Sequential, 8, 8e6)];
         for &(strategy, waiting, computing) in speedups {
             data.push(m(SLEEP, strategy, 8, 80e6 / waiting));
             data.push(m(HASH, strategy, 8, 8e6 / computing));
@@ -267,7 +411,7 @@ mod tests {
 
     #[test]
     fn the_lesson_follows_the_numbers() {
-        let c = compare(&groups(&[("threads", 7.8, 1.95), ("gil", 7.6, 1.0)]), 2).unwrap();
+        let c = compare(&groups(&[(Threads, 7.8, 1.95), (Gil, 7.6, 1.0)]), 2).unwrap();
         assert_eq!(c.lesson, Lesson::Reproduced, "{}", c.sentence);
         assert!(
             c.sentence
@@ -282,8 +426,14 @@ mod tests {
             c.sentence
         );
         assert_eq!(c.rows.len(), 2);
+        let (takeaway, effect) = c.takeaway.unwrap();
+        assert!(
+            takeaway.starts_with("Python's lesson reproduced: a simulated GIL reaches ×7.60"),
+            "{takeaway}"
+        );
+        assert!((effect - 1.95f64.ln()).abs() < 1e-9);
 
-        let c = compare(&groups(&[("threads", 7.8, 1.95), ("gil", 7.6, 1.9)]), 2).unwrap();
+        let c = compare(&groups(&[(Threads, 7.8, 1.95), (Gil, 7.6, 1.9)]), 2).unwrap();
         assert_eq!(c.lesson, Lesson::NotReproduced, "{}", c.sentence);
         assert!(!c.sentence.contains("gains nothing"), "{}", c.sentence);
         assert!(
@@ -292,7 +442,7 @@ mod tests {
             c.sentence
         );
 
-        let c = compare(&groups(&[("threads", 7.8, 1.95), ("gil", 1.0, 1.0)]), 2).unwrap();
+        let c = compare(&groups(&[(Threads, 7.8, 1.95), (Gil, 1.0, 1.0)]), 2).unwrap();
         assert_eq!(c.lesson, Lesson::NotReproduced);
         assert!(
             c.sentence.contains("gil does not overlap the waits"),
@@ -303,13 +453,14 @@ mod tests {
 
     #[test]
     fn missing_strategies_are_named() {
-        let c = compare(&groups(&[("threads", 7.8, 1.95)]), 2).unwrap();
+        let c = compare(&groups(&[(Threads, 7.8, 1.95)]), 2).unwrap();
         assert_eq!(c.lesson, Lesson::CannotTell);
         assert!(
             c.sentence.contains("gil on sleep-10ms, gil on hash-1MiB"),
             "{}",
             c.sentence
         );
+        assert!(c.takeaway.is_none());
         assert!(compare(&[], 2).is_none());
     }
 }

@@ -1,0 +1,369 @@
+//! The run's data, read and compared once: what every section is built from.
+//!
+//! [`RunData::build`] reads Criterion's results and the records the benches wrote, compares
+//! every group with its baseline and takes the verdicts; it also knows the links from the
+//! output directory to Criterion's own pages.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::bench_id::Group;
+use crate::error::Result;
+use crate::machine::Machine;
+use crate::suite::{MemoryRecord, Plan, Profile, RunMeta};
+
+use super::analysis::{self, GroupAnalysis, VerdictRow};
+use super::criterion_data::{self, Measurement};
+use super::format;
+
+/// Where the report's machine facts come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MachineSource {
+    /// Recorded by the benches in `parbench-run.json`.
+    RecordedByBenches,
+    /// Not recorded: this machine, read when the report was generated.
+    ReadAtReportTime,
+}
+
+/// Everything the sections are built from, computed once.
+#[derive(Clone, Debug)]
+pub struct RunData {
+    /// When the report was generated (RFC 3339); the only thing that differs between two
+    /// generations from the same data.
+    pub generated: String,
+    /// The machine facts.
+    pub machine: Machine,
+    /// Where the machine facts come from.
+    pub machine_source: MachineSource,
+    /// The bench profile, if recorded.
+    pub profile: Option<Profile>,
+    /// When the bench run started, if recorded.
+    pub run_started: Option<String>,
+    /// Every group's measurements and speedups, in group order.
+    pub groups: Vec<GroupAnalysis>,
+    /// One verdict per (group, strategy) of the groups compared with `sequential`.
+    pub verdicts: Vec<VerdictRow>,
+    /// Every memory record the benches wrote (`parbench-memory.json`).
+    pub memory: Vec<MemoryRecord>,
+    /// Groups the profile runs but that have no data.
+    pub missing_groups: Vec<String>,
+    /// Benchmarks skipped while reading, with the reason.
+    pub skipped: Vec<String>,
+    /// The confidence level of Criterion's intervals (e.g. 0.95), if all agree.
+    pub confidence_level: Option<f64>,
+    /// URL prefix from the output directory to the Criterion directory, ending in `/`.
+    criterion_url: String,
+}
+
+impl RunData {
+    /// Reads and analyses the data below `criterion_dir`; links are made relative to
+    /// `out_dir`, which must exist.
+    pub fn build(criterion_dir: &Path, out_dir: &Path, generated: String) -> Result<RunData> {
+        let data = criterion_data::load(criterion_dir)?;
+        let meta = RunMeta::read(criterion_dir)?;
+        let (machine, machine_source, profile, run_started) = match meta {
+            Some(meta) => (
+                meta.machine,
+                MachineSource::RecordedByBenches,
+                Some(meta.profile),
+                Some(meta.started),
+            ),
+            None => (
+                Machine::detect(),
+                MachineSource::ReadAtReportTime,
+                None,
+                None,
+            ),
+        };
+        // Groups another profile measured earlier (e.g. `hash-256KiB` of `quick` beside the
+        // default's `hash-1MiB`) would mix two runs' settings in one page: left out, and said.
+        let planned = profile.map(|p| Plan::new(p, machine.logical_cores).groups());
+        let mut skipped = data.skipped;
+        let mut stale = BTreeSet::new();
+        let mut by_group: BTreeMap<Group, Vec<Measurement>> = BTreeMap::new();
+        for m in &data.measurements {
+            match &planned {
+                Some(planned) if !planned.contains(&m.id.group) => {
+                    stale.insert(m.id.group);
+                }
+                _ => by_group.entry(m.id.group).or_default().push(m.clone()),
+            }
+        }
+        for group in stale {
+            skipped.push(format!(
+                "{group}: not a group of the latest run's profile ({}); measured by an earlier run \
+                 with other settings, so left out",
+                profile.map_or("unknown", Profile::name)
+            ));
+        }
+        let groups: Vec<GroupAnalysis> = by_group
+            .iter()
+            .map(|(group, ms)| GroupAnalysis::new(*group, ms))
+            .collect();
+        let verdicts = analysis::verdicts(&groups);
+        let memory = MemoryRecord::read_all(criterion_dir)?;
+        let missing_groups = missing_groups(&groups, profile, machine.logical_cores);
+        let mut levels: Vec<f64> = groups
+            .iter()
+            .flat_map(|g| g.points.iter().map(|p| p.measurement.confidence_level))
+            .collect();
+        levels.sort_by(f64::total_cmp);
+        levels.dedup();
+        let confidence_level = (levels.len() == 1).then(|| levels[0]);
+        Ok(RunData {
+            generated,
+            machine,
+            machine_source,
+            profile,
+            run_started,
+            groups,
+            verdicts,
+            memory,
+            missing_groups,
+            skipped,
+            confidence_level,
+            criterion_url: criterion_url(criterion_dir, out_dir),
+        })
+    }
+
+    /// Data from already analysed groups, for tests of the sections: a 2-core test machine,
+    /// links relative to nothing.
+    #[cfg(test)]
+    pub(crate) fn from_groups(groups: Vec<GroupAnalysis>, logical_cores: usize) -> RunData {
+        RunData {
+            generated: "2026-01-01T00:00:00Z".to_string(),
+            machine: Machine {
+                logical_cores,
+                physical_cores: logical_cores,
+                cpu_model: "Test CPU".to_string(),
+                os: "testos".to_string(),
+                rustc: "rustc 1.0.0".to_string(),
+                parbench: "0.1.0".to_string(),
+            },
+            machine_source: MachineSource::RecordedByBenches,
+            profile: Some(Profile::Default),
+            run_started: None,
+            verdicts: analysis::verdicts(&groups),
+            groups,
+            memory: Vec::new(),
+            missing_groups: Vec::new(),
+            skipped: Vec::new(),
+            confidence_level: Some(0.95),
+            criterion_url: String::new(),
+        }
+    }
+
+    /// The machine's logical cores.
+    pub fn cores(&self) -> usize {
+        self.machine.logical_cores
+    }
+
+    /// The groups matching `is`, in group order.
+    pub fn groups_where(&self, is: impl Fn(&Group) -> bool) -> Vec<&GroupAnalysis> {
+        self.groups.iter().filter(|g| is(&g.group)).collect()
+    }
+
+    /// The link to Criterion's own page for a benchmark directory (relative to the output
+    /// directory when possible).
+    pub fn criterion_page(&self, directory: &str) -> String {
+        format!(
+            "{}{}/report/index.html",
+            self.criterion_url,
+            url_path(directory)
+        )
+    }
+
+    /// The link to Criterion's own summary page of all benchmarks.
+    pub fn criterion_index(&self) -> String {
+        format!("{}report/index.html", self.criterion_url)
+    }
+
+    /// How many benchmarks the report covers.
+    pub fn benchmark_count(&self) -> usize {
+        self.groups.iter().map(|g| g.points.len()).sum()
+    }
+
+    /// The machine in one line: cores, CPU, OS, compiler, profile.
+    pub fn machine_line(&self) -> String {
+        let m = &self.machine;
+        let profile = match self.profile {
+            Some(p) => format!("{} profile", p.name()),
+            None => "profile not recorded".to_string(),
+        };
+        let source = match self.machine_source {
+            MachineSource::RecordedByBenches => "",
+            MachineSource::ReadAtReportTime => " (read at report time)",
+        };
+        format!(
+            "{} logical cores ({} physical), {}, {}, {}, {profile}{source}",
+            m.logical_cores, m.physical_cores, m.cpu_model, m.os, m.rustc
+        )
+    }
+
+    /// The notes on missing or skipped data.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if !self.missing_groups.is_empty() {
+            notes.push(format!(
+                "Not run in this data: {}. Run `cargo bench` without a filter to measure them.",
+                self.missing_groups.join(", ")
+            ));
+        }
+        for skipped in &self.skipped {
+            notes.push(format!("Skipped {skipped}."));
+        }
+        if self.confidence_level.is_none() {
+            notes.push("The benchmarks were measured at different confidence levels.".to_string());
+        }
+        notes
+    }
+
+    /// The rule behind the verdicts, in words.
+    pub fn verdict_rule(&self) -> String {
+        let level = self
+            .confidence_level
+            .map(format::share)
+            .unwrap_or_else(|| "Criterion's".to_string());
+        format!(
+            "Speedup = sequential's mean time / the strategy's mean time at the same value, with \
+             the interval [sequential lower / strategy upper, sequential upper / strategy lower] \
+             from {level} confidence intervals. Each verdict is taken at the largest value where \
+             the strategy has a speedup. helps ×S: the whole interval is at least {helps}; hurts \
+             ×S: the whole interval is at most {hurts} (S = times slower); no gain: the whole \
+             interval lies within [{hurts}, {helps}]; inconclusive: the interval crosses a \
+             threshold.",
+            helps = format::times(analysis::HELPS_AT_LEAST),
+            hurts = format::times(analysis::HURTS_AT_MOST),
+        )
+    }
+}
+
+/// The groups the profile runs (the machine's plan) whose kind has no data at all.
+fn missing_groups(
+    groups: &[GroupAnalysis],
+    profile: Option<Profile>,
+    logical_cores: usize,
+) -> Vec<String> {
+    let expected = Plan::new(profile.unwrap_or(Profile::Default), logical_cores).groups();
+    let kind = |g: &Group| std::mem::discriminant(g);
+    expected
+        .into_iter()
+        .filter(|e| !groups.iter().any(|g| kind(&g.group) == kind(e)))
+        .map(|e| e.to_string())
+        .collect()
+}
+
+/// The URL prefix (ending in `/`) from `out_dir` to `criterion_dir`: relative when both
+/// resolve, else an absolute `file://` URL.
+fn criterion_url(criterion_dir: &Path, out_dir: &Path) -> String {
+    let (Ok(target), Ok(from)) = (criterion_dir.canonicalize(), out_dir.canonicalize()) else {
+        let absolute = std::path::absolute(criterion_dir).unwrap_or(criterion_dir.to_path_buf());
+        return format!("file://{}/", url_path(&absolute.to_string_lossy()));
+    };
+    match relative_path(&from, &target) {
+        Some(rel) if rel.as_os_str().is_empty() => String::new(),
+        Some(rel) => {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            format!("{}/", url_path(&parts.join("/")))
+        }
+        None => format!("file://{}/", url_path(&target.to_string_lossy())),
+    }
+}
+
+/// The path leading from directory `from` to `to`, both absolute; `None` if they share no
+/// root (e.g. different drives).
+fn relative_path(from: &Path, to: &Path) -> Option<PathBuf> {
+    let from: Vec<Component> = from.components().collect();
+    let to: Vec<Component> = to.components().collect();
+    if from.first() != to.first() {
+        return None;
+    }
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut rel = PathBuf::new();
+    for _ in common..from.len() {
+        rel.push("..");
+    }
+    for c in &to[common..] {
+        rel.push(c.as_os_str());
+    }
+    Some(rel)
+}
+
+/// Percent-encodes what a URL path cannot hold literally; keeps `/`.
+fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench_id::BenchFunction;
+    use crate::report::testdata::{SLEEP, m};
+
+    #[test]
+    fn relative_paths_climb_then_descend() {
+        let rel = relative_path(
+            Path::new("/a/b/reports"),
+            Path::new("/a/b/target/criterion"),
+        );
+        assert_eq!(rel.unwrap(), PathBuf::from("../target/criterion"));
+        let rel = relative_path(Path::new("/a"), Path::new("/a"));
+        assert_eq!(rel.unwrap(), PathBuf::new());
+    }
+
+    #[test]
+    fn links_are_relative_and_encoded() {
+        let dir = tempfile::tempdir().unwrap();
+        let criterion = dir.path().join("target/criterion");
+        let out = dir.path().join("reports");
+        std::fs::create_dir_all(&criterion).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        assert_eq!(criterion_url(&criterion, &out), "../target/criterion/");
+        assert_eq!(url_path("a b/c%"), "a%20b/c%25");
+    }
+
+    #[test]
+    fn missing_groups_are_the_plans_groups_without_data() {
+        let kinds = |profile, cores| -> Vec<String> {
+            missing_groups(&[], profile, cores)
+                .iter()
+                .map(|g| g.split('-').next().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(kinds(Some(Profile::Seed), 2), ["sleep"]);
+        assert_eq!(
+            kinds(None, 4),
+            [
+                "sleep",
+                "hash",
+                "hash",
+                "overhead",
+                "receive",
+                "primitive",
+                "hash",
+                "mixed",
+                "waits",
+                "file",
+                "net"
+            ]
+        );
+        let data = [m(SLEEP, BenchFunction::Threads, 4, 1.0)];
+        let groups = [GroupAnalysis::new(SLEEP, &data)];
+        assert!(missing_groups(&groups, Some(Profile::Seed), 2).is_empty());
+    }
+}

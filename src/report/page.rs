@@ -1,0 +1,367 @@
+//! The page frame: puts the sections together into `index.html`, `summary.md` and
+//! `summary.json`.
+//!
+//! The HTML page opens with the answer: the title, the machine in one line, then the first
+//! section (the verdict matrix and the ranked takeaways), a table of contents, the notes on
+//! missing data, and every other section with data. It is one self-contained file: inline
+//! CSS and SVG, no script, no font or file from the network; it follows the system's dark
+//! mode, prints without navigation, and never scrolls sideways (wide tables scroll inside
+//! their own box).
+//!
+//! `summary.json` (`"schema": "parbench-summary"`, `"version"`: [`SUMMARY_VERSION`]); times
+//! are nanoseconds per iteration, intervals are Criterion's confidence intervals of the mean,
+//! strategies are [`crate::bench_id::BenchFunction`] names:
+//!
+//! ```text
+//! { "schema": "parbench-summary", "version": 3,
+//!   "generated": RFC 3339 time of generation (the only field that changes between two
+//!                generations from the same data),
+//!   "machine": { logical_cores, physical_cores, cpu_model, os, rustc, parbench,
+//!                "source": "recorded-by-benches" | "read-at-report-time" },
+//!   "profile": "quick" | "default" | "seed" | null, "run_started": RFC 3339 | null,
+//!   "confidence_level": 0.95 | null,
+//!   "thresholds": { "helps_at_least": 1.1, "hurts_at_most": 0.9 },
+//!   "benchmarks": [ { "id", "group", "strategy", "value", "value_meaning",
+//!                     "mean_ns", "lower_ns", "upper_ns",
+//!                     "baseline": "sequential-at-same-value" | "own-one-worker" | "none",
+//!                     "speedup": { "point", "lower", "upper" } | null,
+//!                     "speedup_note": null | "is-baseline" | "no-baseline" | "not-compared",
+//!                     "ideal_speedup": number | null, "criterion_page": relative URL } ],
+//!   "takeaways": [ { "section": section id, "sentence", "effect": |ln factor| } ],
+//!   then one or more keys per section, in alphabetical order:
+//!   "amdahl": [ { "group", "strategy", "fitted_up_to_workers": logical cores,
+//!                 "measured": [ { "workers", "speedup": {..}, "fitted": bool } ],
+//!                 "fit": { "serial_fraction", "standard_error", "points",
+//!                          "serial_fraction_range": { "optimistic", "pessimistic" },
+//!                          "predictions": [ { "workers", "speedup", "low", "high" } ] } | null,
+//!                 "fit_error": string | null } ],
+//!   "break_even": [ { "strategy", "group": string | null,
+//!                     "status": "at" | "never" | "not-measured",
+//!                     "bytes": at: break-even bytes, never: largest measured, else null,
+//!                     "overhead_per_task_ns": { "point", "lower", "upper" } | null } ],
+//!   "gil_comparison": { "waiting": { "group", "tasks" } | null, "computing": {..} | null,
+//!                       "rows": [ { "strategy", "waiting_speedup": {..} | null,
+//!                                   "computing_speedup": {..} | null } ],
+//!                       "lesson": "reproduced" | "not-reproduced" | "cannot-tell",
+//!                       "sentence" } | null,
+//!   "memory": [ { "id", "rss_before_bytes", "peak_rss_bytes", "growth_bytes", "wall_seconds" } ],
+//!   "oversubscription": [ { "group", "strategy", "stops_after": tasks | null,
+//!                           "speedup_there": {..}, "largest_tasks", "speedup_at_largest": {..} } ],
+//!   "verdict_matrix": { "columns": [ strategy ],
+//!                       "rows": [ { "group", "section": section id | null,
+//!                                   "cells": [ { "strategy", "value", "speedup": {..},
+//!                                                "verdict": {..}, "noisy": bool } | null ] } ] },
+//!   "verdicts": [ { "group", "strategy", "value", "speedup": {..},
+//!                   "verdict": { "kind": "helps", "speedup" } | { "kind": "no-gain" }
+//!                            | { "kind": "hurts", "slowdown" } | { "kind": "inconclusive" },
+//!                   "label" } ],
+//!   "findings": [ string ], "missing_groups": [ string ], "skipped": [ string ] }
+//! ```
+//!
+//! Version 2 added `amdahl`, `gil_comparison` and `memory` (peak memory the benches recorded,
+//! e.g. for the `waits-*` points; join with `benchmarks` by `id`). Version 3 added
+//! `takeaways` and `verdict_matrix`, and orders `findings` by page section. Amdahl
+//! predictions' `low` and `high` come from the serial fractions fitted on the speedup
+//! intervals' lower and upper bounds.
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use serde::Serialize;
+
+use crate::machine::Machine;
+
+use super::analysis::{Baseline, Comparison, HELPS_AT_LEAST, HURTS_AT_MOST, ideal_speedup};
+use super::blocks::{Page, with_code};
+use super::criterion_data::Interval;
+use super::data::{MachineSource, RunData};
+use super::sections::{self, Section, Takeaway};
+
+/// The version of `summary.json`'s schema; raised on any incompatible change.
+pub const SUMMARY_VERSION: u32 = 3;
+
+/// The page's title.
+const TITLE: &str = "parbench: where do threads help, and where don't they?";
+
+const STYLE: &str = r#"
+:root{color-scheme:light dark;--fg:#1b1b1b;--bg:#fff;--muted:#5c5c5c;--line:#cfcfcf;
+--head:#f1f1f1;--link:#0a58a8;--helps:#cbeede;--helps-fg:#00472f;--hurts:#f8d5bf;
+--hurts-fg:#7a2d00;--nogain:#e4e4e4;--note:#fff4cf;--note-line:#d9a600}
+@media (prefers-color-scheme:dark){:root{--fg:#e8e8e8;--bg:#15171a;--muted:#a8a8a8;
+--line:#3b3f45;--head:#24272b;--link:#80bdff;--helps:#0d4a35;--helps-fg:#c6f3de;
+--hurts:#5b2a0b;--hurts-fg:#ffdcc4;--nogain:#34373c;--note:#3a321b;--note-line:#b58a00}}
+*{box-sizing:border-box}
+body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);
+background:var(--bg);max-width:64rem;margin:0 auto;padding:.4rem 1rem 3rem}
+a{color:var(--link)}
+h1{font-size:1.45rem;margin:.5rem 0 .1rem}
+h2{font-size:1.2rem;margin:2.2rem 0 .5rem;padding-bottom:.15rem;border-bottom:1px solid var(--line)}
+#answer>h2{margin-top:.6rem}
+h3{font-size:1.05rem;margin:1.4rem 0 .3rem}
+p,li,summary{overflow-wrap:anywhere}
+.machine-line{color:var(--muted);margin:0}
+.scroll{max-width:100%;overflow-x:auto}
+table{border-collapse:collapse;margin:.3rem 0 .8rem}
+th,td{border:1px solid var(--line);padding:.2rem .5rem;text-align:left;vertical-align:top}
+thead th,th[scope=row]{background:var(--head)}
+td.num{text-align:right}
+#verdict-matrix{font-variant-numeric:tabular-nums}
+#verdict-matrix td{text-align:center;padding:0}
+#verdict-matrix td a{display:block;padding:.25rem .6rem;color:inherit;text-decoration:none}
+#verdict-matrix td a:hover,#verdict-matrix td a:focus{text-decoration:underline}
+#verdict-matrix th[scope=row] a{color:inherit}
+.verdict-helps{background:var(--helps);color:var(--helps-fg)}
+.verdict-hurts{background:var(--hurts);color:var(--hurts-fg)}
+.verdict-no-gain{background:var(--nogain)}
+.verdict-inconclusive{background:repeating-linear-gradient(135deg,transparent 0 5px,var(--nogain) 5px 10px);
+outline:2px dashed var(--muted);outline-offset:-4px}
+.noisy{font-style:italic;text-decoration:underline wavy var(--muted)}
+td.not-measured{color:var(--muted)}
+.legend{font-size:.85rem;color:var(--muted);margin:.1rem 0 .5rem}
+.chip{display:inline-block;padding:0 .4rem;border-radius:3px;color:var(--fg)}
+#takeaways{margin:.4rem 0;padding-left:1.6rem}
+#takeaways li{margin:.15rem 0}
+a.more{font-size:.85rem}
+nav#contents{border-top:1px solid var(--line);border-bottom:1px solid var(--line);margin:1rem 0;padding:.3rem 0}
+nav#contents h2{font-size:1rem;border:0;margin:.2rem 0}
+nav#contents ol{columns:2 16rem;margin:.2rem 0;padding-left:1.6rem}
+figure{margin:.8rem 0}
+svg{display:block;max-width:100%;height:auto;border-radius:4px}
+details{margin:.4rem 0}
+summary{cursor:pointer;color:var(--link)}
+.note{background:var(--note);border-left:4px solid var(--note-line);padding:.4rem .8rem}
+.generated{color:var(--muted);font-size:.9rem}
+code{font-size:.92em}
+@media print{
+body{max-width:none;font-size:10.5pt;color:#000;background:#fff;padding:0}
+nav#contents,summary,a.more{display:none}
+details::details-content{content-visibility:visible;display:contents}
+details>*{display:block}
+a{color:inherit;text-decoration:none}
+.scroll{overflow:visible}
+section,figure,table{break-inside:avoid}
+h2,h3{break-after:avoid}
+*{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
+"#;
+
+/// Everything the frame renders: the sections and the ranked takeaways.
+pub struct Frame<'a> {
+    data: &'a RunData,
+    sections: Vec<Box<dyn Section>>,
+    takeaways: Vec<Takeaway>,
+}
+
+impl<'a> Frame<'a> {
+    /// Builds every section and ranks their takeaways.
+    pub fn new(data: &'a RunData) -> Frame<'a> {
+        let sections = sections::build_all(data);
+        let takeaways = sections::ranked_takeaways(&sections);
+        Frame {
+            data,
+            sections,
+            takeaways,
+        }
+    }
+
+    fn page(&self) -> Page<'_> {
+        Page {
+            data: self.data,
+            takeaways: &self.takeaways,
+            sections: self.shown().map(|s| (s.id(), s.groups())).collect(),
+        }
+    }
+
+    /// The sections with data, in page order.
+    fn shown(&self) -> impl Iterator<Item = &Box<dyn Section>> {
+        self.sections.iter().filter(|s| s.has_data())
+    }
+
+    /// Every sentence of every section with data, in page order.
+    pub fn findings(&self) -> Vec<String> {
+        self.shown().flat_map(|s| s.findings()).collect()
+    }
+
+    /// Renders `index.html`.
+    pub fn html(&self) -> String {
+        let page = self.page();
+        let mut shown = self.shown();
+        let first = shown.next();
+        let section = |s: &dyn Section| {
+            html! {
+                section id=(s.id()) {
+                    h2 { (s.title()) }
+                    (s.html(&page))
+                }
+            }
+        };
+        let notes = self.data.notes();
+        let markup: Markup = html! {
+            (DOCTYPE)
+            html lang="en" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (TITLE) }
+                    style { (PreEscaped(STYLE)) }
+                }
+                body {
+                    header {
+                        h1 { (TITLE) }
+                        p.machine-line { "Measured on " (self.data.machine_line()) "." }
+                    }
+                    main {
+                        @if let Some(s) = first { (section(s.as_ref())) }
+                        nav #contents aria-label="Contents" {
+                            h2 { "Contents" }
+                            ol { @for s in self.shown() {
+                                li { a href=(format!("#{}", s.id())) { (s.title()) } }
+                            } }
+                        }
+                        @for note in &notes { p.note { (with_code(note)) } }
+                        @for s in shown { (section(s.as_ref())) }
+                    }
+                }
+            }
+        };
+        let mut text = markup.into_string();
+        text.push('\n');
+        text
+    }
+
+    /// Renders `summary.md`.
+    pub fn markdown(&self) -> String {
+        let page = self.page();
+        let mut md = format!(
+            "# {TITLE}\n\nGenerated: {}\n\nMeasured on {}. Full page: [index.html](index.html). \
+             Criterion's own report: [report/index.html]({}).\n",
+            self.data.generated,
+            self.data.machine_line(),
+            self.data.criterion_index()
+        );
+        let notes = self.data.notes();
+        if !notes.is_empty() {
+            md.push_str("\n## Notes\n\n");
+            for note in notes {
+                md.push_str(&format!("- {note}\n"));
+            }
+        }
+        for s in self.shown() {
+            md.push_str(&format!("\n## {}\n\n", s.title()));
+            md.push_str(s.markdown(&page).trim_end());
+            md.push('\n');
+        }
+        md
+    }
+
+    /// Renders `summary.json`.
+    pub fn json(&self) -> String {
+        let page = self.page();
+        let data = self.data;
+        let benchmarks = data
+            .groups
+            .iter()
+            .flat_map(|g| g.points.iter().map(move |p| (g, p)))
+            .map(|(g, p)| {
+                let m = &p.measurement;
+                Benchmark {
+                    id: m.id.to_string(),
+                    group: g.group.to_string(),
+                    strategy: m.id.function,
+                    value: m.id.value,
+                    value_meaning: g.group.value_meaning(),
+                    mean_ns: m.mean_ns.point,
+                    lower_ns: m.mean_ns.lower,
+                    upper_ns: m.mean_ns.upper,
+                    baseline: g.baseline,
+                    speedup: p.comparison.speedup(),
+                    speedup_note: match p.comparison {
+                        Comparison::Speedup(_) => None,
+                        Comparison::IsBaseline => Some("is-baseline"),
+                        Comparison::NoBaseline => Some("no-baseline"),
+                        Comparison::NotCompared => Some("not-compared"),
+                    },
+                    ideal_speedup: ideal_speedup(&g.group, m.id.value, data.cores()),
+                    criterion_page: data.criterion_page(&m.directory),
+                }
+            })
+            .collect();
+        let sections: serde_json::Map<String, serde_json::Value> = self
+            .sections
+            .iter()
+            .flat_map(|s| s.json(&page))
+            .map(|(key, value)| (key.to_string(), value))
+            .collect();
+        let summary = Summary {
+            schema: "parbench-summary",
+            version: SUMMARY_VERSION,
+            generated: &data.generated,
+            machine: MachineFacts {
+                machine: &data.machine,
+                source: data.machine_source,
+            },
+            profile: data.profile.map(|p| p.name()),
+            run_started: data.run_started.as_deref(),
+            confidence_level: data.confidence_level,
+            thresholds: Thresholds {
+                helps_at_least: HELPS_AT_LEAST,
+                hurts_at_most: HURTS_AT_MOST,
+            },
+            benchmarks,
+            takeaways: &self.takeaways,
+            sections,
+            findings: self.findings(),
+            missing_groups: &data.missing_groups,
+            skipped: &data.skipped,
+        };
+        let mut text = serde_json::to_string_pretty(&summary).expect("the summary serializes");
+        text.push('\n');
+        text
+    }
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    schema: &'static str,
+    version: u32,
+    generated: &'a str,
+    machine: MachineFacts<'a>,
+    profile: Option<&'static str>,
+    run_started: Option<&'a str>,
+    confidence_level: Option<f64>,
+    thresholds: Thresholds,
+    benchmarks: Vec<Benchmark>,
+    takeaways: &'a [Takeaway],
+    #[serde(flatten)]
+    sections: serde_json::Map<String, serde_json::Value>,
+    findings: Vec<String>,
+    missing_groups: &'a [String],
+    skipped: &'a [String],
+}
+
+#[derive(Serialize)]
+struct MachineFacts<'a> {
+    #[serde(flatten)]
+    machine: &'a Machine,
+    source: MachineSource,
+}
+
+#[derive(Serialize)]
+struct Thresholds {
+    helps_at_least: f64,
+    hurts_at_most: f64,
+}
+
+#[derive(Serialize)]
+struct Benchmark {
+    id: String,
+    group: String,
+    strategy: crate::bench_id::BenchFunction,
+    value: u64,
+    value_meaning: &'static str,
+    mean_ns: f64,
+    lower_ns: f64,
+    upper_ns: f64,
+    baseline: Baseline,
+    speedup: Option<Interval>,
+    speedup_note: Option<&'static str>,
+    ideal_speedup: Option<f64>,
+    criterion_page: String,
+}

@@ -1,0 +1,322 @@
+//! Computing: hashing tasks. How far does each strategy scale against the core count, and
+//! where does adding tasks beyond the cores (oversubscription) stop helping?
+
+use maud::{Markup, html};
+use serde::Serialize;
+
+use crate::bench_id::{BenchFunction, Group};
+
+use super::super::analysis::{GroupAnalysis, HELPS_AT_LEAST, effect_size, ideal_speedup};
+use super::super::blocks::{
+    Page, figure, findings, findings_markdown, group_anchor, group_table, group_table_markdown,
+};
+use super::super::charts;
+use super::super::criterion_data::Interval;
+use super::super::data::RunData;
+use super::super::format;
+use super::{Section, Takeaway};
+
+const ID: &str = "computing";
+
+/// Where adding tasks stops raising a strategy's speedup on computing work.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Plateau {
+    /// The `hash-*` group.
+    #[serde(serialize_with = "as_name")]
+    pub group: Group,
+    /// The strategy.
+    pub strategy: BenchFunction,
+    /// The last task count whose successors do not raise the speedup above this point's
+    /// interval; `None` if the speedup still rises at the largest count.
+    #[serde(rename = "stops_after")]
+    pub after: Option<u64>,
+    /// The speedup at `after` (or at the largest count when it still rises).
+    pub speedup_there: Interval,
+    /// The largest task count measured.
+    pub largest_tasks: u64,
+    /// The speedup at the largest task count.
+    pub speedup_at_largest: Interval,
+}
+
+fn as_name<S: serde::Serializer>(group: &Group, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(group)
+}
+
+/// For each strategy in a `hash-*` group: the first task count after which no larger count's
+/// speedup rises above this count's confidence interval (a dip followed by a rise is not a
+/// plateau).
+pub fn plateaus(g: &GroupAnalysis) -> Vec<Plateau> {
+    let mut rows = Vec::new();
+    for strategy in g.strategies() {
+        let series = g.speedups_of(strategy);
+        let Some(&largest) = series.last() else {
+            continue;
+        };
+        let stop = (0..series.len().saturating_sub(1))
+            .find(|&i| {
+                series[i + 1..]
+                    .iter()
+                    .all(|(_, later)| later.point <= series[i].1.upper)
+            })
+            .map(|i| series[i]);
+        let (after, speedup_there) = match stop {
+            Some((value, s)) => (Some(value), s),
+            None => (None, largest.1),
+        };
+        rows.push(Plateau {
+            group: g.group,
+            strategy,
+            after,
+            speedup_there,
+            largest_tasks: largest.0,
+            speedup_at_largest: largest.1,
+        });
+    }
+    rows
+}
+
+struct Block {
+    group: GroupAnalysis,
+    plateaus: Vec<Plateau>,
+    sentences: Vec<String>,
+    takeaway: Option<Takeaway>,
+}
+
+/// The computing section.
+pub struct Computing {
+    blocks: Vec<Block>,
+    cores: usize,
+}
+
+/// Builds the section from the `hash-*` groups.
+pub fn build(data: &RunData) -> Box<dyn Section> {
+    let cores = data.cores();
+    let blocks = data
+        .groups_where(|g| matches!(g, Group::Hash { .. }))
+        .into_iter()
+        .map(|g| {
+            let plateaus = plateaus(g);
+            let (best, takeaway) = best_speedup(g, cores);
+            let mut sentences: Vec<String> = best.into_iter().collect();
+            sentences.extend(oversubscription(&g.group, &plateaus, cores));
+            Block {
+                group: g.clone(),
+                plateaus,
+                sentences,
+                takeaway,
+            }
+        })
+        .collect();
+    Box::new(Computing { blocks, cores })
+}
+
+fn best_speedup(g: &GroupAnalysis, cores: usize) -> (Option<String>, Option<Takeaway>) {
+    let Some((point, s)) = g
+        .points
+        .iter()
+        .filter(|p| p.strategy() != BenchFunction::Sequential)
+        .filter_map(|p| p.comparison.speedup().map(|s| (p, s)))
+        .max_by(|a, b| a.1.point.total_cmp(&b.1.point))
+    else {
+        return (None, None);
+    };
+    let ideal = ideal_speedup(&g.group, point.value(), cores).unwrap_or(1.0);
+    let at = format!("{} at {}", point.strategy(), format::tasks(point.value()));
+    if s.lower < HELPS_AT_LEAST {
+        let sentence = format!(
+            "{}: no strategy sped hashing up on {cores} logical cores; the best was {} ({at}).",
+            g.group,
+            format::speedup_point(&s),
+        );
+        let takeaway = Takeaway {
+            section: ID,
+            sentence: format!(
+                "No strategy sped up hashing ({}) on {cores} logical cores: the best was {} ({at}).",
+                g.group,
+                format::speedup_point(&s)
+            ),
+            effect: effect_size(ideal / s.point),
+        };
+        (Some(sentence), Some(takeaway))
+    } else {
+        let sentence = format!(
+            "{}: hashing sped up at most {} ({at}) on {cores} logical cores (ideal {} = min(tasks, cores)).",
+            g.group,
+            format::speedup_point(&s),
+            format::ideal(ideal)
+        );
+        let takeaway = Takeaway {
+            section: ID,
+            sentence: format!(
+                "Computing ({}) scales with the cores, not the tasks: at most {} ({at}) on {cores} logical cores, ideal {}.",
+                g.group,
+                format::speedup_point(&s),
+                format::ideal(ideal)
+            ),
+            effect: effect_size(s.point),
+        };
+        (Some(sentence), Some(takeaway))
+    }
+}
+
+fn oversubscription(group: &Group, plateaus: &[Plateau], cores: usize) -> Option<String> {
+    let parts: Vec<String> = plateaus
+        .iter()
+        .filter(|p| p.strategy != BenchFunction::Sequential)
+        .map(|p| match p.after {
+            Some(after) => {
+                let cores_note = if after == cores as u64 {
+                    format!(" (= {cores} logical cores)")
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{} stops gaining beyond {}{cores_note}: {} there, {} at {}",
+                    p.strategy,
+                    format::tasks(after),
+                    format::speedup_point(&p.speedup_there),
+                    format::speedup_point(&p.speedup_at_largest),
+                    format::tasks(p.largest_tasks)
+                )
+            }
+            None => format!(
+                "{} still gains up to the largest count, {} at {}",
+                p.strategy,
+                format::speedup_point(&p.speedup_at_largest),
+                format::tasks(p.largest_tasks)
+            ),
+        })
+        .collect();
+    (!parts.is_empty()).then(|| format!("Oversubscription on {group}: {}.", parts.join("; ")))
+}
+
+impl Section for Computing {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn title(&self) -> &'static str {
+        "Computing: hashing"
+    }
+
+    fn has_data(&self) -> bool {
+        !self.blocks.is_empty()
+    }
+
+    fn groups(&self) -> Vec<Group> {
+        self.blocks.iter().map(|b| b.group.group).collect()
+    }
+
+    fn findings(&self) -> Vec<String> {
+        self.blocks
+            .iter()
+            .flat_map(|b| b.sentences.clone())
+            .collect()
+    }
+
+    fn takeaways(&self) -> Vec<Takeaway> {
+        self.blocks
+            .iter()
+            .filter_map(|b| b.takeaway.clone())
+            .collect()
+    }
+
+    fn html(&self, page: &Page) -> Markup {
+        html! {
+            p { "Tasks that hash: at most one task per core computes at a time, so the dashed ideal is ×min(N, " (self.cores) " logical cores). Beyond the cores, more tasks only share them (oversubscription)." }
+            @for b in &self.blocks {
+                h3 id=(group_anchor(&b.group.group)) { (b.group.group.to_string()) }
+                (figure(charts::speedup_chart(&b.group, self.cores)))
+                (findings(&b.sentences))
+                (group_table(page, &b.group))
+            }
+        }
+    }
+
+    fn markdown(&self, page: &Page) -> String {
+        self.blocks
+            .iter()
+            .map(|b| {
+                format!(
+                    "### {}\n\n{}{}\n",
+                    b.group.group,
+                    findings_markdown(&b.sentences),
+                    group_table_markdown(page, &b.group)
+                )
+            })
+            .collect()
+    }
+
+    fn json(&self, _page: &Page) -> Vec<(&'static str, serde_json::Value)> {
+        let plateaus: Vec<&Plateau> = self.blocks.iter().flat_map(|b| &b.plateaus).collect();
+        vec![(
+            "oversubscription",
+            serde_json::to_value(plateaus).expect("plateaus serialize"),
+        )]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench_id::BenchFunction::{ProcessPool, Rayon, Sequential, Threads};
+    use crate::report::testdata::{HASH, analyse, m};
+
+    #[test]
+    fn plateau_is_where_the_speedup_stops_rising() {
+        let mut data = Vec::new();
+        for (n, threads) in [(1u64, 1.0), (2, 1.95), (4, 1.96), (16, 1.97)] {
+            data.push(m(HASH, Sequential, n, n as f64 * 1e6));
+            data.push(m(HASH, Threads, n, n as f64 * 1e6 / threads));
+            data.push(m(HASH, Rayon, n, n as f64 * 1e6 / n as f64));
+        }
+        let rows = plateaus(&GroupAnalysis::new(HASH, &data));
+        let threads = rows.iter().find(|r| r.strategy == Threads).unwrap();
+        assert_eq!(threads.after, Some(2));
+        assert!((threads.speedup_there.point - 1.95).abs() < 1e-9);
+        let rayon = rows.iter().find(|r| r.strategy == Rayon).unwrap();
+        assert_eq!(rayon.after, None, "still rising");
+        assert_eq!(rayon.largest_tasks, 16);
+    }
+
+    #[test]
+    fn a_dip_before_a_rise_is_not_a_plateau() {
+        let mut data = Vec::new();
+        for (n, pool) in [(1u64, 0.5), (2, 0.3), (4, 0.6), (16, 0.61)] {
+            data.push(m(HASH, Sequential, n, n as f64 * 1e6));
+            data.push(m(HASH, ProcessPool, n, n as f64 * 1e6 / pool));
+        }
+        let rows = plateaus(&GroupAnalysis::new(HASH, &data));
+        assert_eq!(rows[0].after, Some(4), "the rise after the dip counts");
+    }
+
+    #[test]
+    fn hashing_is_measured_against_the_core_count() {
+        let mut data = Vec::new();
+        for (n, s) in [(1u64, 1.0), (2, 1.96), (4, 1.95)] {
+            data.push(m(HASH, Sequential, n, n as f64 * 1e6));
+            data.push(m(HASH, Threads, n, n as f64 * 1e6 / s));
+        }
+        let section = build(&RunData::from_groups(analyse(&data), 2));
+        let text = section.findings().join("\n");
+        assert!(
+            text.contains("at most ×1.96 (threads at 2 tasks) on 2 logical cores (ideal ×2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("threads stops gaining beyond 2 tasks (= 2 logical cores)"),
+            "{text}"
+        );
+        let flat: Vec<_> = [1u64, 2]
+            .iter()
+            .flat_map(|&n| [m(HASH, Sequential, n, 1e6), m(HASH, Threads, n, 1e6)])
+            .collect();
+        let section = build(&RunData::from_groups(analyse(&flat), 2));
+        assert!(
+            section
+                .findings()
+                .join("\n")
+                .contains("no strategy sped hashing up")
+        );
+    }
+}

@@ -1,0 +1,394 @@
+//! The answer at a glance: the verdict matrix (one row per workload, one column per strategy,
+//! each cell the speedup at the group's largest measured value, coloured by verdict) and the
+//! ranked takeaways; below them, every verdict with its interval and the rule behind it.
+
+use maud::{Markup, html};
+use serde_json::json;
+
+use crate::bench_id::{BenchFunction, Group};
+
+use super::super::analysis::{Verdict, VerdictRow};
+use super::super::blocks::{Page, md_cell, scroll, strategy_link};
+use super::super::criterion_data::Interval;
+use super::super::data::RunData;
+use super::super::format;
+use super::Section;
+
+/// The workloads the matrix has a row for, in row order; `None` for groups it leaves to
+/// their sections (sweeps of size, workers or waits without a sequential baseline).
+fn row_rank(group: &Group) -> Option<u8> {
+    match group {
+        Group::Sleep { .. } => Some(0),
+        Group::Net { .. } => Some(1),
+        Group::File { .. } => Some(2),
+        Group::Mixed { .. } => Some(3),
+        Group::Hash { .. } => Some(4),
+        _ => None,
+    }
+}
+
+/// One cell: a strategy's verdict on one workload.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatrixCell {
+    /// The strategy.
+    pub strategy: BenchFunction,
+    /// The value the verdict is taken at (the largest with a speedup).
+    pub value: u64,
+    /// The speedup there.
+    pub speedup: Interval,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Whether the measurement is too noisy to trust (not assessed yet: always false).
+    pub noisy: bool,
+}
+
+/// One row: a workload group and its cells, one per column (`None`: not measured).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatrixRow {
+    /// The workload group.
+    pub group: Group,
+    /// The cells, in column order.
+    pub cells: Vec<Option<MatrixCell>>,
+}
+
+/// The verdict matrix and the full verdict table.
+pub struct Matrix {
+    columns: Vec<BenchFunction>,
+    rows: Vec<MatrixRow>,
+    verdicts: Vec<VerdictRow>,
+    rule: String,
+}
+
+/// Builds the matrix from the verdicts.
+pub fn build(data: &RunData) -> Box<dyn Section> {
+    let in_matrix: Vec<&VerdictRow> = data
+        .verdicts
+        .iter()
+        .filter(|v| row_rank(&v.group).is_some())
+        .collect();
+    let mut columns: Vec<BenchFunction> = in_matrix.iter().map(|v| v.strategy).collect();
+    columns.sort();
+    columns.dedup();
+    let mut groups: Vec<Group> = in_matrix.iter().map(|v| v.group).collect();
+    groups.sort_by_key(|g| (row_rank(g), *g));
+    groups.dedup();
+    let rows = groups
+        .into_iter()
+        .map(|group| MatrixRow {
+            group,
+            cells: columns
+                .iter()
+                .map(|&strategy| {
+                    in_matrix
+                        .iter()
+                        .find(|v| v.group == group && v.strategy == strategy)
+                        .map(|v| MatrixCell {
+                            strategy,
+                            value: v.point.value(),
+                            speedup: v.speedup,
+                            verdict: v.verdict,
+                            noisy: false,
+                        })
+                })
+                .collect(),
+        })
+        .collect();
+    Box::new(Matrix {
+        columns,
+        rows,
+        verdicts: data.verdicts.clone(),
+        rule: data.verdict_rule(),
+    })
+}
+
+impl Matrix {
+    /// The cell's text: the speedup, `?` when inconclusive, `~` when noisy.
+    fn cell_text(cell: &MatrixCell) -> String {
+        let mut text = format::speedup_point(&cell.speedup);
+        if cell.verdict == Verdict::Inconclusive {
+            text.push('?');
+        }
+        if cell.noisy {
+            text.push('~');
+        }
+        text
+    }
+
+    fn cell_title(row: &MatrixRow, cell: &MatrixCell) -> String {
+        format!(
+            "{} on {}: {}, {} at {} {}",
+            cell.strategy,
+            row.group,
+            cell.verdict.label(),
+            format::speedup(&cell.speedup),
+            format::value(&row.group, cell.value),
+            row.group.value_meaning()
+        )
+    }
+}
+
+impl Section for Matrix {
+    fn id(&self) -> &'static str {
+        "answer"
+    }
+
+    fn title(&self) -> &'static str {
+        "Where threads help, at a glance"
+    }
+
+    fn has_data(&self) -> bool {
+        !self.verdicts.is_empty()
+    }
+
+    fn html(&self, page: &Page) -> Markup {
+        html! {
+            @if !self.rows.is_empty() {
+                (scroll(html! {
+                    table #verdict-matrix {
+                        thead { tr {
+                            th { "Workload" }
+                            @for f in &self.columns { th scope="col" { (f.name()) } }
+                        } }
+                        tbody { @for row in &self.rows {
+                            @let target = format!("#{}", page.section_of(&row.group).unwrap_or("answer"));
+                            tr {
+                                th scope="row" { a href=(target) { (row.group.to_string()) } }
+                                @for cell in &row.cells {
+                                    @match cell {
+                                        Some(cell) => td class={ "cell " (cell.verdict.class()) @if cell.noisy { " noisy" } } {
+                                            a href=(target) title=(Self::cell_title(row, cell)) { (Self::cell_text(cell)) }
+                                        },
+                                        None => td.not-measured { "–" },
+                                    }
+                                }
+                            }
+                        } }
+                    }
+                }))
+                p.legend {
+                    "Speedup over sequential at the largest measured value. "
+                    span.chip.verdict-helps { "helps" } " "
+                    span.chip.verdict-no-gain { "no gain" } " "
+                    span.chip.verdict-hurts { "hurts" } " "
+                    span.chip.verdict-inconclusive { "? inconclusive" } " "
+                    span.chip.noisy { "~ noisy" }
+                }
+            }
+            @if !page.takeaways.is_empty() {
+                ol #takeaways {
+                    @for t in page.takeaways {
+                        li { (t.sentence) " " a.more href=(format!("#{}", t.section)) { "more" } }
+                    }
+                }
+            }
+            details #verdicts {
+                summary { "Every verdict, with its interval (" (self.verdicts.len()) ")" }
+                p { (self.rule) }
+                (scroll(html! {
+                    table #verdicts-table {
+                        thead { tr { th { "Workload" } th { "Strategy" } th { "At" } th { "Speedup [interval]" } th { "Verdict" } } }
+                        tbody { @for v in &self.verdicts { tr {
+                            td { (v.group.to_string()) }
+                            td { (strategy_link(page, &v.point.measurement.directory, v.strategy)) }
+                            td.num { (format::value(&v.group, v.point.value())) }
+                            td { (format::speedup(&v.speedup)) }
+                            td class=(v.verdict.class()) { (v.verdict.label()) }
+                        } } }
+                    }
+                }))
+            }
+        }
+    }
+
+    fn markdown(&self, page: &Page) -> String {
+        let mut md = String::new();
+        if !self.rows.is_empty() {
+            md.push_str("| Workload |");
+            for f in &self.columns {
+                md.push_str(&format!(" {f} |"));
+            }
+            md.push_str(&format!("\n|---|{}\n", "---|".repeat(self.columns.len())));
+            for row in &self.rows {
+                md.push_str(&format!("| {} |", row.group));
+                for cell in &row.cells {
+                    match cell {
+                        Some(c) => md.push_str(&format!(
+                            " {} {} |",
+                            Self::cell_text(c),
+                            md_cell(format::verdict_word(&c.verdict))
+                        )),
+                        None => md.push_str(" – |"),
+                    }
+                }
+                md.push('\n');
+            }
+            md.push_str(
+                "\nSpeedup over sequential at the largest measured value; `?` inconclusive, \
+                 `~` noisy.\n\n",
+            );
+        }
+        for (i, t) in page.takeaways.iter().enumerate() {
+            md.push_str(&format!(
+                "{}. {} ([more](index.html#{}))\n",
+                i + 1,
+                t.sentence,
+                t.section
+            ));
+        }
+        md.push_str(&format!("\n### Every verdict\n\n{}\n\n", self.rule));
+        if self.verdicts.is_empty() {
+            md.push_str("No strategy was measured against `sequential`.\n");
+        } else {
+            md.push_str(
+                "| Workload | Strategy | At | Speedup [interval] | Verdict |\n|---|---|---:|---|---|\n",
+            );
+            for v in &self.verdicts {
+                md.push_str(&format!(
+                    "| {} | [{}]({}) | {} | {} | {} |\n",
+                    v.group,
+                    v.strategy,
+                    page.data.criterion_page(&v.point.measurement.directory),
+                    format::value(&v.group, v.point.value()),
+                    format::speedup(&v.speedup),
+                    v.verdict.label()
+                ));
+            }
+        }
+        md
+    }
+
+    fn json(&self, page: &Page) -> Vec<(&'static str, serde_json::Value)> {
+        let verdicts: Vec<serde_json::Value> = self
+            .verdicts
+            .iter()
+            .map(|v| {
+                json!({
+                    "group": v.group.to_string(),
+                    "strategy": v.strategy,
+                    "value": v.point.value(),
+                    "speedup": v.speedup,
+                    "verdict": v.verdict,
+                    "label": v.verdict.label(),
+                })
+            })
+            .collect();
+        let rows: Vec<serde_json::Value> = self
+            .rows
+            .iter()
+            .map(|row| {
+                json!({
+                    "group": row.group.to_string(),
+                    "section": page.section_of(&row.group),
+                    "cells": row.cells.iter().map(|c| c.as_ref().map(|c| json!({
+                        "strategy": c.strategy,
+                        "value": c.value,
+                        "speedup": c.speedup,
+                        "verdict": c.verdict,
+                        "noisy": c.noisy,
+                    }))).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        vec![
+            ("verdicts", serde_json::Value::Array(verdicts)),
+            (
+                "verdict_matrix",
+                json!({ "columns": self.columns, "rows": rows }),
+            ),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench_id::BenchFunction::{Processes, Rayon, Sequential, Threads};
+    use crate::report::testdata::{HASH, SLEEP, analyse, m};
+    use scraper::{Html, Selector};
+
+    fn page_html(data: &RunData) -> Html {
+        let section = build(data);
+        let page = Page {
+            data,
+            takeaways: &[],
+            sections: vec![("waiting", vec![SLEEP]), ("computing", vec![HASH])],
+        };
+        Html::parse_fragment(&section.html(&page).into_string())
+    }
+
+    #[test]
+    fn one_row_per_workload_one_column_per_strategy() {
+        let mut data = Vec::new();
+        for n in [1u64, 8] {
+            data.push(m(HASH, Sequential, n, n as f64 * 1e6));
+            data.push(m(HASH, Threads, n, n as f64 * 1e6 / n.min(2) as f64));
+            data.push(m(SLEEP, Sequential, n, n as f64 * 1e7));
+            data.push(m(SLEEP, Threads, n, 1e7));
+            data.push(m(SLEEP, Processes, n, n as f64 * 1e7 * 3.0));
+        }
+        // An interval straddling ×1.10: inconclusive.
+        data.push(crate::report::testdata::measurement(
+            SLEEP,
+            Rayon,
+            8,
+            8e7 / 1.1,
+            0.05,
+        ));
+        let run = RunData::from_groups(analyse(&data), 2);
+        let html = page_html(&run);
+        let rows = Selector::parse("#verdict-matrix tbody tr").unwrap();
+        let heads: Vec<String> = html
+            .select(&rows)
+            .map(|r| {
+                r.select(&Selector::parse("th").unwrap())
+                    .next()
+                    .unwrap()
+                    .text()
+                    .collect()
+            })
+            .collect();
+        assert_eq!(heads, ["sleep-10ms", "hash-1MiB"], "sleep before hash");
+        let columns: Vec<String> = html
+            .select(&Selector::parse("#verdict-matrix thead th").unwrap())
+            .map(|t| t.text().collect())
+            .collect();
+        assert_eq!(columns, ["Workload", "threads", "rayon", "processes"]);
+        let cell = |class: &str| -> Vec<String> {
+            html.select(&Selector::parse(&format!("#verdict-matrix td.{class}")).unwrap())
+                .map(|t| t.text().collect())
+                .collect()
+        };
+        assert_eq!(cell("verdict-helps"), ["×8.00", "×2.00"]);
+        assert_eq!(cell("verdict-hurts"), ["×0.333"]);
+        assert_eq!(cell("verdict-inconclusive"), ["×1.10?"]);
+        assert_eq!(cell("not-measured").len(), 2, "rayon and processes on hash");
+        let links: Vec<&str> = html
+            .select(&Selector::parse("#verdict-matrix td a").unwrap())
+            .map(|a| a.value().attr("href").unwrap())
+            .collect();
+        assert_eq!(links, ["#waiting", "#waiting", "#waiting", "#computing"]);
+        assert_eq!(
+            html.select(&Selector::parse("#verdicts-table tbody tr").unwrap())
+                .count(),
+            4
+        );
+    }
+
+    #[test]
+    fn a_noisy_cell_is_marked() {
+        let cell = MatrixCell {
+            strategy: Threads,
+            value: 4,
+            speedup: Interval::exact(4.0),
+            verdict: Verdict::Helps { speedup: 4.0 },
+            noisy: true,
+        };
+        assert_eq!(Matrix::cell_text(&cell), "×4.00~");
+    }
+
+    #[test]
+    fn without_verdicts_there_is_no_matrix() {
+        let run = RunData::from_groups(Vec::new(), 2);
+        assert!(!build(&run).has_data());
+    }
+}

@@ -1,0 +1,164 @@
+//! The page's sections, one module each, listed once in [`SECTIONS`] in page order.
+//!
+//! Each module owns everything about its part of the page: the analysis result it computes
+//! from the run's [`RunData`], its sentences ([`Section::findings`]), its candidates for the
+//! first screen ([`Section::takeaways`]), and its HTML, Markdown and JSON. The frame
+//! ([`super::page`]) puts them together: the first section (the verdict matrix and the
+//! takeaways) opens the page, a table of contents follows, then every other section with data.
+//! A section without data ([`Section::has_data`] false) is left out of the page, the
+//! Markdown, the table of contents and the matrix links; its JSON keys are still written
+//! (empty), so `summary.json` keeps one shape.
+//!
+//! # Adding a section
+//!
+//! 1. Write `src/report/sections/<name>.rs` with a `pub fn build(data: &RunData) ->
+//!    Box<dyn Section>` and a type implementing [`Section`]. Use the shared plumbing only:
+//!    [`super::analysis`] (speedups, verdicts, ideals), [`super::format`] (every label),
+//!    [`super::charts`] (charts), [`super::blocks`] (links, figures, group tables). Never
+//!    import a sibling section.
+//! 2. Add `mod <name>;` below and one line `<name>::build,` to [`SECTIONS`] where it should
+//!    appear on the page.
+//!
+//! That is all: the table of contents, takeaways, `summary.md`, the `findings` of
+//! `summary.json` and the groups' links follow. Claim the groups you show with
+//! [`Section::groups`]; groups no section claims are shown by the "Other measurements"
+//! section, so a group the page does not know yet (e.g. a future `py-*` group) is never lost.
+//! Add the new JSON keys to the schema in `page.rs` and raise `SUMMARY_VERSION`.
+
+mod amdahl;
+mod break_even;
+mod computing;
+mod gil;
+mod machine;
+mod matrix;
+mod mixed;
+mod other;
+mod waiting;
+mod waits;
+
+use maud::Markup;
+use serde::Serialize;
+
+use crate::bench_id::Group;
+
+use super::blocks::Page;
+use super::data::RunData;
+
+/// Builds one section from the run's data.
+pub type Build = fn(&RunData) -> Box<dyn Section>;
+
+/// Every section, in page order. The first one (the verdict matrix and takeaways) opens the
+/// page above the table of contents.
+pub const SECTIONS: &[Build] = &[
+    matrix::build,
+    waiting::build,
+    computing::build,
+    mixed::build,
+    waits::build,
+    gil::build,
+    amdahl::build,
+    break_even::build,
+    machine::build,
+];
+
+/// How many takeaways the first screen shows at most.
+pub const MAX_TAKEAWAYS: usize = 6;
+/// How many takeaways one section may place on the first screen, so that one section's
+/// many large effects do not crowd out the others.
+pub const MAX_TAKEAWAYS_PER_SECTION: usize = 2;
+
+/// One sentence for the first screen, with the size of the effect it reports.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Takeaway {
+    /// The id of the section it links to.
+    pub section: &'static str,
+    /// The sentence, generated from the data.
+    pub sentence: String,
+    /// The effect size it is ranked by: |ln f| of the factor it reports
+    /// ([`super::analysis::effect_size`]).
+    pub effect: f64,
+}
+
+/// One section of the page: built from the run's data, or without data and left out.
+pub trait Section {
+    /// Its anchor (`<section id>`) and table-of-contents target.
+    fn id(&self) -> &'static str;
+    /// Its heading and table-of-contents entry.
+    fn title(&self) -> &'static str;
+    /// Whether the run has data for it; without, it is left out of the page.
+    fn has_data(&self) -> bool;
+    /// The groups it shows (so the matrix can link to it, and no group goes unshown).
+    fn groups(&self) -> Vec<Group> {
+        Vec::new()
+    }
+    /// Its sentences, generated from the numbers.
+    fn findings(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// Its candidates for the first screen.
+    fn takeaways(&self) -> Vec<Takeaway> {
+        Vec::new()
+    }
+    /// Its body in HTML (the frame adds the `<section>` and heading).
+    fn html(&self, page: &Page) -> Markup;
+    /// Its body in Markdown (the frame adds the heading).
+    fn markdown(&self, page: &Page) -> String;
+    /// Its top-level keys of `summary.json`, written with or without data.
+    fn json(&self, page: &Page) -> Vec<(&'static str, serde_json::Value)> {
+        let _ = page;
+        Vec::new()
+    }
+}
+
+/// Builds every section of [`SECTIONS`], then "Other measurements" for the groups none of
+/// them shows.
+pub fn build_all(data: &RunData) -> Vec<Box<dyn Section>> {
+    let mut sections: Vec<Box<dyn Section>> = SECTIONS.iter().map(|build| build(data)).collect();
+    let shown: Vec<Group> = sections.iter().flat_map(|s| s.groups()).collect();
+    let unshown: Vec<Group> = data
+        .groups
+        .iter()
+        .map(|g| g.group)
+        .filter(|g| !shown.contains(g))
+        .collect();
+    let last = sections.len().saturating_sub(1);
+    sections.insert(last, other::build(data, unshown));
+    sections
+}
+
+/// The takeaways of every section with data, largest effect first (ties keep page order),
+/// at most [`MAX_TAKEAWAYS`] and at most [`MAX_TAKEAWAYS_PER_SECTION`] from one section.
+pub fn ranked_takeaways(sections: &[Box<dyn Section>]) -> Vec<Takeaway> {
+    let mut all: Vec<Takeaway> = sections
+        .iter()
+        .filter(|s| s.has_data())
+        .flat_map(|s| s.takeaways())
+        .filter(|t| t.effect.is_finite())
+        .collect();
+    all.sort_by(|a, b| b.effect.total_cmp(&a.effect));
+    let mut ranked: Vec<Takeaway> = Vec::new();
+    for t in all {
+        let from_section = ranked.iter().filter(|r| r.section == t.section).count();
+        if from_section < MAX_TAKEAWAYS_PER_SECTION && ranked.len() < MAX_TAKEAWAYS {
+            ranked.push(t);
+        }
+    }
+    ranked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_ids_are_unique() {
+        let data = RunData::from_groups(Vec::new(), 2);
+        let sections = build_all(&data);
+        let mut ids: Vec<&str> = sections.iter().map(|s| s.id()).collect();
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "{ids:?}");
+        assert!(sections.iter().all(|s| !s.title().is_empty()));
+    }
+}
