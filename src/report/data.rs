@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::bench_id::Group;
 use crate::error::Result;
 use crate::machine::Machine;
+use crate::python::PythonRecord;
 use crate::suite::{MemoryRecord, Plan, Profile, RunMeta};
 
 use super::analysis::{self, GroupAnalysis, VerdictRow};
@@ -48,6 +49,9 @@ pub struct RunData {
     pub verdicts: Vec<VerdictRow>,
     /// Every memory record the benches wrote (`parbench-memory.json`).
     pub memory: Vec<MemoryRecord>,
+    /// What the `python` bench recorded about the interpreter (`parbench-python.json`), if
+    /// it ran.
+    pub python: Option<PythonRecord>,
     /// Groups the profile runs but that have no data.
     pub missing_groups: Vec<String>,
     /// Benchmarks skipped while reading, with the reason.
@@ -80,7 +84,15 @@ impl RunData {
         };
         // Groups another profile measured earlier (e.g. `hash-256KiB` of `quick` beside the
         // default's `hash-1MiB`) would mix two runs' settings in one page: left out, and said.
-        let planned = profile.map(|p| Plan::new(p, machine.logical_cores).groups());
+        // The `py-*` groups of the latest `python` bench are planned too (its loop size was
+        // calibrated at run time, so only its record knows it).
+        let python = PythonRecord::load(criterion_dir)?;
+        let planned = profile.map(|p| {
+            let plan = Plan::new(p, machine.logical_cores);
+            let mut groups = plan.groups();
+            groups.extend(python.iter().flat_map(|record| record.groups(&plan)));
+            groups
+        });
         let mut skipped = data.skipped;
         let mut stale = BTreeSet::new();
         let mut by_group: BTreeMap<Group, Vec<Measurement>> = BTreeMap::new();
@@ -122,6 +134,7 @@ impl RunData {
             groups,
             verdicts,
             memory,
+            python,
             missing_groups,
             skipped,
             confidence_level,
@@ -149,6 +162,7 @@ impl RunData {
             verdicts: analysis::verdicts(&groups),
             groups,
             memory: Vec::new(),
+            python: None,
             missing_groups: Vec::new(),
             skipped: Vec::new(),
             confidence_level: Some(0.95),

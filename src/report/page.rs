@@ -13,7 +13,7 @@
 //! strategies are [`crate::bench_id::BenchFunction`] names:
 //!
 //! ```text
-//! { "schema": "parbench-summary", "version": 3,
+//! { "schema": "parbench-summary", "version": 4,
 //!   "generated": RFC 3339 time of generation (the only field that changes between two
 //!                generations from the same data),
 //!   "machine": { logical_cores, physical_cores, cpu_model, os, rustc, parbench,
@@ -47,6 +47,19 @@
 //!   "memory": [ { "id", "rss_before_bytes", "peak_rss_bytes", "growth_bytes", "wall_seconds" } ],
 //!   "oversubscription": [ { "group", "strategy", "stops_after": tasks | null,
 //!                           "speedup_there": {..}, "largest_tasks", "speedup_at_largest": {..} } ],
+//!   "python": { "status": "measured" | "missing" | "broken" | "not-run",
+//!               "note": why there are no CPython rows and how to get them | null,
+//!               "interpreter": { "program", "from_env", "executable", "version",
+//!                                "implementation", "gil": "enabled" | "disabled",
+//!                                "free_threaded_build", "start_method", "hash_bytes",
+//!                                "loop_iterations", "skipped": [ { "strategy", "reason" } ] }
+//!                              | { "program" } (broken) | null,
+//!               "tasks": the task count of the rows | null,
+//!               "rows": [ { "runtime": "cpython" | "rust", "strategy",
+//!                           "waiting" | "hashing" | "pure_python":
+//!                             { "id", "mean_ns": {..}, "speedup": {..} | null,
+//!                               "verdict": {..} | null } | null } ],
+//!               "sentences": [ string ] },
 //!   "verdict_matrix": { "columns": [ strategy ],
 //!                       "rows": [ { "group", "section": section id | null,
 //!                                   "cells": [ { "strategy", "value", "speedup": {..},
@@ -60,7 +73,8 @@
 //!
 //! Version 2 added `amdahl`, `gil_comparison` and `memory` (peak memory the benches recorded,
 //! e.g. for the `waits-*` points; join with `benchmarks` by `id`). Version 3 added
-//! `takeaways` and `verdict_matrix`, and orders `findings` by page section. Amdahl
+//! `takeaways` and `verdict_matrix`, and orders `findings` by page section. Version 4 added
+//! `python` (CPython measured beside Rust; `py-*` groups in `benchmarks`). Amdahl
 //! predictions' `low` and `high` come from the serial fractions fitted on the speedup
 //! intervals' lower and upper bounds.
 
@@ -76,7 +90,7 @@ use super::data::{MachineSource, RunData};
 use super::sections::{self, Section, Takeaway};
 
 /// The version of `summary.json`'s schema; raised on any incompatible change.
-pub const SUMMARY_VERSION: u32 = 3;
+pub const SUMMARY_VERSION: u32 = 4;
 
 /// The page's title.
 const TITLE: &str = "parbench: where do threads help, and where don't they?";

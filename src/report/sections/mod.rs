@@ -33,6 +33,7 @@ mod machine;
 mod matrix;
 mod mixed;
 mod other;
+mod python;
 mod waiting;
 mod waits;
 
@@ -56,6 +57,7 @@ pub const SECTIONS: &[Build] = &[
     mixed::build,
     waits::build,
     gil::build,
+    python::build,
     amdahl::build,
     break_even::build,
     machine::build,
