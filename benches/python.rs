@@ -142,6 +142,7 @@ fn cpython(c: &mut Criterion, plan: &Plan) {
         info,
         hash_bytes,
         loop_iterations,
+        tasks: counts,
         skipped,
     });
 }

@@ -49,6 +49,8 @@ pub enum PythonRecord {
         hash_bytes: u64,
         /// Steps per loop task (the `py-loop-<size>` group), calibrated to one hash task.
         loop_iterations: u64,
+        /// The task counts it measured.
+        tasks: Vec<usize>,
         /// Strategies this interpreter cannot run.
         skipped: Vec<SkippedStrategy>,
     },
@@ -124,6 +126,7 @@ mod tests {
             },
             hash_bytes: 1 << 20,
             loop_iterations: 5_000,
+            tasks: vec![2, 8],
             skipped: vec![],
         };
         let plan = Plan::new(Profile::Quick, 2);

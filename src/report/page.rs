@@ -52,7 +52,8 @@
 //!               "interpreter": { "program", "from_env", "executable", "version",
 //!                                "implementation", "gil": "enabled" | "disabled",
 //!                                "free_threaded_build", "start_method", "hash_bytes",
-//!                                "loop_iterations", "skipped": [ { "strategy", "reason" } ] }
+//!                                "loop_iterations", "tasks": [ task counts measured ],
+//!                                "skipped": [ { "strategy", "reason" } ] }
 //!                              | { "program" } (broken) | null,
 //!               "tasks": the task count of the rows | null,
 //!               "rows": [ { "runtime": "cpython" | "rust", "strategy",

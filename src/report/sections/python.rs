@@ -143,6 +143,7 @@ fn compare(groups: &[GroupAnalysis], record: &PythonRecord) -> Option<Comparison
     let PythonRecord::Measured {
         hash_bytes,
         loop_iterations,
+        tasks: measured,
         ..
     } = record
     else {
@@ -157,10 +158,15 @@ fn compare(groups: &[GroupAnalysis], record: &PythonRecord) -> Option<Comparison
             }
         }),
     ];
-    let tasks = py
+    // The largest task count the latest run measured (a group may hold older points too).
+    let tasks = measured
         .iter()
-        .flatten()
-        .filter_map(|g| g.largest_compared())
+        .map(|&n| n as u64)
+        .filter(|&n| {
+            py.iter()
+                .flatten()
+                .any(|g| g.points.iter().any(|p| p.value() == n))
+        })
         .max()?;
     let rust: [Option<&GroupAnalysis>; 2] = [
         py[0].and_then(|p| match p.group {
@@ -365,7 +371,8 @@ fn conclude(c: &mut Comparison) {
     }
 }
 
-fn interpreter_line(record: &PythonRecord, cores: usize) -> Option<String> {
+/// Who was measured and how, in one sentence; `tasks` sizes the pools as the bench did.
+fn interpreter_line(record: &PythonRecord, cores: usize, tasks: u64) -> Option<String> {
     let PythonRecord::Measured {
         program,
         from_env,
@@ -384,17 +391,19 @@ fn interpreter_line(record: &PythonRecord, cores: usize) -> Option<String> {
         }
         (GilStatus::Disabled, _) => "GIL disabled (free-threaded build)".to_string(),
     };
+    let workers = Plan::new(Profile::Default, cores).python_workers(tasks as usize);
     let from = if *from_env {
         format!("PARBENCH_PYTHON={program}")
     } else {
         format!("{program} on PATH")
     };
     Some(format!(
-        "Measured on {} {} at {} ({from}), {gil}; multiprocessing start method {}; pools of {cores} workers. A loop task of {loop_iterations} steps was sized at start-up to take about as long as hashing {}.",
+        "Measured on {} {} at {} ({from}), {gil}; multiprocessing start method {}; pools of {workers} workers at {}. A loop task of {loop_iterations} steps was sized at start-up to take about as long as hashing {}.",
         info.implementation,
         info.version,
         info.executable,
         info.start_method,
+        format::tasks(tasks),
         format::bytes(*hash_bytes),
     ))
 }
@@ -513,7 +522,7 @@ impl Section for PythonSection {
         let Some((record, c)) = self.comparison() else {
             return html! { p.note { (self.note().unwrap_or_default()) } };
         };
-        let interpreter = interpreter_line(record, self.cores).unwrap_or_default();
+        let interpreter = interpreter_line(record, self.cores, c.tasks).unwrap_or_default();
         html! {
             p { "The same tasks run by CPython itself — " code { "threading" } ", " code { "concurrent.futures" } ", " code { "multiprocessing" } " and " code { "asyncio" } " — timed inside Python, beside Rust's threads and the simulated " code { "gil" } " on the same tasks. Speedups over each runtime's own sequential run, at " (format::tasks(c.tasks)) ", with 95 % intervals and verdicts." }
             p { (interpreter) }
@@ -549,7 +558,7 @@ impl Section for PythonSection {
         };
         let mut md = format!(
             "{}\n\n",
-            interpreter_line(record, self.cores).unwrap_or_default()
+            interpreter_line(record, self.cores, c.tasks).unwrap_or_default()
         );
         md.push_str(&format!(
             "| Strategy | {} | verdict | {} | verdict | {} | verdict |\n|---|---|---|---|---|---|---|\n",
@@ -596,6 +605,7 @@ impl Section for PythonSection {
                     info,
                     hash_bytes,
                     loop_iterations,
+                    tasks,
                     skipped,
                 }),
             ) => json!({
@@ -609,6 +619,7 @@ impl Section for PythonSection {
                 "start_method": info.start_method,
                 "hash_bytes": hash_bytes,
                 "loop_iterations": loop_iterations,
+                "tasks": tasks,
                 "skipped": skipped,
             }),
             (State::Broken { program, .. }, _) => json!({ "program": program }),
@@ -688,6 +699,7 @@ mod tests {
             },
             hash_bytes: 1 << 20,
             loop_iterations: 3000,
+            tasks: vec![2, 8],
             skipped: vec![SkippedStrategy::new(
                 BenchFunction::AsyncioToThread,
                 "asyncio.to_thread needs Python 3.9 or newer; this is 3.8.18".into(),
@@ -870,6 +882,19 @@ mod tests {
         );
         assert!(build(&data).has_data(), "the note is shown");
         assert!(build(&data).takeaways().is_empty());
+    }
+
+    #[test]
+    fn rows_are_taken_at_the_latest_runs_largest_task_count() {
+        let mut data = data(1.0, 1.0);
+        // The latest run measured 2 tasks only; the points at 8 are an older run's.
+        if let Some(PythonRecord::Measured { tasks, .. }) = data.python.as_mut() {
+            *tasks = vec![2];
+        }
+        let json = json(&data);
+        assert_eq!(json["tasks"], 2);
+        assert_eq!(json["rows"][1]["hashing"]["id"], "py-hash-1MiB/threads/2");
+        assert!(json["rows"][1]["waiting"].is_null());
     }
 
     #[test]
