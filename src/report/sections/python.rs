@@ -236,14 +236,18 @@ fn verdict_of(s: &super::super::criterion_data::Interval) -> Verdict {
     Verdict::from_speedup(s)
 }
 
-/// "help ×1.80 [1.70, 1.90]" and the like, for "threads … on …".
-fn effect(s: &super::super::criterion_data::Interval) -> String {
-    let v = verdict_of(s);
-    let word = match v {
-        Verdict::Helps { .. } => "help",
-        Verdict::NoGain => "gain nothing",
-        Verdict::Hurts { .. } => "hurt",
-        Verdict::Inconclusive => "are inconclusive",
+/// "help (×1.80 [1.70, 1.90])" and the like, for a plural subject ("threads help") or a
+/// singular one ("a warm pool helps").
+fn effect(s: &super::super::criterion_data::Interval, singular: bool) -> String {
+    let word = match (verdict_of(s), singular) {
+        (Verdict::Helps { .. }, false) => "help",
+        (Verdict::Helps { .. }, true) => "helps",
+        (Verdict::NoGain, false) => "gain nothing",
+        (Verdict::NoGain, true) => "gains nothing",
+        (Verdict::Hurts { .. }, false) => "hurt",
+        (Verdict::Hurts { .. }, true) => "hurts",
+        (Verdict::Inconclusive, false) => "are inconclusive",
+        (Verdict::Inconclusive, true) => "is inconclusive",
     };
     format!("{word} ({})", format::speedup(s))
 }
@@ -263,7 +267,7 @@ fn conclude(c: &mut Comparison) {
         out.push(format!(
             "Waiting ({n} of {}): CPython threads {}{rust}.",
             group(0),
-            effect(&threads)
+            effect(&threads, false)
         ));
     }
 
@@ -281,7 +285,7 @@ fn conclude(c: &mut Comparison) {
         out.push(format!(
             "Hashing ({n} of {}): {meaning} — CPython threads {}{rust}.",
             group(1),
-            effect(&threads)
+            effect(&threads, false)
         ));
     }
 
@@ -294,7 +298,7 @@ fn conclude(c: &mut Comparison) {
         .iter()
         .filter_map(|&(f, name)| {
             c.speedup(CPython, f, Work::PurePython)
-                .map(|s| format!("{name} {}", effect(&s)))
+                .map(|s| format!("{name} {}", effect(&s, true)))
         })
         .collect();
         let pools = if pools.is_empty() {
@@ -305,7 +309,7 @@ fn conclude(c: &mut Comparison) {
         out.push(format!(
             "Pure-Python computing ({n} of {}): CPython threads {}{pools}.",
             group(2),
-            effect(&threads)
+            effect(&threads, false)
         ));
     }
 
@@ -769,7 +773,7 @@ mod tests {
         );
         assert!(
             findings.contains("CPython threads gain nothing (×1.00")
-                && findings.contains("a warm process pool help (×1.70"),
+                && findings.contains("a warm process pool helps (×1.70"),
             "{findings}"
         );
         assert!(
