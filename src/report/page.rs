@@ -105,7 +105,7 @@ const STYLE: &str = r#"
 --hurts:#5b2a0b;--hurts-fg:#ffdcc4;--nogain:#34373c;--note:#3a321b;--note-line:#b58a00}}
 *{box-sizing:border-box}
 body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);
-background:var(--bg);max-width:64rem;margin:0 auto;padding:.4rem 1rem 3rem}
+background:var(--bg);max-width:72rem;margin:0 auto;padding:.4rem 1rem 3rem}
 a{color:var(--link)}
 h1{font-size:1.45rem;margin:.5rem 0 .1rem}
 h2{font-size:1.2rem;margin:2.2rem 0 .5rem;padding-bottom:.15rem;border-bottom:1px solid var(--line)}
@@ -119,6 +119,7 @@ th,td{border:1px solid var(--line);padding:.2rem .5rem;text-align:left;vertical-
 thead th,th[scope=row]{background:var(--head)}
 td.num{text-align:right}
 #verdict-matrix{font-variant-numeric:tabular-nums}
+#verdict-matrix tbody th{white-space:nowrap}
 #verdict-matrix td{text-align:center;padding:0}
 #verdict-matrix td a{display:block;padding:.25rem .6rem;color:inherit;text-decoration:none}
 #verdict-matrix td a:hover,#verdict-matrix td a:focus{text-decoration:underline}
