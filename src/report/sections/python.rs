@@ -319,9 +319,12 @@ fn conclude(c: &mut Comparison) {
     match (gil_hash, loop_threads) {
         (Some(gil), Some(threads)) => {
             let how = match same_verdict(&verdict_of(&gil), &verdict_of(&threads)) {
-                Some(true) => "behaves like the real one",
-                Some(false) => "does not behave like the real one",
-                None => "cannot be compared with the real one from this data",
+                Some(true) => format!(
+                    "behaves like the real one (both: {})",
+                    format::verdict_word(&verdict_of(&gil))
+                ),
+                Some(false) => "does not behave like the real one".to_string(),
+                None => "cannot be compared with the real one from this data".to_string(),
             };
             let mut sentence = format!(
                 "The simulated GIL {how} on computing: Rust gil threads hashing {} against CPython threads on pure Python {}",
@@ -777,7 +780,9 @@ mod tests {
             "{findings}"
         );
         assert!(
-            findings.contains("The simulated GIL behaves like the real one on computing"),
+            findings.contains(
+                "The simulated GIL behaves like the real one (both: no gain) on computing"
+            ),
             "{findings}"
         );
         assert!(findings.contains("unlike hashlib"), "{findings}");
