@@ -230,7 +230,7 @@ fn write_reply(out: &mut impl Write, index: usize, result: &Result<TaskOutput>) 
 
 /// The worker's side: answers requests from `input` on `output` until `input` closes.
 ///
-/// This is what `parbench worker` runs.
+/// `parbench worker` runs it on its stdin and stdout, through [`serve_stdio`].
 pub fn serve(input: impl Read, output: impl Write) -> io::Result<()> {
     let mut input = BufReader::new(input);
     let mut output = BufWriter::new(output);

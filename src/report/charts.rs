@@ -189,7 +189,7 @@ pub fn speedup_chart(group: &GroupAnalysis, logical_cores: usize) -> Option<Rend
     }
     let baseline = match group.baseline {
         Baseline::OwnOneWorker => "its own 1-worker time",
-        _ => "sequential",
+        _ => BenchFunction::Sequential.name(),
     };
     Some(draw(&Chart {
         title: format!("{}: speedup over {baseline}", group.group),

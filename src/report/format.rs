@@ -109,6 +109,21 @@ pub fn fraction_short(s: f64) -> String {
     format!("{s:.2}")
 }
 
+/// A serial fraction with its range in a table: `0.050 [0.009, 0.093]`.
+pub fn fraction_range(s: f64, low: f64, high: f64) -> String {
+    format!("{} [{}, {}]", fraction(s), fraction(low), fraction(high))
+}
+
+/// A serial fraction with its range in a sentence: `0.05 [0.01, 0.09]`.
+pub fn fraction_range_short(s: f64, low: f64, high: f64) -> String {
+    format!(
+        "{} [{}, {}]",
+        fraction_short(s),
+        fraction_short(low),
+        fraction_short(high)
+    )
+}
+
 /// A task count with its noun: `1 task`, `64 tasks`.
 pub fn tasks(n: u64) -> String {
     if n == 1 {

@@ -5,7 +5,7 @@
 //! `parbench report` calls it on demand. The report is cut by page section, not by layer:
 //!
 //! - shared plumbing: [`criterion_data`] reads the files, [`data`] gathers the run and its
-//!   verdicts, [`analysis`] computes speedups, verdicts and ideals, [`format`] writes every
+//!   verdicts, [`analysis`] computes speedups, verdicts and ideals, [`format`](mod@format) writes every
 //!   label, `charts` draws the SVG charts, `blocks` holds the HTML and Markdown pieces the
 //!   sections share;
 //! - [`sections`]: one module per section of the page, each owning its analysis, sentences,

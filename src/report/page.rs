@@ -13,7 +13,7 @@
 //! strategies are [`crate::bench_id::BenchFunction`] names:
 //!
 //! ```text
-//! { "schema": "parbench-summary", "version": 4,
+//! { "schema": "parbench-summary", "version": 5,
 //!   "generated": RFC 3339 time of generation (the only field that changes between two
 //!                generations from the same data),
 //!   "machine": { logical_cores, physical_cores, cpu_model, os, rustc, parbench,
@@ -50,6 +50,20 @@
 //!   "memory": [ { "id", "rss_before_bytes", "peak_rss_bytes", "growth_bytes", "wall_seconds" } ],
 //!   "oversubscription": [ { "group", "strategy", "stops_after": tasks | null,
 //!                           "speedup_there": {..}, "largest_tasks", "speedup_at_largest": {..} } ],
+//!   "python": { "status": "measured" | "missing" | "broken" | "not-run",
+//!               "note": why there are no CPython rows and how to get them | null,
+//!               "interpreter": { "program", "from_env", "executable", "version",
+//!                                "implementation", "gil": "enabled" | "disabled",
+//!                                "free_threaded_build", "start_method", "hash_bytes",
+//!                                "loop_iterations", "tasks": [ task counts measured ],
+//!                                "skipped": [ { "strategy", "reason" } ] }
+//!                              | { "program" } (broken) | null,
+//!               "tasks": the task count of the rows | null,
+//!               "rows": [ { "runtime": "cpython" | "rust", "strategy",
+//!                           "waiting" | "hashing" | "pure_python":
+//!                             { "id", "mean_ns": {..}, "speedup": {..} | null,
+//!                               "verdict": {..} | null } | null } ],
+//!               "sentences": [ string ] },
 //!   "verdict_matrix": { "columns": [ strategy ],
 //!                       "rows": [ { "group", "section": section id | null,
 //!                                   "cells": [ { "strategy", "value", "speedup": {..},
@@ -63,7 +77,8 @@
 //!
 //! Version 2 added `amdahl`, `gil_comparison` and `memory` (peak memory the benches recorded,
 //! e.g. for the `waits-*` points; join with `benchmarks` by `id`). Version 3 added
-//! `takeaways` and `verdict_matrix`, and orders `findings` by page section. Version 4 added the
+//! `takeaways` and `verdict_matrix`, and orders `findings` by page section. Version 4 added
+//! `python` (CPython measured beside Rust; `py-*` groups in `benchmarks`). Version 5 added the
 //! cost model: `costs`, `cost_model`, `predictions` and `model_break_even`. Amdahl
 //! predictions' `low` and `high` come from the serial fractions fitted on the speedup
 //! intervals' lower and upper bounds.
@@ -80,7 +95,7 @@ use super::data::{MachineSource, RunData};
 use super::sections::{self, Section, Takeaway};
 
 /// The version of `summary.json`'s schema; raised on any incompatible change.
-pub const SUMMARY_VERSION: u32 = 4;
+pub const SUMMARY_VERSION: u32 = 5;
 
 /// The page's title.
 const TITLE: &str = "parbench: where do threads help, and where don't they?";
@@ -94,7 +109,7 @@ const STYLE: &str = r#"
 --hurts:#5b2a0b;--hurts-fg:#ffdcc4;--nogain:#34373c;--note:#3a321b;--note-line:#b58a00}}
 *{box-sizing:border-box}
 body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);
-background:var(--bg);max-width:64rem;margin:0 auto;padding:.4rem 1rem 3rem}
+background:var(--bg);max-width:72rem;margin:0 auto;padding:.4rem 1rem 3rem}
 a{color:var(--link)}
 h1{font-size:1.45rem;margin:.5rem 0 .1rem}
 h2{font-size:1.2rem;margin:2.2rem 0 .5rem;padding-bottom:.15rem;border-bottom:1px solid var(--line)}
@@ -108,6 +123,7 @@ th,td{border:1px solid var(--line);padding:.2rem .5rem;text-align:left;vertical-
 thead th,th[scope=row]{background:var(--head)}
 td.num{text-align:right}
 #verdict-matrix{font-variant-numeric:tabular-nums}
+#verdict-matrix tbody th{white-space:nowrap}
 #verdict-matrix td{text-align:center;padding:0}
 #verdict-matrix td a{display:block;padding:.25rem .6rem;color:inherit;text-decoration:none}
 #verdict-matrix td a:hover,#verdict-matrix td a:focus{text-decoration:underline}

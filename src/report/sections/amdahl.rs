@@ -221,12 +221,10 @@ fn sentence(row: &AmdahlRow) -> String {
         "no serial part measured: it scales with the cores".to_string()
     };
     format!(
-        "{}: {} fitted serial fraction {} [{}, {}] on 1 to {} workers: {meaning}; predicted {} cores.",
+        "{}: {} fitted serial fraction {} on 1 to {} workers: {meaning}; predicted {} cores.",
         row.group,
         row.strategy,
-        format::fraction_short(s),
-        format::fraction_short(fitted.optimistic),
-        format::fraction_short(fitted.pessimistic),
+        format::fraction_range_short(s, fitted.optimistic, fitted.pessimistic),
         row.fitted_up_to,
         predictions.join(", ")
     )
@@ -333,10 +331,8 @@ impl AmdahlSection {
     fn serial_fraction_cell(row: &AmdahlRow) -> String {
         match &row.fit {
             Ok(f) => format!(
-                "{} [{}, {}], SE {}",
-                format::fraction(f.fit.serial_fraction),
-                format::fraction(f.optimistic),
-                format::fraction(f.pessimistic),
+                "{}, SE {}",
+                format::fraction_range(f.fit.serial_fraction, f.optimistic, f.pessimistic),
                 format::fraction(f.fit.standard_error)
             ),
             Err(reason) => format!("no fit: {reason}"),

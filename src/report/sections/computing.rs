@@ -122,41 +122,56 @@ fn best_speedup(g: &GroupAnalysis, cores: usize) -> (Option<String>, Option<Take
     };
     let ideal = ideal_speedup(&g.group, point.value(), cores).unwrap_or(1.0);
     let at = format!("{} at {}", point.strategy(), format::tasks(point.value()));
-    if s.lower < HELPS_AT_LEAST {
-        let sentence = format!(
+    let sentence = if s.lower < HELPS_AT_LEAST {
+        format!(
             "{}: no strategy sped hashing up on {cores} logical cores; the best was {} ({at}).",
             g.group,
             format::speedup_point(&s),
-        );
-        let takeaway = Takeaway {
-            section: ID,
-            sentence: format!(
-                "No strategy sped up hashing ({}) on {cores} logical cores: the best was {} ({at}).",
-                g.group,
-                format::speedup_point(&s)
-            ),
-            effect: effect_size(ideal / s.point),
-        };
-        (Some(sentence), Some(takeaway))
+        )
     } else {
-        let sentence = format!(
+        format!(
             "{}: hashing sped up at most {} ({at}) on {cores} logical cores (ideal {} = min(tasks, cores)).",
             g.group,
             format::speedup_point(&s),
             format::ideal(ideal)
-        );
-        let takeaway = Takeaway {
+        )
+    };
+    (Some(sentence), at_scale(g, cores))
+}
+
+/// The first-screen sentence: the best strategy at the largest task count, against the ideal.
+fn at_scale(g: &GroupAnalysis, cores: usize) -> Option<Takeaway> {
+    let n = g.largest_compared()?;
+    let (best, s) = g
+        .speedups_at(n)
+        .into_iter()
+        .max_by(|a, b| a.1.point.total_cmp(&b.1.point))?;
+    let ideal = ideal_speedup(&g.group, n, cores).unwrap_or(1.0);
+    Some(if s.lower >= HELPS_AT_LEAST {
+        Takeaway {
             section: ID,
             sentence: format!(
-                "Computing ({}) scales with the cores, not the tasks: at most {} ({at}) on {cores} logical cores, ideal {}.",
+                "Computing {} of {} on {cores} logical cores: {best} reaches {}, ideal {} = min(tasks, cores).",
+                format::tasks(n),
                 g.group,
                 format::speedup_point(&s),
                 format::ideal(ideal)
             ),
             effect: effect_size(s.point),
-        };
-        (Some(sentence), Some(takeaway))
-    }
+        }
+    } else {
+        Takeaway {
+            section: ID,
+            sentence: format!(
+                "No strategy clearly speeds up computing {} of {} on {cores} logical cores: the best, {best}, reaches {} (ideal {}).",
+                format::tasks(n),
+                g.group,
+                format::speedup_point(&s),
+                format::ideal(ideal)
+            ),
+            effect: effect_size(ideal / s.point),
+        }
+    })
 }
 
 fn oversubscription(group: &Group, plateaus: &[Plateau], cores: usize) -> Option<String> {

@@ -329,7 +329,7 @@ impl Section for GilSection {
         };
         let (waiting, computing) = headers(c);
         html! {
-            p { "Under a global interpreter lock (the " code { "gil" } " strategy: one thread per task, one lock, released while waiting) threads should overlap waits like free threads yet gain nothing on computing, where free threads gain up to the core count. Speedups over sequential at each group's largest task count with a " code { "gil" } " speedup." }
+            p { "Under a global interpreter lock (the " code { (BenchFunction::Gil.name()) } " strategy: one thread per task, one lock, released while waiting) threads should overlap waits like free threads yet gain nothing on computing, where free threads gain up to the core count. Speedups over sequential at each group's largest task count with a " code { (BenchFunction::Gil.name()) } " speedup." }
             p #gil-conclusion .finding { (c.sentence) }
             (scroll(html! {
                 table #gil-table {

@@ -3,7 +3,7 @@
 //! Each module owns everything about its part of the page: the analysis result it computes
 //! from the run's [`RunData`], its sentences ([`Section::findings`]), its candidates for the
 //! first screen ([`Section::takeaways`]), and its HTML, Markdown and JSON. The frame
-//! ([`super::page`]) puts them together: the first section (the verdict matrix and the
+//! (`report/page.rs`) puts them together: the first section (the verdict matrix and the
 //! takeaways) opens the page, a table of contents follows, then every other section with data.
 //! A section without data ([`Section::has_data`] false) is left out of the page, the
 //! Markdown, the table of contents and the matrix links; its JSON keys are still written
@@ -14,7 +14,7 @@
 //! 1. Write `src/report/sections/<name>.rs` with a `pub fn build(data: &RunData) ->
 //!    Box<dyn Section>` and a type implementing [`Section`]. Use the shared plumbing only:
 //!    [`super::analysis`] (speedups, verdicts, ideals), [`super::format`] (every label),
-//!    [`super::charts`] (charts), [`super::blocks`] (links, figures, group tables). Never
+//!    `report/charts.rs` (charts), `report/blocks.rs` (links, figures, group tables). Never
 //!    import a sibling section.
 //! 2. Add `mod <name>;` below and one line `<name>::build,` to [`SECTIONS`] where it should
 //!    appear on the page.
@@ -34,6 +34,7 @@ mod machine;
 mod matrix;
 mod mixed;
 mod other;
+mod python;
 mod waiting;
 mod waits;
 
@@ -57,6 +58,7 @@ pub const SECTIONS: &[Build] = &[
     mixed::build,
     waits::build,
     gil::build,
+    python::build,
     amdahl::build,
     break_even::build,
     costs::build,

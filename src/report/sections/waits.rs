@@ -5,7 +5,7 @@
 use maud::{Markup, html};
 use serde_json::json;
 
-use crate::bench_id::Group;
+use crate::bench_id::{BenchFunction, Group};
 use crate::suite::{MEMORY_FILE, MemoryRecord};
 
 use super::super::analysis::{GroupAnalysis, Point, effect_size};
@@ -165,8 +165,8 @@ impl Section for Waits {
     fn html(&self, page: &Page) -> Markup {
         html! {
             p {
-                "Many tasks that only wait: one OS thread each (" code { "threads" } ") against tasks on one thread ("
-                code { "async" } ") or on a runtime's worker threads (" code { "async-multi" } "). Time per run of all tasks, and how much one run raised the process's resident memory (peak minus before, recorded by the bench outside Criterion's timing in "
+                "Many tasks that only wait: one OS thread each (" code { (BenchFunction::Threads.name()) } ") against tasks on one thread ("
+                code { (BenchFunction::Async.name()) } ") or on a runtime's worker threads (" code { (BenchFunction::AsyncMulti.name()) } "). Time per run of all tasks, and how much one run raised the process's resident memory (peak minus before, recorded by the bench outside Criterion's timing in "
                 code { (MEMORY_FILE) } ")."
             }
             @for g in &self.groups {
