@@ -10,7 +10,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::records::{load_json_list, merge_json_list};
 
 /// The file, inside Criterion's directory, where the benches record CPU times.
 pub const CPU_FILE: &str = "parbench-cpu.json";
@@ -44,44 +45,15 @@ impl CpuRecord {
         self.cores_busy().map(|b| b.clamp(0.0, 1.0))
     }
 
-    /// Reads every record in `criterion_dir`; empty if the benches never wrote any.
+    /// Reads every record in `criterion_dir`; empty if the benches never wrote any, an error
+    /// naming the file if it cannot be read.
     pub fn read_all(criterion_dir: &Path) -> Result<Vec<CpuRecord>> {
-        let path = criterion_dir.join(CPU_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => {
-                return Err(Error::Io {
-                    action: "cannot read",
-                    path,
-                    source,
-                });
-            }
-        };
-        serde_json::from_str(&text).map_err(|e| Error::BadData {
-            path,
-            detail: e.to_string(),
-        })
+        load_json_list(&criterion_dir.join(CPU_FILE))
     }
 
     /// Adds `records` to the file in `criterion_dir`, replacing older records of the same IDs.
     pub fn save_all(criterion_dir: &Path, records: &[CpuRecord]) -> Result<()> {
-        let mut all = Self::read_all(criterion_dir)?;
-        all.retain(|old| records.iter().all(|new| new.id != old.id));
-        all.extend_from_slice(records);
-        all.sort_by(|a, b| a.id.cmp(&b.id));
-        std::fs::create_dir_all(criterion_dir).map_err(|source| Error::Io {
-            action: "cannot create",
-            path: criterion_dir.to_path_buf(),
-            source,
-        })?;
-        let path = criterion_dir.join(CPU_FILE);
-        let text = serde_json::to_string_pretty(&all).expect("records serialize");
-        std::fs::write(&path, text).map_err(|source| Error::Io {
-            action: "cannot write",
-            path,
-            source,
-        })
+        merge_json_list(&criterion_dir.join(CPU_FILE), records, |r| r.id.as_str())
     }
 }
 
