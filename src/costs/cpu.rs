@@ -1,5 +1,5 @@
-//! CPU time per benchmark, recorded by the benches with one extra run outside Criterion's
-//! timing, in `parbench-cpu.json` beside Criterion's data.
+//! CPU time per benchmark, recorded by the benches on the first run Criterion makes (in its
+//! warm-up, outside the samples), in `parbench-cpu.json` beside Criterion's data.
 //!
 //! Criterion measures wall time only. CPU time against wall time splits `sequential`'s work
 //! into computing and waiting (what the cost model needs) and gives each strategy's "cores
