@@ -67,7 +67,8 @@ pub struct BenchPrediction {
     pub work_source: WorkSource,
     /// The work per task the model used (computing, waiting, bytes).
     pub work: TaskWork,
-    /// CPU time / wall time of its first run (in Criterion's warm-up), if recorded and 1 ms or longer.
+    /// CPU time / wall time of its first run (in Criterion's warm-up), if recorded and at
+    /// least 1 ms long.
     pub cores_busy: Option<f64>,
 }
 
