@@ -130,6 +130,11 @@ fn cpython(c: &mut Criterion, plan: &Plan) {
             }
         }
         group.finish();
+        // The warm pool's idle workers and helper threads should not share the machine with
+        // the next group's timings.
+        if let Err(error) = driver.close_pools() {
+            abandon(&mut driver, error.into());
+        }
     }
     let program = driver.interpreter().program.display().to_string();
     let from_env = driver.interpreter().from_env;
@@ -142,6 +147,7 @@ fn cpython(c: &mut Criterion, plan: &Plan) {
         info,
         hash_bytes,
         loop_iterations,
+        tasks: counts,
         skipped,
     });
 }

@@ -17,6 +17,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod advise;
 pub mod amdahl;
 pub mod bench_id;
 pub mod compare;

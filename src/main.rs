@@ -54,6 +54,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Rank every strategy for your own tasks by predicted wall time, from the cost model.
+    Advise(AdviseArgs),
     /// Serve tasks on stdin/stdout (used by the process strategies).
     #[command(hide = true)]
     Worker,
@@ -109,6 +111,48 @@ struct RunArgs {
     no_verify: bool,
 }
 
+#[derive(clap::Args)]
+struct AdviseArgs {
+    /// Computing per task (CPU time on one core), e.g. 250us or 2ms.
+    #[arg(
+        long,
+        value_name = "D",
+        conflicts_with = "workload",
+        allow_hyphen_values = true
+    )]
+    cpu: Option<String>,
+    /// Waiting per task (sleeps, I/O), e.g. 10ms (default 0s).
+    #[arg(
+        long,
+        value_name = "D",
+        conflicts_with = "workload",
+        allow_hyphen_values = true
+    )]
+    wait: Option<String>,
+    /// Bytes of input each task receives, e.g. 64KiB (default none).
+    #[arg(long, value_name = "B", conflicts_with = "workload")]
+    input: Option<String>,
+    /// How many tasks (1 to 100000).
+    #[arg(long, value_name = "N")]
+    tasks: usize,
+    /// Or: the tasks as a `parbench run` scenario (with --bytes and --duration).
+    #[arg(long, value_name = "NAME")]
+    workload: Option<WorkloadKind>,
+    /// With --workload: how long each task waits (default 10ms).
+    #[arg(long, value_name = "D", requires = "workload")]
+    duration: Option<String>,
+    /// With --workload: how many bytes each task hashes or receives (default 1MiB).
+    #[arg(long, value_name = "B", requires = "workload")]
+    bytes: Option<String>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    /// The bench run's summary to take the model from (default reports/summary.json; when
+    /// that does not exist, the costs are calibrated on this machine in a few seconds).
+    #[arg(long, value_name = "FILE")]
+    from: Option<PathBuf>,
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -123,6 +167,7 @@ fn main() -> ExitCode {
         Command::Compare { a, b, json } => parbench::compare::compare_files(&a, &b)
             .map(|c| print!("{}", if json { c.json() + "\n" } else { c.text() }))
             .map_err(Into::into),
+        Command::Advise(args) => advise(args),
         Command::Worker => worker::serve_stdio().map_err(|e| anyhow::anyhow!("worker: {e}")),
     };
     match result {
@@ -242,6 +287,114 @@ fn write_report(dir: Option<PathBuf>, out: PathBuf) -> anyhow::Result<()> {
     }
     if !summary.missing_groups.is_empty() {
         println!("Not run: {}", summary.missing_groups.join(", "));
+    }
+    Ok(())
+}
+
+fn advise(args: AdviseArgs) -> anyhow::Result<()> {
+    use parbench::advise::{Case, parse_work_duration, rank, time_label};
+    let duration = |flag, text: &Option<String>| {
+        text.as_deref()
+            .map(|d| parse_work_duration(flag, d))
+            .transpose()
+    };
+    let (cpu, wait) = (
+        duration("--cpu", &args.cpu)?,
+        duration("--wait", &args.wait)?,
+    );
+    let input = args
+        .input
+        .as_deref()
+        .map(|b| units::parse_bytes("--input", b))
+        .transpose()?;
+    let workload = match args.workload {
+        Some(kind) => {
+            let duration = args
+                .duration
+                .as_deref()
+                .map(|d| units::parse_duration("--duration", d))
+                .transpose()?;
+            let bytes = args
+                .bytes
+                .as_deref()
+                .map(|b| units::parse_bytes("--bytes", b))
+                .transpose()?;
+            Some(Workload::new(kind, duration, bytes)?)
+        }
+        None if cpu.is_none() && wait.is_none() => anyhow::bail!(
+            "advise needs the tasks' work: --cpu and/or --wait (with --input), or --workload"
+        ),
+        None => None,
+    };
+    units::check_count("--tasks", args.tasks, units::MAX_TASKS)?;
+    let default = PathBuf::from("reports").join(report::JSON_FILE);
+    let (model, machine, source) = match &args.from {
+        Some(path) => {
+            let (model, machine) =
+                parbench::costs::summary::read_model(path, report::SUMMARY_VERSION)?;
+            (model, machine, path.display().to_string())
+        }
+        None if default.exists() => {
+            let (model, machine) =
+                parbench::costs::summary::read_model(&default, report::SUMMARY_VERSION)?;
+            (model, machine, default.display().to_string())
+        }
+        None => {
+            if !args.json {
+                eprintln!(
+                    "No {}: calibrating this machine's costs (a few seconds; `cargo bench` \
+                     measures them properly)",
+                    default.display()
+                );
+            }
+            let calibration = parbench::costs::calibrate::calibrate(WorkerCommand::current_exe()?)?;
+            let source = format!(
+                "calibrated on this machine in {:.1} s (no {})",
+                calibration.elapsed.as_secs_f64(),
+                default.display()
+            );
+            (calibration.model, Machine::detect(), source)
+        }
+    };
+    let case = match &workload {
+        Some(workload) => Case::from_workload(args.tasks, workload, &model)?,
+        None => Case::from_work(
+            args.tasks,
+            cpu.unwrap_or_default(),
+            wait.unwrap_or_default(),
+            input.unwrap_or(0),
+        )?,
+    };
+    let ranking = rank(&model, &case);
+    if ranking.is_empty() {
+        anyhow::bail!("{source} has costs for none of the strategies: run `cargo bench`");
+    }
+    let advice = parbench::advise::Advice {
+        ranking,
+        source,
+        machine,
+    };
+    if args.json {
+        println!("{}", serde_json::to_string(&advice)?);
+        return Ok(());
+    }
+    println!(
+        "{} task(s), each computing {}, waiting {}, receiving {}; model: {} ({} logical cores)",
+        case.tasks,
+        time_label(case.work.compute_ns.point),
+        time_label(case.work.wait_ns.point),
+        units::bytes_label(case.work.input_bytes),
+        advice.source,
+        model.logical_cores
+    );
+    for (i, r) in advice.ranking.iter().enumerate() {
+        println!(
+            "{:>2}. {:<13} {:>10}  {}",
+            i + 1,
+            r.strategy,
+            time_label(r.predicted_seconds * 1e9),
+            r.reason
+        );
     }
     Ok(())
 }

@@ -184,27 +184,36 @@ impl Plan {
     }
 
     /// Task counts of the empty-task sweep that the cost line `fixed + per_task × N` is fitted
-    /// to: 1, the cores, 4 × and 16 × the cores (`quick`: without 16 ×; none in `seed`).
+    /// to: 1, the sized cores, 4 × and 16 × them (none in `seed`). `quick`, and machines beyond
+    /// the sizing cap (where every run of `process-pool` starts a process per core), measure
+    /// only 1 and 4 ×.
     pub fn overhead_tasks(&self) -> Vec<usize> {
-        let n = self.logical_cores;
+        let n = self.sized_cores();
         match self.profile {
             Profile::Seed => vec![],
-            Profile::Quick => sorted(vec![1, n, 4 * n]),
+            Profile::Quick => sorted(vec![1, 4 * n]),
+            Profile::Default if self.beyond_sizing_cap() => sorted(vec![1, 4 * n]),
             Profile::Default => sorted(vec![1, n, 4 * n, 16 * n]),
         }
     }
 
-    /// Task count of the input-transfer sweep (`receive` tasks): the cores.
+    /// Whether this machine has more logical cores than the sweeps are sized to.
+    fn beyond_sizing_cap(&self) -> bool {
+        self.logical_cores > self.sized_cores()
+    }
+
+    /// Task count of the input-transfer sweep (`receive` tasks): the sized cores.
     pub fn receive_tasks(&self) -> usize {
-        self.logical_cores
+        self.sized_cores()
     }
 
     /// Input sizes of the transfer sweep, whose slope is the process strategies' cost per
-    /// byte (none in `seed`).
+    /// byte (none in `seed`; two in `quick` and beyond the sizing cap).
     pub fn receive_bytes(&self) -> Vec<u64> {
         match self.profile {
             Profile::Seed => vec![],
             Profile::Quick => vec![1 << 10, 1 << 20],
+            Profile::Default if self.beyond_sizing_cap() => vec![1 << 10, 1 << 20],
             Profile::Default => vec![1 << 10, 64 << 10, 1 << 20, 4 << 20],
         }
     }
@@ -215,17 +224,17 @@ impl Plan {
     }
 
     /// Bare-thread counts of the raw compute scaling (`primitive/hash-threads/<k>`): every k
-    /// from 1 to the logical cores, or past 8 cores powers of two and the core count.
+    /// from 1 to the logical cores, or past the sizing cap 1, 2, 4, the sized cores, half the
+    /// cores and all of them.
     pub fn raw_scaling_threads(&self) -> Vec<usize> {
         if !self.runs_primitives() {
             return vec![];
         }
         let n = self.logical_cores;
-        if n <= 8 {
+        if n <= Self::SIZING_CAP {
             return (1..=n).collect();
         }
-        let powers = std::iter::successors(Some(1usize), |k| Some(k * 2)).take_while(|&k| k < n);
-        sorted(powers.chain([n]).collect())
+        sorted(vec![1, 2, 4, self.sized_cores(), n / 2, n])
     }
 
     /// Bytes each bare thread hashes in the raw scaling: 4 MiB (1 MiB in `quick`), so that
@@ -243,12 +252,12 @@ impl Plan {
         match self.profile {
             Profile::Quick => Timing {
                 sample_size: 10,
-                warm_up: Duration::from_millis(30),
-                measurement: Duration::from_millis(120),
+                warm_up: Duration::from_millis(20),
+                measurement: Duration::from_millis(80),
                 flat: false,
             },
             _ => Timing {
-                sample_size: 15,
+                sample_size: 10,
                 warm_up: Duration::from_millis(100),
                 measurement: Duration::from_millis(400),
                 flat: false,
@@ -375,6 +384,21 @@ impl Plan {
             BenchFunction::Async,
             BenchFunction::AsyncMulti,
         ]
+    }
+
+    /// The strategies of the empty-task sweep (`overhead`): the same as the hash sweep's.
+    pub fn overhead_strategies(&self) -> &'static [BenchFunction] {
+        self.hash_strategies()
+    }
+
+    /// The strategies of the input-transfer sweep: a process per task and a warm pool (whose
+    /// cost per byte stands for `process-pool` too: the same pool, started inside the timing;
+    /// `quick`: the warm pool alone, standing for both).
+    pub fn receive_strategies(&self) -> &'static [BenchFunction] {
+        match self.profile {
+            Profile::Quick => &[BenchFunction::ProcessPoolWarm],
+            _ => &[BenchFunction::Processes, BenchFunction::ProcessPoolWarm],
+        }
     }
 
     /// The strategies of the break-even sweep: the baseline, every strategy that can compute
@@ -697,13 +721,20 @@ mod tests {
         let small = Plan::new(Profile::Default, 2);
         assert_eq!(small.overhead_tasks(), vec![1, 2, 8, 32]);
         assert_eq!(small.raw_scaling_threads(), vec![1, 2]);
-        assert_eq!(Plan::new(Profile::Quick, 2).overhead_tasks(), vec![1, 2, 8]);
+        assert_eq!(Plan::new(Profile::Quick, 2).overhead_tasks(), vec![1, 8]);
+        assert_eq!(
+            Plan::new(Profile::Default, 8).overhead_tasks(),
+            vec![1, 8, 32, 128]
+        );
+        let beyond = Plan::new(Profile::Default, 64);
+        assert_eq!(beyond.overhead_tasks(), vec![1, 32]);
+        assert_eq!(beyond.receive_bytes().len(), 2);
         assert_eq!(
             Plan::new(Profile::Default, 1).overhead_tasks(),
             vec![1, 4, 16]
         );
         let big = Plan::new(Profile::Default, 48);
-        assert_eq!(big.raw_scaling_threads(), vec![1, 2, 4, 8, 16, 32, 48]);
+        assert_eq!(big.raw_scaling_threads(), vec![1, 2, 4, 8, 24, 48]);
         let seed = Plan::new(Profile::Seed, 2);
         assert!(seed.overhead_tasks().is_empty() && seed.raw_scaling_threads().is_empty());
     }

@@ -331,3 +331,147 @@ fn gone(pid: u32) -> bool {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Writes one benchmark's `benchmark.json` and `estimates.json` as Criterion would, with a
+/// mean of `mean_ns` and a ±2 % interval.
+fn write_benchmark(dir: &Path, group: &str, function: &str, value: u64, mean_ns: f64) {
+    let full = format!("{group}/{function}/{value}");
+    let new = dir.join(&full).join("new");
+    std::fs::create_dir_all(&new).unwrap();
+    let id = serde_json::json!({
+        "group_id": group, "function_id": function, "value_str": value.to_string(),
+        "throughput": null, "full_id": full, "directory_name": full, "title": full,
+    });
+    let estimate = |point: f64| {
+        serde_json::json!({
+            "confidence_interval": {
+                "confidence_level": 0.95, "lower_bound": point * 0.98, "upper_bound": point * 1.02,
+            },
+            "point_estimate": point, "standard_error": point * 0.01,
+        })
+    };
+    let estimates = serde_json::json!({
+        "mean": estimate(mean_ns), "median": estimate(mean_ns),
+        "median_abs_dev": estimate(mean_ns * 0.01), "slope": null,
+        "std_dev": estimate(mean_ns * 0.02),
+    });
+    std::fs::write(new.join("benchmark.json"), id.to_string()).unwrap();
+    std::fs::write(new.join("estimates.json"), estimates.to_string()).unwrap();
+}
+
+/// Generates the report from `criterion` and returns its HTML and `summary.json`.
+fn report_of(criterion: &Path) -> (String, serde_json::Value) {
+    let out = criterion.parent().unwrap().join("reports");
+    let summary = parbench::report::generate(criterion, &out).unwrap();
+    let html = std::fs::read_to_string(&summary.html).unwrap();
+    let json = std::fs::read_to_string(&summary.json).unwrap();
+    (html, serde_json::from_str(&json).unwrap())
+}
+
+#[test]
+fn the_page_and_summary_json_with_and_without_python_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let criterion = tmp.path().join("criterion");
+    // Rust's side, so the page has a run to report.
+    for (group, base) in [("sleep-10ms", 80e6), ("hash-1MiB", 4e6)] {
+        write_benchmark(&criterion, group, "sequential", 8, base);
+        write_benchmark(&criterion, group, "threads", 8, base / 1.9);
+        write_benchmark(&criterion, group, "gil", 8, base);
+    }
+
+    // Never measured: the section says how to enable it.
+    let (html, json) = report_of(&criterion);
+    assert!(html.contains("Python, measured") && html.contains("PARBENCH_PYTHON"));
+    assert_eq!(json["python"]["status"], "not-run");
+    assert!(json["python"]["rows"].as_array().unwrap().is_empty());
+
+    // A broken interpreter: the page says why the section is missing.
+    python::PythonRecord::Broken {
+        program: "/opt/old/python3".into(),
+        error: "Python '/opt/old/python3' (PARBENCH_PYTHON) is version 3.7.16; parbench needs \
+                Python 3.8 or newer (set PARBENCH_PYTHON to one)"
+            .into(),
+    }
+    .save(&criterion)
+    .unwrap();
+    let (html, json) = report_of(&criterion);
+    assert!(
+        html.contains("is version 3.7.16"),
+        "the reason is on the page"
+    );
+    assert_eq!(json["python"]["status"], "broken");
+
+    // Measured: CPython's rows beside Rust's, with verdicts and sentences.
+    for (group, base, threads) in [
+        ("py-sleep-10ms", 80e6, 7.5),
+        ("py-hash-1MiB", 8e6, 1.9),
+        ("py-loop-3000", 8e6, 1.0),
+    ] {
+        write_benchmark(&criterion, group, "sequential", 8, base);
+        write_benchmark(&criterion, group, "threads", 8, base / threads);
+        write_benchmark(&criterion, group, "process-pool-warm", 8, base / 1.6);
+    }
+    let info = python::InterpreterInfo {
+        version: "3.12.1".into(),
+        implementation: "CPython".into(),
+        executable: "/usr/bin/python3.12".into(),
+        gil: GilStatus::Enabled,
+        free_threaded_build: false,
+        start_method: "fork".into(),
+        cpus: Some(2),
+    };
+    python::PythonRecord::Measured {
+        program: "python3".into(),
+        from_env: false,
+        info,
+        hash_bytes: 1 << 20,
+        loop_iterations: 3000,
+        tasks: vec![8],
+        skipped: vec![],
+    }
+    .save(&criterion)
+    .unwrap();
+    let (html, json) = report_of(&criterion);
+    let section = &json["python"];
+    assert_eq!(section["status"], "measured");
+    assert_eq!(section["interpreter"]["version"], "3.12.1");
+    assert!(html.contains("CPython 3.12.1 at /usr/bin/python3.12"));
+    assert_eq!(section["tasks"], 8);
+    let rows = section["rows"].as_array().unwrap();
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["runtime"].as_str().unwrap(),
+                r["strategy"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "cpython sequential",
+            "cpython threads",
+            "cpython process-pool-warm",
+            "rust threads",
+            "rust gil"
+        ]
+    );
+    assert_eq!(rows[1]["hashing"]["verdict"]["kind"], "helps");
+    assert_eq!(rows[1]["pure_python"]["verdict"]["kind"], "no-gain");
+    let sentences = section["sentences"].to_string();
+    assert!(sentences.contains("hashlib threads help"), "{sentences}");
+    assert!(
+        sentences.contains("The simulated GIL behaves like the real one"),
+        "{sentences}"
+    );
+    assert!(html.contains("id=\"python-table\""));
+    assert!(
+        json["benchmarks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["id"] == "py-loop-3000/threads/8")
+    );
+}

@@ -182,7 +182,9 @@ const FULL_TREE_BENCHMARKS: usize = (6 * 3 + 1) // sleep
     + 4 * 3 // hash-workers
     + 5 * 3 // mixed
     + 3 * 3 // waits
-    + 4 + 4; // file, net
+    + 4 + 4 // file, net
+    + 4 // receive
+    + 4; // primitive
 
 fn write_rest(dir: &Path) {
     write_hash(dir, 1.0);
@@ -210,6 +212,20 @@ fn write_rest(dir: &Path) {
         for n in [1u64, 16] {
             write_benchmark(dir, "overhead", strategy, n, per_task * n as f64);
         }
+    }
+    for (strategy, fixed) in [("processes", 2.0 * MS), ("process-pool-warm", 20e3)] {
+        for bytes in [1u64 << 10, 1 << 20] {
+            let piped = 2.0 * bytes as f64 * 0.5;
+            write_benchmark(dir, "receive-n2", strategy, bytes, fixed + piped);
+        }
+    }
+    for (primitive, value, ns) in [
+        ("thread-spawn", 1u64, 18e3),
+        ("process-spawn", 1, 0.8 * MS),
+        ("hash-threads", 1, 2.0 * MS),
+        ("hash-threads", 2, 2.1 * MS),
+    ] {
+        write_benchmark(dir, "primitive", primitive, value, ns);
     }
     // Not parbench's: skipped with a note.
     write_benchmark(dir, "fib", "recursive", 20, 5.0);
@@ -641,8 +657,10 @@ fn markdown_snapshot_per_section() {
             "Computing and waiting mixed",
             "Threads against async at scale",
             "Python's lesson, reproduced?",
+            "Python, measured",
             "Amdahl: how far would more cores go?",
             "Break-even: from which task size does it pay?",
+            "Where the time goes",
             "Machine",
         ]
     );
@@ -755,7 +773,16 @@ fn missing_groups_are_noted_and_machine_read_at_report_time() {
     assert_eq!(
         kinds,
         [
-            "hash", "hash", "overhead", "hash", "mixed", "waits", "file", "net"
+            "hash",
+            "hash",
+            "overhead",
+            "receive",
+            "primitive",
+            "hash",
+            "mixed",
+            "waits",
+            "file",
+            "net"
         ],
         "{:?}",
         summary.missing_groups

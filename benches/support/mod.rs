@@ -8,9 +8,11 @@
 use std::path::Path;
 
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
+use criterion::{Bencher, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
 
 use parbench::bench_id::{BenchFunction, BenchId, Group};
+use parbench::costs::CpuRecord;
+use parbench::measure::measure;
 use parbench::quality::load::{LoadRecord, Moment};
 use parbench::records::{RunMeta, criterion_dir};
 use parbench::strategy::{ProcessPool, RayonPool, Strategy, StrategyConfig};
@@ -126,10 +128,14 @@ pub fn worker() -> WorkerCommand {
 }
 
 /// One Criterion group of the suite: the parbench group it measures and its timing.
+///
+/// When measuring, the first run of each benchmark (in Criterion's warm-up) also records its
+/// CPU time ([`CpuRecord`]); the records are saved when the group finishes.
 pub struct SuiteGroup<'a> {
     inner: BenchmarkGroup<'a, WallTime>,
     id: Group,
     timing: Timing,
+    cpu: Vec<CpuRecord>,
 }
 
 impl<'a> SuiteGroup<'a> {
@@ -140,7 +146,30 @@ impl<'a> SuiteGroup<'a> {
             .sample_size(timing.sample_size)
             .warm_up_time(timing.warm_up)
             .measurement_time(timing.measurement);
-        SuiteGroup { inner, id, timing }
+        SuiteGroup {
+            inner,
+            id,
+            timing,
+            cpu: Vec::new(),
+        }
+    }
+
+    /// Benchmarks `routine` as `group/<function>/<value>` (for what is not a strategy run on a
+    /// task set: the primitives); `flat` picks Criterion's flat sampling.
+    pub fn bench(
+        &mut self,
+        function: BenchFunction,
+        value: u64,
+        flat: bool,
+        routine: impl FnMut(&mut Bencher<'_, WallTime>),
+    ) {
+        self.inner.sampling_mode(if flat || self.timing.flat {
+            SamplingMode::Flat
+        } else {
+            SamplingMode::Auto
+        });
+        self.inner
+            .bench_function(BenchmarkId::new(function.name(), value), routine);
     }
 
     /// Sets the bytes processed per iteration of the benchmarks added next.
@@ -174,13 +203,35 @@ impl<'a> SuiteGroup<'a> {
             } else {
                 SamplingMode::Auto
             });
-            bench_verified(&mut self.inner, &id, &expected, || runner.run(tasks));
+            // The first run Criterion makes (in its warm-up, outside the samples) also records
+            // the CPU time: no extra run.
+            let mut record = None;
+            let wanted = measuring();
+            bench_verified(&mut self.inner, &id, &expected, || {
+                if !wanted || record.is_some() {
+                    return runner.run(tasks);
+                }
+                let (outputs, m) = measure(|| runner.run(tasks));
+                record = Some(CpuRecord {
+                    id: id.to_string(),
+                    wall_seconds: m.wall.as_secs_f64(),
+                    cpu_seconds: m.cpu.as_secs_f64(),
+                });
+                outputs
+            });
+            self.cpu.extend(record);
         }
     }
 
-    /// Closes the group (Criterion writes its summary).
+    /// Closes the group (Criterion writes its summary) and saves its CPU records.
     pub fn finish(self) {
         self.inner.finish();
+        if !self.cpu.is_empty() {
+            let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
+            if let Err(error) = CpuRecord::save_all(&dir, &self.cpu) {
+                eprintln!("warning: CPU times not recorded: {error}");
+            }
+        }
     }
 }
 

@@ -1,5 +1,5 @@
-//! CPU time per benchmark, recorded by the benches with one extra run outside Criterion's
-//! timing, in `parbench-cpu.json` beside Criterion's data.
+//! CPU time per benchmark, recorded by the benches on the first run Criterion makes (in its
+//! warm-up, outside the samples), in `parbench-cpu.json` beside Criterion's data.
 //!
 //! Criterion measures wall time only. CPU time against wall time splits `sequential`'s work
 //! into computing and waiting (what the cost model needs) and gives each strategy's "cores
@@ -10,7 +10,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::records::{load_json_list, merge_json_list};
 
 /// The file, inside Criterion's directory, where the benches record CPU times.
 pub const CPU_FILE: &str = "parbench-cpu.json";
@@ -26,10 +27,16 @@ pub struct CpuRecord {
     pub cpu_seconds: f64,
 }
 
+/// Runs shorter than this have no meaningful CPU share: the process's CPU time includes its
+/// other threads (an idle pool spinning down, the runtime's), and is read at microsecond
+/// resolution.
+pub const MIN_WALL_SECONDS: f64 = 1e-3;
+
 impl CpuRecord {
-    /// CPU time over wall time: how many cores the run kept busy on average.
+    /// CPU time over wall time: how many cores the run kept busy on average; `None` for runs
+    /// shorter than [`MIN_WALL_SECONDS`].
     pub fn cores_busy(&self) -> Option<f64> {
-        (self.wall_seconds > 0.0).then(|| self.cpu_seconds / self.wall_seconds)
+        (self.wall_seconds >= MIN_WALL_SECONDS).then(|| self.cpu_seconds / self.wall_seconds)
     }
 
     /// The share of the run spent computing, `cpu / wall` clamped to `[0, 1]`: right for
@@ -38,44 +45,15 @@ impl CpuRecord {
         self.cores_busy().map(|b| b.clamp(0.0, 1.0))
     }
 
-    /// Reads every record in `criterion_dir`; empty if the benches never wrote any.
+    /// Reads every record in `criterion_dir`; empty if the benches never wrote any, an error
+    /// naming the file if it cannot be read.
     pub fn read_all(criterion_dir: &Path) -> Result<Vec<CpuRecord>> {
-        let path = criterion_dir.join(CPU_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => {
-                return Err(Error::Io {
-                    action: "cannot read",
-                    path,
-                    source,
-                });
-            }
-        };
-        serde_json::from_str(&text).map_err(|e| Error::BadData {
-            path,
-            detail: e.to_string(),
-        })
+        load_json_list(&criterion_dir.join(CPU_FILE))
     }
 
     /// Adds `records` to the file in `criterion_dir`, replacing older records of the same IDs.
     pub fn save_all(criterion_dir: &Path, records: &[CpuRecord]) -> Result<()> {
-        let mut all = Self::read_all(criterion_dir)?;
-        all.retain(|old| records.iter().all(|new| new.id != old.id));
-        all.extend_from_slice(records);
-        all.sort_by(|a, b| a.id.cmp(&b.id));
-        std::fs::create_dir_all(criterion_dir).map_err(|source| Error::Io {
-            action: "cannot create",
-            path: criterion_dir.to_path_buf(),
-            source,
-        })?;
-        let path = criterion_dir.join(CPU_FILE);
-        let text = serde_json::to_string_pretty(&all).expect("records serialize");
-        std::fs::write(&path, text).map_err(|source| Error::Io {
-            action: "cannot write",
-            path,
-            source,
-        })
+        merge_json_list(&criterion_dir.join(CPU_FILE), records, |r| r.id.as_str())
     }
 }
 
@@ -92,6 +70,11 @@ mod tests {
             wall_seconds: 0.5,
             cpu_seconds: cpu,
         };
+        let short = CpuRecord {
+            wall_seconds: 1e-5,
+            ..record("a/z/1", 1e-5)
+        };
+        assert_eq!(short.cores_busy(), None, "too short to tell");
         CpuRecord::save_all(dir.path(), &[record("a/x/1", 0.1), record("a/y/1", 0.9)]).unwrap();
         CpuRecord::save_all(dir.path(), &[record("a/x/1", 0.25)]).unwrap();
         let all = CpuRecord::read_all(dir.path()).unwrap();

@@ -67,7 +67,8 @@ pub struct BenchPrediction {
     pub work_source: WorkSource,
     /// The work per task the model used (computing, waiting, bytes).
     pub work: TaskWork,
-    /// CPU time / wall time of one extra run, if recorded.
+    /// CPU time / wall time of its first run (in Criterion's warm-up), if recorded and at
+    /// least 1 ms long.
     pub cores_busy: Option<f64>,
 }
 
@@ -120,13 +121,16 @@ pub struct CostReport {
 }
 
 impl CostReport {
-    /// Builds the model from a run's measurements and CPU records on `logical_cores`.
+    /// Builds the model from a run's measurements and CPU records on `logical_cores`;
+    /// `raw_scaling_bytes` is what each bare thread of `primitive/hash-threads` hashed (known
+    /// from the run's plan), the fallback for the hashing speed.
     ///
     /// `None` when the run has no `overhead` group with two task counts (nothing to fit).
     pub fn build(
         measurements: &[Measurement],
         cpu: &[CpuRecord],
         logical_cores: usize,
+        raw_scaling_bytes: Option<u64>,
     ) -> Option<CostReport> {
         let mut notes = Vec::new();
         let time = |group: Group, function: BenchFunction, value: u64| {
@@ -164,19 +168,16 @@ impl CostReport {
                 Group::Receive { tasks } if m.id.function == function => Some(tasks),
                 _ => None,
             });
-            let bytes = match (receive.is_empty(), function.uses_processes()) {
-                (true, true) => {
-                    notes.push(format!("{function}: the input-transfer sweep did not run"));
-                    None
-                }
-                (true, false) => None,
-                (false, _) => match fit_line(&receive) {
+            let bytes = if receive.is_empty() {
+                None
+            } else {
+                match fit_line(&receive) {
                     Ok(fit) => Some(fit),
                     Err(e) => {
                         notes.push(format!("{function}: no cost per byte ({e})"));
                         None
                     }
-                },
+                }
             };
             let per_byte_ns = bytes
                 .filter(|_| function.uses_processes())
@@ -200,11 +201,19 @@ impl CostReport {
         if costs.is_empty() {
             return None;
         }
+        borrow_per_byte(&mut costs, &mut notes);
         let model = CostModel {
             logical_cores,
             costs,
             raw_scaling,
-            hash_ns_per_byte: hash_ns_per_byte(measurements),
+            hash_ns_per_byte: hash_ns_per_byte(measurements).or_else(|| {
+                let one = time(
+                    Group::Primitive,
+                    BenchFunction::Primitive(Primitive::HashThreads),
+                    1,
+                )?;
+                Some(scale(one, 1.0 / raw_scaling_bytes? as f64))
+            }),
         };
         if model.raw_scaling.is_empty() {
             notes.push(
@@ -223,6 +232,40 @@ impl CostReport {
             break_evens,
             notes,
         })
+    }
+}
+
+/// A process strategy without its own input-transfer sweep (`process-pool`, and all but the
+/// warm pool in `quick`) takes the cost per byte of one that has one, preferring the warm pool:
+/// they move inputs through the same pipe protocol. The note says so.
+fn borrow_per_byte(costs: &mut [StrategyCost], notes: &mut Vec<String>) {
+    let measured = |f: BenchFunction| {
+        costs
+            .iter()
+            .find(|c| c.strategy == f)
+            .and_then(|c| c.per_byte_ns)
+            .map(|q| (f, q))
+    };
+    let donor = measured(BenchFunction::ProcessPoolWarm)
+        .or_else(|| measured(BenchFunction::Processes))
+        .or_else(|| measured(BenchFunction::ProcessPool));
+    for cost in costs.iter_mut() {
+        if !cost.strategy.uses_processes() || cost.per_byte_ns.is_some() {
+            continue;
+        }
+        match donor {
+            Some((from, q)) => {
+                cost.per_byte_ns = Some(q);
+                notes.push(format!(
+                    "{}: cost per byte taken from {from} (the same pipe protocol; not swept itself)",
+                    cost.strategy
+                ));
+            }
+            None => notes.push(format!(
+                "{}: the input-transfer sweep did not run, so moving inputs counts as free",
+                cost.strategy
+            )),
+        }
     }
 }
 
@@ -407,6 +450,11 @@ fn work_of(
                 .map(|m| (m, false))
         });
     let nominal = nominal_work(id, ns_per_byte);
+    // Empty and receive-only tasks do nothing by definition: sequential's time there is its
+    // own cost per task, already in the fitted line, not work.
+    if matches!(id.group, Group::Overhead | Group::Receive { .. }) {
+        return nominal.map(|work| (work, WorkSource::Nominal));
+    }
     let Some((reference, same_point)) = reference else {
         return nominal.map(|work| (work, WorkSource::Nominal));
     };
@@ -633,7 +681,7 @@ mod tests {
             wall_seconds: 0.08,
             cpu_seconds: 0.0008,
         }];
-        let report = CostReport::build(&run(), &cpu, 2).unwrap();
+        let report = CostReport::build(&run(), &cpu, 2, None).unwrap();
         let threads = report.model.cost(BenchFunction::Threads).unwrap();
         assert!(
             (threads.per_task_ns.point - 40e3).abs() < 1.0,
@@ -669,7 +717,7 @@ mod tests {
     #[test]
     fn without_an_overhead_sweep_there_is_no_model() {
         let data = vec![m(SLEEP, f("sequential"), 1, 10e6)];
-        assert!(CostReport::build(&data, &[], 2).is_none());
+        assert!(CostReport::build(&data, &[], 2, None).is_none());
     }
 
     #[test]
@@ -679,7 +727,7 @@ mod tests {
             duration: Duration::from_millis(50),
         };
         data.push(m(waits, f("threads"), 100, 54e6));
-        let report = CostReport::build(&data, &[], 2).unwrap();
+        let report = CostReport::build(&data, &[], 2, None).unwrap();
         let p = report
             .predictions
             .iter()
@@ -691,7 +739,7 @@ mod tests {
 
     #[test]
     fn model_break_even_lies_where_overhead_equals_the_saving() {
-        let report = CostReport::build(&run(), &[], 2).unwrap();
+        let report = CostReport::build(&run(), &[], 2, None).unwrap();
         let mut model = report.model;
         model.hash_ns_per_byte = Some(exact(0.5));
         model.raw_scaling.clear();

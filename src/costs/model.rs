@@ -80,11 +80,27 @@ pub struct StrategyCost {
 }
 
 impl StrategyCost {
-    /// Cost per task over the primitive's time (point estimates), if both are known.
+    /// What is set beside the primitive: the cost per task, except for a primitive paid once
+    /// per run (rayon enters its pool once, with `install`), where it is one task's whole cost,
+    /// fixed + per task.
+    pub fn compared_with_primitive(&self) -> Interval {
+        match self.primitive {
+            Some(Primitive::RayonInstall) => Interval {
+                point: self.fixed_ns.point + self.per_task_ns.point,
+                lower: self.fixed_ns.lower + self.per_task_ns.lower,
+                upper: self.fixed_ns.upper + self.per_task_ns.upper,
+            },
+            _ => self.per_task_ns,
+        }
+    }
+
+    /// [`StrategyCost::compared_with_primitive`] over the primitive's time (point estimates),
+    /// if both are known and the compared cost is positive (a slope fitted below zero says the
+    /// noise hid it).
     pub fn ratio_to_primitive(&self) -> Option<f64> {
         self.primitive_ns
-            .map(|p| self.per_task_ns.point / p.point)
-            .filter(|r| r.is_finite())
+            .map(|p| self.compared_with_primitive().point / p.point)
+            .filter(|r| r.is_finite() && *r > 0.0)
     }
 }
 

@@ -278,16 +278,26 @@ pub fn loop_output(index: usize, iterations: u64) -> TaskOutput {
 }
 
 /// The loop size that takes about as long as one hash task, from a calibration that timed
-/// `probe` iterations: rounded to two significant digits so the benchmark ID stays stable
-/// between runs on one machine, and at least 100.
+/// `probe` iterations: the nearest step of the series 1, 1.5, 2, 3, 5, 7 × 10ᵏ (at least 100),
+/// so the benchmark ID stays the same between runs on one machine despite timing noise.
 pub fn loop_iterations_like_hash(calibration: Calibration, probe: u64) -> u64 {
     let exact = probe as f64 * calibration.hash_ns as f64 / calibration.loop_ns as f64;
-    round_two_digits(exact.clamp(100.0, 1e9))
+    nearest_step(exact.clamp(100.0, 1e9))
 }
 
-fn round_two_digits(value: f64) -> u64 {
-    let scale = 10f64.powi(value.log10().floor() as i32 - 1).max(1.0);
-    ((value / scale).round() * scale) as u64
+/// The step of 1, 1.5, 2, 3, 5, 7 × 10ᵏ nearest to `value` (by ratio).
+fn nearest_step(value: f64) -> u64 {
+    const STEPS: [f64; 7] = [1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0];
+    let decade = 10f64.powi(value.log10().floor() as i32);
+    let step = STEPS
+        .iter()
+        .copied()
+        .min_by(|a, b| {
+            let distance = |s: f64| (value / (s * decade)).ln().abs();
+            distance(*a).total_cmp(&distance(*b))
+        })
+        .expect("steps are not empty");
+    (step * decade).round() as u64
 }
 
 #[cfg(test)]
@@ -305,7 +315,7 @@ mod tests {
     }
 
     #[test]
-    fn loop_size_matches_the_hash_time_in_two_digits() {
+    fn loop_size_matches_the_hash_time_on_a_stable_step() {
         let calibration = Calibration {
             hash_ns: 500_000,
             loop_ns: 10_000_000,
@@ -315,14 +325,17 @@ mod tests {
             hash_ns: 777_777,
             loop_ns: 10_000_000,
         };
-        assert_eq!(loop_iterations_like_hash(odd, 100_000), 7_800);
+        assert_eq!(loop_iterations_like_hash(odd, 100_000), 7_000);
         let tiny = Calibration {
             hash_ns: 1,
             loop_ns: 10_000_000,
         };
         assert_eq!(loop_iterations_like_hash(tiny, 100_000), 100);
-        assert_eq!(round_two_digits(123_456.0), 120_000);
-        assert_eq!(round_two_digits(99.6), 100);
+        assert_eq!(nearest_step(1_300.0), 1_500);
+        assert_eq!(nearest_step(1_200.0), 1_000);
+        assert_eq!(nearest_step(2_900.0), 3_000);
+        assert_eq!(nearest_step(9_000.0), 10_000);
+        assert_eq!(nearest_step(4_000.0), 5_000);
     }
 
     #[test]

@@ -6,9 +6,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::InterpreterInfo;
-use crate::bench_id::BenchFunction;
+use crate::bench_id::{BenchFunction, Group};
 use crate::error::Result;
 use crate::records;
+use crate::suite::Plan;
 
 /// The file, inside Criterion's directory, where the `python` bench writes its [`PythonRecord`].
 pub const PYTHON_FILE: &str = "parbench-python.json";
@@ -48,6 +49,8 @@ pub enum PythonRecord {
         hash_bytes: u64,
         /// Steps per loop task (the `py-loop-<size>` group), calibrated to one hash task.
         loop_iterations: u64,
+        /// The task counts it measured.
+        tasks: Vec<usize>,
         /// Strategies this interpreter cannot run.
         skipped: Vec<SkippedStrategy>,
     },
@@ -67,6 +70,27 @@ pub enum PythonRecord {
 }
 
 impl PythonRecord {
+    /// The `py-*` groups a measured record stands for under `plan`: the sleep, hash and loop
+    /// groups of its sizes; none for other records or a plan without CPython sweeps.
+    pub fn groups(&self, plan: &Plan) -> Vec<Group> {
+        match self {
+            PythonRecord::Measured {
+                hash_bytes,
+                loop_iterations,
+                ..
+            } if !plan.python_tasks().is_empty() => vec![
+                Group::PySleep {
+                    duration: plan.python_sleep_duration(),
+                },
+                Group::PyHash { bytes: *hash_bytes },
+                Group::PyLoop {
+                    iterations: *loop_iterations,
+                },
+            ],
+            _ => Vec::new(),
+        }
+    }
+
     /// Writes the record into `criterion_dir`, replacing an older one.
     pub fn save(&self, criterion_dir: &Path) -> Result<()> {
         records::save_json(&criterion_dir.join(PYTHON_FILE), self)
@@ -82,6 +106,7 @@ impl PythonRecord {
 mod tests {
     use super::*;
     use crate::python::GilStatus;
+    use crate::suite::Profile;
 
     #[test]
     fn records_round_trip_and_absence_is_none() {
@@ -101,8 +126,19 @@ mod tests {
             },
             hash_bytes: 1 << 20,
             loop_iterations: 5_000,
+            tasks: vec![2, 8],
             skipped: vec![],
         };
+        let plan = Plan::new(Profile::Quick, 2);
+        assert_eq!(
+            measured
+                .groups(&plan)
+                .iter()
+                .map(|g| g.to_string())
+                .collect::<Vec<_>>(),
+            ["py-sleep-10ms", "py-hash-1MiB", "py-loop-5000"]
+        );
+        assert!(measured.groups(&Plan::new(Profile::Seed, 2)).is_empty());
         for record in [
             measured,
             PythonRecord::Missing { hint: "x".into() },

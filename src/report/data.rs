@@ -10,8 +10,10 @@ use std::path::{Component, Path, PathBuf};
 use serde::Serialize;
 
 use crate::bench_id::Group;
+use crate::costs::CpuRecord;
 use crate::error::Result;
 use crate::machine::Machine;
+use crate::python::PythonRecord;
 use crate::quality::Quality;
 use crate::quality::load::LoadRecord;
 use crate::suite::{MemoryRecord, Plan, Profile, RunMeta};
@@ -50,6 +52,11 @@ pub struct RunData {
     pub verdicts: Vec<VerdictRow>,
     /// Every memory record the benches wrote (`parbench-memory.json`).
     pub memory: Vec<MemoryRecord>,
+    /// Every CPU-time record the benches wrote (`parbench-cpu.json`).
+    pub cpu: Vec<CpuRecord>,
+    /// What the `python` bench recorded about the interpreter (`parbench-python.json`), if
+    /// it ran.
+    pub python: Option<PythonRecord>,
     /// Groups the profile runs but that have no data.
     pub missing_groups: Vec<String>,
     /// Benchmarks skipped while reading, with the reason.
@@ -85,7 +92,15 @@ impl RunData {
         };
         // Groups another profile measured earlier (e.g. `hash-256KiB` of `quick` beside the
         // default's `hash-1MiB`) would mix two runs' settings in one page: left out, and said.
-        let planned = profile.map(|p| Plan::new(p, machine.logical_cores).groups());
+        // The `py-*` groups of the latest `python` bench are planned too (its loop size was
+        // calibrated at run time, so only its record knows it).
+        let python = PythonRecord::load(criterion_dir)?;
+        let planned = profile.map(|p| {
+            let plan = Plan::new(p, machine.logical_cores);
+            let mut groups = plan.groups();
+            groups.extend(python.iter().flat_map(|record| record.groups(&plan)));
+            groups
+        });
         let mut skipped = data.skipped;
         let mut stale = BTreeSet::new();
         let mut by_group: BTreeMap<Group, Vec<Measurement>> = BTreeMap::new();
@@ -110,6 +125,7 @@ impl RunData {
             .collect();
         let verdicts = analysis::verdicts(&groups);
         let memory = MemoryRecord::read_all(criterion_dir)?;
+        let cpu = CpuRecord::read_all(criterion_dir)?;
         let missing_groups = missing_groups(&groups, profile, machine.logical_cores);
         let mut levels: Vec<f64> = groups
             .iter()
@@ -128,6 +144,8 @@ impl RunData {
             groups,
             verdicts,
             memory,
+            cpu,
+            python,
             missing_groups,
             skipped,
             confidence_level,
@@ -157,6 +175,8 @@ impl RunData {
             quality: quality_of(&groups, Vec::new()),
             groups,
             memory: Vec::new(),
+            cpu: Vec::new(),
+            python: None,
             missing_groups: Vec::new(),
             skipped: Vec::new(),
             confidence_level: Some(0.95),

@@ -133,11 +133,11 @@ pub fn tasks(n: u64) -> String {
     }
 }
 
-/// A swept value as tables show it: a byte size for the break-even sweep, a percentage for
+/// A swept value as tables show it: a byte size for the break-even and transfer sweeps, a percentage for
 /// the mixed sweep, else the number.
 pub fn value(group: &Group, value: u64) -> String {
     match group {
-        Group::HashSize { .. } => bytes(value),
+        Group::HashSize { .. } | Group::Receive { .. } => bytes(value),
         Group::Mixed { .. } => percent(value),
         _ => value.to_string(),
     }

@@ -14,7 +14,7 @@
 //! (`crate::quality::intervals`), strategies are [`crate::bench_id::BenchFunction`] names:
 //!
 //! ```text
-//! { "schema": "parbench-summary", "version": 4,
+//! { "schema": "parbench-summary", "version": 6,
 //!   "generated": RFC 3339 time of generation (the only field that changes between two
 //!                generations from the same data),
 //!   "machine": { logical_cores, physical_cores, cpu_model, os, rustc, parbench,
@@ -47,6 +47,9 @@
 //!                     "status": "at" | "never" | "not-measured",
 //!                     "bytes": at: break-even bytes, never: largest measured, else null,
 //!                     "overhead_per_task_ns": { "point", "lower", "upper" } | null } ],
+//!   "costs", "cost_model", "predictions", "model_break_even": the cost model, documented in
+//!                `crate::costs::summary` (`"costs": [ { "strategy", "fixed_ns", "per_task_ns",
+//!                "per_byte_ns", "primitive", "primitive_ns", "ratio_to_primitive" } ]`),
 //!   "gil_comparison": { "waiting": { "group", "tasks" } | null, "computing": {..} | null,
 //!                       "rows": [ { "strategy", "waiting_speedup": {..} | null,
 //!                                   "computing_speedup": {..} | null } ],
@@ -61,6 +64,20 @@
 //!                            "runnable_others", "logical_cores", "at" } ] },
 //!   "oversubscription": [ { "group", "strategy", "stops_after": tasks | null,
 //!                           "speedup_there": {..}, "largest_tasks", "speedup_at_largest": {..} } ],
+//!   "python": { "status": "measured" | "missing" | "broken" | "not-run",
+//!               "note": why there are no CPython rows and how to get them | null,
+//!               "interpreter": { "program", "from_env", "executable", "version",
+//!                                "implementation", "gil": "enabled" | "disabled",
+//!                                "free_threaded_build", "start_method", "hash_bytes",
+//!                                "loop_iterations", "tasks": [ task counts measured ],
+//!                                "skipped": [ { "strategy", "reason" } ] }
+//!                              | { "program" } (broken) | null,
+//!               "tasks": the task count of the rows | null,
+//!               "rows": [ { "runtime": "cpython" | "rust", "strategy",
+//!                           "waiting" | "hashing" | "pure_python":
+//!                             { "id", "mean_ns": {..}, "speedup": {..} | null,
+//!                               "verdict": {..} | null } | null } ],
+//!               "sentences": [ string ] },
 //!   "verdict_matrix": { "columns": [ strategy ],
 //!                       "rows": [ { "group", "section": section id | null,
 //!                                   "cells": [ { "strategy", "value", "speedup": {..},
@@ -74,7 +91,9 @@
 //!
 //! Version 2 added `amdahl`, `gil_comparison` and `memory` (peak memory the benches recorded,
 //! e.g. for the `waits-*` points; join with `benchmarks` by `id`). Version 3 added
-//! `takeaways` and `verdict_matrix`, and orders `findings` by page section. Version 4 widened
+//! `takeaways` and `verdict_matrix`, and orders `findings` by page section. Version 4 added
+//! `python` (CPython measured beside Rust; `py-*` groups in `benchmarks`). Version 5 added the
+//! cost model: `costs`, `cost_model`, `predictions` and `model_break_even`. Version 6 widened
 //! every speedup interval for run-to-run variation (`crate::quality::intervals`), and added
 //! each benchmark's `noise`, the `quality` object, verdicts' `noisy`, and the Amdahl fits of
 //! `crate::amdahl::estimate` (a serial-fraction range from the speedups' intervals, typed fit
@@ -92,7 +111,7 @@ use super::data::{MachineSource, RunData};
 use super::sections::{self, Section, Takeaway};
 
 /// The version of `summary.json`'s schema; raised on any incompatible change.
-pub const SUMMARY_VERSION: u32 = 4;
+pub const SUMMARY_VERSION: u32 = 6;
 
 /// The page's title.
 const TITLE: &str = "parbench: where do threads help, and where don't they?";

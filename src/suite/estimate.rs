@@ -48,6 +48,10 @@ pub const BENCH_BINARIES: &[BenchBinary] = &[
         sweeps: Plan::overhead_sweeps,
     },
     BenchBinary {
+        name: "primitives",
+        sweeps: Plan::primitives_sweeps,
+    },
+    BenchBinary {
         name: "python",
         sweeps: Plan::python_sweeps,
     },
@@ -357,13 +361,50 @@ impl Plan {
         vec![self.sweep(self.slow_timing(), self.mixed_strategies(), points)]
     }
 
-    /// The sweeps of `benches/overhead.rs`.
+    /// The sweeps of `benches/overhead.rs`: empty tasks over task counts, then `receive`
+    /// tasks over input sizes.
     pub fn overhead_sweeps(&self) -> Vec<Sweep> {
-        if !self.runs_overhead() {
+        let empty = self
+            .overhead_tasks()
+            .into_iter()
+            .map(|tasks| (tasks, TaskCost::default(), None));
+        let tasks = self.receive_tasks();
+        // Receiving is piping, which `iteration` counts for the hashed bytes of a process
+        // strategy; the hashing itself is absent, a small over-estimate.
+        let receive = self.receive_bytes().into_iter().map(|hash_bytes| {
+            let cost = TaskCost {
+                hash_bytes,
+                ..TaskCost::default()
+            };
+            (tasks, cost, None)
+        });
+        let mut sweeps = vec![
+            self.sweep(self.cost_timing(), self.overhead_strategies(), empty),
+            self.sweep(self.cost_timing(), self.receive_strategies(), receive),
+        ];
+        sweeps.retain(|s| !s.iterations.is_empty());
+        sweeps
+    }
+
+    /// The sweeps of `benches/primitives.rs`: seven operations of microseconds (a process
+    /// start of a millisecond among them), then the hash kernel on k bare threads.
+    pub fn primitives_sweeps(&self) -> Vec<Sweep> {
+        if !self.runs_primitives() {
             return vec![];
         }
-        let points = [(1, TaskCost::default(), None)];
-        vec![self.sweep(self.fast_timing(), self.hash_strategies(), points)]
+        let mut iterations = vec![Duration::from_micros(50); 6];
+        iterations.push(PROCESS_START);
+        let bytes = self.raw_scaling_bytes();
+        iterations.extend(self.raw_scaling_threads().into_iter().map(|k| {
+            THREAD_START * k as u32
+                + Duration::from_secs_f64(bytes as f64 / HASH_BYTES_PER_SECOND)
+                    .mul_f64((k as f64 / self.logical_cores as f64).max(1.0))
+        }));
+        vec![Sweep {
+            timing: self.cost_timing(),
+            iterations,
+            untimed_runs: 0,
+        }]
     }
 
     /// The sweeps of `benches/real_io.rs`: files, then sockets.

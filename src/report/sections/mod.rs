@@ -28,11 +28,13 @@
 mod amdahl;
 mod break_even;
 mod computing;
+mod costs;
 mod gil;
 mod machine;
 mod matrix;
 mod mixed;
 mod other;
+mod python;
 mod quality;
 mod waiting;
 mod waits;
@@ -57,8 +59,10 @@ pub const SECTIONS: &[Build] = &[
     mixed::build,
     waits::build,
     gil::build,
+    python::build,
     amdahl::build,
     break_even::build,
+    costs::build,
     quality::build,
     machine::build,
 ];

@@ -1,0 +1,179 @@
+//! The primitive floor: what the operations every strategy is built from cost alone, and how
+//! far this machine's cores really scale.
+//!
+//! Run with: `cargo bench --bench primitives`
+//!
+//! Measures spawning and joining an empty thread, one job on an idle rayon pool from outside
+//! it, spawning and waiting for the worker program doing nothing, a 16-byte round trip through
+//! pipes to a warm child (`cat`), tokio spawn + await on both runtimes, and an uncontended
+//! lock. Then the hash kernel on 1 to `cores` bare threads at once (inputs ready, no pool):
+//! `k × T(1) / T(k)` is the raw compute scaling, the ideal a computing strategy can reach here
+//! (two vCPUs may be two hyperthreads of one core). Expected on a 2-vCPU VM (MEASURING.md):
+//! tens of µs for a thread or a rayon job, about 1 ms for a process, a few µs for the pipe,
+//! under 1 µs for a current-thread tokio task, tens of ns for the lock; the raw scaling
+//! close to ×2.
+//!
+//! IDs: `primitive/<name>/1` and `primitive/hash-threads/<k>`.
+
+mod support;
+
+use std::hint::black_box;
+use std::io::{Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+use criterion::Criterion;
+use parbench::bench_id::{BenchFunction, Group, Primitive};
+use parbench::suite::Plan;
+use parbench::workload::{NoGate, TaskSet, Workload};
+
+/// One operation: the value part of every primitive but the raw scaling.
+const ONE: u64 = 1;
+/// Bytes of one pipe round trip.
+const ROUND_TRIP_BYTES: usize = 16;
+
+/// A `cat` child whose stdin and stdout are pipes: it echoes what it is sent. Killed and
+/// reaped when dropped.
+struct Echo {
+    child: Child,
+}
+
+impl Echo {
+    fn spawn() -> Echo {
+        let child = Command::new("cat")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("`cat` runs as the warm child of the pipe round trip");
+        Echo { child }
+    }
+
+    /// Sends `message` and reads it back.
+    fn round_trip(&mut self, message: &[u8; ROUND_TRIP_BYTES]) -> [u8; ROUND_TRIP_BYTES] {
+        let stdin = self.child.stdin.as_mut().expect("stdin is piped");
+        stdin.write_all(message).expect("write to cat");
+        let mut reply = [0u8; ROUND_TRIP_BYTES];
+        let stdout = self.child.stdout.as_mut().expect("stdout is piped");
+        stdout.read_exact(&mut reply).expect("read from cat");
+        reply
+    }
+}
+
+impl Drop for Echo {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Measures each primitive once per iteration.
+fn primitives(c: &mut Criterion, plan: &Plan) {
+    if !plan.runs_primitives() {
+        return;
+    }
+    let mut group = support::SuiteGroup::new(c, Group::Primitive, plan.cost_timing());
+    let id = BenchFunction::Primitive;
+
+    group.bench(id(Primitive::ThreadSpawn), ONE, false, |b| {
+        b.iter(|| std::thread::spawn(|| black_box(1u8)).join().unwrap())
+    });
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .build()
+        .expect("a rayon pool");
+    group.bench(id(Primitive::RayonInstall), ONE, false, |b| {
+        b.iter(|| assert_eq!(pool.install(|| black_box(1u8)), 1))
+    });
+    drop(pool);
+
+    let worker = env!("CARGO_BIN_EXE_parbench");
+    group.bench(id(Primitive::ProcessSpawn), ONE, true, |b| {
+        b.iter(|| {
+            let status = Command::new(worker)
+                .arg("worker")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .status()
+                .expect("the worker program starts");
+            assert!(status.success(), "an idle worker exits cleanly: {status}");
+        })
+    });
+
+    let mut echo = Echo::spawn();
+    let message = *b"parbench-16bytes";
+    group.bench(id(Primitive::PipeRoundTrip), ONE, false, |b| {
+        b.iter(|| assert_eq!(&echo.round_trip(&message), &message))
+    });
+    drop(echo);
+
+    let current = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a current-thread runtime");
+    group.bench(id(Primitive::TokioCurrentSpawn), ONE, false, |b| {
+        b.iter_custom(|iters| spawn_and_await(&current, iters))
+    });
+    let multi = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(plan.logical_cores)
+        .build()
+        .expect("a multi-thread runtime");
+    group.bench(id(Primitive::TokioMultiSpawn), ONE, false, |b| {
+        b.iter_custom(|iters| spawn_and_await(&multi, iters))
+    });
+
+    let lock = parking_lot::Mutex::new(0u64);
+    group.bench(id(Primitive::LockUnlock), ONE, false, |b| {
+        b.iter(|| *black_box(&lock).lock() += 1)
+    });
+
+    raw_scaling(&mut group, plan);
+    group.finish();
+}
+
+/// `iters` tokio tasks spawned and awaited one after another from `block_on`.
+fn spawn_and_await(runtime: &tokio::runtime::Runtime, iters: u64) -> std::time::Duration {
+    runtime.block_on(async {
+        let start = Instant::now();
+        for i in 0..iters {
+            let got = tokio::spawn(async move { black_box(i) }).await.unwrap();
+            assert_eq!(got, i);
+        }
+        start.elapsed()
+    })
+}
+
+/// The hash kernel on k bare scoped threads at once, each hashing its own input.
+fn raw_scaling(group: &mut support::SuiteGroup<'_>, plan: &Plan) {
+    let threads = plan.raw_scaling_threads();
+    let Some(&top) = threads.last() else {
+        return;
+    };
+    let bytes = plan.raw_scaling_bytes();
+    // Built before timing: every thread's input and the digests it must produce.
+    let set = TaskSet::new(Workload::Hash { bytes }, top).expect("valid hash tasks");
+    let expected = set.expected_outputs();
+    let set = &set;
+    for k in threads {
+        group.bench(
+            BenchFunction::Primitive(Primitive::HashThreads),
+            k as u64,
+            false,
+            |b| {
+                b.iter(|| {
+                    std::thread::scope(|scope| {
+                        let handles: Vec<_> = (0..k)
+                            .map(|i| scope.spawn(move || set.run_one(i, &mut NoGate)))
+                            .collect();
+                        for (i, handle) in handles.into_iter().enumerate() {
+                            let output = handle.join().unwrap().unwrap();
+                            assert!(output == expected[i], "hash-threads/{k}: wrong digest");
+                        }
+                    })
+                })
+            },
+        );
+    }
+}
+
+fn main() {
+    support::main(&[primitives]);
+}

@@ -1,0 +1,403 @@
+//! `parbench advise`: ranks every strategy for a user's own tasks by the cost model's
+//! predicted wall time, best first, each with a one-line reason.
+//!
+//! The tasks are described either by their work (`--cpu`, `--wait`, `--input`) or as a
+//! `parbench run` scenario (`--workload hash --bytes 1MiB`), which becomes work through the
+//! measured hashing speed. The model comes from a bench run's `summary.json`
+//! ([`crate::costs::summary::read_model`]) or, when there is none, from
+//! [`crate::costs::calibrate`].
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::bench_id::BenchFunction;
+use crate::costs::model::{CostModel, Prediction, TaskWork, exact};
+use crate::costs::scale;
+use crate::error::{Error, Result};
+use crate::machine::Machine;
+use crate::strategy::StrategyKind;
+use crate::units;
+use crate::workload::Workload;
+
+/// What the user's tasks are: how many, and what each does.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Case {
+    /// How many tasks.
+    pub tasks: usize,
+    /// What each task does.
+    pub work: TaskWork,
+}
+
+impl Case {
+    /// Tasks described by their work: computing and waiting per task, input bytes per task.
+    ///
+    /// `tasks` must be 1 to 100,000 and all tasks' input together at most 4 GiB.
+    pub fn from_work(tasks: usize, cpu: Duration, wait: Duration, input: u64) -> Result<Self> {
+        check_case(tasks, input)?;
+        Ok(Case {
+            tasks,
+            work: TaskWork::exact(cpu.as_nanos() as f64, wait.as_nanos() as f64, input),
+        })
+    }
+
+    /// Tasks described as a `parbench run` scenario; hashing becomes computing at the model's
+    /// measured speed per byte.
+    pub fn from_workload(tasks: usize, workload: &Workload, model: &CostModel) -> Result<Self> {
+        let input = workload.input_bytes();
+        check_case(tasks, input)?;
+        let ns = |d: &Duration| d.as_nanos() as f64;
+        let hashing = |bytes: u64| {
+            model
+                .hash_ns_per_byte
+                .map(|per_byte| scale(per_byte, bytes as f64))
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "--workload",
+                        "needs the hashing speed, which the model lacks: describe the tasks \
+                         with --cpu instead",
+                    )
+                })
+        };
+        let (compute_ns, wait_ns) = match workload {
+            Workload::Noop | Workload::Receive { .. } => (exact(0.0), exact(0.0)),
+            Workload::Sleep { duration } | Workload::Net { duration } => {
+                (exact(0.0), exact(ns(duration)))
+            }
+            Workload::Hash { bytes } => (hashing(*bytes)?, exact(0.0)),
+            Workload::Mixed { bytes, duration } => (hashing(*bytes)?, exact(ns(duration))),
+            Workload::File { .. } => {
+                return Err(Error::invalid(
+                    "--workload",
+                    "file cannot be predicted: its time is the disk's fsync; describe the \
+                     tasks with --cpu and --wait instead",
+                ));
+            }
+        };
+        Ok(Case {
+            tasks,
+            work: TaskWork {
+                compute_ns,
+                wait_ns,
+                input_bytes: input,
+            },
+        })
+    }
+}
+
+fn check_case(tasks: usize, input: u64) -> Result<()> {
+    units::check_count("--tasks", tasks, units::MAX_TASKS)?;
+    let total = input.saturating_mul(tasks as u64);
+    if total > units::MAX_TOTAL_BYTES {
+        return Err(Error::invalid(
+            "--input",
+            format!(
+                "times --tasks must be at most 4GiB of input in all, got {} x {tasks} = {}",
+                units::bytes_label(input),
+                units::bytes_label(total)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Parses a per-task duration (`--cpu`, `--wait`): 0 to 10 minutes, e.g. `250us` or `0s`.
+pub fn parse_work_duration(flag: &'static str, text: &str) -> Result<Duration> {
+    let duration = humantime::parse_duration(text.trim()).map_err(|_| {
+        Error::invalid(
+            flag,
+            format!("must be a duration such as 250us, 10ms or 0s, got '{text}'"),
+        )
+    })?;
+    if duration > units::MAX_DURATION {
+        return Err(Error::invalid(
+            flag,
+            format!(
+                "must be between 0s and 10min, got {}",
+                humantime::format_duration(duration)
+            ),
+        ));
+    }
+    Ok(duration)
+}
+
+/// One strategy in the ranking.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Ranked {
+    /// The strategy's CLI name.
+    pub strategy: String,
+    /// Predicted wall time of all tasks, in seconds.
+    pub predicted_seconds: f64,
+    /// Why, in one line.
+    pub reason: String,
+    /// The prediction behind it.
+    #[serde(skip)]
+    pub prediction: Prediction,
+}
+
+/// The answer to one case.
+#[derive(Clone, Debug, Serialize)]
+pub struct Advice {
+    /// Every strategy the model covers, fastest first.
+    pub ranking: Vec<Ranked>,
+    /// Where the model came from.
+    pub source: String,
+    /// The machine the model was measured on.
+    pub machine: Machine,
+}
+
+/// Ranks every CLI strategy the model has costs for by predicted wall time, best first.
+pub fn rank(model: &CostModel, case: &Case) -> Vec<Ranked> {
+    let mut ranking: Vec<Ranked> = StrategyKind::ALL
+        .iter()
+        .filter_map(|&kind| {
+            let prediction = model.predict(kind.into(), case.tasks, &case.work, None)?;
+            Some(Ranked {
+                strategy: kind.name().to_string(),
+                predicted_seconds: prediction.total_ns.point / 1e9,
+                reason: reason(kind, case, &prediction),
+                prediction,
+            })
+        })
+        .collect();
+    ranking.sort_by(|a, b| a.predicted_seconds.total_cmp(&b.predicted_seconds));
+    ranking
+}
+
+/// A time for people: `2.5 ms`, `14 µs`, `1.20 s`.
+pub fn time_label(ns: f64) -> String {
+    if ns == 0.0 {
+        return "0 s".to_string();
+    }
+    let (value, unit) = match ns.abs() {
+        n if n >= 1e9 => (ns / 1e9, "s"),
+        n if n >= 1e6 => (ns / 1e6, "ms"),
+        n if n >= 1e3 => (ns / 1e3, "µs"),
+        _ => (ns, "ns"),
+    };
+    if value.abs() >= 100.0 {
+        format!("{value:.0} {unit}")
+    } else if value.abs() >= 10.0 {
+        format!("{value:.1} {unit}")
+    } else {
+        format!("{value:.2} {unit}")
+    }
+}
+
+/// What one task costs a strategy, in words: `thread spawns`, `process starts`.
+fn task_unit(kind: StrategyKind) -> &'static str {
+    match kind {
+        StrategyKind::Sequential => "calls",
+        StrategyKind::Threads | StrategyKind::Gil => "thread spawns",
+        StrategyKind::Rayon => "pool jobs",
+        StrategyKind::Processes => "process starts",
+        StrategyKind::ProcessPool => "pool round trips",
+        StrategyKind::Async | StrategyKind::AsyncMulti => "tokio tasks",
+    }
+}
+
+/// The one-line reason for a strategy's place: what its overhead costs of the total, what
+/// moving inputs costs, and how the work overlaps.
+fn reason(kind: StrategyKind, case: &Case, p: &Prediction) -> String {
+    let total = p.total_ns.point;
+    let (lower, upper) = (time_label(p.total_ns.lower), time_label(p.total_ns.upper));
+    let range = if lower == upper {
+        time_label(total)
+    } else {
+        format!("{} [{lower}, {upper}]", time_label(total))
+    };
+    let overhead = p.fixed_ns.point + p.tasks_ns.point;
+    let mut parts = vec![format!(
+        "{} {} cost {} of {range}",
+        case.tasks,
+        task_unit(kind),
+        time_label(overhead)
+    )];
+    if let Some(transfer) = p.transfer_ns.filter(|t| t.point > 0.0) {
+        parts.push(format!(
+            "moving {} of input costs {}",
+            units::bytes_label(case.work.input_bytes * case.tasks as u64),
+            time_label(transfer.point)
+        ));
+    }
+    let (c, w) = (case.work.compute_ns.point, case.work.wait_ns.point);
+    let per_task = time_label(c + w);
+    let rounds = case.tasks.div_ceil(p.shape.in_progress);
+    let work = if c + w <= 0.0 {
+        "no work to overlap".to_string()
+    } else if kind == StrategyKind::Sequential {
+        format!("one task after another: {} × {per_task}", case.tasks)
+    } else if p.worker_bound && rounds > 1 {
+        format!(
+            "{} workers run {rounds} rounds of {per_task}{}",
+            p.shape.in_progress,
+            if w > 0.0 { " (waits block them)" } else { "" }
+        )
+    } else if c > 0.0 && p.shape.computing <= 1 {
+        format!(
+            "computing runs one task at a time{}",
+            if w > 0.0 { ", the waits overlap" } else { "" }
+        )
+    } else if c > 0.0 {
+        format!(
+            "computing spreads over {} cores at ×{:.2}{}",
+            p.shape.computing,
+            p.scaling,
+            if w > 0.0 { ", the waits overlap" } else { "" }
+        )
+    } else {
+        "all waits overlap".to_string()
+    };
+    parts.push(work);
+    parts.join("; ")
+}
+
+/// The strategies `advise` ranks: the CLI's.
+pub fn ranked_functions() -> Vec<BenchFunction> {
+    StrategyKind::ALL.iter().map(|&k| k.into()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::costs::model::{ScalingPoint, StrategyCost, primitive_of};
+
+    /// A 2-core machine with costs like the ones measured on a 2-vCPU VM.
+    fn model() -> CostModel {
+        let cost = |strategy: BenchFunction, fixed: f64, per_task: f64, per_byte: Option<f64>| {
+            StrategyCost {
+                strategy,
+                fixed_ns: exact(fixed),
+                per_task_ns: exact(per_task),
+                per_byte_ns: per_byte.map(exact),
+                primitive: primitive_of(strategy),
+                primitive_ns: None,
+            }
+        };
+        CostModel {
+            logical_cores: 2,
+            costs: vec![
+                cost(BenchFunction::Sequential, 30.0, 10.0, None),
+                cost(BenchFunction::Threads, 5e3, 40e3, None),
+                cost(BenchFunction::Rayon, 20e3, 2e3, None),
+                cost(BenchFunction::Processes, 50e3, 1e6, Some(1.0)),
+                cost(BenchFunction::ProcessPool, 2e6, 6e3, Some(1.0)),
+                cost(BenchFunction::Gil, 5e3, 45e3, None),
+                cost(BenchFunction::Async, 5e3, 600.0, None),
+                cost(BenchFunction::AsyncMulti, 30e3, 3e3, None),
+            ],
+            raw_scaling: vec![ScalingPoint {
+                threads: 2,
+                speedup: exact(1.9),
+            }],
+            hash_ns_per_byte: Some(exact(0.5)),
+        }
+    }
+
+    fn ranking(case: Case) -> Vec<String> {
+        rank(&model(), &case)
+            .into_iter()
+            .map(|r| r.strategy)
+            .collect()
+    }
+
+    #[test]
+    fn sleep_heavy_tasks_go_to_async_or_threads_never_a_cpu_sized_pool() {
+        let case = Case::from_work(64, Duration::ZERO, Duration::from_millis(10), 0).unwrap();
+        let order = ranking(case);
+        assert!(
+            ["async", "threads", "async-multi"].contains(&order[0].as_str()),
+            "{order:?}"
+        );
+        let rayon = order.iter().position(|s| s == "rayon").unwrap();
+        assert!(
+            rayon >= order.len() - 3,
+            "rayon's 2 threads wait in rounds: {order:?}"
+        );
+    }
+
+    #[test]
+    fn ten_microsecond_tasks_go_to_sequential_or_rayon_not_a_thread_each() {
+        let case = Case::from_work(64, Duration::from_micros(10), Duration::ZERO, 0).unwrap();
+        let order = ranking(case);
+        assert!(
+            ["sequential", "rayon"].contains(&order[0].as_str()),
+            "{order:?}"
+        );
+        let threads = order.iter().position(|s| s == "threads").unwrap();
+        assert!(threads > 1, "{order:?}");
+    }
+
+    #[test]
+    fn large_inputs_do_not_go_to_processes() {
+        let case = Case::from_work(8, Duration::from_millis(2), Duration::ZERO, 64 << 20).unwrap();
+        let order = ranking(case);
+        assert!(!order[0].starts_with("process"), "{order:?}");
+        assert!(
+            order[order.len() - 2..]
+                .iter()
+                .all(|s| s.starts_with("process")),
+            "{order:?}"
+        );
+    }
+
+    #[test]
+    fn reasons_name_the_overhead_and_how_work_overlaps() {
+        let case = Case::from_work(64, Duration::ZERO, Duration::from_millis(10), 0).unwrap();
+        let ranked = rank(&model(), &case);
+        let threads = ranked.iter().find(|r| r.strategy == "threads").unwrap();
+        assert!(
+            threads
+                .reason
+                .starts_with("64 thread spawns cost 2.56 ms of 12.6 ms;"),
+            "{}",
+            threads.reason
+        );
+        let rayon = ranked.iter().find(|r| r.strategy == "rayon").unwrap();
+        assert!(
+            rayon.reason.contains("2 workers run 32 rounds of 10.0 ms"),
+            "{}",
+            rayon.reason
+        );
+        assert!(
+            ranked
+                .windows(2)
+                .all(|w| w[0].predicted_seconds <= w[1].predicted_seconds)
+        );
+    }
+
+    #[test]
+    fn workloads_become_work_through_the_hashing_speed() {
+        let hash = Workload::Hash { bytes: 1 << 20 };
+        let case = Case::from_workload(4, &hash, &model()).unwrap();
+        assert_eq!(case.work.compute_ns.point, 0.5 * (1 << 20) as f64);
+        assert_eq!(case.work.input_bytes, 1 << 20);
+        let file = Workload::File { bytes: 1 << 20 };
+        let err = Case::from_workload(4, &file, &model())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("--workload file cannot be predicted"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bad_cases_are_one_line_errors_naming_the_flag() {
+        let err = Case::from_work(0, Duration::ZERO, Duration::ZERO, 0).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "--tasks must be between 1 and 100000, got 0"
+        );
+        let err = Case::from_work(100, Duration::ZERO, Duration::ZERO, 1 << 30).unwrap_err();
+        assert!(
+            err.to_string().starts_with("--input times --tasks"),
+            "{err}"
+        );
+        for bad in ["-1s", "soon", "2h"] {
+            let err = parse_work_duration("--cpu", bad).unwrap_err().to_string();
+            assert!(err.starts_with("--cpu must be"), "{bad}: {err}");
+        }
+        assert_eq!(parse_work_duration("--wait", "0s").unwrap(), Duration::ZERO);
+    }
+}

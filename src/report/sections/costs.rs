@@ -1,0 +1,492 @@
+//! Where the time goes: the primitive floor, each strategy's fitted fixed, per-task and
+//! per-byte costs beside its primitive, the machine's raw compute scaling, and the cost
+//! model's prediction against every measurement it covers, with the misses spelled out.
+//!
+//! The numbers come from [`crate::costs::CostReport`]; this module only words and renders
+//! them. Groups shown here: `overhead`, `receive-n*` and `primitive`.
+
+use maud::{Markup, html};
+
+use crate::bench_id::Group;
+use crate::costs::measured::{BenchPrediction, ModelBreakEven, WorkSource};
+use crate::costs::summary::summary_fields;
+use crate::costs::{CostReport, StrategyCost};
+use crate::suite::Plan;
+
+use super::super::analysis::{GroupAnalysis, effect_size};
+use super::super::blocks::{
+    Page, findings, findings_markdown, group_anchor, group_table, group_table_markdown, scroll,
+};
+use super::super::criterion_data::{Interval, Measurement};
+use super::super::data::RunData;
+use super::super::format;
+use super::{Section, Takeaway};
+
+const ID: &str = "costs";
+
+/// A per-task cost this many times its primitive's is worth a takeaway.
+const NOTABLE_RATIO: f64 = 1.5;
+
+/// The costs section.
+pub struct Costs {
+    report: Option<CostReport>,
+    groups: Vec<GroupAnalysis>,
+}
+
+/// Builds the section from every measurement of the run and the CPU records.
+pub fn build(data: &RunData) -> Box<dyn Section> {
+    let measurements: Vec<Measurement> = data
+        .groups
+        .iter()
+        .flat_map(|g| g.points.iter().map(|p| p.measurement.clone()))
+        .collect();
+    let raw_scaling_bytes = data
+        .profile
+        .map(|p| Plan::new(p, data.cores()).raw_scaling_bytes());
+    let report = CostReport::build(&measurements, &data.cpu, data.cores(), raw_scaling_bytes);
+    let groups = data
+        .groups_where(|g| {
+            matches!(
+                g,
+                Group::Overhead | Group::Receive { .. } | Group::Primitive
+            )
+        })
+        .into_iter()
+        .cloned()
+        .collect();
+    Box::new(Costs { report, groups })
+}
+
+/// A signed time: fitted intercepts can fall below zero within their interval.
+fn time(ns: f64) -> String {
+    if ns.abs() < 0.5 {
+        "0 ns".to_string()
+    } else if ns < 0.0 {
+        format!("−{}", format::time(-ns))
+    } else {
+        format::time(ns)
+    }
+}
+
+fn interval(i: &Interval) -> String {
+    format!("{} [{}, {}]", time(i.point), time(i.lower), time(i.upper))
+}
+
+fn per_byte(i: &Interval) -> String {
+    format!(
+        "{} ns/B [{}, {}]",
+        format::factor(i.point),
+        format::factor(i.lower),
+        format::factor(i.upper)
+    )
+}
+
+fn residual(r: f64) -> String {
+    if (r * 100.0).abs() < 0.5 {
+        "0 %".to_string()
+    } else {
+        format!("{:+.0} %", r * 100.0)
+    }
+}
+
+/// A model's break-even size, which falls anywhere: `20.5 KiB`.
+fn approx_bytes(b: u64) -> String {
+    bytesize::ByteSize::b(b).to_string()
+}
+
+/// One row of the costs table, as cells.
+fn cost_cells(c: &StrategyCost) -> [String; 6] {
+    [
+        interval(&c.fixed_ns),
+        interval(&c.per_task_ns),
+        c.per_byte_ns
+            .as_ref()
+            .map(per_byte)
+            .unwrap_or_else(|| "–".to_string()),
+        c.primitive
+            .map(|p| p.name().to_string())
+            .unwrap_or_else(|| "–".to_string()),
+        c.primitive_ns
+            .as_ref()
+            .map(interval)
+            .unwrap_or_else(|| "not measured".to_string()),
+        c.ratio_to_primitive()
+            .map(format::times)
+            .unwrap_or_else(|| "–".to_string()),
+    ]
+}
+
+/// The parts of a prediction: `fixed + tasks + transfer + work`.
+fn parts(p: &BenchPrediction) -> String {
+    let q = &p.prediction;
+    let mut parts = vec![
+        format!("fixed {}", time(q.fixed_ns.point)),
+        format!("tasks {}", time(q.tasks_ns.point)),
+    ];
+    if let Some(t) = q.transfer_ns {
+        parts.push(format!("transfer {}", time(t.point)));
+    }
+    parts.push(format!("work {}", time(q.work_ns.point)));
+    parts.join(" + ")
+}
+
+fn source(p: &BenchPrediction) -> &'static str {
+    match &p.work_source {
+        WorkSource::Sequential {
+            same_point: true,
+            cpu_split: true,
+            ..
+        } => "sequential, CPU split",
+        WorkSource::Sequential {
+            same_point: true, ..
+        } => "sequential, nominal split",
+        WorkSource::Sequential { .. } => "sequential at another count",
+        WorkSource::Nominal => "nominal work",
+    }
+}
+
+fn break_even_sentence(b: &ModelBreakEven) -> String {
+    let model = b
+        .model_bytes
+        .map(|x| format!("from {}", approx_bytes(x)))
+        .unwrap_or_else(|| "never (up to 1GiB)".to_string());
+    let measured = match (b.measured_bytes, b.measured_below) {
+        (Some(at), Some(below)) => format!(
+            "between {} and {} per task",
+            format::bytes(below),
+            format::bytes(at)
+        ),
+        (Some(at), None) => format!("at {} per task or below", format::bytes(at)),
+        (None, _) => format!("never up to {}", format::bytes(b.largest_measured)),
+    };
+    let verdict = if b.agrees { "agrees" } else { "disagrees" };
+    format!(
+        "{} on {}: the model puts the break-even {model}, the sweep {measured} — the model {verdict}.",
+        b.strategy, b.group
+    )
+}
+
+impl Costs {
+    fn unexplained(&self) -> Vec<&BenchPrediction> {
+        self.report
+            .iter()
+            .flat_map(|r| r.predictions.iter())
+            .filter(|p| p.unexplained)
+            .collect()
+    }
+
+    /// The predictions by group, in group order.
+    fn by_group(&self) -> Vec<(Group, Vec<&BenchPrediction>)> {
+        let mut out: Vec<(Group, Vec<&BenchPrediction>)> = Vec::new();
+        for p in self.report.iter().flat_map(|r| r.predictions.iter()) {
+            match out.iter_mut().find(|(g, _)| *g == p.id.group) {
+                Some((_, ps)) => ps.push(p),
+                None => out.push((p.id.group, vec![p])),
+            }
+        }
+        out.sort_by_key(|(g, _)| *g);
+        out
+    }
+}
+
+impl Section for Costs {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn title(&self) -> &'static str {
+        "Where the time goes"
+    }
+
+    fn has_data(&self) -> bool {
+        self.report.is_some() || !self.groups.is_empty()
+    }
+
+    fn groups(&self) -> Vec<Group> {
+        self.groups.iter().map(|g| g.group).collect()
+    }
+
+    fn findings(&self) -> Vec<String> {
+        let Some(report) = &self.report else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let covered = report.predictions.len();
+        let missed = self.unexplained();
+        out.push(format!(
+            "The cost model predicts {} of {covered} benchmarks within 25 %; {} it cannot explain.",
+            covered - missed.len(),
+            missed.len()
+        ));
+        for (group, ps) in self.by_group() {
+            let misses: Vec<String> = ps
+                .iter()
+                .filter(|p| p.unexplained)
+                .map(|p| {
+                    format!(
+                        "{}/{} measured {} against {} predicted ({})",
+                        p.id.function,
+                        p.id.value,
+                        time(p.measured_ns.point),
+                        time(p.prediction.total_ns.point),
+                        residual(p.residual)
+                    )
+                })
+                .collect();
+            if !misses.is_empty() {
+                out.push(format!("Unexplained on {group}: {}.", misses.join("; ")));
+            }
+        }
+        out.extend(report.break_evens.iter().map(break_even_sentence));
+        out.extend(report.notes.iter().map(|n| format!("Note: {n}.")));
+        out
+    }
+
+    /// The strategy whose cost per task is furthest above its primitive's.
+    fn takeaways(&self) -> Vec<Takeaway> {
+        let Some(report) = &self.report else {
+            return Vec::new();
+        };
+        report
+            .model
+            .costs
+            .iter()
+            .filter_map(|c| Some((c, c.ratio_to_primitive()?, c.primitive?)))
+            .filter(|(_, r, _)| *r >= NOTABLE_RATIO)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(c, ratio, primitive)| Takeaway {
+                section: ID,
+                sentence: format!(
+                    "{} costs {} per task, {} its floor ({}, {}): the rest is the strategy's own.",
+                    c.strategy,
+                    time(c.compared_with_primitive().point),
+                    format::times(ratio),
+                    primitive.description(),
+                    time(c.primitive_ns.map_or(0.0, |p| p.point))
+                ),
+                effect: effect_size(ratio),
+            })
+            .into_iter()
+            .collect()
+    }
+
+    fn html(&self, page: &Page) -> Markup {
+        html! {
+            p { "Each strategy's empty-task times at several task counts are fitted as "
+                code { "T(N) = fixed + per_task × N" } " (weighted least squares, 95 % intervals), and the process strategies' times over input sizes as a cost per byte moved. The model then predicts every benchmark: "
+                code { "fixed + per_task·N + per_byte·bytes·N + work" } ", the work being sequential's time per task split into computing and waiting by its CPU time, overlapped as the strategy allows and spread over the cores at the measured raw scaling. A miss of more than 25 % is listed as unexplained." }
+            (findings(&self.findings()))
+            @if let Some(report) = &self.report {
+                h3 { "Costs beside their primitives" }
+                (scroll(html! {
+                    table #costs-table {
+                        thead { tr { th { "Strategy" } th { "Fixed" } th { "Per task" } th { "Per byte moved" } th { "Primitive" } th { "Primitive time" } th { "Per task / primitive" sup { "*" } } } }
+                        tbody { @for c in &report.model.costs {
+                            @let cells = cost_cells(c);
+                            tr { td { (c.strategy.name()) } @for cell in &cells { td { (cell) } } }
+                        } }
+                    }
+                }))
+                p { small { "* rayon enters its pool once per run, so its whole cost of one task (fixed + per task) is set beside one job on an idle pool." } }
+                h3 { "The primitive floor and the raw compute scaling" }
+                (scroll(html! {
+                    table {
+                        thead { tr { th { "Primitive" } th { "What" } th { "Time" } } }
+                        tbody { @for (p, t) in &report.primitives {
+                            tr { td { (p.name()) } td { (p.description()) } td { (interval(t)) } }
+                        } }
+                    }
+                }))
+                @if !report.model.raw_scaling.is_empty() {
+                    p { "The hash kernel on k bare threads at once against one: the ideal a computing strategy can reach here, beside the nominal ×k." }
+                    (scroll(html! {
+                        table {
+                            thead { tr { th { "Threads" } th { "Raw scaling" } th { "Nominal" } } }
+                            tbody { @for s in &report.model.raw_scaling {
+                                tr { td { (s.threads) } td { (format::speedup(&s.speedup)) } td { (format::ideal(s.threads as f64)) } }
+                            } }
+                        }
+                    }))
+                }
+                h3 { "Predicted against measured" }
+                @for (group, ps) in self.by_group() {
+                    h4 { (group.to_string()) }
+                    (scroll(html! {
+                        table {
+                            thead { tr { th { "Strategy" } th { (group.value_meaning()) } th { "Measured" } th { "Predicted" } th { "Parts" } th { "Residual" } th { "Cores busy" } th { "Work from" } } }
+                            tbody { @for p in ps {
+                                tr class=[p.unexplained.then_some("unexplained")] {
+                                    td { (p.id.function.name()) }
+                                    td { (format::value(&group, p.id.value)) }
+                                    td { (interval(&p.measured_ns)) }
+                                    td { (interval(&p.prediction.total_ns)) }
+                                    td { (parts(p)) }
+                                    td { (residual(p.residual)) @if p.unexplained { " unexplained" } }
+                                    td { (p.cores_busy.map(|b| format!("{b:.2}")).unwrap_or_else(|| "–".to_string())) }
+                                    td { (source(p)) }
+                                }
+                            } }
+                        }
+                    }))
+                }
+            }
+            @for g in &self.groups {
+                h3 id=(group_anchor(&g.group)) { (g.group.to_string()) }
+                (group_table(page, g))
+            }
+        }
+    }
+
+    fn markdown(&self, page: &Page) -> String {
+        let mut md = findings_markdown(&self.findings());
+        if let Some(report) = &self.report {
+            md.push_str("\n| Strategy | Fixed | Per task | Per byte moved | Primitive | Primitive time | Per task / primitive\\* |\n|---|---|---|---|---|---|---|\n");
+            for c in &report.model.costs {
+                md.push_str(&format!(
+                    "| {} | {} |\n",
+                    c.strategy,
+                    cost_cells(c).join(" | ")
+                ));
+            }
+            md.push_str("\n\\* rayon enters its pool once per run, so its whole cost of one task (fixed + per task) is set beside one job on an idle pool.\n");
+            md.push_str("\n| Primitive | What | Time |\n|---|---|---|\n");
+            for (p, t) in &report.primitives {
+                md.push_str(&format!(
+                    "| {} | {} | {} |\n",
+                    p.name(),
+                    p.description(),
+                    interval(t)
+                ));
+            }
+            if !report.model.raw_scaling.is_empty() {
+                md.push_str("\n| Threads | Raw scaling | Nominal |\n|---|---|---|\n");
+                for s in &report.model.raw_scaling {
+                    md.push_str(&format!(
+                        "| {} | {} | {} |\n",
+                        s.threads,
+                        format::speedup(&s.speedup),
+                        format::ideal(s.threads as f64)
+                    ));
+                }
+            }
+            for (group, ps) in self.by_group() {
+                md.push_str(&format!(
+                    "\n#### {group}\n\n| Strategy | {} | Measured | Predicted | Parts | Residual | Cores busy |\n|---|---|---|---|---|---|---|\n",
+                    group.value_meaning()
+                ));
+                for p in ps {
+                    md.push_str(&format!(
+                        "| {} | {} | {} | {} | {} | {}{} | {} |\n",
+                        p.id.function,
+                        format::value(&group, p.id.value),
+                        interval(&p.measured_ns),
+                        interval(&p.prediction.total_ns),
+                        parts(p),
+                        residual(p.residual),
+                        if p.unexplained { " unexplained" } else { "" },
+                        p.cores_busy
+                            .map(|b| format!("{b:.2}"))
+                            .unwrap_or_else(|| "–".to_string())
+                    ));
+                }
+            }
+        }
+        for g in &self.groups {
+            md.push_str(&format!(
+                "\n### {}\n\n{}",
+                g.group,
+                group_table_markdown(page, g)
+            ));
+        }
+        md
+    }
+
+    fn json(&self, _page: &Page) -> Vec<(&'static str, serde_json::Value)> {
+        match &self.report {
+            Some(report) => summary_fields(report),
+            None => vec![
+                ("costs", serde_json::json!([])),
+                ("cost_model", serde_json::Value::Null),
+                ("predictions", serde_json::json!([])),
+                ("model_break_even", serde_json::json!([])),
+            ],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench_id::BenchFunction::{self, Sequential, Threads};
+    use crate::bench_id::Primitive;
+    use crate::report::testdata::{analyse, measurement};
+    use std::time::Duration;
+
+    #[test]
+    fn words_costs_misses_and_break_evens_from_a_synthetic_run() {
+        let sleep = Group::Sleep {
+            duration: Duration::from_millis(10),
+        };
+        let m = |g, f, v, ns| measurement(g, f, v, ns, 0.02);
+        let mut data = Vec::new();
+        for n in [1u64, 2, 8, 32] {
+            data.push(m(Group::Overhead, Threads, n, 20e3 + 40e3 * n as f64));
+            data.push(m(Group::Overhead, Sequential, n, 50.0 + 10.0 * n as f64));
+        }
+        let spawn = BenchFunction::Primitive(Primitive::ThreadSpawn);
+        data.push(m(Group::Primitive, spawn, 1, 20e3));
+        data.push(m(sleep, Sequential, 8, 80.1e6));
+        data.push(m(sleep, Threads, 8, 10.4e6));
+        data.push(m(sleep, Sequential, 64, 640.5e6));
+        data.push(m(sleep, Threads, 64, 40e6));
+        let section = build(&RunData::from_groups(analyse(&data), 2));
+        assert!(section.has_data());
+        let findings = section.findings();
+        assert!(
+            findings[0].starts_with("The cost model predicts"),
+            "{findings:?}"
+        );
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.starts_with("Unexplained on sleep-10ms: threads/64 measured 40.0 ms")),
+            "{findings:?}"
+        );
+        let takeaway = &section.takeaways()[0];
+        assert!(
+            takeaway
+                .sentence
+                .starts_with("threads costs 40.0 µs per task, ×2.00 its floor"),
+            "{}",
+            takeaway.sentence
+        );
+        let empty = RunData::from_groups(Vec::new(), 2);
+        let page = Page {
+            data: &empty,
+            takeaways: &[],
+            sections: Vec::new(),
+        };
+        let json = section.json(&page);
+        let keys: Vec<&str> = json.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            keys,
+            ["costs", "cost_model", "predictions", "model_break_even"]
+        );
+        assert_eq!(json[0].1[1]["strategy"], "threads");
+        assert!((json[0].1[1]["per_task_ns"]["point"].as_f64().unwrap() - 40e3).abs() < 1.0);
+    }
+
+    #[test]
+    fn without_overhead_data_it_has_no_model_but_keeps_the_json_shape() {
+        let section = build(&RunData::from_groups(Vec::new(), 2));
+        assert!(!section.has_data());
+        assert!(section.findings().is_empty());
+        let empty = RunData::from_groups(Vec::new(), 2);
+        let page = Page {
+            data: &empty,
+            takeaways: &[],
+            sections: Vec::new(),
+        };
+        assert_eq!(section.json(&page).len(), 4);
+    }
+}

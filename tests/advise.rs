@@ -1,0 +1,280 @@
+//! `parbench advise`: rankings from a summary file, self-calibration without one, and one-line
+//! errors for bad input.
+
+use std::path::Path;
+use std::time::Duration;
+
+use assert_cmd::cargo::cargo_bin;
+use predicates::prelude::*;
+
+fn parbench(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(cargo_bin("parbench"));
+    cmd.current_dir(dir).timeout(Duration::from_secs(120));
+    cmd
+}
+
+fn interval(ns: f64) -> serde_json::Value {
+    serde_json::json!({"point": ns, "lower": ns * 0.95, "upper": ns * 1.05})
+}
+
+/// A summary of a 2-core machine with costs like a 2-vCPU VM's.
+fn summary(version: u32) -> serde_json::Value {
+    let cost = |strategy: &str, fixed: f64, per_task: f64, per_byte: Option<f64>| {
+        serde_json::json!({
+            "strategy": strategy,
+            "fixed_ns": interval(fixed),
+            "per_task_ns": interval(per_task),
+            "per_byte_ns": per_byte.map(interval),
+            "primitive": null,
+            "primitive_ns": null,
+            "ratio_to_primitive": null,
+        })
+    };
+    serde_json::json!({
+        "schema": "parbench-summary",
+        "version": version,
+        "machine": {
+            "logical_cores": 2, "physical_cores": 2, "cpu_model": "Test CPU", "os": "testos",
+            "rustc": "rustc 1.0.0", "parbench": "0.1.0", "source": "recorded-by-benches"
+        },
+        "costs": [
+            cost("sequential", 30.0, 10.0, None),
+            cost("threads", 5e3, 40e3, None),
+            cost("rayon", 20e3, 2e3, None),
+            cost("processes", 50e3, 1e6, Some(1.0)),
+            cost("process-pool", 2e6, 6e3, Some(1.0)),
+            cost("gil", 5e3, 45e3, None),
+            cost("async", 5e3, 600.0, None),
+            cost("async-multi", 30e3, 3e3, None),
+        ],
+        "cost_model": {
+            "logical_cores": 2,
+            "raw_scaling": [{"threads": 2, "speedup": interval(1.9)}],
+            "hash_ns_per_byte": interval(0.5),
+            "primitives": [],
+            "unexplained_above": 0.25
+        }
+    })
+}
+
+fn write_summary(dir: &Path, value: &serde_json::Value) -> std::path::PathBuf {
+    let path = dir.join("summary.json");
+    std::fs::write(&path, value.to_string()).unwrap();
+    path
+}
+
+fn ranking(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let path = write_summary(dir, &summary(parbench::report::SUMMARY_VERSION));
+    let output = parbench(dir)
+        .arg("advise")
+        .args(args)
+        .args(["--json", "--from"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn order(json: &serde_json::Value) -> Vec<String> {
+    json["ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["strategy"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn json_ranks_every_strategy_best_first_with_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = ranking(dir.path(), &["--wait", "10ms", "--tasks", "64"]);
+    let ranked = json["ranking"].as_array().unwrap();
+    assert_eq!(ranked.len(), 8);
+    let seconds: Vec<f64> = ranked
+        .iter()
+        .map(|r| r["predicted_seconds"].as_f64().unwrap())
+        .collect();
+    assert!(seconds.windows(2).all(|w| w[0] <= w[1]), "{seconds:?}");
+    for r in ranked {
+        let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["predicted_seconds", "reason", "strategy"]);
+        assert!(!r["reason"].as_str().unwrap().is_empty());
+    }
+    let first = order(&json)[0].clone();
+    assert!(
+        ["async", "threads", "async-multi"].contains(&first.as_str()),
+        "{first}"
+    );
+    assert!(json["source"].as_str().unwrap().ends_with("summary.json"));
+    assert_eq!(json["machine"]["cpu_model"], "Test CPU");
+}
+
+#[test]
+fn the_workload_form_and_the_work_form_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    // 1 MiB of hashing at 0.5 ns per byte is 524,288 ns of computing.
+    let by_workload = ranking(
+        dir.path(),
+        &["--workload", "hash", "--bytes", "1MiB", "--tasks", "8"],
+    );
+    let by_work = ranking(
+        dir.path(),
+        &["--cpu", "524288ns", "--input", "1MiB", "--tasks", "8"],
+    );
+    assert_eq!(order(&by_workload), order(&by_work));
+    assert_eq!(
+        by_workload["ranking"][0]["predicted_seconds"],
+        by_work["ranking"][0]["predicted_seconds"]
+    );
+}
+
+#[test]
+fn text_output_lists_the_ranking() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_summary(dir.path(), &summary(parbench::report::SUMMARY_VERSION));
+    parbench(dir.path())
+        .args(["advise", "--cpu", "10us", "--tasks", "64", "--from"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "64 task(s), each computing 10.0 µs",
+        ))
+        .stdout(predicate::str::is_match(r"(?m)^ 1\. (sequential|rayon) ").unwrap());
+}
+
+#[test]
+fn without_a_summary_it_calibrates_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = parbench(dir.path())
+        .args(["advise", "--wait", "5ms", "--tasks", "16", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let source = json["source"].as_str().unwrap();
+    assert!(
+        source.starts_with("calibrated on this machine in "),
+        "{source}"
+    );
+    assert_eq!(json["ranking"].as_array().unwrap().len(), 8);
+}
+
+#[test]
+fn bad_input_is_one_line_naming_what_was_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write_summary(dir.path(), &summary(parbench::report::SUMMARY_VERSION));
+    let other = dir.path().join("old.json");
+    std::fs::write(&other, summary(1).to_string()).unwrap();
+    let foreign = dir.path().join("foreign.json");
+    std::fs::write(&foreign, r#"{"name": "something else"}"#).unwrap();
+    let corrupt = dir.path().join("corrupt.json");
+    std::fs::write(&corrupt, "{ not json").unwrap();
+    let path = |p: &Path| p.display().to_string();
+    let cases: Vec<(Vec<String>, String)> = vec![
+        (
+            vec!["--cpu", "1ms", "--tasks", "0"],
+            "--tasks must be between 1 and 100000, got 0",
+        ),
+        (
+            vec!["--cpu", "soon", "--tasks", "4"],
+            "--cpu must be a duration",
+        ),
+        (
+            vec!["--wait", "-1s", "--tasks", "4"],
+            "--wait must be a duration",
+        ),
+        (
+            vec!["--cpu", "1ms", "--input", "2GiB", "--tasks", "4"],
+            "--input must be between",
+        ),
+        (
+            vec!["--cpu", "1ms", "--input", "1GiB", "--tasks", "100"],
+            "--input times --tasks",
+        ),
+        (vec!["--tasks", "4"], "advise needs the tasks' work"),
+        (
+            vec!["--workload", "file", "--tasks", "4"],
+            "--workload file cannot be predicted",
+        ),
+    ]
+    .into_iter()
+    .map(|(args, expect)| {
+        let mut args: Vec<String> = args.into_iter().map(String::from).collect();
+        args.extend(["--from".to_string(), path(&good)]);
+        (args, expect.to_string())
+    })
+    .chain([
+        (
+            vec![
+                "--cpu".into(),
+                "1ms".into(),
+                "--tasks".into(),
+                "4".into(),
+                "--from".into(),
+                path(&other),
+            ],
+            "schema version 1".to_string(),
+        ),
+        (
+            vec![
+                "--cpu".into(),
+                "1ms".into(),
+                "--tasks".into(),
+                "4".into(),
+                "--from".into(),
+                path(&foreign),
+            ],
+            "not a parbench summary".to_string(),
+        ),
+        (
+            vec![
+                "--cpu".into(),
+                "1ms".into(),
+                "--tasks".into(),
+                "4".into(),
+                "--from".into(),
+                path(&corrupt),
+            ],
+            "not JSON".to_string(),
+        ),
+        (
+            vec![
+                "--cpu".into(),
+                "1ms".into(),
+                "--tasks".into(),
+                "4".into(),
+                "--from".into(),
+                path(&dir.path().join("absent.json")),
+            ],
+            "absent.json".to_string(),
+        ),
+    ])
+    .collect();
+    for (args, expect) in cases {
+        let output = parbench(dir.path())
+            .arg("advise")
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?} succeeded");
+        assert!(stderr.contains(&expect), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+    }
+    let stale = parbench(dir.path())
+        .args(["advise", "--cpu", "1ms", "--tasks", "4", "--from"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("run `cargo bench`"));
+}
