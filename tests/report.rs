@@ -657,7 +657,6 @@ fn markdown_snapshot_per_section() {
             "Computing and waiting mixed",
             "Threads against async at scale",
             "Python's lesson, reproduced?",
-            "Python, measured",
             "Amdahl: how far would more cores go?",
             "Break-even: from which task size does it pay?",
             "Where the time goes",

@@ -496,8 +496,9 @@ impl Section for PythonSection {
 
     fn has_data(&self) -> bool {
         // Without measurements the section still says how to enable them or why they are
-        // missing.
-        true
+        // missing; when the python bench did not run at all (a filtered run, the seed
+        // profile) there is nothing to say, and the section is left out like any other.
+        !matches!(self.state, State::NotRun { .. })
     }
 
     fn groups(&self) -> Vec<Group> {
