@@ -35,7 +35,7 @@ pub struct LoadRecord {
     pub moment: Moment,
     /// The 1-, 5- and 15-minute load averages.
     pub load_average: [f64; 3],
-    /// Processes runnable at that moment, this one (the reader) not counted.
+    /// Processes runnable besides this one (the reader): the median of readings over 100 ms.
     pub runnable_others: u32,
     /// The machine's logical cores.
     pub logical_cores: usize,
@@ -47,12 +47,12 @@ impl LoadRecord {
     /// Reads `/proc/loadavg` now; `None` where the system has no such file.
     pub fn now(bench: &str, moment: Moment) -> Option<LoadRecord> {
         let text = std::fs::read_to_string("/proc/loadavg").ok()?;
-        let (load_average, runnable) = parse_loadavg(&text)?;
+        let (load_average, _) = parse_loadavg(&text)?;
         Some(LoadRecord {
             bench: bench.to_string(),
             moment,
             load_average,
-            runnable_others: runnable.saturating_sub(1),
+            runnable_others: runnable_others_median()?,
             logical_cores: num_cpus::get(),
             at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         })
@@ -61,8 +61,9 @@ impl LoadRecord {
     /// Whether the machine was busy: the 1-minute load average above half the logical cores
     /// while another process was runnable.
     ///
-    /// Both are needed: the average lags by a minute (a compile that just ended still shows),
-    /// and one runnable neighbour at one instant may be a blip.
+    /// Both are needed: the average lags by a minute (a compile that just ended, or the
+    /// suite's own previous bench binary, still shows), and a neighbour must be runnable in
+    /// most readings over 100 ms, not at one instant.
     pub fn busy(&self) -> bool {
         self.load_average[0] > self.logical_cores as f64 / 2.0 && self.runnable_others >= 1
     }
@@ -95,6 +96,27 @@ impl LoadRecord {
         all.sort_by(|a, b| (&a.bench, a.moment).cmp(&(&b.bench, b.moment)));
         records::save_json(&path, &all)
     }
+}
+
+/// How many samples of the runnable count [`LoadRecord::now`] takes, 10 ms apart.
+const RUNNABLE_SAMPLES: usize = 11;
+
+/// The median over [`RUNNABLE_SAMPLES`] readings of the processes runnable besides the reader.
+///
+/// One reading catches whatever happened to be on a CPU at that instant (a bench binary
+/// exiting, `cargo` starting the next one); a neighbour that keeps a core busy is runnable in
+/// most of them.
+fn runnable_others_median() -> Option<u32> {
+    let mut samples = Vec::with_capacity(RUNNABLE_SAMPLES);
+    for i in 0..RUNNABLE_SAMPLES {
+        if i > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+        samples.push(parse_loadavg(&text)?.1.saturating_sub(1));
+    }
+    samples.sort_unstable();
+    Some(samples[samples.len() / 2])
 }
 
 /// The load averages and the runnable count (reader included) from `/proc/loadavg`'s text,
