@@ -292,8 +292,10 @@ fn points_of(
         .collect()
 }
 
-/// `S(k) = k · T(1) / T(k)` from `primitive/hash-threads/<k>`, for every k > 1 measured with k = 1.
-fn raw_scaling(measurements: &[Measurement]) -> Vec<ScalingPoint> {
+/// The machine's raw compute scaling `S(k) = k · T(1) / T(k)` from
+/// `primitive/hash-threads/<k>`, for every k > 1 measured with k = 1 (empty without them).
+/// The one place it is computed: the cost model and the report's sections both read it here.
+pub fn raw_scaling(measurements: &[Measurement]) -> Vec<ScalingPoint> {
     let hash = BenchFunction::Primitive(Primitive::HashThreads);
     let at = |k: u64| {
         measurements

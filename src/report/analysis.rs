@@ -9,6 +9,7 @@
 use serde::Serialize;
 
 use crate::bench_id::{BenchFunction, Group};
+use crate::costs::model::ScalingPoint;
 
 use super::criterion_data::{Interval, Measurement};
 
@@ -233,6 +234,34 @@ pub fn ideal_speedup(group: &Group, value: u64, logical_cores: usize) -> Option<
         | Group::Receive { .. }
         | Group::Primitive => None,
     }
+}
+
+/// The measured ideal of a Rust hashing group (`hash-*`, `hash-size-*`, `hash-workers-*`) at
+/// `value`: the machine's raw compute scaling (`raw_scaling`, from
+/// [`RunData::raw_scaling`](super::data::RunData::raw_scaling)) on as many bare threads as
+/// [`ideal_speedup`] counts (`min(tasks, cores)`). `None` for other groups, for one thread
+/// (where both ideals are ×1 by definition), and where that thread count was not measured:
+/// nothing is interpolated.
+pub fn measured_ideal(
+    group: &Group,
+    value: u64,
+    logical_cores: usize,
+    raw_scaling: &[ScalingPoint],
+) -> Option<Interval> {
+    if !matches!(
+        group,
+        Group::Hash { .. } | Group::HashSize { .. } | Group::HashWorkers { .. }
+    ) {
+        return None;
+    }
+    let threads = ideal_speedup(group, value, logical_cores)? as usize;
+    if threads < 2 {
+        return None;
+    }
+    raw_scaling
+        .iter()
+        .find(|s| s.threads == threads)
+        .map(|s| s.speedup)
 }
 
 /// The two reference speedups of a `mixed-*` group of N tasks: ×N, when all waiting overlaps
@@ -488,6 +517,29 @@ mod tests {
         assert_eq!(ideal_speedup(&hash, 64, 2), Some(2.0));
         assert_eq!(ideal_speedup(&hash, 1, 2), Some(1.0));
         assert_eq!(ideal_speedup(&Group::Overhead, 4, 2), None);
+    }
+
+    #[test]
+    fn measured_ideal_is_the_raw_scaling_at_the_nominal_thread_count() {
+        let hash = Group::Hash { bytes: 1 << 20 };
+        let two = Interval {
+            point: 1.86,
+            lower: 1.79,
+            upper: 1.94,
+        };
+        let raw = [ScalingPoint {
+            threads: 2,
+            speedup: two,
+        }];
+        assert_eq!(measured_ideal(&hash, 16, 2, &raw), Some(two), "min(16, 2)");
+        assert_eq!(measured_ideal(&hash, 1, 2, &raw), None, "×1 by definition");
+        assert_eq!(
+            measured_ideal(&hash, 4, 4, &raw),
+            None,
+            "4 threads not measured"
+        );
+        assert_eq!(measured_ideal(&hash, 16, 2, &[]), None);
+        assert_eq!(measured_ideal(&SLEEP, 16, 2, &raw), None, "not computing");
     }
 
     #[test]

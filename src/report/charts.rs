@@ -16,8 +16,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::bench_id::{BenchFunction, Group};
+use crate::costs::model::ScalingPoint;
 
-use super::analysis::{Baseline, GroupAnalysis, Point, ideal_speedup, mixed_references};
+use super::analysis::{
+    Baseline, GroupAnalysis, Point, ideal_speedup, measured_ideal, mixed_references,
+};
 use super::criterion_data::Interval;
 use super::format;
 
@@ -98,6 +101,9 @@ pub struct Series {
 pub enum LineKind {
     /// An ideal or reference speedup, grey, labelled on the line.
     Reference,
+    /// A second reference just under another (the measured ideal under the nominal one),
+    /// grey, labelled under the line so the two labels do not overlap.
+    ReferenceBelow,
     /// A strategy's fitted curve in its colour, named in the legend; beyond
     /// `measured_up_to` on the x axis it is an extrapolation, drawn lighter.
     Fit {
@@ -150,6 +156,17 @@ pub type Rendered = Result<String, String>;
 
 /// The speedup chart of a group compared with a baseline; `None` if it has no speedups.
 pub fn speedup_chart(group: &GroupAnalysis, logical_cores: usize) -> Option<Rendered> {
+    speedup_chart_with(group, logical_cores, &[])
+}
+
+/// [`speedup_chart`] with, for a hashing group and a run that measured the machine's raw
+/// compute scaling, a second reference line beside the nominal ideal: the measured ideal, what
+/// bare threads reach ([`measured_ideal`]), labelled with its value at the largest count.
+pub fn speedup_chart_with(
+    group: &GroupAnalysis,
+    logical_cores: usize,
+    raw_scaling: &[ScalingPoint],
+) -> Option<Rendered> {
     if group.baseline == Baseline::None {
         return None;
     }
@@ -173,6 +190,9 @@ pub fn speedup_chart(group: &GroupAnalysis, logical_cores: usize) -> Option<Rend
             kind: LineKind::Reference,
             points: ideal,
         });
+    }
+    if let Some(line) = measured_ideal_line(group, &values, logical_cores, raw_scaling) {
+        lines.push(line);
     }
     if let Some((all_waiting, all_computing)) = mixed_references(&group.group, logical_cores) {
         let (first, last) = (values[0] as f64, values[values.len() - 1] as f64);
@@ -199,6 +219,35 @@ pub fn speedup_chart(group: &GroupAnalysis, logical_cores: usize) -> Option<Rend
         lines,
         x_max: None,
     }))
+}
+
+/// The measured-ideal line over `values`: ×1 where the nominal ideal is one thread, the raw
+/// scaling where its thread count was measured; `None` unless some count above one was.
+fn measured_ideal_line(
+    group: &GroupAnalysis,
+    values: &[u64],
+    logical_cores: usize,
+    raw_scaling: &[ScalingPoint],
+) -> Option<Line> {
+    let mut points = Vec::new();
+    let mut last = None;
+    for &v in values {
+        if let Some(s) = measured_ideal(&group.group, v, logical_cores, raw_scaling) {
+            points.push((v as f64, s.point));
+            last = Some(s);
+        } else if ideal_speedup(&group.group, v, logical_cores) == Some(1.0) {
+            points.push((v as f64, 1.0));
+        }
+    }
+    let last = last?;
+    Some(Line {
+        label: format!(
+            "measured ideal (bare threads) {}",
+            format::speedup_point(&last)
+        ),
+        kind: LineKind::ReferenceBelow,
+        points,
+    })
 }
 
 /// The time chart of a group (the break-even sweep, the overhead benches, the waits sweep).
@@ -467,7 +516,7 @@ where
     let mut legend: Vec<(String, RGBColor, Option<Marker>)> = Vec::new();
     for line in &chart.lines {
         let (color, fade_after) = match line.kind {
-            LineKind::Reference => (REFERENCE, None),
+            LineKind::Reference | LineKind::ReferenceBelow => (REFERENCE, None),
             LineKind::Fit {
                 strategy,
                 measured_up_to,
@@ -501,7 +550,12 @@ where
                     ))
                     .map_err(|e| err(&e))?;
             }
-            if let (LineKind::Reference, Some(&end)) = (line.kind, run.last()) {
+            let label_side = match line.kind {
+                LineKind::Reference => Some(VPos::Bottom),
+                LineKind::ReferenceBelow => Some(VPos::Top),
+                LineKind::Fit { .. } => None,
+            };
+            if let (Some(side), Some(&end)) = (label_side, run.last()) {
                 cartesian
                     .draw_series(std::iter::once(Text::new(
                         line.label.clone(),
@@ -509,7 +563,7 @@ where
                         (FONT, 13)
                             .into_font()
                             .color(&REFERENCE)
-                            .pos(Pos::new(HPos::Right, VPos::Bottom)),
+                            .pos(Pos::new(HPos::Right, side)),
                     )))
                     .map_err(|e| err(&e))?;
             }
@@ -640,6 +694,48 @@ mod tests {
         assert!(
             !texts.iter().any(|t| t == "sequential"),
             "the baseline is not a line"
+        );
+    }
+
+    #[test]
+    fn hash_charts_draw_the_measured_ideal_beside_the_nominal_one_when_measured() {
+        let hash = Group::Hash { bytes: 1 << 20 };
+        let data: Vec<Measurement> = [1u64, 2, 4]
+            .iter()
+            .flat_map(|&n| {
+                [
+                    measurement(hash, Sequential, n, n as f64 * 1e6, 0.01),
+                    measurement(hash, Threads, n, n as f64 * 1e6 / n.min(2) as f64, 0.01),
+                ]
+            })
+            .collect();
+        let g = GroupAnalysis::new(hash, &data);
+        let raw = [ScalingPoint {
+            threads: 2,
+            speedup: Interval {
+                point: 1.86,
+                lower: 1.79,
+                upper: 1.94,
+            },
+        }];
+        let with = texts(&speedup_chart_with(&g, 2, &raw).unwrap().unwrap());
+        for text in ["ideal", "measured ideal (bare threads) ×1.86"] {
+            assert!(with.iter().any(|t| t == text), "missing {text} in {with:?}");
+        }
+        let without = texts(&speedup_chart(&g, 2).unwrap().unwrap());
+        assert!(without.iter().any(|t| t == "ideal"), "{without:?}");
+        assert!(
+            !without.iter().any(|t| t.starts_with("measured ideal")),
+            "{without:?}"
+        );
+        let other = [ScalingPoint {
+            threads: 4,
+            ..raw[0]
+        }];
+        let unmeasured = texts(&speedup_chart_with(&g, 2, &other).unwrap().unwrap());
+        assert!(
+            !unmeasured.iter().any(|t| t.starts_with("measured ideal")),
+            "no line when min(tasks, cores) threads were not measured: {unmeasured:?}"
         );
     }
 

@@ -11,6 +11,8 @@ use serde::Serialize;
 
 use crate::bench_id::Group;
 use crate::costs::CpuRecord;
+use crate::costs::measured;
+use crate::costs::model::ScalingPoint;
 use crate::error::Result;
 use crate::machine::Machine;
 use crate::python::PythonRecord;
@@ -187,6 +189,17 @@ impl RunData {
     /// The machine's logical cores.
     pub fn cores(&self) -> usize {
         self.machine.logical_cores
+    }
+
+    /// The machine's raw compute scaling measured in this run (`primitive/hash-threads/<k>`,
+    /// see [`measured::raw_scaling`]), by thread count; empty when it was not measured.
+    pub fn raw_scaling(&self) -> Vec<ScalingPoint> {
+        let primitives: Vec<Measurement> = self
+            .groups_where(|g| *g == Group::Primitive)
+            .into_iter()
+            .flat_map(|g| g.points.iter().map(|p| p.measurement.clone()))
+            .collect();
+        measured::raw_scaling(&primitives)
     }
 
     /// The groups matching `is`, in group order.

@@ -8,6 +8,7 @@ use maud::{Markup, html};
 use serde_json::json;
 
 use crate::bench_id::{BenchFunction, Group};
+use crate::costs::model::ScalingPoint;
 
 use super::super::analysis::{GroupAnalysis, Point, effect_size};
 use super::super::blocks::{
@@ -151,6 +152,8 @@ pub struct BreakEvenSection {
     groups: Vec<GroupAnalysis>,
     rows: Vec<BreakEvenRow>,
     cores: usize,
+    /// The machine's raw compute scaling, for the charts' measured ideal (empty if unmeasured).
+    raw_scaling: Vec<ScalingPoint>,
 }
 
 /// Builds the section from the `hash-size-*` and `overhead` groups.
@@ -161,6 +164,7 @@ pub fn build(data: &RunData) -> Box<dyn Section> {
         groups: groups.into_iter().cloned().collect(),
         rows,
         cores: data.cores(),
+        raw_scaling: data.raw_scaling(),
     })
 }
 
@@ -319,7 +323,7 @@ impl Section for BreakEvenSection {
             }
             @for g in &self.groups {
                 h3 id=(group_anchor(&g.group)) { (g.group.to_string()) }
-                (figure(charts::speedup_chart(g, self.cores)))
+                (figure(charts::speedup_chart_with(g, self.cores, &self.raw_scaling)))
                 (figure(charts::time_chart(g)))
                 (group_table(page, g))
             }

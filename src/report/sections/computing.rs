@@ -1,12 +1,20 @@
 //! Computing: hashing tasks. How far does each strategy scale against the core count, and
 //! where does adding tasks beyond the cores (oversubscription) stop helping?
+//!
+//! Two ideals: the nominal `min(tasks, cores)`, and, when the run measured the machine's raw
+//! compute scaling (`primitive/hash-threads/<k>`), the measured one — what the hash kernel
+//! reaches on as many bare threads, the most a computing strategy can reach here. Both are in
+//! the charts and the sentences; without the measurement only the nominal one is.
 
 use maud::{Markup, html};
 use serde::Serialize;
 
 use crate::bench_id::{BenchFunction, Group};
+use crate::costs::model::ScalingPoint;
 
-use super::super::analysis::{GroupAnalysis, HELPS_AT_LEAST, effect_size, ideal_speedup};
+use super::super::analysis::{
+    GroupAnalysis, HELPS_AT_LEAST, effect_size, ideal_speedup, measured_ideal,
+};
 use super::super::blocks::{
     Page, figure, findings, findings_markdown, group_anchor, group_table, group_table_markdown,
 };
@@ -86,17 +94,19 @@ struct Block {
 pub struct Computing {
     blocks: Vec<Block>,
     cores: usize,
+    raw_scaling: Vec<ScalingPoint>,
 }
 
 /// Builds the section from the `hash-*` groups.
 pub fn build(data: &RunData) -> Box<dyn Section> {
     let cores = data.cores();
+    let raw_scaling = data.raw_scaling();
     let blocks = data
         .groups_where(|g| matches!(g, Group::Hash { .. }))
         .into_iter()
         .map(|g| {
             let plateaus = plateaus(g);
-            let (best, takeaway) = best_speedup(g, cores);
+            let (best, takeaway) = best_speedup(g, cores, &raw_scaling);
             let mut sentences: Vec<String> = best.into_iter().collect();
             sentences.extend(oversubscription(&g.group, &plateaus, cores));
             Block {
@@ -107,10 +117,30 @@ pub fn build(data: &RunData) -> Box<dyn Section> {
             }
         })
         .collect();
-    Box::new(Computing { blocks, cores })
+    Box::new(Computing {
+        blocks,
+        cores,
+        raw_scaling,
+    })
 }
 
-fn best_speedup(g: &GroupAnalysis, cores: usize) -> (Option<String>, Option<Takeaway>) {
+/// What bare threads reach at `value` tasks of `g`, as a clause: `bare threads on this
+/// machine reach ×1.86 [1.79, 1.94]`; `None` when the raw scaling was not measured there.
+fn bare_threads(
+    g: &GroupAnalysis,
+    value: u64,
+    cores: usize,
+    raw_scaling: &[ScalingPoint],
+) -> Option<String> {
+    measured_ideal(&g.group, value, cores, raw_scaling)
+        .map(|s| format!("bare threads on this machine reach {}", format::speedup(&s)))
+}
+
+fn best_speedup(
+    g: &GroupAnalysis,
+    cores: usize,
+    raw_scaling: &[ScalingPoint],
+) -> (Option<String>, Option<Takeaway>) {
     let Some((point, s)) = g
         .points
         .iter()
@@ -122,40 +152,46 @@ fn best_speedup(g: &GroupAnalysis, cores: usize) -> (Option<String>, Option<Take
     };
     let ideal = ideal_speedup(&g.group, point.value(), cores).unwrap_or(1.0);
     let at = format!("{} at {}", point.strategy(), format::tasks(point.value()));
+    let bare = bare_threads(g, point.value(), cores, raw_scaling);
     let sentence = if s.lower < HELPS_AT_LEAST {
         format!(
-            "{}: no strategy sped hashing up on {cores} logical cores; the best was {} ({at}).",
+            "{}: no strategy sped hashing up on {cores} logical cores; the best was {} ({at}){}.",
             g.group,
             format::speedup_point(&s),
+            bare.map(|b| format!(", where {b}")).unwrap_or_default()
         )
     } else {
         format!(
-            "{}: hashing sped up at most {} ({at}) on {cores} logical cores (ideal {} = min(tasks, cores)).",
+            "{}: hashing sped up at most {} ({at}) on {cores} logical cores (ideal {} = min(tasks, cores){}).",
             g.group,
             format::speedup_point(&s),
-            format::ideal(ideal)
+            format::ideal(ideal),
+            bare.map(|b| format!("; {b}")).unwrap_or_default()
         )
     };
-    (Some(sentence), at_scale(g, cores))
+    (Some(sentence), at_scale(g, cores, raw_scaling))
 }
 
-/// The first-screen sentence: the best strategy at the largest task count, against the ideal.
-fn at_scale(g: &GroupAnalysis, cores: usize) -> Option<Takeaway> {
+/// The first-screen sentence: the best strategy at the largest task count, against the ideal
+/// (and the measured ideal, when the raw scaling was measured).
+fn at_scale(g: &GroupAnalysis, cores: usize, raw_scaling: &[ScalingPoint]) -> Option<Takeaway> {
     let n = g.largest_compared()?;
     let (best, s) = g
         .speedups_at(n)
         .into_iter()
         .max_by(|a, b| a.1.point.total_cmp(&b.1.point))?;
     let ideal = ideal_speedup(&g.group, n, cores).unwrap_or(1.0);
+    let bare = bare_threads(g, n, cores, raw_scaling);
     Some(if s.lower >= HELPS_AT_LEAST {
         Takeaway {
             section: ID,
             sentence: format!(
-                "Computing {} of {} on {cores} logical cores: {best} reaches {}, ideal {} = min(tasks, cores).",
+                "Computing {} of {} on {cores} logical cores: {best} reaches {}, ideal {} = min(tasks, cores){}.",
                 format::tasks(n),
                 g.group,
                 format::speedup_point(&s),
-                format::ideal(ideal)
+                format::ideal(ideal),
+                bare.map(|b| format!("; {b}")).unwrap_or_default()
             ),
             effect: effect_size(s.point),
         }
@@ -163,11 +199,12 @@ fn at_scale(g: &GroupAnalysis, cores: usize) -> Option<Takeaway> {
         Takeaway {
             section: ID,
             sentence: format!(
-                "No strategy clearly speeds up computing {} of {} on {cores} logical cores: the best, {best}, reaches {} (ideal {}).",
+                "No strategy clearly speeds up computing {} of {} on {cores} logical cores: the best, {best}, reaches {} (ideal {}{}).",
                 format::tasks(n),
                 g.group,
                 format::speedup_point(&s),
-                format::ideal(ideal)
+                format::ideal(ideal),
+                bare.map(|b| format!("; {b}")).unwrap_or_default()
             ),
             effect: effect_size(ideal / s.point),
         }
@@ -238,10 +275,15 @@ impl Section for Computing {
 
     fn html(&self, page: &Page) -> Markup {
         html! {
-            p { "Tasks that hash: at most one task per core computes at a time, so the dashed ideal is ×min(N, " (self.cores) " logical cores). Beyond the cores, more tasks only share them (oversubscription)." }
+            p {
+                "Tasks that hash: at most one task per core computes at a time, so the dashed ideal is ×min(N, " (self.cores) " logical cores). Beyond the cores, more tasks only share them (oversubscription)."
+                @if !self.raw_scaling.is_empty() {
+                    " The second dashed line, the measured ideal, is what the hash kernel reaches on as many bare threads on this machine (primitive/hash-threads: no strategy, no pool): the most a computing strategy can reach here, which can be well below the core count when logical cores share a physical one."
+                }
+            }
             @for b in &self.blocks {
                 h3 id=(group_anchor(&b.group.group)) { (b.group.group.to_string()) }
-                (figure(charts::speedup_chart(&b.group, self.cores)))
+                (figure(charts::speedup_chart_with(&b.group, self.cores, &self.raw_scaling)))
                 (findings(&b.sentences))
                 (group_table(page, &b.group))
             }
@@ -275,7 +317,48 @@ impl Section for Computing {
 mod tests {
     use super::*;
     use crate::bench_id::BenchFunction::{ProcessPool, Rayon, Sequential, Threads};
+    use crate::bench_id::Primitive;
     use crate::report::testdata::{HASH, analyse, m};
+
+    #[test]
+    fn sentences_give_both_ideals_when_bare_threads_were_measured_and_only_the_nominal_without() {
+        let mut data = Vec::new();
+        for (n, s) in [(1u64, 1.0), (2, 1.8), (4, 1.75)] {
+            data.push(m(HASH, Sequential, n, n as f64 * 1e6));
+            data.push(m(HASH, Threads, n, n as f64 * 1e6 / s));
+        }
+        let without = build(&RunData::from_groups(analyse(&data), 2));
+        let hash_threads = BenchFunction::Primitive(Primitive::HashThreads);
+        data.push(m(Group::Primitive, hash_threads, 1, 2e6));
+        data.push(m(Group::Primitive, hash_threads, 2, 2.15e6));
+        let with = build(&RunData::from_groups(analyse(&data), 2));
+
+        let nominal =
+            "at most ×1.80 (threads at 2 tasks) on 2 logical cores (ideal ×2 = min(tasks, cores)";
+        let text = with.findings().join("\n");
+        assert!(
+            text.contains(&format!(
+                "{nominal}; bare threads on this machine reach ×1.86 ["
+            )),
+            "{text}"
+        );
+        let takeaway = &with.takeaways()[0].sentence;
+        assert!(
+            takeaway.ends_with(
+                "threads reaches ×1.75, ideal ×2 = min(tasks, cores); bare threads on this machine reach ×1.86 [1.82, 1.90]."
+            ),
+            "{takeaway}"
+        );
+
+        let text = without.findings().join("\n");
+        assert!(text.contains(&format!("{nominal}).")), "{text}");
+        assert!(!text.contains("bare threads"), "{text}");
+        let takeaway = &without.takeaways()[0].sentence;
+        assert!(
+            takeaway.ends_with("ideal ×2 = min(tasks, cores).") && !takeaway.contains("bare"),
+            "{takeaway}"
+        );
+    }
 
     #[test]
     fn plateau_is_where_the_speedup_stops_rising() {
