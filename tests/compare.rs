@@ -1,40 +1,16 @@
 //! `parbench compare`: two summaries written by `parbench report` from fake Criterion data,
 //! compared as a user would, and the one-line errors for files that are not summaries.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use predicates::str::contains;
 
-/// Writes one benchmark as Criterion would: `benchmark.json` and an `estimates.json` whose mean
-/// has a ±`spread` interval.
+/// Writes one benchmark as Criterion would, with a ±`spread` interval.
 fn write_benchmark(dir: &Path, id: (&str, &str, u64), mean_ns: f64, spread: f64) {
-    let (group, function, value) = id;
-    let new = dir
-        .join(group)
-        .join(function)
-        .join(value.to_string())
-        .join("new");
-    std::fs::create_dir_all(&new).unwrap();
-    let full = format!("{group}/{function}/{value}");
-    let benchmark = serde_json::json!({
-        "group_id": group, "function_id": function, "value_str": value.to_string(),
-        "throughput": null, "full_id": full, "directory_name": full, "title": full,
-    });
-    let estimate = |point: f64| {
-        serde_json::json!({
-            "confidence_interval": {"confidence_level": 0.95,
-                "lower_bound": point * (1.0 - spread), "upper_bound": point * (1.0 + spread)},
-            "point_estimate": point, "standard_error": point * spread / 2.0,
-        })
-    };
-    let estimates = serde_json::json!({
-        "mean": estimate(mean_ns), "median": estimate(mean_ns),
-        "median_abs_dev": estimate(mean_ns * 0.01), "slope": null,
-        "std_dev": estimate(mean_ns * 0.02),
-    });
-    std::fs::write(new.join("benchmark.json"), benchmark.to_string()).unwrap();
-    std::fs::write(new.join("estimates.json"), estimates.to_string()).unwrap();
+    common::write_criterion_benchmark(dir, id, mean_ns, spread);
 }
 
 /// A run of the sleep group: sequential takes `n × 10 ms`, threads `10 ms × factor[n]`.

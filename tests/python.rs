@@ -3,6 +3,8 @@
 //! are small shell scripts in a temporary directory, given as `PARBENCH_PYTHON` would give
 //! them). Needs `python3` on `PATH` (CI installs it); timings are never asserted.
 
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -332,31 +334,9 @@ fn gone(pid: u32) -> bool {
     }
 }
 
-/// Writes one benchmark's `benchmark.json` and `estimates.json` as Criterion would, with a
-/// mean of `mean_ns` and a ±2 % interval.
+/// Writes one benchmark as Criterion would, with a ±2 % interval.
 fn write_benchmark(dir: &Path, group: &str, function: &str, value: u64, mean_ns: f64) {
-    let full = format!("{group}/{function}/{value}");
-    let new = dir.join(&full).join("new");
-    std::fs::create_dir_all(&new).unwrap();
-    let id = serde_json::json!({
-        "group_id": group, "function_id": function, "value_str": value.to_string(),
-        "throughput": null, "full_id": full, "directory_name": full, "title": full,
-    });
-    let estimate = |point: f64| {
-        serde_json::json!({
-            "confidence_interval": {
-                "confidence_level": 0.95, "lower_bound": point * 0.98, "upper_bound": point * 1.02,
-            },
-            "point_estimate": point, "standard_error": point * 0.01,
-        })
-    };
-    let estimates = serde_json::json!({
-        "mean": estimate(mean_ns), "median": estimate(mean_ns),
-        "median_abs_dev": estimate(mean_ns * 0.01), "slope": null,
-        "std_dev": estimate(mean_ns * 0.02),
-    });
-    std::fs::write(new.join("benchmark.json"), id.to_string()).unwrap();
-    std::fs::write(new.join("estimates.json"), estimates.to_string()).unwrap();
+    common::write_criterion_benchmark(dir, (group, function, value), mean_ns, 0.02);
 }
 
 /// Generates the report from `criterion` and returns its HTML and `summary.json`.

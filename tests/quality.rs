@@ -2,6 +2,8 @@
 //! with and without a busy start, through `parbench report`; the marks and the warning appear
 //! and disappear with them.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -19,37 +21,12 @@ enum Kind {
 /// Writes one benchmark as Criterion does: `benchmark.json`, `estimates.json` (mean ±`spread`)
 /// and `sample.json` (flat sampling, per-iteration times `samples`).
 fn write_benchmark(dir: &Path, id: (&str, &str, u64), mean_ns: f64, spread: f64, samples: &[f64]) {
-    let (group, function, value) = id;
-    let new = dir
-        .join(group)
-        .join(function)
-        .join(value.to_string())
-        .join("new");
-    std::fs::create_dir_all(&new).unwrap();
-    let full = format!("{group}/{function}/{value}");
-    let benchmark = serde_json::json!({
-        "group_id": group, "function_id": function, "value_str": value.to_string(),
-        "throughput": null, "full_id": full, "directory_name": full, "title": full,
-    });
-    let estimate = |point: f64| {
-        serde_json::json!({
-            "confidence_interval": {"confidence_level": 0.95,
-                "lower_bound": point * (1.0 - spread), "upper_bound": point * (1.0 + spread)},
-            "point_estimate": point, "standard_error": point * spread / 2.0,
-        })
-    };
-    let estimates = serde_json::json!({
-        "mean": estimate(mean_ns), "median": estimate(mean_ns),
-        "median_abs_dev": estimate(mean_ns * 0.01), "slope": null,
-        "std_dev": estimate(mean_ns * 0.02),
-    });
+    let new = common::write_criterion_benchmark(dir, id, mean_ns, spread);
     let sample = serde_json::json!({
         "sampling_mode": "Flat",
         "iters": vec![1.0; samples.len()],
         "times": samples,
     });
-    std::fs::write(new.join("benchmark.json"), benchmark.to_string()).unwrap();
-    std::fs::write(new.join("estimates.json"), estimates.to_string()).unwrap();
     std::fs::write(new.join("sample.json"), sample.to_string()).unwrap();
 }
 

@@ -1,6 +1,8 @@
 //! The report end to end: a fake Criterion tree in a temp dir, `generate`, and checks of the
 //! HTML (parsed back), the Markdown (snapshot), the JSON, and the CLI.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -13,35 +15,9 @@ use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use scraper::{Html, Selector};
 
-/// Writes one benchmark as Criterion would: `benchmark.json` and `estimates.json` (mean with a
-/// ±2 % interval) under `<dir>/<group>/<function>/<value>/new/`.
+/// Writes one benchmark as Criterion would, with a ±2 % interval.
 fn write_benchmark(dir: &Path, group: &str, function: &str, value: u64, mean_ns: f64) {
-    let new = dir
-        .join(group)
-        .join(function)
-        .join(value.to_string())
-        .join("new");
-    std::fs::create_dir_all(&new).unwrap();
-    let full = format!("{group}/{function}/{value}");
-    let id = serde_json::json!({
-        "group_id": group, "function_id": function, "value_str": value.to_string(),
-        "throughput": null, "full_id": full, "directory_name": full, "title": full,
-    });
-    let estimate = |point: f64| {
-        serde_json::json!({
-            "confidence_interval": {
-                "confidence_level": 0.95, "lower_bound": point * 0.98, "upper_bound": point * 1.02,
-            },
-            "point_estimate": point, "standard_error": point * 0.01,
-        })
-    };
-    let estimates = serde_json::json!({
-        "mean": estimate(mean_ns), "median": estimate(mean_ns),
-        "median_abs_dev": estimate(mean_ns * 0.01), "slope": null,
-        "std_dev": estimate(mean_ns * 0.02),
-    });
-    std::fs::write(new.join("benchmark.json"), id.to_string()).unwrap();
-    std::fs::write(new.join("estimates.json"), estimates.to_string()).unwrap();
+    common::write_criterion_benchmark(dir, (group, function, value), mean_ns, 0.02);
 }
 
 /// The run record of a fixed 2-core machine, so outputs do not depend on this machine.

@@ -1,9 +1,11 @@
 //! What the integration tests share: the `parbench` command, strategies built with its worker
-//! program, small workloads, timing helpers for noisy machines, and process checks via /proc.
+//! program, small workloads, timing helpers for noisy machines, process checks via /proc, and
+//! fake Criterion data for the report, quality and compare tests.
 //!
 //! Each test file includes this with `mod common;` and uses only part of it.
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -126,4 +128,37 @@ pub fn alive(pid: u32) -> bool {
 /// Whether `pid` still has a /proc entry: true for a zombie that nobody has reaped yet.
 pub fn exists(pid: u32) -> bool {
     std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Writes one benchmark as Criterion does: `benchmark.json` and `estimates.json` (mean
+/// `mean_ns` with a ±`spread` interval) under `<dir>/<group>/<function>/<value>/new/`, and
+/// returns that directory.
+pub fn write_criterion_benchmark(
+    dir: &Path,
+    (group, function, value): (&str, &str, u64),
+    mean_ns: f64,
+    spread: f64,
+) -> PathBuf {
+    let full = format!("{group}/{function}/{value}");
+    let new = dir.join(&full).join("new");
+    std::fs::create_dir_all(&new).unwrap();
+    let benchmark = serde_json::json!({
+        "group_id": group, "function_id": function, "value_str": value.to_string(),
+        "throughput": null, "full_id": full, "directory_name": full, "title": full,
+    });
+    let estimate = |point: f64| {
+        serde_json::json!({
+            "confidence_interval": {"confidence_level": 0.95,
+                "lower_bound": point * (1.0 - spread), "upper_bound": point * (1.0 + spread)},
+            "point_estimate": point, "standard_error": point * spread / 2.0,
+        })
+    };
+    let estimates = serde_json::json!({
+        "mean": estimate(mean_ns), "median": estimate(mean_ns),
+        "median_abs_dev": estimate(mean_ns * 0.01), "slope": null,
+        "std_dev": estimate(mean_ns * 0.02),
+    });
+    std::fs::write(new.join("benchmark.json"), benchmark.to_string()).unwrap();
+    std::fs::write(new.join("estimates.json"), estimates.to_string()).unwrap();
+    new
 }
