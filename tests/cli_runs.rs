@@ -6,14 +6,11 @@
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use assert_cmd::cargo::cargo_bin;
+mod common;
 
+/// `parbench run <args>`, its output whatever its status.
 fn parbench_run(args: &[&str]) -> Output {
-    assert_cmd::Command::new(cargo_bin("parbench"))
-        .arg("run")
-        .args(args)
-        .output()
-        .unwrap()
+    common::parbench().arg("run").args(args).output().unwrap()
 }
 
 fn stdout(output: &Output) -> String {

@@ -272,8 +272,9 @@ fn a_driver_that_stops_answering_times_out_and_is_stopped() {
     assert!(gone(pid), "the hung driver was stopped");
 }
 
-#[test]
-fn pool_workers_are_gone_after_the_driver_closes() {
+/// A real driver whose warm pool of two workers has run once, and those workers' pids (checked
+/// alive).
+fn driver_with_a_warm_pool() -> (PythonDriver, Vec<u32>) {
     let mut driver = real_driver();
     let scenario = PyScenario::new(
         PyTask::Loop { iterations: 100 },
@@ -289,22 +290,19 @@ fn pool_workers_are_gone_after_the_driver_closes() {
         pids.iter().all(|&pid| !gone(pid)),
         "workers alive: {pids:?}"
     );
+    (driver, pids)
+}
+
+#[test]
+fn pool_workers_are_gone_after_the_driver_closes() {
+    let (driver, pids) = driver_with_a_warm_pool();
     driver.close().unwrap();
     assert!(pids.iter().all(|&pid| gone(pid)), "workers left: {pids:?}");
 }
 
 #[test]
 fn pool_workers_are_gone_after_the_driver_is_killed() {
-    let mut driver = real_driver();
-    let scenario = PyScenario::new(
-        PyTask::Loop { iterations: 100 },
-        BenchFunction::ProcessPoolWarm,
-        4,
-        2,
-    )
-    .unwrap();
-    driver.run(&scenario, 1).unwrap();
-    let pids = driver.pool_pids().unwrap();
+    let (mut driver, pids) = driver_with_a_warm_pool();
     let leader = driver.pid();
     driver.kill();
     assert!(gone(leader));
