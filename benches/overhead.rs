@@ -4,7 +4,9 @@
 //!
 //! Measures empty tasks at 1, the cores, 4 × and 16 × the cores on every strategy; the report
 //! fits `T(N) = fixed + per_task × N` to each strategy's points (`parbench::costs`) and sets
-//! the cost per task beside its primitive (`cargo bench --bench primitives`). Then tasks that
+//! the cost per task beside its primitive (`cargo bench --bench primitives`). The strategies
+//! that start a thread per task also run 1024 empty tasks: a thousand live threads cost more
+//! each than the line says, and the model uses that cost past the line. Then tasks that
 //! receive an input and do not hash it, on the process strategies, over input sizes: the
 //! slope is what moving one byte to a worker costs. Expected: nanoseconds per task for
 //! `sequential`, microseconds for threads, rayon, the GIL, the event loops and a warm pool, a
@@ -29,6 +31,10 @@ fn empty_tasks(c: &mut Criterion, plan: &Plan) {
     for tasks in counts {
         let set = TaskSet::new(Workload::Noop, tasks).expect("valid noop tasks");
         group.run(plan.overhead_strategies(), tasks as u64, &set);
+    }
+    if let Some(tasks) = plan.many_threads_tasks() {
+        let set = TaskSet::new(Workload::Noop, tasks).expect("valid noop tasks");
+        group.run(plan.many_threads_strategies(), tasks as u64, &set);
     }
     group.finish();
 }

@@ -5,11 +5,12 @@
 //!
 //! Measures spawning and joining an empty thread, one job on an idle rayon pool from outside
 //! it, spawning and waiting for the worker program doing nothing, a 16-byte round trip through
-//! pipes to a warm child (`cat`), tokio spawn + await on both runtimes, and an uncontended
-//! lock. Then the hash kernel on 1 to `cores` bare threads at once (inputs ready, no pool):
+//! pipes to a warm child (`cat`) with both ends pinned to one CPU and with the child pinned to
+//! another CPU, tokio spawn + await on both runtimes, and an uncontended lock. Then the hash kernel on 1 to `cores` bare threads at once (inputs ready, no pool):
 //! `k × T(1) / T(k)` is the raw compute scaling, the ideal a computing strategy can reach here
 //! (two vCPUs may be two hyperthreads of one core). Expected on a 2-vCPU VM (MEASURING.md):
-//! tens of µs for a thread or a rayon job, about 1 ms for a process, a few µs for the pipe,
+//! tens of µs for a thread or a rayon job, about 1 ms for a process, a few µs for the pipe on
+//! one CPU and tens of µs across vCPUs (each message wakes an idle vCPU),
 //! under 1 µs for a current-thread tokio task, tens of ns for the lock; the raw scaling
 //! close to ×2.
 //!
@@ -23,6 +24,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
 use criterion::Criterion;
+use nix::sched::{CpuSet, sched_getaffinity, sched_setaffinity};
+use nix::unistd::Pid;
 use parbench::bench_id::{BenchFunction, Group, Primitive};
 use parbench::suite::Plan;
 use parbench::workload::{NoGate, TaskSet, Workload};
@@ -36,6 +39,43 @@ const ROUND_TRIP_BYTES: usize = 16;
 /// reaped when dropped.
 struct Echo {
     child: Child,
+}
+
+/// Pins the calling thread to `cpu`, returning the mask it had; `None` (and no change) where
+/// the kernel refuses (a CPU outside this process's set).
+fn pin_to(cpu: usize) -> Option<CpuSet> {
+    let me = Pid::from_raw(0);
+    let before = sched_getaffinity(me).ok()?;
+    let mut only = CpuSet::new();
+    only.set(cpu).ok()?;
+    sched_setaffinity(me, &only).ok()?;
+    Some(before)
+}
+
+/// The first two CPUs this process may run on (one CPU twice on a one-CPU machine).
+fn two_cpus() -> Option<(usize, usize)> {
+    let mask = sched_getaffinity(Pid::from_raw(0)).ok()?;
+    let mut allowed = (0..CpuSet::count()).filter(|&c| mask.is_set(c).unwrap_or(false));
+    let first = allowed.next()?;
+    Some((first, allowed.next().unwrap_or(first)))
+}
+
+/// Runs `measure` with this thread pinned to `parent_cpu` and a `cat` child pinned to
+/// `child_cpu` (a child inherits its parent's CPU mask when it is spawned), then restores the
+/// thread's mask. Pinning makes the round trip's cost one number: unpinned, the scheduler
+/// sometimes keeps both ends on one CPU (a few µs) and sometimes wakes the other CPU (tens
+/// of µs on a VM), and Criterion's mean is whatever mix of the two a run happened to get.
+fn with_pinned_echo(parent_cpu: usize, child_cpu: usize, measure: impl FnOnce(&mut Echo)) {
+    let Some(original) = pin_to(child_cpu) else {
+        eprintln!("parbench: cannot pin to CPU {child_cpu}; pipe round trip not measured");
+        return;
+    };
+    let mut echo = Echo::spawn();
+    if pin_to(parent_cpu).is_some() {
+        measure(&mut echo);
+    }
+    drop(echo);
+    let _ = sched_setaffinity(Pid::from_raw(0), &original);
 }
 
 impl Echo {
@@ -99,12 +139,21 @@ fn primitives(c: &mut Criterion, plan: &Plan) {
         })
     });
 
-    let mut echo = Echo::spawn();
     let message = *b"parbench-16bytes";
-    group.bench(id(Primitive::PipeRoundTrip), ONE, false, |b| {
-        b.iter(|| assert_eq!(&echo.round_trip(&message), &message))
-    });
-    drop(echo);
+    if let Some((one, other)) = two_cpus() {
+        with_pinned_echo(one, one, |echo| {
+            group.bench(id(Primitive::PipeRoundTrip), ONE, false, |b| {
+                b.iter(|| assert_eq!(&echo.round_trip(&message), &message))
+            });
+        });
+        if other != one {
+            with_pinned_echo(one, other, |echo| {
+                group.bench(id(Primitive::PipeRoundTripCrossCpu), ONE, false, |b| {
+                    b.iter(|| assert_eq!(&echo.round_trip(&message), &message))
+                });
+            });
+        }
+    }
 
     let current = tokio::runtime::Builder::new_current_thread()
         .build()

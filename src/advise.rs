@@ -49,7 +49,7 @@ impl Case {
         let ns = |d: &Duration| d.as_nanos() as f64;
         let hashing = |bytes: u64| {
             model
-                .hash_ns_per_byte
+                .hash_ns_per_byte_at(bytes, tasks)
                 .map(|per_byte| scale(per_byte, bytes as f64))
                 .ok_or_else(|| {
                     Error::invalid(
@@ -272,6 +272,7 @@ mod tests {
                 per_byte_ns: per_byte.map(exact),
                 primitive: primitive_of(strategy),
                 primitive_ns: None,
+                beyond: None,
             }
         };
         CostModel {
@@ -291,6 +292,7 @@ mod tests {
                 speedup: exact(1.9),
             }],
             hash_ns_per_byte: Some(exact(0.5)),
+            hash_speed: Vec::new(),
         }
     }
 

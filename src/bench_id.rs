@@ -94,6 +94,7 @@ impl BenchFunction {
         BenchFunction::Primitive(Primitive::RayonInstall),
         BenchFunction::Primitive(Primitive::ProcessSpawn),
         BenchFunction::Primitive(Primitive::PipeRoundTrip),
+        BenchFunction::Primitive(Primitive::PipeRoundTripCrossCpu),
         BenchFunction::Primitive(Primitive::TokioCurrentSpawn),
         BenchFunction::Primitive(Primitive::TokioMultiSpawn),
         BenchFunction::Primitive(Primitive::LockUnlock),
@@ -169,8 +170,12 @@ pub enum Primitive {
     /// `Command` spawn and wait of the `parbench worker` program with empty stdin (it exits
     /// at once).
     ProcessSpawn,
-    /// 16 bytes written to a warm child process (`cat`) through a pipe and read back.
+    /// 16 bytes written to a warm child process (`cat`) through a pipe and read back, both
+    /// pinned to one CPU: the floor of a round trip, with no wake-up of another CPU.
     PipeRoundTrip,
+    /// The same round trip with the child pinned to another CPU than the parent: every
+    /// message wakes the other CPU (on a VM, an idle vCPU woken through the hypervisor).
+    PipeRoundTripCrossCpu,
     /// `tokio::spawn` of an empty task and `await` of it on a current-thread runtime.
     TokioCurrentSpawn,
     /// `tokio::spawn` of an empty task and `await` of it from `block_on` on tokio's
@@ -190,6 +195,7 @@ impl Primitive {
         Primitive::RayonInstall,
         Primitive::ProcessSpawn,
         Primitive::PipeRoundTrip,
+        Primitive::PipeRoundTripCrossCpu,
         Primitive::TokioCurrentSpawn,
         Primitive::TokioMultiSpawn,
         Primitive::LockUnlock,
@@ -203,6 +209,7 @@ impl Primitive {
             Primitive::RayonInstall => "rayon-install",
             Primitive::ProcessSpawn => "process-spawn",
             Primitive::PipeRoundTrip => "pipe-round-trip",
+            Primitive::PipeRoundTripCrossCpu => "pipe-round-trip-cross-cpu",
             Primitive::TokioCurrentSpawn => "tokio-current-spawn",
             Primitive::TokioMultiSpawn => "tokio-multi-spawn",
             Primitive::LockUnlock => "lock-unlock",
@@ -216,7 +223,10 @@ impl Primitive {
             Primitive::ThreadSpawn => "spawn + join of an empty std::thread",
             Primitive::RayonInstall => "one job on an idle rayon pool, from outside it",
             Primitive::ProcessSpawn => "spawn + wait of the worker program doing nothing",
-            Primitive::PipeRoundTrip => "16-byte round trip through pipes to a warm child",
+            Primitive::PipeRoundTrip => {
+                "16-byte round trip through pipes to a warm child, both on one CPU"
+            }
+            Primitive::PipeRoundTripCrossCpu => "the same round trip with the child on another CPU",
             Primitive::TokioCurrentSpawn => "tokio current-thread spawn + await",
             Primitive::TokioMultiSpawn => "tokio multi-thread spawn + await (from block_on)",
             Primitive::LockUnlock => "uncontended mutex lock + unlock",

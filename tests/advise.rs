@@ -51,6 +51,7 @@ fn summary(version: u32) -> serde_json::Value {
             "logical_cores": 2,
             "raw_scaling": [{"threads": 2, "speedup": interval(1.9)}],
             "hash_ns_per_byte": interval(0.5),
+            "hash_speed": [],
             "primitives": [],
             "unexplained_above": 0.25
         }

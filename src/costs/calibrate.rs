@@ -107,6 +107,7 @@ pub fn calibrate(worker: WorkerCommand) -> Result<Calibration> {
             per_byte_ns,
             primitive: primitive_of(function),
             primitive_ns: None,
+            beyond: None,
         });
     }
     let (raw_scaling, hash_ns_per_byte) = raw_scaling(cores)?;
@@ -116,6 +117,7 @@ pub fn calibrate(worker: WorkerCommand) -> Result<Calibration> {
             costs,
             raw_scaling,
             hash_ns_per_byte: Some(hash_ns_per_byte),
+            hash_speed: Vec::new(),
         },
         elapsed: started.elapsed(),
     })

@@ -27,8 +27,8 @@ use crate::report::criterion_data::Measurement;
 use super::cpu::CpuRecord;
 use super::fit::{LineFit, fit_line};
 use super::model::{
-    CostModel, Prediction, ScalingPoint, StrategyCost, TaskWork, exact, is_unexplained,
-    primitive_of, residual,
+    BeyondLine, CostModel, HashSpeedPoint, Prediction, ScalingPoint, StrategyCost, TaskWork, exact,
+    is_unexplained, primitive_of, residual,
 };
 use super::scale;
 
@@ -147,11 +147,7 @@ impl CostReport {
         let raw_scaling = raw_scaling(measurements);
         let mut fits = Vec::new();
         let mut costs = Vec::new();
-        let functions: Vec<BenchFunction> = by_function(measurements, |g| g == Group::Overhead)
-            .into_keys()
-            .collect();
-        for function in functions {
-            let points = points_of(measurements, |g| g == Group::Overhead, function);
+        for (function, OverheadPoints { line: points, far }) in overhead_points(measurements) {
             let tasks = match fit_line(&points) {
                 Ok(fit) => fit,
                 Err(e) => {
@@ -183,6 +179,7 @@ impl CostReport {
                 .filter(|_| function.uses_processes())
                 .map(|fit| scale(fit.slope, 1.0 / receive_tasks.unwrap_or(1).max(1) as f64));
             let primitive = primitive_of(function);
+            let beyond = beyond_line(&tasks, &points, &far);
             costs.push(StrategyCost {
                 strategy: function,
                 fixed_ns: tasks.fixed,
@@ -191,6 +188,7 @@ impl CostReport {
                 primitive,
                 primitive_ns: primitive
                     .and_then(|p| primitives.iter().find(|(q, _)| *q == p).map(|(_, t)| *t)),
+                beyond,
             });
             fits.push(StrategyFit {
                 strategy: function,
@@ -214,6 +212,7 @@ impl CostReport {
                 )?;
                 Some(scale(one, 1.0 / raw_scaling_bytes? as f64))
             }),
+            hash_speed: hash_speed(measurements),
         };
         if model.raw_scaling.is_empty() {
             notes.push(
@@ -233,6 +232,81 @@ impl CostReport {
             notes,
         })
     }
+}
+
+/// One strategy's empty-task times (task count, time in ns) of the `overhead` group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OverheadPoints {
+    /// The points the cost line is fitted to: up to the largest task count every strategy
+    /// measured.
+    pub line: Vec<(f64, Interval)>,
+    /// Points past it that only some strategies measured (a thousand live threads).
+    pub far: Vec<(f64, Interval)>,
+}
+
+/// Each strategy's [`OverheadPoints`], by strategy. The one place the line's points are
+/// chosen: the cost model and the break-even section both read them here.
+pub fn overhead_points(measurements: &[Measurement]) -> BTreeMap<BenchFunction, OverheadPoints> {
+    let functions: Vec<BenchFunction> = by_function(measurements, |g| g == Group::Overhead)
+        .into_keys()
+        .collect();
+    let line_end = common_overhead_counts(measurements, &functions)
+        .into_iter()
+        .max()
+        .map_or(f64::INFINITY, |n| n as f64);
+    functions
+        .into_iter()
+        .map(|function| {
+            let all = points_of(measurements, |g| g == Group::Overhead, function);
+            let (line, far) = all.into_iter().partition(|(n, _)| *n <= line_end);
+            (function, OverheadPoints { line, far })
+        })
+        .collect()
+}
+
+/// The task counts of the `overhead` group that every one of `functions` measured.
+fn common_overhead_counts(measurements: &[Measurement], functions: &[BenchFunction]) -> Vec<u64> {
+    let counts_of = |f: BenchFunction| -> Vec<u64> {
+        measurements
+            .iter()
+            .filter(|m| m.id.group == Group::Overhead && m.id.function == f)
+            .map(|m| m.id.value)
+            .collect()
+    };
+    let Some((first, rest)) = functions.split_first() else {
+        return Vec::new();
+    };
+    let mut common = counts_of(*first);
+    for &f in rest {
+        let theirs = counts_of(f);
+        common.retain(|n| theirs.contains(n));
+    }
+    common
+}
+
+/// The cost per task from the line's last count to the largest count measured beyond it:
+/// `(T(far) − line(last)) / (far − last)`, its bounds from the far point's and the line's.
+fn beyond_line(
+    line: &LineFit,
+    points: &[(f64, Interval)],
+    far: &[(f64, Interval)],
+) -> Option<BeyondLine> {
+    let last = points.iter().map(|(n, _)| *n).fold(f64::NAN, f64::max);
+    let (far_n, far_t) = far
+        .iter()
+        .filter(|(n, _)| *n > last)
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    let span = far_n - last;
+    let at_last = |fixed: f64, slope: f64| fixed + slope * last;
+    Some(BeyondLine {
+        from_tasks: last as usize,
+        measured_tasks: *far_n as usize,
+        per_task_ns: Interval {
+            point: (far_t.point - at_last(line.fixed.point, line.slope.point)) / span,
+            lower: (far_t.lower - at_last(line.fixed.upper, line.slope.upper)) / span,
+            upper: (far_t.upper - at_last(line.fixed.lower, line.slope.lower)) / span,
+        },
+    })
 }
 
 /// A process strategy without its own input-transfer sweep (`process-pool`, and all but the
@@ -353,6 +427,44 @@ fn hash_ns_per_byte(measurements: &[Measurement]) -> Option<Interval> {
         .map(|(m, total)| scale(m.mean_ns, 1.0 / total))
 }
 
+/// The hashing speed by working set: every `sequential` point of the `hash-*` groups as time
+/// per byte of all its tasks' inputs together, points of equal total merged (mean of their
+/// bounds), sorted by total.
+fn hash_speed(measurements: &[Measurement]) -> Vec<HashSpeedPoint> {
+    let mut by_total: BTreeMap<u64, Vec<Interval>> = BTreeMap::new();
+    for m in measurements
+        .iter()
+        .filter(|m| m.id.function == BenchFunction::Sequential)
+    {
+        let total = match m.id.group {
+            Group::HashSize { tasks } => m.id.value * tasks as u64,
+            Group::Hash { bytes } => bytes * m.id.value,
+            _ => continue,
+        };
+        if total > 0 {
+            by_total
+                .entry(total)
+                .or_default()
+                .push(scale(m.mean_ns, 1.0 / total as f64));
+        }
+    }
+    by_total
+        .into_iter()
+        .map(|(total_bytes, speeds)| {
+            let mean =
+                |f: fn(&Interval) -> f64| speeds.iter().map(f).sum::<f64>() / speeds.len() as f64;
+            HashSpeedPoint {
+                total_bytes,
+                ns_per_byte: Interval {
+                    point: mean(|i| i.point),
+                    lower: mean(|i| i.lower),
+                    upper: mean(|i| i.upper),
+                },
+            }
+        })
+        .collect()
+}
+
 /// How many tasks a benchmark ran; `None` for primitives.
 pub fn tasks_of(id: &BenchId) -> Option<usize> {
     Some(match id.group {
@@ -375,11 +487,12 @@ fn workers_of(id: &BenchId) -> Option<usize> {
 
 /// What one task of a group's workload does by definition; `None` where it is not known
 /// without measuring (`file`: the disk's fsync).
-fn nominal_work(id: &BenchId, ns_per_byte: Option<Interval>) -> Option<TaskWork> {
+fn nominal_work(id: &BenchId, model: &CostModel) -> Option<TaskWork> {
     let ms = |d: std::time::Duration| d.as_nanos() as f64;
     let hashing = |bytes: u64| {
+        let ns_per_byte = model.hash_ns_per_byte_at(bytes, tasks_of(id)?)?;
         Some(TaskWork {
-            compute_ns: scale(ns_per_byte?, bytes as f64),
+            compute_ns: scale(ns_per_byte, bytes as f64),
             wait_ns: exact(0.0),
             input_bytes: bytes,
         })
@@ -419,7 +532,7 @@ fn work_of(
     id: &BenchId,
     measurements: &[Measurement],
     cpu: &[CpuRecord],
-    ns_per_byte: Option<Interval>,
+    model: &CostModel,
 ) -> Option<(TaskWork, WorkSource)> {
     let sequential = |m: &&Measurement| m.id.function == BenchFunction::Sequential;
     // The same point; else another task count of a group swept over task counts; else, for
@@ -451,7 +564,7 @@ fn work_of(
                 .max_by_key(|m| m.id.value)
                 .map(|m| (m, false))
         });
-    let nominal = nominal_work(id, ns_per_byte);
+    let nominal = nominal_work(id, model);
     // Empty and receive-only tasks do nothing by definition: sequential's time there is its
     // own cost per task, already in the fitted line, not work.
     if matches!(id.group, Group::Overhead | Group::Receive { .. }) {
@@ -505,8 +618,7 @@ fn predictions(
         if model.cost(m.id.function).is_none() {
             continue;
         }
-        let Some((work, work_source)) = work_of(&m.id, measurements, cpu, model.hash_ns_per_byte)
-        else {
+        let Some((work, work_source)) = work_of(&m.id, measurements, cpu, model) else {
             unpredictable.insert(m.id.group.to_string());
             continue;
         };
@@ -540,10 +652,10 @@ fn predictions(
 /// The smallest bytes per task (1 B to 1 GiB) at which the model has `strategy` beat
 /// `sequential` on `tasks` hash tasks; `None` if never.
 pub fn model_break_even(model: &CostModel, strategy: BenchFunction, tasks: usize) -> Option<u64> {
-    let per_byte = model.hash_ns_per_byte?;
+    model.hash_ns_per_byte_at(1, tasks)?;
     let margin = |bytes: u64| -> Option<f64> {
         let work = TaskWork {
-            compute_ns: scale(per_byte, bytes as f64),
+            compute_ns: scale(model.hash_ns_per_byte_at(bytes, tasks)?, bytes as f64),
             wait_ns: exact(0.0),
             input_bytes: bytes,
         };
@@ -714,6 +826,72 @@ mod tests {
             .find(|p| p.id.to_string() == "sleep-10ms/threads/1")
             .unwrap();
         assert!(at1.unexplained, "a miss of ×4 is unexplained: {at1:?}");
+    }
+
+    #[test]
+    fn a_count_past_the_common_line_is_the_cost_beyond_it() {
+        let mut data = run();
+        // A thousand live threads: 20 µs + 40 µs × 32 on the line, then 100 µs per task.
+        let at_32 = 20e3 + 40e3 * 32.0;
+        data.push(m(
+            Group::Overhead,
+            f("threads"),
+            1024,
+            at_32 + 100e3 * (1024.0 - 32.0),
+        ));
+        let report = CostReport::build(&data, &[], 2, None).unwrap();
+        let threads = report.model.cost(f("threads")).unwrap();
+        // The line is the one fitted without the far point.
+        assert!(
+            (threads.per_task_ns.point - 40e3).abs() < 1e3,
+            "{threads:?}"
+        );
+        let beyond = threads.beyond.expect("a cost beyond the line");
+        assert_eq!((beyond.from_tasks, beyond.measured_tasks), (32, 1024));
+        assert!((beyond.per_task_ns.point - 100e3).abs() < 1e3, "{beyond:?}");
+        assert!(beyond.per_task_ns.lower < beyond.per_task_ns.point);
+        assert!(beyond.per_task_ns.upper > beyond.per_task_ns.point);
+        // sequential measured nothing past the line: no cost beyond it.
+        assert!(report.model.cost(f("sequential")).unwrap().beyond.is_none());
+        // The prediction follows the line up to 32 tasks and the steeper cost past it.
+        let nothing = TaskWork::exact(0.0, 0.0, 0);
+        let at = |n: usize| {
+            report
+                .model
+                .predict(f("threads"), n, &nothing, None)
+                .unwrap()
+                .total_ns
+                .point
+        };
+        assert!((at(32) - at_32).abs() / at_32 < 0.05, "{}", at(32));
+        let at_1000 = at_32 + 100e3 * (1000.0 - 32.0);
+        assert!((at(1000) - at_1000).abs() / at_1000 < 0.05, "{}", at(1000));
+    }
+
+    #[test]
+    fn hashing_speed_follows_the_working_set() {
+        let mut data = run();
+        // 0.5 ns/B up to 4 MiB in all, 1 ns/B at 16 MiB.
+        let hash_size = Group::HashSize { tasks: 4 };
+        for (bytes, ns_per_byte) in [(1u64 << 10, 0.5), (1 << 20, 0.5), (4 << 20, 1.0)] {
+            data.push(m(
+                hash_size,
+                f("sequential"),
+                bytes,
+                ns_per_byte * 4.0 * bytes as f64,
+            ));
+        }
+        let report = CostReport::build(&data, &[], 2, None).unwrap();
+        let model = &report.model;
+        assert_eq!(model.hash_speed.len(), 3);
+        let at = |bytes: u64, tasks: usize| model.hash_ns_per_byte_at(bytes, tasks).unwrap().point;
+        assert!((at(1 << 20, 4) - 0.5).abs() < 1e-3);
+        assert!((at(4 << 20, 4) - 1.0).abs() < 1e-3);
+        // 8 MiB in all lies halfway between 4 and 16 MiB on a log scale.
+        assert!((at(1 << 20, 8) - 0.75).abs() < 1e-3, "{}", at(1 << 20, 8));
+        // Held at the ends.
+        assert!((at(1, 1) - 0.5).abs() < 1e-3);
+        assert!((at(1 << 30, 4) - 1.0).abs() < 1e-3);
     }
 
     #[test]

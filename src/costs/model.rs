@@ -27,6 +27,8 @@ use serde::{Deserialize, Serialize};
 use crate::bench_id::{BenchFunction, Primitive};
 use crate::report::Interval;
 
+use super::scale;
+
 /// A prediction misses when the measurement differs from it by more than this fraction.
 pub const UNEXPLAINED_ABOVE: f64 = 0.25;
 
@@ -77,6 +79,51 @@ pub struct StrategyCost {
     pub primitive: Option<Primitive>,
     /// That primitive's measured time, in ns, if measured.
     pub primitive_ns: Option<Interval>,
+    /// The cost per task beyond the fitted line, where a strategy measured a task count far
+    /// past it (`threads` and `gil` at a thousand live threads); `None` where the line is all
+    /// that was measured.
+    pub beyond: Option<BeyondLine>,
+}
+
+/// A strategy's cost per task past the largest task count of its fitted line: thread per
+/// task costs more each once a thousand threads live at once (stacks, scheduler, the other
+/// CPU's wake-ups), which a line fitted on a few dozen tasks cannot show.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeyondLine {
+    /// The last task count of the fitted line; the line holds up to it.
+    pub from_tasks: usize,
+    /// The task count measured beyond it.
+    pub measured_tasks: usize,
+    /// Cost per task between the two: `(T(measured) − line(from)) / (measured − from)`.
+    pub per_task_ns: Interval,
+}
+
+impl BeyondLine {
+    /// The cost of `tasks` tasks on a line of slope `per_task` that turns to this slope
+    /// beyond [`BeyondLine::from_tasks`].
+    fn tasks_ns(&self, per_task: Interval, tasks: f64) -> Interval {
+        let from = self.from_tasks as f64;
+        if tasks <= from {
+            return scale(per_task, tasks);
+        }
+        let extra = tasks - from;
+        Interval {
+            point: per_task.point * from + self.per_task_ns.point.max(0.0) * extra,
+            lower: per_task.lower * from + self.per_task_ns.lower.max(0.0) * extra,
+            upper: per_task.upper * from + self.per_task_ns.upper.max(0.0) * extra,
+        }
+    }
+}
+
+/// One point of the hashing speed against the working set: sequential hashing of
+/// `total_bytes` (all tasks' inputs together) cost `ns_per_byte` per byte. Beyond the caches
+/// the same kernel runs slower per byte.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HashSpeedPoint {
+    /// All tasks' inputs together.
+    pub total_bytes: u64,
+    /// Time per byte hashed on one core, in ns.
+    pub ns_per_byte: Interval,
 }
 
 impl StrategyCost {
@@ -196,14 +243,49 @@ pub struct CostModel {
     pub costs: Vec<StrategyCost>,
     /// The raw compute scaling, by thread count (may be empty: then `S(p) = p`, said so).
     pub raw_scaling: Vec<ScalingPoint>,
-    /// Time to hash one byte on one core, in ns (turns a task size into computing).
+    /// Time to hash one byte on one core, in ns (turns a task size into computing), where no
+    /// speed by working set was measured.
     pub hash_ns_per_byte: Option<Interval>,
+    /// The hashing speed by working set, from `sequential`'s hash benchmarks, by total bytes
+    /// (may be empty).
+    pub hash_speed: Vec<HashSpeedPoint>,
 }
 
 impl CostModel {
     /// The costs of `strategy`, if fitted.
     pub fn cost(&self, strategy: BenchFunction) -> Option<&StrategyCost> {
         self.costs.iter().find(|c| c.strategy == strategy)
+    }
+
+    /// Time per byte hashing `tasks` inputs of `bytes` each on one core: interpolated in
+    /// log(total bytes) between the measured working sets and held at the nearest one outside
+    /// them; [`CostModel::hash_ns_per_byte`] when no speed by working set was measured.
+    pub fn hash_ns_per_byte_at(&self, bytes: u64, tasks: usize) -> Option<Interval> {
+        let mut points = self.hash_speed.clone();
+        points.sort_by_key(|p| p.total_bytes);
+        let (Some(first), Some(last)) = (points.first(), points.last()) else {
+            return self.hash_ns_per_byte;
+        };
+        let total = (bytes.max(1) as f64) * tasks.max(1) as f64;
+        if total <= first.total_bytes as f64 {
+            return Some(first.ns_per_byte);
+        }
+        if total >= last.total_bytes as f64 {
+            return Some(last.ns_per_byte);
+        }
+        let above = points
+            .iter()
+            .position(|p| p.total_bytes as f64 >= total)
+            .expect("total is below the last point");
+        let (a, b) = (points[above - 1], points[above]);
+        let f = (total.ln() - (a.total_bytes as f64).ln())
+            / ((b.total_bytes as f64).ln() - (a.total_bytes as f64).ln());
+        let mix = |x: f64, y: f64| x + f * (y - x);
+        Some(Interval {
+            point: mix(a.ns_per_byte.point, b.ns_per_byte.point),
+            lower: mix(a.ns_per_byte.lower, b.ns_per_byte.lower),
+            upper: mix(a.ns_per_byte.upper, b.ns_per_byte.upper),
+        })
     }
 
     /// `S(p)`: the measured raw scaling at `p` threads, linearly interpolated between measured
@@ -265,13 +347,11 @@ impl CostModel {
             lower: i.lower.max(0.0),
             upper: i.upper.max(0.0),
         };
-        let scale = |i: Interval, by: f64| Interval {
-            point: i.point * by,
-            lower: i.lower * by,
-            upper: i.upper * by,
-        };
         let fixed_ns = nonneg(cost.fixed_ns);
-        let tasks_ns = scale(nonneg(cost.per_task_ns), n);
+        let tasks_ns = match &cost.beyond {
+            Some(beyond) => beyond.tasks_ns(nonneg(cost.per_task_ns), n),
+            None => scale(nonneg(cost.per_task_ns), n),
+        };
         let transfer_ns = cost
             .per_byte_ns
             .map(|q| scale(nonneg(q), work.input_bytes as f64 * n));
@@ -334,6 +414,7 @@ mod tests {
             per_byte_ns: per_byte.map(exact),
             primitive: primitive_of(strategy),
             primitive_ns: None,
+            beyond: None,
         }
     }
 
@@ -354,6 +435,7 @@ mod tests {
                 speedup: exact(1.8),
             }],
             hash_ns_per_byte: Some(exact(0.5)),
+            hash_speed: Vec::new(),
         }
     }
 

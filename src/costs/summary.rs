@@ -5,9 +5,11 @@
 //! ```text
 //! "costs": [ { "strategy", "fixed_ns": {..}, "per_task_ns": {..}, "per_byte_ns": {..} | null,
 //!              "primitive": "<name>" | null, "primitive_ns": {..} | null,
-//!              "ratio_to_primitive": number | null } ],
+//!              "ratio_to_primitive": number | null,
+//!              "beyond": { "from_tasks", "measured_tasks", "per_task_ns": {..} } | null } ],
 //! "cost_model": { "logical_cores", "raw_scaling": [ { "threads", "speedup": {..} } ],
 //!                 "hash_ns_per_byte": {..} | null,
+//!                 "hash_speed": [ { "total_bytes", "ns_per_byte": {..} } ],
 //!                 "primitives": [ { "primitive", "ns": {..} } ], "unexplained_above": 0.25 },
 //! "predictions": [ { "id", "measured_ns": {..}, "predicted_ns": {..}, "fixed_ns", "tasks_ns",
 //!                    "transfer_ns": {..} | null, "work_ns", "residual", "unexplained",
@@ -32,7 +34,9 @@ use crate::machine::Machine;
 use crate::report::Interval;
 
 use super::measured::{CostReport, WorkSource};
-use super::model::{CostModel, ScalingPoint, StrategyCost, UNEXPLAINED_ABOVE};
+use super::model::{
+    BeyondLine, CostModel, HashSpeedPoint, ScalingPoint, StrategyCost, UNEXPLAINED_ABOVE,
+};
 
 /// One strategy's costs in `summary.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -51,6 +55,8 @@ pub struct CostEntry {
     pub primitive_ns: Option<Interval>,
     /// Cost per task over the primitive's time.
     pub ratio_to_primitive: Option<f64>,
+    /// Cost per task past the fitted line, where a count far past it was measured.
+    pub beyond: Option<BeyondLine>,
 }
 
 /// The model's other inputs in `summary.json`.
@@ -62,6 +68,8 @@ pub struct ModelEntry {
     pub raw_scaling: Vec<ScalingPoint>,
     /// Hashing time per byte on one core.
     pub hash_ns_per_byte: Option<Interval>,
+    /// Hashing time per byte on one core by working set (all tasks' inputs together).
+    pub hash_speed: Vec<HashSpeedPoint>,
     /// Every primitive at one operation.
     pub primitives: Vec<PrimitiveEntry>,
     /// The residual beyond which a prediction is "unexplained".
@@ -115,6 +123,7 @@ pub fn cost_entries(costs: &[StrategyCost]) -> Vec<CostEntry> {
             primitive: c.primitive.map(|p| p.name().to_string()),
             primitive_ns: c.primitive_ns,
             ratio_to_primitive: c.ratio_to_primitive(),
+            beyond: c.beyond,
         })
         .collect()
 }
@@ -125,6 +134,7 @@ pub fn summary_fields(report: &CostReport) -> Vec<(&'static str, serde_json::Val
         logical_cores: report.model.logical_cores,
         raw_scaling: report.model.raw_scaling.clone(),
         hash_ns_per_byte: report.model.hash_ns_per_byte,
+        hash_speed: report.model.hash_speed.clone(),
         primitives: report
             .primitives
             .iter()
@@ -245,6 +255,7 @@ pub fn read_model(path: &Path, version: u32) -> Result<(CostModel, Machine)> {
                 per_byte_ns: c.per_byte_ns,
                 primitive,
                 primitive_ns: c.primitive_ns,
+                beyond: c.beyond,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -254,6 +265,7 @@ pub fn read_model(path: &Path, version: u32) -> Result<(CostModel, Machine)> {
             costs,
             raw_scaling: model.raw_scaling,
             hash_ns_per_byte: model.hash_ns_per_byte,
+            hash_speed: model.hash_speed,
         },
         saved.machine,
     ))
@@ -272,6 +284,7 @@ mod tests {
             per_byte_ns: None,
             primitive: Some(Primitive::ThreadSpawn),
             primitive_ns: Some(exact(25e3)),
+            beyond: None,
         }]);
         serde_json::json!({
             "schema": "parbench-summary",
@@ -282,6 +295,7 @@ mod tests {
                 "logical_cores": 2,
                 "raw_scaling": [{"threads": 2, "speedup": {"point": 1.9, "lower": 1.8, "upper": 2.0}}],
                 "hash_ns_per_byte": null,
+                "hash_speed": [{"total_bytes": 4194304, "ns_per_byte": {"point": 0.6, "lower": 0.5, "upper": 0.7}}],
                 "primitives": [],
                 "unexplained_above": 0.25
             }
@@ -299,6 +313,7 @@ mod tests {
         assert_eq!(threads.per_task_ns.point, 30e3);
         assert_eq!(threads.ratio_to_primitive(), Some(30.0 / 25.0));
         assert_eq!(model.scaling(2).point, 1.9);
+        assert_eq!(model.hash_ns_per_byte_at(1 << 20, 4).unwrap().point, 0.6);
     }
 
     #[test]

@@ -53,11 +53,19 @@ pub fn speedup(s: &Interval) -> String {
 
 /// A time in nanoseconds with three significant digits and a unit (`12.3 µs`).
 pub fn time(ns: f64) -> String {
-    let (value, unit) = if ns >= 1e9 {
+    // Choose the unit after rounding to three significant digits, so that 999.996 µs reads
+    // 1.00 ms, not 1000 µs.
+    let rounded = if ns.is_finite() && ns > 0.0 {
+        let step = 10f64.powi(ns.log10().floor() as i32 - 2);
+        (ns / step).round() * step
+    } else {
+        ns
+    };
+    let (value, unit) = if rounded >= 1e9 {
         (ns / 1e9, "s")
-    } else if ns >= 1e6 {
+    } else if rounded >= 1e6 {
         (ns / 1e6, "ms")
-    } else if ns >= 1e3 {
+    } else if rounded >= 1e3 {
         (ns / 1e3, "µs")
     } else {
         (ns, "ns")
@@ -109,16 +117,34 @@ pub fn fraction_short(s: f64) -> String {
     format!("{s:.2}")
 }
 
+/// A fitted serial fraction's point: the number inside the law's domain [0, 1]; outside it
+/// (a least-squares fit can land there) the bound it is at, with the fit beside it:
+/// `≥ 1 (fit 1.033)`, `≤ 0 (fit -0.054)`.
+fn fraction_point(s: f64, number: fn(f64) -> String) -> String {
+    if s > 1.0 {
+        format!("≥ 1 (fit {})", number(s))
+    } else if s < 0.0 {
+        format!("≤ 0 (fit {})", number(s))
+    } else {
+        number(s)
+    }
+}
+
 /// A serial fraction with its range in a table: `0.050 [0.009, 0.093]`.
 pub fn fraction_range(s: f64, low: f64, high: f64) -> String {
-    format!("{} [{}, {}]", fraction(s), fraction(low), fraction(high))
+    format!(
+        "{} [{}, {}]",
+        fraction_point(s, fraction),
+        fraction(low),
+        fraction(high)
+    )
 }
 
 /// A serial fraction with its range in a sentence: `0.05 [0.01, 0.09]`.
 pub fn fraction_range_short(s: f64, low: f64, high: f64) -> String {
     format!(
         "{} [{}, {}]",
-        fraction_short(s),
+        fraction_point(s, fraction_short),
         fraction_short(low),
         fraction_short(high)
     )
@@ -176,6 +202,27 @@ pub fn verdict_word(v: &Verdict) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_pick_their_unit_after_rounding() {
+        assert_eq!(time(999_996.0), "1.00 ms");
+        assert_eq!(time(12_345.0), "12.3 µs");
+        assert_eq!(time(999.4), "999 ns");
+        assert_eq!(time(2.5e9), "2.50 s");
+    }
+
+    #[test]
+    fn a_serial_fraction_outside_the_law_shows_the_bound_it_is_at() {
+        assert_eq!(fraction_range(0.05, 0.009, 0.093), "0.050 [0.009, 0.093]");
+        assert_eq!(
+            fraction_range(1.033, 0.858, 1.0),
+            "≥ 1 (fit 1.033) [0.858, 1.000]"
+        );
+        assert_eq!(
+            fraction_range_short(-0.054, 0.0, 0.026),
+            "≤ 0 (fit -0.05) [0.00, 0.03]"
+        );
+    }
 
     #[test]
     fn factors_have_three_significant_digits() {

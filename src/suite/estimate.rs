@@ -378,21 +378,26 @@ impl Plan {
             };
             (tasks, cost, None)
         });
+        let many = self
+            .many_threads_tasks()
+            .into_iter()
+            .map(|tasks| (tasks, TaskCost::default(), None));
         let mut sweeps = vec![
             self.sweep(self.cost_timing(), self.overhead_strategies(), empty),
+            self.sweep(self.cost_timing(), self.many_threads_strategies(), many),
             self.sweep(self.cost_timing(), self.receive_strategies(), receive),
         ];
         sweeps.retain(|s| !s.iterations.is_empty());
         sweeps
     }
 
-    /// The sweeps of `benches/primitives.rs`: seven operations of microseconds (a process
+    /// The sweeps of `benches/primitives.rs`: eight operations of microseconds (a process
     /// start of a millisecond among them), then the hash kernel on k bare threads.
     pub fn primitives_sweeps(&self) -> Vec<Sweep> {
         if !self.runs_primitives() {
             return vec![];
         }
-        let mut iterations = vec![Duration::from_micros(50); 6];
+        let mut iterations = vec![Duration::from_micros(50); 7];
         iterations.push(PROCESS_START);
         let bytes = self.raw_scaling_bytes();
         iterations.extend(self.raw_scaling_threads().into_iter().map(|k| {

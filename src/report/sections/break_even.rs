@@ -8,6 +8,8 @@ use maud::{Markup, html};
 use serde_json::json;
 
 use crate::bench_id::{BenchFunction, Group};
+use crate::costs::fit::fit_line;
+use crate::costs::measured::overhead_points;
 use crate::costs::model::ScalingPoint;
 
 use super::super::analysis::{GroupAnalysis, Point, effect_size};
@@ -26,23 +28,29 @@ const ID: &str = "break-even";
 /// A strategy's per-task cost, from the `overhead` group.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Overhead {
-    /// Time per empty task in nanoseconds (time / task count at the largest count).
+    /// Time per empty task in nanoseconds: the slope of the cost line
+    /// `T(N) = fixed + per_task × N` fitted to the empty-task times (`crate::costs`).
     pub per_task_ns: Interval,
-    /// The point it was taken from.
+    /// The line's last point, which a row links to.
     pub point: Point,
 }
 
-/// Each strategy's per-task overhead: its time at the largest task count of the `overhead`
-/// group divided by that count.
+/// Each strategy's per-task overhead: the slope of its empty-task cost line, fitted to the
+/// same points as the cost model's (strategies with fewer than two points have none).
 pub fn overheads(groups: &[&GroupAnalysis]) -> BTreeMap<BenchFunction, Overhead> {
     let mut map = BTreeMap::new();
     for g in groups.iter().filter(|g| g.group == Group::Overhead) {
-        for strategy in g.strategies() {
-            if let Some(point) = g.points_of(strategy).filter(|p| p.value() > 0).last() {
+        let measurements: Vec<_> = g.points.iter().map(|p| p.measurement.clone()).collect();
+        for (strategy, points) in overhead_points(&measurements) {
+            let Ok(line) = fit_line(&points.line) else {
+                continue;
+            };
+            let last = points.line.iter().map(|(n, _)| *n as u64).max();
+            if let Some(point) = g.points_of(strategy).find(|p| Some(p.value()) == last) {
                 map.insert(
                     strategy,
                     Overhead {
-                        per_task_ns: point.measurement.mean_ns.divided_by(point.value() as f64),
+                        per_task_ns: line.slope,
                         point: point.clone(),
                     },
                 );
@@ -300,7 +308,7 @@ impl Section for BreakEvenSection {
 
     fn html(&self, page: &Page) -> Markup {
         html! {
-            p { "The smallest measured task size at which a strategy's whole speedup interval lies above ×1 (it beats sequential), with its per-task cost from the overhead benches (time at the largest task count / task count) that explains it." }
+            p { "The smallest measured task size at which a strategy's whole speedup interval lies above ×1 (it beats sequential), with its per-task cost from the overhead benches (the slope of the empty-task cost line, the one \"Where the time goes\" fits) that explains it." }
             (findings(&self.findings()))
             @if !self.rows.is_empty() {
                 (scroll(html! {
@@ -399,6 +407,9 @@ mod tests {
         }
         data.push(m(Group::Overhead, Threads, 1, 20e3));
         data.push(m(Group::Overhead, Threads, 16, 160e3));
+        // A thousand live threads cost more each: past the line, not in its slope.
+        data.push(m(Group::Overhead, Threads, 1024, 100e6));
+        data.push(m(Group::Overhead, ProcessPool, 1, 1e6));
         data.push(m(Group::Overhead, ProcessPool, 16, 16e6));
         let groups = analyse(&data);
         let refs: Vec<&GroupAnalysis> = groups.iter().collect();
@@ -411,9 +422,10 @@ mod tests {
         ));
         let overhead = rows[0].overhead.as_ref().unwrap().per_task_ns;
         assert!(
-            (overhead.point - 10e3).abs() < 1e-6,
-            "taken at 16 tasks: {overhead:?}"
+            (overhead.point - 140e3 / 15.0).abs() < 1.0,
+            "the slope of the line through 1 and 16 tasks: {overhead:?}"
         );
+        assert_eq!(rows[0].overhead.as_ref().unwrap().point.value(), 16);
         assert!(
             matches!(rows[1].break_even, BreakEven::Never { largest, .. } if largest == 1 << 20)
         );

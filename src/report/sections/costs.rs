@@ -7,7 +7,7 @@
 
 use maud::{Markup, html};
 
-use crate::bench_id::Group;
+use crate::bench_id::{Group, Primitive};
 use crate::costs::measured::{BenchPrediction, ModelBreakEven, WorkSource};
 use crate::costs::summary::summary_fields;
 use crate::costs::{CostReport, StrategyCost};
@@ -98,7 +98,16 @@ fn approx_bytes(b: u64) -> String {
 fn cost_cells(c: &StrategyCost) -> [String; 6] {
     [
         interval(&c.fixed_ns),
-        interval(&c.per_task_ns),
+        match &c.beyond {
+            Some(b) => format!(
+                "{} up to {} tasks; {} each beyond (measured at {})",
+                interval(&c.per_task_ns),
+                b.from_tasks,
+                interval(&b.per_task_ns),
+                b.measured_tasks
+            ),
+            None => interval(&c.per_task_ns),
+        },
         c.per_byte_ns
             .as_ref()
             .map(per_byte)
@@ -164,6 +173,46 @@ fn break_even_sentence(b: &ModelBreakEven) -> String {
         "{} on {}: the model puts the break-even {model}, the sweep {measured} — the model {verdict}.",
         b.strategy, b.group
     )
+}
+
+/// Where the two ends of a pipe run decides what a round trip costs: both pinned to one CPU,
+/// then the child on another CPU. The process pools' cost per task is set beside both, since
+/// their workers run wherever the scheduler puts them.
+fn pipe_placement_sentence(report: &CostReport) -> Option<String> {
+    let of = |p: Primitive| {
+        report
+            .primitives
+            .iter()
+            .find(|(q, _)| *q == p)
+            .map(|(_, t)| *t)
+    };
+    let one = of(Primitive::PipeRoundTrip)?;
+    let across = of(Primitive::PipeRoundTripCrossCpu)?;
+    let pools: Vec<String> = report
+        .model
+        .costs
+        .iter()
+        .filter(|c| c.primitive == Some(Primitive::PipeRoundTrip))
+        .map(|c| format!("{} {}", c.strategy, time(c.per_task_ns.point)))
+        .collect();
+    let pools = if pools.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " The process pools' cost per task ({}) is compared with the one-CPU figure, the \
+             floor; their workers run on every CPU, so their round trips pay some of the \
+             difference.",
+            pools.join(", ")
+        )
+    };
+    Some(format!(
+        "A pipe round trip costs {} with both ends on one CPU and {} with the child on another \
+         CPU ({}): each message then wakes the other CPU. Unpinned, a run gets a mix of the \
+         two.{pools}",
+        interval(&one),
+        interval(&across),
+        format::times(across.point / one.point),
+    ))
 }
 
 impl Costs {
@@ -238,6 +287,7 @@ impl Section for Costs {
             }
         }
         out.extend(report.break_evens.iter().map(break_even_sentence));
+        out.extend(pipe_placement_sentence(report));
         out.extend(report.notes.iter().map(|n| format!("Note: {n}.")));
         out
     }
