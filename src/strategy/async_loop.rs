@@ -7,9 +7,9 @@
 //! computing spreads over the cores too. The runtime is built once, outside the timed run.
 
 use tokio::runtime::{Builder, Runtime};
-use tokio::task::JoinSet;
+use tokio::task::JoinHandle;
 
-use super::{Strategy, StrategyKind, in_task_order};
+use super::{Strategy, StrategyKind};
 use crate::error::{Error, Result};
 use crate::workload::{TaskOutput, TaskSet};
 
@@ -57,6 +57,17 @@ impl AsyncLoop {
     }
 }
 
+/// Join handles whose tasks are aborted if they are dropped before being awaited.
+struct AbortOnDrop(Vec<JoinHandle<Result<TaskOutput>>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        for handle in &self.0 {
+            handle.abort();
+        }
+    }
+}
+
 impl Strategy for AsyncLoop {
     fn kind(&self) -> StrategyKind {
         self.kind
@@ -68,21 +79,24 @@ impl Strategy for AsyncLoop {
 
     fn run(&self, tasks: &TaskSet) -> Result<Vec<TaskOutput>> {
         self.runtime.block_on(async {
-            let mut set = JoinSet::new();
-            for index in 0..tasks.len() {
-                let task = tasks.task_future(index);
-                set.spawn(async move { (index, task.await) });
-            }
-            let mut pairs = Vec::with_capacity(tasks.len());
-            while let Some(joined) = set.join_next().await {
-                let (index, output) = joined.map_err(|e| Error::TaskFailed {
-                    task: 0,
+            // Plain join handles, awaited in task order: every task runs concurrently from
+            // its spawn on, and the outputs come back in order with no bookkeeping per task
+            // (a `JoinSet` costs about twice a bare spawn here). On an error the rest are
+            // aborted when `handles` drops.
+            let mut handles = AbortOnDrop(
+                (0..tasks.len())
+                    .map(|index| tokio::spawn(tasks.task_future(index)))
+                    .collect(),
+            );
+            let mut outputs = Vec::with_capacity(tasks.len());
+            for (index, handle) in handles.0.iter_mut().enumerate() {
+                let output = handle.await.map_err(|e| Error::TaskFailed {
+                    task: index,
                     detail: format!("its tokio task failed: {e}"),
                 })?;
-                // Returning drops the JoinSet, which aborts the tasks still running.
-                pairs.push((index, output?));
+                outputs.push(output?);
             }
-            Ok(in_task_order(tasks.len(), pairs))
+            Ok(outputs)
         })
     }
 }
