@@ -68,6 +68,9 @@ struct VerdictEntry {
     value: u64,
     verdict: VerdictKind,
     label: String,
+    /// Absent in summaries before borderline verdicts were marked: counted as firm.
+    #[serde(default)]
+    borderline: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -108,6 +111,8 @@ pub struct Verdict {
     pub kind: String,
     /// Its label, e.g. `helps ×1.95`.
     pub label: String,
+    /// Whether the run marked it borderline (a re-run may decide it otherwise).
+    pub borderline: bool,
 }
 
 impl RunSummary {
@@ -160,6 +165,7 @@ impl RunSummary {
                         id: format!("{}/{}/{}", v.group, v.strategy, v.value),
                         kind: v.verdict.kind,
                         label: v.label,
+                        borderline: v.borderline,
                     },
                 )
             })
@@ -190,15 +196,25 @@ impl Coverage {
 
     fn text(&self) -> String {
         match self.share() {
-            Some(share) => format!(
-                "{} of {} ({:.0} %)",
+            Some(_) => format!(
+                "{} of {} ({})",
                 self.inside,
                 self.common,
-                share * 100.0
+                percent(self.inside, self.common)
             ),
             None => "no common speedups".to_string(),
         }
     }
+}
+
+/// `part` of `whole` as a percentage with one decimal, cut down rather than rounded so that
+/// 54 of 57 (94.74 %) never reads as a goal of 95 % met: `94.7 %`; `–` when `whole` is 0.
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        return "–".to_string();
+    }
+    let tenths = part * 1000 / whole;
+    format!("{}.{} %", tenths / 10, tenths % 10)
 }
 
 /// A verdict that differs between the runs.
@@ -210,6 +226,11 @@ pub struct ChangedVerdict {
     pub a: String,
     /// B's label.
     pub b: String,
+    /// Whether the two runs give opposite clear answers (helps in one, hurts in the other),
+    /// rather than a clear answer in one and "inconclusive" or "no gain" in the other.
+    pub reversed: bool,
+    /// Whether either run marked it borderline.
+    pub borderline: bool,
 }
 
 /// A mean that moved between the runs.
@@ -246,6 +267,12 @@ pub struct Comparison {
     pub agreeing_verdicts: usize,
     /// The verdicts that differ.
     pub changed_verdicts: Vec<ChangedVerdict>,
+    /// Of those, how many give opposite clear answers (helps ↔ hurts).
+    pub reversed_verdicts: usize,
+    /// Verdicts in both runs that neither run marked borderline.
+    pub common_firm_verdicts: usize,
+    /// Of those, how many agree.
+    pub agreeing_firm_verdicts: usize,
     /// The [`MOVED_SHOWN`] means that moved most (by |ln(B / A)|).
     pub moved_most: Vec<MovedMean>,
     /// The median move of all common means, as |B / A - 1|.
@@ -292,14 +319,22 @@ impl Comparison {
         moved.truncate(MOVED_SHOWN);
         let mut changed_verdicts = Vec::new();
         let mut common_verdicts = 0;
+        let (mut common_firm_verdicts, mut agreeing_firm_verdicts) = (0, 0);
         for (key, x) in &a.verdicts {
             if let Some(y) = b.verdicts.get(key) {
                 common_verdicts += 1;
+                if !x.borderline && !y.borderline {
+                    common_firm_verdicts += 1;
+                    agreeing_firm_verdicts += usize::from(x.kind == y.kind);
+                }
                 if x.kind != y.kind {
+                    let clear = |kind: &str| matches!(kind, "helps" | "hurts");
                     changed_verdicts.push(ChangedVerdict {
                         id: key.clone(),
                         a: format!("{} ({})", x.label, x.id),
                         b: format!("{} ({})", y.label, y.id),
+                        reversed: clear(&x.kind) && clear(&y.kind),
+                        borderline: x.borderline || y.borderline,
                     });
                 }
             }
@@ -312,6 +347,9 @@ impl Comparison {
             a_inside_b,
             common_verdicts,
             agreeing_verdicts: common_verdicts - changed_verdicts.len(),
+            reversed_verdicts: changed_verdicts.iter().filter(|v| v.reversed).count(),
+            common_firm_verdicts,
+            agreeing_firm_verdicts,
             changed_verdicts,
             moved_most: moved,
             median_move,
@@ -337,16 +375,29 @@ impl Comparison {
         ));
         if self.common_verdicts > 0 {
             out.push_str(&format!(
-                "Verdicts agreeing: {} of {} ({:.0} %)\n",
+                "Verdicts agreeing: {} of {} ({}); reversed (helps ↔ hurts): {}\n",
                 self.agreeing_verdicts,
                 self.common_verdicts,
-                self.agreeing_verdicts as f64 * 100.0 / self.common_verdicts as f64
+                percent(self.agreeing_verdicts, self.common_verdicts),
+                self.reversed_verdicts
+            ));
+            out.push_str(&format!(
+                "Firm verdicts (borderline in neither run) agreeing: {} of {} ({})\n",
+                self.agreeing_firm_verdicts,
+                self.common_firm_verdicts,
+                percent(self.agreeing_firm_verdicts, self.common_firm_verdicts)
             ));
         } else {
             out.push_str("Verdicts agreeing: no common verdicts\n");
         }
         for v in &self.changed_verdicts {
-            out.push_str(&format!("  changed {}: {} → {}\n", v.id, v.a, v.b));
+            out.push_str(&format!(
+                "  changed {}: {} → {}{}\n",
+                v.id,
+                v.a,
+                v.b,
+                if v.borderline { " (borderline)" } else { "" }
+            ));
         }
         if !self.moved_most.is_empty() {
             out.push_str("Means that moved most (B / A):\n");
@@ -440,8 +491,101 @@ mod tests {
         assert!((c.moved_most[0].ratio - 1.1).abs() < 1e-12);
         let text = c.text();
         assert!(
-            text.contains("B's speedups inside A's intervals: 1 of 2 (50 %)"),
+            text.contains("B's speedups inside A's intervals: 1 of 2 (50.0 %)"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn a_reversed_verdict_is_told_apart_from_a_weakened_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, kinds: &[(&str, &str)]| {
+            let verdicts: Vec<_> = kinds
+                .iter()
+                .map(|&(strategy, kind)| {
+                    serde_json::json!({"group": "g", "strategy": strategy, "value": 4,
+                                      "verdict": {"kind": kind}, "label": kind})
+                })
+                .collect();
+            let value = serde_json::json!({
+                "schema": SCHEMA, "version": 7, "benchmarks": [], "verdicts": verdicts,
+            });
+            let path = dir.path().join(name);
+            std::fs::write(&path, value.to_string()).unwrap();
+            path
+        };
+        let a = write(
+            "a.json",
+            &[("threads", "helps"), ("rayon", "helps"), ("gil", "hurts")],
+        );
+        let b = write(
+            "b.json",
+            &[
+                ("threads", "hurts"),
+                ("rayon", "inconclusive"),
+                ("gil", "hurts"),
+            ],
+        );
+        let c = compare_files(&a, &b).unwrap();
+        assert_eq!((c.common_verdicts, c.agreeing_verdicts), (3, 1));
+        assert_eq!(percent(54, 57), "94.7 %");
+        assert_eq!(percent(1, 1), "100.0 %");
+        assert_eq!(c.reversed_verdicts, 1);
+        let reversed: Vec<_> = c.changed_verdicts.iter().map(|v| v.reversed).collect();
+        assert_eq!(reversed, [false, true], "rayon weakened, threads reversed");
+        assert!(
+            c.text().contains("reversed (helps ↔ hurts): 1"),
+            "{}",
+            c.text()
+        );
+    }
+
+    #[test]
+    fn firm_verdicts_are_those_neither_run_marks_borderline() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, kinds: &[(&str, &str, bool)]| {
+            let verdicts: Vec<_> = kinds
+                .iter()
+                .map(|&(strategy, kind, borderline)| {
+                    serde_json::json!({"group": "g", "strategy": strategy, "value": 4,
+                                      "verdict": {"kind": kind}, "label": kind,
+                                      "borderline": borderline})
+                })
+                .collect();
+            let value = serde_json::json!({
+                "schema": SCHEMA, "version": 7, "benchmarks": [], "verdicts": verdicts,
+            });
+            let path = dir.path().join(name);
+            std::fs::write(&path, value.to_string()).unwrap();
+            path
+        };
+        let a = write(
+            "a.json",
+            &[
+                ("threads", "helps", false),
+                ("rayon", "helps", true),
+                ("gil", "hurts", false),
+                ("async", "helps", false),
+            ],
+        );
+        let b = write(
+            "b.json",
+            &[
+                ("threads", "helps", false),
+                ("rayon", "inconclusive", false),
+                ("gil", "hurts", false),
+                ("async", "inconclusive", false),
+            ],
+        );
+        let c = compare_files(&a, &b).unwrap();
+        assert_eq!((c.common_verdicts, c.agreeing_verdicts), (4, 2));
+        // rayon was borderline in A: left out of the firm count; async changed while firm.
+        assert_eq!((c.common_firm_verdicts, c.agreeing_firm_verdicts), (3, 2));
+        assert!(
+            c.text()
+                .contains("Firm verdicts (borderline in neither run) agreeing: 2 of 3 (66.6 %)"),
+            "{}",
+            c.text()
         );
     }
 

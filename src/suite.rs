@@ -197,20 +197,32 @@ impl Plan {
         }
     }
 
-    /// Task count of the many-threads point of the empty-task sweep: 1024 tasks on the
-    /// strategies that start a thread per task, where a thousand live threads cost more each
-    /// than the line fitted on a few dozen says. Only in `default`, within the sizing cap
+    /// Task count of the many-tasks point of the empty-task sweep: 1024 tasks on every
+    /// strategy but `processes` (a second and a half of process starts per run). Past the
+    /// line's last count it pins what a thousand tasks cost: a thousand live threads cost more
+    /// each than the line fitted on a few dozen says, and a slope fitted on a few dozen tasks
+    /// is too uncertain to multiply by a thousand. Only in `default`, within the sizing cap
     /// (where the line's last count, 16 × the cores, lies below it).
-    pub fn many_threads_tasks(&self) -> Option<usize> {
+    pub fn many_tasks(&self) -> Option<usize> {
         const MANY: usize = 1024;
         let past_line = self.overhead_tasks().last().is_some_and(|&n| n < MANY);
         let wanted = self.profile == Profile::Default && !self.beyond_sizing_cap();
         (wanted && past_line).then_some(MANY)
     }
 
-    /// The strategies measured at [`Plan::many_threads_tasks`]: a thread per task.
-    pub fn many_threads_strategies(&self) -> &'static [BenchFunction] {
-        &[BenchFunction::Threads, BenchFunction::Gil]
+    /// The strategies measured at [`Plan::many_tasks`]: the empty-task sweep's, but
+    /// `processes`.
+    pub fn many_tasks_strategies(&self) -> &'static [BenchFunction] {
+        &[
+            BenchFunction::Sequential,
+            BenchFunction::Threads,
+            BenchFunction::Rayon,
+            BenchFunction::ProcessPool,
+            BenchFunction::ProcessPoolWarm,
+            BenchFunction::Gil,
+            BenchFunction::Async,
+            BenchFunction::AsyncMulti,
+        ]
     }
 
     /// Whether this machine has more logical cores than the sweeps are sized to.
@@ -736,9 +748,9 @@ mod tests {
     fn cost_sweeps_scale_with_the_cores() {
         let small = Plan::new(Profile::Default, 2);
         assert_eq!(small.overhead_tasks(), vec![1, 2, 8, 32]);
-        assert_eq!(small.many_threads_tasks(), Some(1024));
-        assert_eq!(Plan::new(Profile::Quick, 2).many_threads_tasks(), None);
-        assert_eq!(Plan::new(Profile::Default, 64).many_threads_tasks(), None);
+        assert_eq!(small.many_tasks(), Some(1024));
+        assert_eq!(Plan::new(Profile::Quick, 2).many_tasks(), None);
+        assert_eq!(Plan::new(Profile::Default, 64).many_tasks(), None);
         assert_eq!(small.raw_scaling_threads(), vec![1, 2]);
         assert_eq!(Plan::new(Profile::Quick, 2).overhead_tasks(), vec![1, 8]);
         assert_eq!(

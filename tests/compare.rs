@@ -52,9 +52,9 @@ fn a_run_compared_with_itself_agrees_everywhere() {
         .assert()
         .success()
         .stdout(contains(
-            "B's speedups inside A's intervals: 3 of 3 (100 %)",
+            "B's speedups inside A's intervals: 3 of 3 (100.0 %)",
         ))
-        .stdout(contains("Verdicts agreeing: 1 of 1 (100 %)"));
+        .stdout(contains("Verdicts agreeing: 1 of 1 (100.0 %)"));
 }
 
 #[test]

@@ -185,3 +185,48 @@ fn a_busy_start_alone_warns() {
     );
     assert!(html.contains(ADVICE));
 }
+
+/// A sleep sweep at 8 tasks whose threads speedup is `speedup`, reported to `root/reports`.
+fn run_with_speedup(root: &Path, speedup: f64) -> serde_json::Value {
+    let criterion = root.join("criterion");
+    let seq = 8e7;
+    for (strategy, mean) in [("sequential", seq), ("threads", seq / speedup)] {
+        write_benchmark(
+            &criterion,
+            ("sleep-10ms", strategy, 8),
+            mean,
+            0.01,
+            &samples(mean, Kind::Quiet),
+        );
+    }
+    let out = root.join("reports");
+    Command::cargo_bin("parbench")
+        .unwrap()
+        .args(["report", "--criterion-dir"])
+        .arg(&criterion)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    read(&out).2
+}
+
+#[test]
+fn a_verdict_near_a_threshold_is_marked_borderline_and_a_clear_one_firm() {
+    let near = tempfile::tempdir().unwrap();
+    let json = run_with_speedup(near.path(), 1.2);
+    let verdict = &json["verdicts"][0];
+    assert_eq!(verdict["verdict"]["kind"], "helps", "{verdict}");
+    assert_eq!(verdict["borderline"], true, "{verdict}");
+    let html = std::fs::read_to_string(near.path().join("reports/index.html")).unwrap();
+    assert!(html.contains("(borderline: a re-run may decide otherwise)"));
+    assert!(html.contains("×1.20°"), "the matrix cell carries the mark");
+
+    let far = tempfile::tempdir().unwrap();
+    let json = run_with_speedup(far.path(), 6.0);
+    let verdict = &json["verdicts"][0];
+    assert_eq!(verdict["verdict"]["kind"], "helps", "{verdict}");
+    assert_eq!(verdict["borderline"], false, "{verdict}");
+    let html = std::fs::read_to_string(far.path().join("reports/index.html")).unwrap();
+    assert!(!html.contains("(borderline: a re-run may decide otherwise)"));
+}

@@ -240,7 +240,7 @@ pub struct OverheadPoints {
     /// The points the cost line is fitted to: up to the largest task count every strategy
     /// measured.
     pub line: Vec<(f64, Interval)>,
-    /// Points past it that only some strategies measured (a thousand live threads).
+    /// Points past it that only some strategies measured (1024 tasks: all but `processes`).
     pub far: Vec<(f64, Interval)>,
 }
 

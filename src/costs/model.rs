@@ -80,7 +80,7 @@ pub struct StrategyCost {
     /// That primitive's measured time, in ns, if measured.
     pub primitive_ns: Option<Interval>,
     /// The cost per task beyond the fitted line, where a strategy measured a task count far
-    /// past it (`threads` and `gil` at a thousand live threads); `None` where the line is all
+    /// past it (1024 tasks: every strategy but `processes`); `None` where the line is all
     /// that was measured.
     pub beyond: Option<BeyondLine>,
 }

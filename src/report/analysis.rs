@@ -18,6 +18,13 @@ pub const HELPS_AT_LEAST: f64 = 1.10;
 /// A speedup whose whole confidence interval is at most this much hurts.
 pub const HURTS_AT_MOST: f64 = 0.90;
 
+/// How far a re-run can move a speedup: the run-to-run floor of one mean
+/// ([`crate::quality::intervals::RUN_TO_RUN_FLOOR`], ±5 %) for each of its two means, in
+/// quadrature: a factor of about 1.071.
+pub fn borderline_margin() -> f64 {
+    (std::f64::consts::SQRT_2 * crate::quality::intervals::RUN_TO_RUN_FLOOR.ln_1p()).exp()
+}
+
 /// What a group's speedups are relative to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -313,6 +320,24 @@ impl Verdict {
         }
     }
 
+    /// Whether the verdict is borderline: moving the whole interval up or down by the
+    /// run-to-run floor of a speedup ([`borderline_margin`]) would change it. A re-run
+    /// moves a speedup by about that much, so such a verdict may come out differently next
+    /// time (typically between a clear verdict and "inconclusive"); a verdict that is not
+    /// borderline is firm.
+    pub fn is_borderline(s: &Interval) -> bool {
+        let verdict = Verdict::from_speedup(s);
+        let m = borderline_margin();
+        let shifted = |by: f64| Interval {
+            point: s.point * by,
+            lower: s.lower * by,
+            upper: s.upper * by,
+        };
+        let same = |v: Verdict| std::mem::discriminant(&v) == std::mem::discriminant(&verdict);
+        !(same(Verdict::from_speedup(&shifted(m)))
+            && same(Verdict::from_speedup(&shifted(1.0 / m))))
+    }
+
     /// The verdict in words; see [`super::format::verdict`].
     pub fn label(&self) -> String {
         super::format::verdict(self)
@@ -345,6 +370,9 @@ pub struct VerdictRow {
     pub verdict: Verdict,
     /// Whether it rests on a noisy measurement (the point's or its baseline's).
     pub noisy: bool,
+    /// Whether it is borderline: a re-run may decide it differently
+    /// ([`Verdict::is_borderline`]).
+    pub borderline: bool,
 }
 
 /// One verdict per (group, strategy) of the groups compared with `sequential`, taken at the
@@ -369,6 +397,7 @@ pub fn verdicts(groups: &[GroupAnalysis]) -> Vec<VerdictRow> {
                     speedup,
                     verdict: Verdict::from_speedup(&speedup),
                     noisy: point.noisy,
+                    borderline: Verdict::is_borderline(&speedup),
                 });
             }
         }
@@ -402,6 +431,23 @@ mod tests {
 
     fn m(f: BenchFunction, value: u64, ns: f64) -> Measurement {
         measurement(SLEEP, f, value, ns, 0.01)
+    }
+
+    #[test]
+    fn a_verdict_within_the_run_to_run_margin_of_a_threshold_is_borderline() {
+        let m = borderline_margin();
+        assert!((m - 1.0714).abs() < 1e-3, "{m}");
+        // Helps, its lower bound 2 % above the threshold: a re-run may call it inconclusive.
+        assert!(Verdict::is_borderline(&interval(1.25, 1.122, 1.39)));
+        // Helps far above the threshold, hurts far below, and inconclusive across ×1: firm.
+        assert!(!Verdict::is_borderline(&interval(2.0, 1.8, 2.2)));
+        assert!(!Verdict::is_borderline(&interval(0.5, 0.45, 0.55)));
+        assert!(!Verdict::is_borderline(&interval(1.0, 0.8, 1.25)));
+        // Inconclusive whose lower bound is just below the helps threshold: borderline.
+        assert!(Verdict::is_borderline(&interval(1.2, 1.08, 1.33)));
+        // No gain with both bounds well inside the band is firm; near its edge, borderline.
+        assert!(!Verdict::is_borderline(&interval(1.0, 0.97, 1.02)));
+        assert!(Verdict::is_borderline(&interval(0.97, 0.92, 1.02)));
     }
 
     #[test]

@@ -276,10 +276,13 @@ impl RunData {
              the strategy has a speedup. helps ×S: the whole interval is at least {helps}; hurts \
              ×S: the whole interval is at most {hurts} (S = times slower); no gain: the whole \
              interval lies within [{hurts}, {helps}]; inconclusive: the interval crosses a \
-             threshold.",
+             threshold. A verdict is borderline (°) when moving its whole interval up or down \
+             by {margin} (a re-run's typical move: the floor of both means in quadrature) would \
+             change it: a re-run may decide it otherwise. The others are firm.",
             helps = format::times(analysis::HELPS_AT_LEAST),
             hurts = format::times(analysis::HURTS_AT_MOST),
             floor = format::share(crate::quality::intervals::RUN_TO_RUN_FLOOR),
+            margin = format::times(analysis::borderline_margin()),
         )
     }
 }

@@ -81,11 +81,12 @@
 //!   "verdict_matrix": { "columns": [ strategy ],
 //!                       "rows": [ { "group", "section": section id | null,
 //!                                   "cells": [ { "strategy", "value", "speedup": {..},
-//!                                                "verdict": {..}, "noisy": bool } | null ] } ] },
+//!                                                "verdict": {..}, "noisy": bool,
+//!                                                "borderline": bool } | null ] } ] },
 //!   "verdicts": [ { "group", "strategy", "value", "speedup": {..},
 //!                   "verdict": { "kind": "helps", "speedup" } | { "kind": "no-gain" }
 //!                            | { "kind": "hurts", "slowdown" } | { "kind": "inconclusive" },
-//!                   "label", "noisy": bool } ],
+//!                   "label", "noisy": bool, "borderline": bool } ],
 //!   "findings": [ string ], "missing_groups": [ string ], "skipped": [ string ] }
 //! ```
 //!
@@ -150,6 +151,7 @@ td.num{text-align:right}
 .verdict-inconclusive{background:repeating-linear-gradient(135deg,transparent 0 5px,var(--nogain) 5px 10px);
 outline:2px dashed var(--muted);outline-offset:-4px}
 .noisy{font-style:italic;text-decoration:underline wavy var(--muted)}
+.borderline{outline:1px dashed var(--muted);outline-offset:-3px}
 td.not-measured{color:var(--muted)}
 .legend{font-size:.85rem;color:var(--muted);margin:.1rem 0 .5rem}
 .chip{display:inline-block;padding:0 .4rem;border-radius:3px;color:var(--fg)}

@@ -379,12 +379,12 @@ impl Plan {
             (tasks, cost, None)
         });
         let many = self
-            .many_threads_tasks()
+            .many_tasks()
             .into_iter()
             .map(|tasks| (tasks, TaskCost::default(), None));
         let mut sweeps = vec![
             self.sweep(self.cost_timing(), self.overhead_strategies(), empty),
-            self.sweep(self.cost_timing(), self.many_threads_strategies(), many),
+            self.sweep(self.cost_timing(), self.many_tasks_strategies(), many),
             self.sweep(self.cost_timing(), self.receive_strategies(), receive),
         ];
         sweeps.retain(|s| !s.iterations.is_empty());

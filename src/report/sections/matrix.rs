@@ -41,6 +41,8 @@ pub struct MatrixCell {
     /// Whether the verdict rests on a noisy measurement (the strategy's or its baseline's,
     /// see [`crate::quality::noise`]).
     pub noisy: bool,
+    /// Whether the verdict is borderline (a re-run may decide it otherwise).
+    pub borderline: bool,
 }
 
 /// One row: a workload group and its cells, one per column (`None`: not measured).
@@ -89,6 +91,7 @@ pub fn build(data: &RunData) -> Box<dyn Section> {
                             speedup: v.speedup,
                             verdict: v.verdict,
                             noisy: v.noisy,
+                            borderline: v.borderline,
                         })
                 })
                 .collect(),
@@ -102,13 +105,17 @@ pub fn build(data: &RunData) -> Box<dyn Section> {
     })
 }
 
-/// The verdict's label, saying so when it rests on a noisy measurement.
+/// The verdict's label, saying so when it rests on a noisy measurement and when it is
+/// borderline.
 fn verdict_label(v: &VerdictRow) -> String {
+    let mut label = v.verdict.label();
     if v.noisy {
-        format!("{} (noisy measurement)", v.verdict.label())
-    } else {
-        v.verdict.label()
+        label.push_str(" (noisy measurement)");
     }
+    if v.borderline {
+        label.push_str(" (borderline: a re-run may decide otherwise)");
+    }
+    label
 }
 
 impl Matrix {
@@ -121,15 +128,19 @@ impl Matrix {
         if cell.noisy {
             text.push('~');
         }
+        if cell.borderline {
+            text.push('°');
+        }
         text
     }
 
     fn cell_title(row: &MatrixRow, cell: &MatrixCell) -> String {
         format!(
-            "{} on {}: {}, {} at {} {}",
+            "{} on {}: {}{}, {} at {} {}",
             cell.strategy,
             row.group,
             cell.verdict.label(),
+            if cell.borderline { " (borderline)" } else { "" },
             format::speedup(&cell.speedup),
             format::value(&row.group, cell.value),
             row.group.value_meaning()
@@ -165,7 +176,7 @@ impl Section for Matrix {
                                 th scope="row" { a href=(target) { (row.group.to_string()) } }
                                 @for cell in &row.cells {
                                     @match cell {
-                                        Some(cell) => td class={ "cell " (cell.verdict.class()) @if cell.noisy { " noisy" } } {
+                                        Some(cell) => td class={ "cell " (cell.verdict.class()) @if cell.noisy { " noisy" } @if cell.borderline { " borderline" } } {
                                             a href=(target) title=(Self::cell_title(row, cell)) { (Self::cell_text(cell)) }
                                         },
                                         None => td.not-measured { "–" },
@@ -181,7 +192,8 @@ impl Section for Matrix {
                     span.chip.verdict-no-gain { "no gain" } " "
                     span.chip.verdict-hurts { "hurts" } " "
                     span.chip.verdict-inconclusive { "? inconclusive" } " "
-                    span.chip.noisy { "~ noisy" }
+                    span.chip.noisy { "~ noisy" } " "
+                    span.chip.borderline { "° borderline" }
                 }
             }
             @if !page.takeaways.is_empty() {
@@ -202,7 +214,7 @@ impl Section for Matrix {
                             td { (strategy_link(page, &v.point.measurement.directory, v.strategy)) }
                             td.num { (format::value(&v.group, v.point.value())) }
                             td { (format::speedup(&v.speedup)) }
-                            td class={ (v.verdict.class()) @if v.noisy { " noisy" } } { (verdict_label(v)) }
+                            td class={ (v.verdict.class()) @if v.noisy { " noisy" } @if v.borderline { " borderline" } } { (verdict_label(v)) }
                         } } }
                     }
                 }))
@@ -234,7 +246,7 @@ impl Section for Matrix {
             }
             md.push_str(
                 "\nSpeedup over sequential at the largest measured value; `?` inconclusive, \
-                 `~` noisy.\n\n",
+                 `~` noisy, `°` borderline (a re-run may decide it otherwise).\n\n",
             );
         }
         for (i, t) in page.takeaways.iter().enumerate() {
@@ -280,6 +292,7 @@ impl Section for Matrix {
                     "verdict": v.verdict,
                     "label": v.verdict.label(),
                     "noisy": v.noisy,
+                    "borderline": v.borderline,
                 })
             })
             .collect();
@@ -296,6 +309,7 @@ impl Section for Matrix {
                         "speedup": c.speedup,
                         "verdict": c.verdict,
                         "noisy": c.noisy,
+                        "borderline": c.borderline,
                     }))).collect::<Vec<_>>(),
                 })
             })
@@ -393,8 +407,21 @@ mod tests {
             speedup: Interval::exact(4.0),
             verdict: Verdict::Helps { speedup: 4.0 },
             noisy: true,
+            borderline: false,
         };
         assert_eq!(Matrix::cell_text(&cell), "×4.00~");
+        let borderline = MatrixCell {
+            speedup: Interval {
+                point: 1.25,
+                lower: 1.12,
+                upper: 1.39,
+            },
+            verdict: Verdict::Helps { speedup: 1.25 },
+            noisy: false,
+            borderline: true,
+            ..cell
+        };
+        assert_eq!(Matrix::cell_text(&borderline), "×1.25°");
     }
 
     #[test]
