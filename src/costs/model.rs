@@ -129,7 +129,10 @@ pub struct HashSpeedPoint {
 impl StrategyCost {
     /// What is set beside the primitive: the cost per task, except for a primitive paid once
     /// per run (rayon enters its pool once, with `install`), where it is one task's whole cost,
-    /// fixed + per task.
+    /// fixed + per task. Where the line's cost per task cannot be told from zero (its interval
+    /// reaches it: the noise of a few dozen tasks hides the slope) and a count past the line
+    /// was measured, the cost per task there is set beside the primitive instead
+    /// ([`StrategyCost::compared_past_the_line`]).
     pub fn compared_with_primitive(&self) -> Interval {
         match self.primitive {
             Some(Primitive::RayonInstall) => Interval {
@@ -137,8 +140,18 @@ impl StrategyCost {
                 lower: self.fixed_ns.lower + self.per_task_ns.lower,
                 upper: self.fixed_ns.upper + self.per_task_ns.upper,
             },
-            _ => self.per_task_ns,
+            _ => match &self.beyond {
+                Some(beyond) if self.compared_past_the_line() => beyond.per_task_ns,
+                _ => self.per_task_ns,
+            },
         }
+    }
+
+    /// Whether [`StrategyCost::compared_with_primitive`] is the cost per task past the line.
+    pub fn compared_past_the_line(&self) -> bool {
+        self.primitive != Some(Primitive::RayonInstall)
+            && self.beyond.is_some()
+            && self.per_task_ns.lower <= 0.0
     }
 
     /// [`StrategyCost::compared_with_primitive`] over the primitive's time (point estimates),
@@ -445,6 +458,36 @@ mod tests {
             .unwrap()
             .total_ns
             .point
+    }
+
+    #[test]
+    fn a_slope_lost_in_noise_is_compared_past_the_line() {
+        let mut pool = costs(BenchFunction::ProcessPoolWarm, 80e3, 300.0, None);
+        pool.per_task_ns = Interval {
+            point: 300.0,
+            lower: -14e3,
+            upper: 15e3,
+        };
+        pool.primitive_ns = Some(exact(2e3));
+        assert!(
+            !pool.compared_past_the_line(),
+            "nothing measured past the line"
+        );
+        pool.beyond = Some(BeyondLine {
+            from_tasks: 32,
+            measured_tasks: 1024,
+            per_task_ns: exact(16e3),
+        });
+        assert!(pool.compared_past_the_line());
+        assert_eq!(pool.ratio_to_primitive(), Some(8.0));
+        // A slope told from zero stays the figure compared.
+        pool.per_task_ns = Interval {
+            point: 3e3,
+            lower: 2e3,
+            upper: 4e3,
+        };
+        assert!(!pool.compared_past_the_line());
+        assert_eq!(pool.ratio_to_primitive(), Some(1.5));
     }
 
     #[test]

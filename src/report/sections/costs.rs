@@ -120,7 +120,14 @@ fn cost_cells(c: &StrategyCost) -> [String; 6] {
             .map(interval)
             .unwrap_or_else(|| "not measured".to_string()),
         c.ratio_to_primitive()
-            .map(format::times)
+            .map(|r| {
+                let at = c
+                    .beyond
+                    .filter(|_| c.compared_past_the_line())
+                    .map(|b| format!(" (at {} tasks)", b.measured_tasks))
+                    .unwrap_or_default();
+                format!("{}{at}", format::times(r))
+            })
             .unwrap_or_else(|| "–".to_string()),
     ]
 }
@@ -304,17 +311,33 @@ impl Section for Costs {
             .filter_map(|c| Some((c, c.ratio_to_primitive()?, c.primitive?)))
             .filter(|(_, r, _)| *r >= NOTABLE_RATIO)
             .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(c, ratio, primitive)| Takeaway {
-                section: ID,
-                sentence: format!(
-                    "{} costs {} per task, {} its floor ({}, {}): the rest is the strategy's own.",
-                    c.strategy,
-                    time(c.compared_with_primitive().point),
-                    format::times(ratio),
-                    primitive.description(),
-                    time(c.primitive_ns.map_or(0.0, |p| p.point))
-                ),
-                effect: effect_size(ratio),
+            .map(|(c, ratio, primitive)| {
+                let per_task = c.compared_with_primitive().point;
+                let across = report
+                    .primitives
+                    .iter()
+                    .find(|(p, _)| *p == Primitive::PipeRoundTripCrossCpu)
+                    .filter(|_| primitive == Primitive::PipeRoundTrip);
+                let why = match across {
+                    Some((_, t)) => format!(
+                        ": its workers run on every CPU, and the same round trip with the child \
+                         on another CPU costs {} — a pool's task pays part of that wake-up",
+                        time(t.point)
+                    ),
+                    None => ": the rest is the strategy's own".to_string(),
+                };
+                Takeaway {
+                    section: ID,
+                    sentence: format!(
+                        "{} costs {} per task, {} its floor ({}, {}){why}.",
+                        c.strategy,
+                        time(per_task),
+                        format::times(ratio),
+                        primitive.description(),
+                        time(c.primitive_ns.map_or(0.0, |p| p.point))
+                    ),
+                    effect: effect_size(ratio),
+                }
             })
             .into_iter()
             .collect()
@@ -337,7 +360,7 @@ impl Section for Costs {
                         } }
                     }
                 }))
-                p { small { "* rayon enters its pool once per run, so its whole cost of one task (fixed + per task) is set beside one job on an idle pool." } }
+                p { small { "* rayon enters its pool once per run, so its whole cost of one task (fixed + per task) is set beside one job on an idle pool. Where the line's cost per task cannot be told from zero (its interval reaches it), the cost per task past the line is set beside the primitive, marked with its task count." } }
                 h3 { "The primitive floor and the raw compute scaling" }
                 (scroll(html! {
                     table {
@@ -398,7 +421,7 @@ impl Section for Costs {
                     cost_cells(c).join(" | ")
                 ));
             }
-            md.push_str("\n\\* rayon enters its pool once per run, so its whole cost of one task (fixed + per task) is set beside one job on an idle pool.\n");
+            md.push_str("\n\\* rayon enters its pool once per run, so its whole cost of one task (fixed + per task) is set beside one job on an idle pool. Where the line's cost per task cannot be told from zero (its interval reaches it), the cost per task past the line is set beside the primitive, marked with its task count.\n");
             md.push_str("\n| Primitive | What | Time |\n|---|---|---|\n");
             for (p, t) in &report.primitives {
                 md.push_str(&format!(
