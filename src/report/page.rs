@@ -151,7 +151,7 @@ td.num{text-align:right}
 .verdict-inconclusive{background:repeating-linear-gradient(135deg,transparent 0 5px,var(--nogain) 5px 10px);
 outline:2px dashed var(--muted);outline-offset:-4px}
 .noisy{font-style:italic;text-decoration:underline wavy var(--muted)}
-.borderline{outline:1px dashed var(--muted);outline-offset:-3px}
+.borderline{box-shadow:inset 0 -4px 0 var(--note-line)}
 td.not-measured{color:var(--muted)}
 .legend{font-size:.85rem;color:var(--muted);margin:.1rem 0 .5rem}
 .chip{display:inline-block;padding:0 .4rem;border-radius:3px;color:var(--fg)}
