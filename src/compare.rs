@@ -496,34 +496,43 @@ mod tests {
         );
     }
 
+    /// A summary with no benchmarks and verdicts `(strategy, kind, borderline)` on group `g`.
+    fn verdicts_file(dir: &Path, name: &str, verdicts: &[(&str, &str, bool)]) -> PathBuf {
+        let verdicts: Vec<_> = verdicts
+            .iter()
+            .map(|&(strategy, kind, borderline)| {
+                serde_json::json!({"group": "g", "strategy": strategy, "value": 4,
+                                  "verdict": {"kind": kind}, "label": kind,
+                                  "borderline": borderline})
+            })
+            .collect();
+        let value = serde_json::json!({
+            "schema": SCHEMA, "version": 7, "benchmarks": [], "verdicts": verdicts,
+        });
+        let path = dir.join(name);
+        std::fs::write(&path, value.to_string()).unwrap();
+        path
+    }
+
     #[test]
     fn a_reversed_verdict_is_told_apart_from_a_weakened_one() {
         let dir = tempfile::tempdir().unwrap();
-        let write = |name: &str, kinds: &[(&str, &str)]| {
-            let verdicts: Vec<_> = kinds
-                .iter()
-                .map(|&(strategy, kind)| {
-                    serde_json::json!({"group": "g", "strategy": strategy, "value": 4,
-                                      "verdict": {"kind": kind}, "label": kind})
-                })
-                .collect();
-            let value = serde_json::json!({
-                "schema": SCHEMA, "version": 7, "benchmarks": [], "verdicts": verdicts,
-            });
-            let path = dir.path().join(name);
-            std::fs::write(&path, value.to_string()).unwrap();
-            path
-        };
-        let a = write(
+        let a = verdicts_file(
+            dir.path(),
             "a.json",
-            &[("threads", "helps"), ("rayon", "helps"), ("gil", "hurts")],
+            &[
+                ("threads", "helps", false),
+                ("rayon", "helps", false),
+                ("gil", "hurts", false),
+            ],
         );
-        let b = write(
+        let b = verdicts_file(
+            dir.path(),
             "b.json",
             &[
-                ("threads", "hurts"),
-                ("rayon", "inconclusive"),
-                ("gil", "hurts"),
+                ("threads", "hurts", false),
+                ("rayon", "inconclusive", false),
+                ("gil", "hurts", false),
             ],
         );
         let c = compare_files(&a, &b).unwrap();
@@ -543,23 +552,8 @@ mod tests {
     #[test]
     fn firm_verdicts_are_those_neither_run_marks_borderline() {
         let dir = tempfile::tempdir().unwrap();
-        let write = |name: &str, kinds: &[(&str, &str, bool)]| {
-            let verdicts: Vec<_> = kinds
-                .iter()
-                .map(|&(strategy, kind, borderline)| {
-                    serde_json::json!({"group": "g", "strategy": strategy, "value": 4,
-                                      "verdict": {"kind": kind}, "label": kind,
-                                      "borderline": borderline})
-                })
-                .collect();
-            let value = serde_json::json!({
-                "schema": SCHEMA, "version": 7, "benchmarks": [], "verdicts": verdicts,
-            });
-            let path = dir.path().join(name);
-            std::fs::write(&path, value.to_string()).unwrap();
-            path
-        };
-        let a = write(
+        let a = verdicts_file(
+            dir.path(),
             "a.json",
             &[
                 ("threads", "helps", false),
@@ -568,7 +562,8 @@ mod tests {
                 ("async", "helps", false),
             ],
         );
-        let b = write(
+        let b = verdicts_file(
+            dir.path(),
             "b.json",
             &[
                 ("threads", "helps", false),

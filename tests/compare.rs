@@ -26,14 +26,7 @@ fn run(root: &Path, name: &str, threads: &[(u64, f64)]) -> PathBuf {
         write_benchmark(&criterion, ("sleep-10ms", "threads", n), t, 0.01);
     }
     let out = root.join(name).join("reports");
-    Command::cargo_bin("parbench")
-        .unwrap()
-        .args(["report", "--criterion-dir"])
-        .arg(&criterion)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    common::report_command(&criterion, &out).assert().success();
     out.join("summary.json")
 }
 

@@ -6,7 +6,6 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use parbench::quality::load::{LOAD_FILE, LoadRecord, Moment};
 
 /// How the fake measurements of one run look.
@@ -83,14 +82,7 @@ fn run(root: &Path, kind: Kind, busy: bool) -> PathBuf {
     LoadRecord::save(&criterion, &load(Moment::After, 1.9, 0)).unwrap();
     assert!(criterion.join(LOAD_FILE).is_file());
     let out = root.join("reports");
-    Command::cargo_bin("parbench")
-        .unwrap()
-        .args(["report", "--criterion-dir"])
-        .arg(&criterion)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    common::report_command(&criterion, &out).assert().success();
     out
 }
 
@@ -200,14 +192,7 @@ fn run_with_speedup(root: &Path, speedup: f64) -> serde_json::Value {
         );
     }
     let out = root.join("reports");
-    Command::cargo_bin("parbench")
-        .unwrap()
-        .args(["report", "--criterion-dir"])
-        .arg(&criterion)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    common::report_command(&criterion, &out).assert().success();
     read(&out).2
 }
 

@@ -800,12 +800,7 @@ fn texts_of_attr(html: &Html, selector: &str, attr: &str) -> Vec<String> {
 #[test]
 fn cli_writes_the_report_and_explains_an_empty_directory() {
     let (_tmp, criterion, out) = full_tree();
-    Command::cargo_bin("parbench")
-        .unwrap()
-        .args(["report", "--criterion-dir"])
-        .arg(&criterion)
-        .arg("--out")
-        .arg(&out)
+    common::report_command(&criterion, &out)
         .assert()
         .success()
         .stdout(

@@ -18,6 +18,17 @@ pub fn parbench() -> assert_cmd::Command {
     assert_cmd::Command::new(assert_cmd::cargo::cargo_bin("parbench"))
 }
 
+/// `parbench report --criterion-dir <criterion> --out <out>`, ready to run and check.
+pub fn report_command(criterion: &std::path::Path, out: &std::path::Path) -> assert_cmd::Command {
+    let mut command = parbench();
+    command
+        .args(["report", "--criterion-dir"])
+        .arg(criterion)
+        .arg("--out")
+        .arg(out);
+    command
+}
+
 /// Runs `parbench run <args> --json`, checks it succeeded and returns its JSON report.
 pub fn run_json(args: &[&str]) -> serde_json::Value {
     let output = parbench()
