@@ -200,7 +200,18 @@ fn pipe_placement_sentence(report: &CostReport) -> Option<String> {
         .costs
         .iter()
         .filter(|c| c.primitive == Some(Primitive::PipeRoundTrip))
-        .map(|c| format!("{} {}", c.strategy, time(c.per_task_ns.point)))
+        .map(|c| {
+            let at = c
+                .beyond
+                .filter(|_| c.compared_past_the_line())
+                .map(|b| format!(" at {} tasks", b.measured_tasks))
+                .unwrap_or_default();
+            format!(
+                "{} {}{at}",
+                c.strategy,
+                time(c.compared_with_primitive().point)
+            )
+        })
         .collect();
     let pools = if pools.is_empty() {
         String::new()
