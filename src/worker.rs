@@ -32,6 +32,7 @@
 //!   [`crate::signals`]); workers run in their own process group, so a terminal's Ctrl-C
 //!   reaches only the parent, which cleans up in order.
 
+use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::io::{self, BufReader, BufWriter, IoSlice, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd};
@@ -156,8 +157,9 @@ fn write_request(
     out.flush()
 }
 
-/// Reads a reply to task `index` from the bytes received so far: `Ok(None)` while it is
-/// incomplete, its status and the payload's range once it is whole, or what is wrong with it.
+/// Reads a reply to task `index` from the start of the bytes received so far: `Ok(None)` while
+/// it is incomplete, its status and the payload's range once it is whole (the reply ends where
+/// the payload does; bytes after it belong to the next reply), or what is wrong with it.
 fn parse_reply(
     bytes: &[u8],
     index: usize,
@@ -175,11 +177,10 @@ fn parse_reply(
         return Err(format!("bad status {status} or length {len}"));
     }
     let end = REPLY_HEAD + len as usize;
-    match bytes.len() {
-        n if n < end => Ok(None),
-        n if n == end => Ok(Some((status, REPLY_HEAD..end))),
-        n => Err(format!("{} bytes after the reply", n - end)),
+    if bytes.len() < end {
+        return Ok(None);
     }
+    Ok(Some((status, REPLY_HEAD..end)))
 }
 
 /// Reads one request, its input into `data` (reused between requests, so that a worker's
@@ -286,15 +287,19 @@ struct Sending {
 ///
 /// Its pipe ends are non-blocking: [`WorkerProcess::begin`] starts a task and
 /// [`WorkerProcess::advance`] moves it on when `poll` says a pipe is ready, so one thread can
-/// drive many workers. [`WorkerProcess::run`] does both for a single task. Dropping it kills
-/// the child if it still runs and reaps it, so no zombie or orphan stays.
+/// drive many workers. Up to [`QUEUE_DEPTH`] tasks can be in flight on one worker: while it
+/// computes one, the next requests already wait in its pipe, so it does not go to sleep
+/// between tasks (waking a process on another vCPU costs tens of µs). The worker answers in
+/// order. [`WorkerProcess::run`] does both for a single task. Dropping it kills the child if
+/// it still runs and reaps it, so no zombie or orphan stays.
 #[derive(Debug)]
 pub struct WorkerProcess {
     child: Child,
     stdin: Option<ChildStdin>,
     stdout: ChildStdout,
-    /// The task in flight, if any.
-    task: Option<usize>,
+    /// The tasks in flight, oldest first: begun and not yet answered. The last one's request
+    /// may still be being written ([`WorkerProcess::sending`]).
+    in_flight: VecDeque<usize>,
     /// The request being written, until it is written whole.
     sending: Option<Sending>,
     /// The reply's bytes read so far.
@@ -329,7 +334,7 @@ impl WorkerProcess {
             child,
             stdin: Some(stdin),
             stdout,
-            task: None,
+            in_flight: VecDeque::with_capacity(QUEUE_DEPTH),
             sending: None,
             reply: Vec::new(),
             on_termination,
@@ -346,9 +351,20 @@ impl WorkerProcess {
         self.child.id()
     }
 
-    /// The task in flight: begun and not yet answered.
-    pub fn task(&self) -> Option<usize> {
-        self.task
+    /// Whether any task is in flight: begun and not yet answered.
+    pub fn is_busy(&self) -> bool {
+        !self.in_flight.is_empty()
+    }
+
+    /// Whether another task can begin now: its previous request is written whole and fewer
+    /// than [`QUEUE_DEPTH`] tasks are in flight.
+    pub fn can_begin(&self) -> bool {
+        self.sending.is_none() && self.in_flight.len() < QUEUE_DEPTH && self.stdin.is_some()
+    }
+
+    /// The task whose request is still being written, if any.
+    pub fn sending_task(&self) -> Option<usize> {
+        self.sending.as_ref().and(self.in_flight.back().copied())
     }
 
     /// The pipe to wait on for writing (`POLLOUT`) while a request is still being written.
@@ -373,10 +389,13 @@ impl WorkerProcess {
         input: &[u8],
         last: bool,
     ) -> Result<()> {
-        debug_assert!(self.task.is_none(), "one task at a time");
+        debug_assert!(
+            self.can_begin(),
+            "a task begins only when the worker can take it"
+        );
         let head = request_head(index, workload, context, input.len())
             .map_err(|e| Error::invalid("workload", e.to_string()))?;
-        self.task = Some(index);
+        self.in_flight.push_back(index);
         self.sending = Some(Sending {
             head,
             written: 0,
@@ -385,23 +404,23 @@ impl WorkerProcess {
         self.send_more(index, input)
     }
 
-    /// Moves the task in flight on after `poll`: writes more of its request if `writable`,
-    /// reads its reply if `readable`. Returns the output once the whole reply is in; `input`
-    /// is the task's input, as given to [`WorkerProcess::begin`].
-    pub fn advance(
+    /// Moves the tasks in flight on after `poll`: writes more of the request being written
+    /// if `writable`, reads replies if `readable`. Returns every task answered whole, oldest
+    /// first, with its output; `input_of(i)` is task `i`'s input, as given to
+    /// [`WorkerProcess::begin`].
+    pub fn advance<'a>(
         &mut self,
-        input: &[u8],
+        input_of: impl Fn(usize) -> &'a [u8],
         writable: bool,
         readable: bool,
-    ) -> Result<Option<TaskOutput>> {
-        let index = self.task.expect("advance needs a task in flight");
-        if writable {
-            self.send_more(index, input)?;
+    ) -> Result<Vec<(usize, TaskOutput)>> {
+        if writable && let Some(index) = self.sending_task() {
+            self.send_more(index, input_of(index))?;
         }
         if readable {
-            return self.receive_more(index);
+            return self.receive_more();
         }
-        Ok(None)
+        Ok(Vec::new())
     }
 
     /// Runs one task on this worker and waits for its output.
@@ -412,6 +431,7 @@ impl WorkerProcess {
         context: &TaskContext,
         input: &[u8],
     ) -> Result<TaskOutput> {
+        debug_assert!(!self.is_busy(), "run is for an idle worker");
         self.begin(index, workload, context, input, false)?;
         loop {
             let (writable, readable) = {
@@ -426,7 +446,7 @@ impl WorkerProcess {
                 };
                 (ready(fds.get(1)), ready(fds.first()))
             };
-            if let Some(output) = self.advance(input, writable, readable)? {
+            if let Some((_, output)) = self.advance(|_| input, writable, readable)?.pop() {
                 return Ok(output);
             }
         }
@@ -461,11 +481,15 @@ impl WorkerProcess {
         Ok(())
     }
 
-    /// Reads what the pipe holds of the reply; the output once the whole reply is in.
-    fn receive_more(&mut self, index: usize) -> Result<Option<TaskOutput>> {
+    /// Reads what the pipe holds of the replies; every task answered whole, oldest first.
+    fn receive_more(&mut self) -> Result<Vec<(usize, TaskOutput)>> {
+        let oldest = *self
+            .in_flight
+            .front()
+            .expect("replies are read only while a task is in flight");
         let mut chunk = [0u8; 8192];
         match self.stdout.read(&mut chunk) {
-            Ok(0) => return Err(self.died(index)),
+            Ok(0) => return Err(self.died(oldest)),
             Ok(n) => self.reply.extend_from_slice(&chunk[..n]),
             Err(e)
                 if matches!(
@@ -473,40 +497,53 @@ impl WorkerProcess {
                     io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
                 ) =>
             {
-                return Ok(None);
+                return Ok(Vec::new());
             }
-            Err(_) => return Err(self.died(index)),
+            Err(_) => return Err(self.died(oldest)),
         }
-        let (status, payload) = match parse_reply(&self.reply, index) {
-            Ok(None) => return Ok(None),
-            Ok(Some(reply)) => reply,
-            Err(detail) => {
-                self.kill();
-                return Err(Error::WorkerProtocol {
+        let mut answered = Vec::new();
+        let mut consumed = 0;
+        loop {
+            let rest = &self.reply[consumed..];
+            let Some(&index) = self.in_flight.front() else {
+                if !rest.is_empty() {
+                    let detail = format!("{} bytes after the last reply", rest.len());
+                    return Err(self.protocol_error(oldest, detail));
+                }
+                break;
+            };
+            let (status, payload) = match parse_reply(rest, index) {
+                Ok(None) => break,
+                Ok(Some(reply)) => reply,
+                Err(detail) => return Err(self.protocol_error(index, detail)),
+            };
+            if self.in_flight.len() == 1 && self.sending.is_some() {
+                let detail = "it replied before reading its whole request".to_string();
+                return Err(self.protocol_error(index, detail));
+            }
+            let bytes = rest[payload.clone()].to_vec();
+            consumed += payload.end;
+            self.in_flight.pop_front();
+            if status == STATUS_ERROR {
+                return Err(Error::TaskFailed {
                     task: index,
-                    pid: self.pid(),
-                    detail,
+                    detail: String::from_utf8_lossy(&bytes).into_owned(),
                 });
             }
-        };
-        if self.sending.is_some() {
-            self.kill();
-            return Err(Error::WorkerProtocol {
-                task: index,
-                pid: self.pid(),
-                detail: "it replied before reading its whole request".to_string(),
-            });
+            answered.push((index, TaskOutput::new(bytes)));
         }
-        let payload = self.reply[payload].to_vec();
-        self.reply.clear();
-        self.task = None;
-        if status == STATUS_ERROR {
-            return Err(Error::TaskFailed {
-                task: index,
-                detail: String::from_utf8_lossy(&payload).into_owned(),
-            });
+        self.reply.drain(..consumed);
+        Ok(answered)
+    }
+
+    /// Kills the worker, which broke the protocol during task `index`, and says how.
+    fn protocol_error(&mut self, index: usize, detail: String) -> Error {
+        self.kill();
+        Error::WorkerProtocol {
+            task: index,
+            pid: self.pid(),
+            detail,
         }
-        Ok(Some(TaskOutput::new(payload)))
     }
 
     /// Kills the worker (if it still runs) and reaps it.
@@ -581,6 +618,15 @@ pub(crate) fn wait_for_pipes(fds: &mut [PollFd<'_>]) -> Result<()> {
         }),
     }
 }
+
+/// How many tasks one worker may have in flight: the one it computes and the next seven,
+/// waiting in its pipe. A worker with work queued does not sleep between tasks, and the
+/// dispatcher wakes once for several replies: on the 2-vCPU VM of `reports/example`, 1024
+/// empty tasks on a warm pool of 2 cost 11.4 ms with 2 in flight, 7.5 ms with 4 and 3.7 ms
+/// with 8 (3.6 µs a task, against a 2.4 µs round trip on one CPU). The price is balance: the
+/// first 8 tasks of each worker are dealt out at once, as `multiprocessing`'s chunks are, so
+/// uneven tasks may finish less evenly.
+pub const QUEUE_DEPTH: usize = 8;
 
 /// The capacity asked of the pipe that carries a worker's inputs: Linux's default limit for
 /// unprivileged processes (`/proc/sys/fs/pipe-max-size`).
@@ -751,12 +797,13 @@ mod tests {
         }
         assert_eq!(parse_reply(&whole, 4), Ok(Some((STATUS_OUTPUT, 13..16))));
         assert!(parse_reply(&whole, 5).unwrap_err().contains("task 4"));
-        let mut longer = whole.clone();
-        longer.push(0);
-        assert!(
-            parse_reply(&longer, 4)
-                .unwrap_err()
-                .contains("after the reply")
+        // Bytes after a whole reply are the next reply's (tasks queued on one worker).
+        let mut two = whole.clone();
+        two.extend_from_slice(&reply(5, b"de"));
+        assert_eq!(parse_reply(&two, 4), Ok(Some((STATUS_OUTPUT, 13..16))));
+        assert_eq!(
+            parse_reply(&two[16..], 5),
+            Ok(Some((STATUS_OUTPUT, 13..15)))
         );
     }
 

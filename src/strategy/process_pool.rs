@@ -3,16 +3,18 @@
 //!
 //! [`ProcessPool`] is the pool itself: spawn it once and call [`ProcessPool::run`] many times to
 //! time a warm pool. [`ProcessPoolStrategy`] spawns a pool inside the timed run and shuts it
-//! down afterwards, as `with Pool(...)` does. Tasks are handed out one at a time to whichever
-//! worker is free, by the calling thread alone: it waits on every worker's pipes at once with
-//! `poll` ([`dispatch`]), so a run starts no thread and costs about one pipe round trip per task.
+//! down afterwards, as `with Pool(...)` does. Tasks are handed out in order to whichever worker
+//! has room, up to [`QUEUE_DEPTH`] in flight on each (the one it computes and the next ones,
+//! already in its pipe, so a worker does not sleep between tasks), by the calling thread alone:
+//! it waits
+//! on every worker's pipes at once with `poll` ([`dispatch`]), so a run starts no thread.
 
 use nix::poll::{PollFd, PollFlags};
 
 use super::{Strategy, StrategyKind};
 use crate::error::{Error, Result};
 use crate::units;
-use crate::worker::{WorkerCommand, WorkerProcess, wait_for_pipes};
+use crate::worker::{QUEUE_DEPTH, WorkerCommand, WorkerProcess, wait_for_pipes};
 use crate::workload::{TaskOutput, TaskSet};
 
 /// A pool of reused worker processes.
@@ -75,8 +77,8 @@ impl ProcessPool {
 /// Runs `tasks` on `workers` from the calling thread and returns the outputs in task order.
 ///
 /// Tasks before `first_unsent` must already be in flight on some worker (begun with
-/// [`WorkerProcess::begin`]); the others are handed out one at a time to whichever worker is
-/// free. One `poll` waits on every busy worker's reply pipe, and on the request pipe of those
+/// [`WorkerProcess::begin`]); the others are handed out in order to whichever worker has room
+/// ([`WorkerProcess::can_begin`]: up to [`QUEUE_DEPTH`] in flight). One `poll` waits on every busy worker's reply pipe, and on the request pipe of those
 /// whose request is not written whole yet, so large inputs go out to all workers at once and
 /// a worker that dies is noticed as soon as its pipe closes. On the first error every other
 /// worker is killed and reaped, and that error is returned.
@@ -102,10 +104,14 @@ fn hand_out(
     let mut outputs: Vec<Option<TaskOutput>> = vec![None; tasks.len()];
     let mut next = first_unsent;
     let mut remaining = tasks.len();
-    for worker in workers.iter_mut() {
-        if worker.task().is_none() && next < tasks.len() {
-            begin(worker, tasks, next)?;
-            next += 1;
+    // Every worker gets a task, then more queued behind it up to QUEUE_DEPTH, in turns, so
+    // that a short run still spreads over all workers.
+    for _ in 0..QUEUE_DEPTH {
+        for worker in workers.iter_mut() {
+            if worker.can_begin() && next < tasks.len() {
+                begin(worker, tasks, next)?;
+                next += 1;
+            }
         }
     }
     // Which worker each poll entry belongs to, and whether it is its request pipe.
@@ -117,7 +123,7 @@ fn hand_out(
         {
             let mut fds: Vec<PollFd<'_>> = Vec::with_capacity(2 * workers.len());
             for (w, worker) in workers.iter().enumerate() {
-                if worker.task().is_none() {
+                if !worker.is_busy() {
                     continue;
                 }
                 fds.push(PollFd::new(worker.reply_fd(), PollFlags::POLLIN));
@@ -144,14 +150,13 @@ fn hand_out(
         }
         for &(w, writable, readable) in &ready {
             let worker = &mut workers[w];
-            let index = worker.task().expect("only busy workers are polled");
-            if let Some(output) = worker.advance(tasks.input(index), writable, readable)? {
+            for (index, output) in worker.advance(|i| tasks.input(i), writable, readable)? {
                 outputs[index] = Some(output);
                 remaining -= 1;
-                if next < tasks.len() {
-                    begin(worker, tasks, next)?;
-                    next += 1;
-                }
+            }
+            while worker.can_begin() && next < tasks.len() {
+                begin(worker, tasks, next)?;
+                next += 1;
             }
         }
     }
