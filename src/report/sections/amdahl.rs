@@ -214,19 +214,21 @@ fn sentence(row: &AmdahlRow) -> String {
     let f = &fitted.fit;
     let meaning = if f.lower >= MOSTLY_SERIAL {
         "extra cores buy nothing".to_string()
+    } else if f.lower <= 0.0 && f.upper >= MOSTLY_SERIAL {
+        "the data allow anything from perfect scaling to none".to_string()
+    } else if f.lower <= 0.0 {
+        "the data cannot rule out perfect scaling".to_string()
     } else if f.estimate >= MOSTLY_SERIAL {
         format!(
             "extra cores buy little: at most {} on any number of cores",
             format::times(1.0 / f.lower)
         )
-    } else if f.lower > 0.0 {
+    } else {
         format!(
             "at most {} to {} on any number of cores",
             format::times(1.0 / f.upper),
             format::times(1.0 / f.lower)
         )
-    } else {
-        "the data cannot rule out perfect scaling".to_string()
     };
     let headline = f.predict(HEADLINE_CORES).label(f.worker_counts);
     let missing = what_is_missing(row, fitted)
@@ -588,6 +590,26 @@ mod tests {
 
     fn rows_of(data: &[Measurement], cores: usize) -> Option<&'static str> {
         rows(data, cores)[0].fit.as_ref().err().map(RowNoFit::kind)
+    }
+
+    #[test]
+    fn a_range_spanning_the_whole_law_says_the_data_allow_anything() {
+        // ×0.97 on 2 workers with a ±60 % interval: s fits above 1, its range is all of [0, 1].
+        let data = [
+            m(ProcessPoolWarm, 1, 16e6),
+            measurement(G, ProcessPoolWarm, 2, 16.5e6, 0.6),
+        ];
+        let rows = rows(&data, 2);
+        let fitted = rows[0].fit.as_ref().unwrap();
+        assert!(fitted.fit.estimate > 1.0, "{fitted:?}");
+        assert_eq!((fitted.fit.lower, fitted.fit.upper), (0.0, 1.0));
+        let sentence = sentence(&rows[0]);
+        assert!(
+            sentence.contains("the data allow anything from perfect scaling to none"),
+            "{sentence}"
+        );
+        assert!(sentence.contains("≥ 1 (fit"), "{sentence}");
+        assert!(!sentence.contains("×?"), "{sentence}");
     }
 
     #[test]
