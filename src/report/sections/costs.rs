@@ -94,6 +94,13 @@ fn approx_bytes(b: u64) -> String {
     bytesize::ByteSize::b(b).to_string()
 }
 
+/// The task count of the figure set beside the primitive, when it is the one past the line.
+fn compared_at(c: &StrategyCost) -> Option<usize> {
+    c.beyond
+        .filter(|_| c.compared_past_the_line())
+        .map(|b| b.measured_tasks)
+}
+
 /// One row of the costs table, as cells.
 fn cost_cells(c: &StrategyCost) -> [String; 6] {
     [
@@ -120,13 +127,9 @@ fn cost_cells(c: &StrategyCost) -> [String; 6] {
             .map(interval)
             .unwrap_or_else(|| "not measured".to_string()),
         c.ratio_to_primitive()
-            .map(|r| {
-                let at = c
-                    .beyond
-                    .filter(|_| c.compared_past_the_line())
-                    .map(|b| format!(" (at {} tasks)", b.measured_tasks))
-                    .unwrap_or_default();
-                format!("{}{at}", format::times(r))
+            .map(|r| match compared_at(c) {
+                Some(n) => format!("{} (at {n} tasks)", format::times(r)),
+                None => format::times(r),
             })
             .unwrap_or_else(|| "–".to_string()),
     ]
@@ -201,10 +204,8 @@ fn pipe_placement_sentence(report: &CostReport) -> Option<String> {
         .iter()
         .filter(|c| c.primitive == Some(Primitive::PipeRoundTrip))
         .map(|c| {
-            let at = c
-                .beyond
-                .filter(|_| c.compared_past_the_line())
-                .map(|b| format!(" at {} tasks", b.measured_tasks))
+            let at = compared_at(c)
+                .map(|n| format!(" at {n} tasks"))
                 .unwrap_or_default();
             format!(
                 "{} {}{at}",
