@@ -405,22 +405,24 @@ impl WorkerProcess {
     }
 
     /// Moves the tasks in flight on after `poll`: writes more of the request being written
-    /// if `writable`, reads replies if `readable`. Returns every task answered whole, oldest
-    /// first, with its output; `input_of(i)` is task `i`'s input, as given to
+    /// if `writable`, reads replies if `readable`. Pushes every task answered whole onto
+    /// `answered`, oldest first, with its output (a buffer the caller reuses: no allocation
+    /// per reply on the dispatch loop); `input_of(i)` is task `i`'s input, as given to
     /// [`WorkerProcess::begin`].
     pub fn advance<'a>(
         &mut self,
         input_of: impl Fn(usize) -> &'a [u8],
         writable: bool,
         readable: bool,
-    ) -> Result<Vec<(usize, TaskOutput)>> {
+        answered: &mut Vec<(usize, TaskOutput)>,
+    ) -> Result<()> {
         if writable && let Some(index) = self.sending_task() {
             self.send_more(index, input_of(index))?;
         }
         if readable {
-            return self.receive_more();
+            self.receive_more(answered)?;
         }
-        Ok(Vec::new())
+        Ok(())
     }
 
     /// Runs one task on this worker and waits for its output.
@@ -433,6 +435,7 @@ impl WorkerProcess {
     ) -> Result<TaskOutput> {
         debug_assert!(!self.is_busy(), "run is for an idle worker");
         self.begin(index, workload, context, input, false)?;
+        let mut answered = Vec::with_capacity(1);
         loop {
             let (writable, readable) = {
                 let mut fds = vec![PollFd::new(self.reply_fd(), PollFlags::POLLIN)];
@@ -446,7 +449,8 @@ impl WorkerProcess {
                 };
                 (ready(fds.get(1)), ready(fds.first()))
             };
-            if let Some((_, output)) = self.advance(|_| input, writable, readable)?.pop() {
+            self.advance(|_| input, writable, readable, &mut answered)?;
+            if let Some((_, output)) = answered.pop() {
                 return Ok(output);
             }
         }
@@ -481,8 +485,9 @@ impl WorkerProcess {
         Ok(())
     }
 
-    /// Reads what the pipe holds of the replies; every task answered whole, oldest first.
-    fn receive_more(&mut self) -> Result<Vec<(usize, TaskOutput)>> {
+    /// Reads what the pipe holds of the replies; pushes every task answered whole onto
+    /// `answered`, oldest first.
+    fn receive_more(&mut self, answered: &mut Vec<(usize, TaskOutput)>) -> Result<()> {
         let oldest = *self
             .in_flight
             .front()
@@ -497,11 +502,10 @@ impl WorkerProcess {
                     io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
                 ) =>
             {
-                return Ok(Vec::new());
+                return Ok(());
             }
             Err(_) => return Err(self.died(oldest)),
         }
-        let mut answered = Vec::new();
         let mut consumed = 0;
         loop {
             let rest = &self.reply[consumed..];
@@ -533,7 +537,7 @@ impl WorkerProcess {
             answered.push((index, TaskOutput::new(bytes)));
         }
         self.reply.drain(..consumed);
-        Ok(answered)
+        Ok(())
     }
 
     /// Kills the worker, which broke the protocol during task `index`, and says how.

@@ -117,6 +117,7 @@ fn hand_out(
     // Which worker each poll entry belongs to, and whether it is its request pipe.
     let mut owners: Vec<(usize, bool)> = Vec::with_capacity(2 * workers.len());
     let mut ready: Vec<(usize, bool, bool)> = Vec::with_capacity(workers.len());
+    let mut answered = Vec::with_capacity(QUEUE_DEPTH);
     while remaining > 0 {
         owners.clear();
         ready.clear();
@@ -150,7 +151,8 @@ fn hand_out(
         }
         for &(w, writable, readable) in &ready {
             let worker = &mut workers[w];
-            for (index, output) in worker.advance(|i| tasks.input(i), writable, readable)? {
+            worker.advance(|i| tasks.input(i), writable, readable, &mut answered)?;
+            for (index, output) in answered.drain(..) {
                 outputs[index] = Some(output);
                 remaining -= 1;
             }

@@ -22,7 +22,7 @@ use super::super::charts;
 use super::super::criterion_data::Interval;
 use super::super::data::RunData;
 use super::super::format;
-use super::{Section, Takeaway};
+use super::{GroupBlock, Section, Takeaway};
 
 const ID: &str = "computing";
 
@@ -83,16 +83,11 @@ pub fn plateaus(g: &GroupAnalysis) -> Vec<Plateau> {
     rows
 }
 
-struct Block {
-    group: GroupAnalysis,
-    plateaus: Vec<Plateau>,
-    sentences: Vec<String>,
-    takeaway: Option<Takeaway>,
-}
-
 /// The computing section.
 pub struct Computing {
-    blocks: Vec<Block>,
+    blocks: Vec<GroupBlock>,
+    /// Every group's oversubscription plateaus.
+    plateaus: Vec<Plateau>,
     cores: usize,
     raw_scaling: Vec<ScalingPoint>,
 }
@@ -101,6 +96,7 @@ pub struct Computing {
 pub fn build(data: &RunData) -> Box<dyn Section> {
     let cores = data.cores();
     let raw_scaling = data.raw_scaling();
+    let mut all_plateaus = Vec::new();
     let blocks = data
         .groups_where(|g| matches!(g, Group::Hash { .. }))
         .into_iter()
@@ -109,16 +105,17 @@ pub fn build(data: &RunData) -> Box<dyn Section> {
             let (best, takeaway) = best_speedup(g, cores, &raw_scaling);
             let mut sentences: Vec<String> = best.into_iter().collect();
             sentences.extend(oversubscription(&g.group, &plateaus, cores));
-            Block {
+            all_plateaus.extend(plateaus);
+            GroupBlock {
                 group: g.clone(),
-                plateaus,
                 sentences,
-                takeaway,
+                takeaways: takeaway.into_iter().collect(),
             }
         })
         .collect();
     Box::new(Computing {
         blocks,
+        plateaus: all_plateaus,
         cores,
         raw_scaling,
     })
@@ -256,21 +253,15 @@ impl Section for Computing {
     }
 
     fn groups(&self) -> Vec<Group> {
-        self.blocks.iter().map(|b| b.group.group).collect()
+        GroupBlock::groups(&self.blocks)
     }
 
     fn findings(&self) -> Vec<String> {
-        self.blocks
-            .iter()
-            .flat_map(|b| b.sentences.clone())
-            .collect()
+        GroupBlock::findings(&self.blocks)
     }
 
     fn takeaways(&self) -> Vec<Takeaway> {
-        self.blocks
-            .iter()
-            .filter_map(|b| b.takeaway.clone())
-            .collect()
+        GroupBlock::takeaways(&self.blocks)
     }
 
     fn html(&self, page: &Page) -> Markup {
@@ -305,10 +296,9 @@ impl Section for Computing {
     }
 
     fn json(&self, _page: &Page) -> Vec<(&'static str, serde_json::Value)> {
-        let plateaus: Vec<&Plateau> = self.blocks.iter().flat_map(|b| &b.plateaus).collect();
         vec![(
             "oversubscription",
-            serde_json::to_value(plateaus).expect("plateaus serialize"),
+            serde_json::to_value(&self.plateaus).expect("plateaus serialize"),
         )]
     }
 }

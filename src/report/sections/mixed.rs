@@ -12,19 +12,13 @@ use super::super::blocks::{
 use super::super::charts;
 use super::super::data::RunData;
 use super::super::format;
-use super::{Section, Takeaway};
+use super::{GroupBlock, Section, Takeaway};
 
 const ID: &str = "mixed";
 
-struct Block {
-    group: GroupAnalysis,
-    sentence: Option<String>,
-    takeaway: Option<Takeaway>,
-}
-
 /// The mixed-task section.
 pub struct Mixed {
-    blocks: Vec<Block>,
+    blocks: Vec<GroupBlock>,
     cores: usize,
 }
 
@@ -34,10 +28,10 @@ pub fn build(data: &RunData) -> Box<dyn Section> {
     let blocks = data
         .groups_where(|g| matches!(g, Group::Mixed { .. }))
         .into_iter()
-        .map(|g| Block {
+        .map(|g| GroupBlock {
             group: g.clone(),
-            sentence: sentence(g, cores),
-            takeaway: takeaway(g),
+            sentences: sentence(g, cores).into_iter().collect(),
+            takeaways: takeaway(g).into_iter().collect(),
         })
         .collect();
     Box::new(Mixed { blocks, cores })
@@ -154,21 +148,15 @@ impl Section for Mixed {
     }
 
     fn groups(&self) -> Vec<Group> {
-        self.blocks.iter().map(|b| b.group.group).collect()
+        GroupBlock::groups(&self.blocks)
     }
 
     fn findings(&self) -> Vec<String> {
-        self.blocks
-            .iter()
-            .filter_map(|b| b.sentence.clone())
-            .collect()
+        GroupBlock::findings(&self.blocks)
     }
 
     fn takeaways(&self) -> Vec<Takeaway> {
-        self.blocks
-            .iter()
-            .filter_map(|b| b.takeaway.clone())
-            .collect()
+        GroupBlock::takeaways(&self.blocks)
     }
 
     fn html(&self, _page: &Page) -> Markup {
@@ -178,7 +166,7 @@ impl Section for Mixed {
                 @let g = &b.group;
                 h3 id=(group_anchor(&g.group)) { (g.group.to_string()) }
                 (figure(charts::speedup_chart(g, self.cores)))
-                (findings(&b.sentence.iter().cloned().collect::<Vec<_>>()))
+                (findings(&b.sentences))
                 details {
                     summary { "Every speedup of " (g.group.to_string()) }
                     (scroll(html! {
@@ -204,9 +192,7 @@ impl Section for Mixed {
             let g = &b.group;
             let shares = g.values();
             md.push_str(&format!("### {}\n\n", g.group));
-            md.push_str(&findings_markdown(
-                &b.sentence.iter().cloned().collect::<Vec<_>>(),
-            ));
+            md.push_str(&findings_markdown(&b.sentences));
             md.push_str("| Strategy |");
             for share in &shares {
                 md.push_str(&format!(" {} waiting |", format::percent(*share)));

@@ -44,11 +44,37 @@ use serde::Serialize;
 
 use crate::bench_id::Group;
 
+use super::analysis::GroupAnalysis;
 use super::blocks::Page;
 use super::data::RunData;
 
 /// Builds one section from the run's data.
 pub type Build = fn(&RunData) -> Box<dyn Section>;
+
+/// One workload group as the group-by-group sections (waiting, computing, mixed) show it: its
+/// analysis, its sentences and its candidates for the first screen.
+struct GroupBlock {
+    group: GroupAnalysis,
+    sentences: Vec<String>,
+    takeaways: Vec<Takeaway>,
+}
+
+impl GroupBlock {
+    /// The groups of `blocks`, for [`Section::groups`].
+    fn groups(blocks: &[GroupBlock]) -> Vec<Group> {
+        blocks.iter().map(|b| b.group.group).collect()
+    }
+
+    /// Every sentence of `blocks`, for [`Section::findings`].
+    fn findings(blocks: &[GroupBlock]) -> Vec<String> {
+        blocks.iter().flat_map(|b| b.sentences.clone()).collect()
+    }
+
+    /// Every takeaway candidate of `blocks`, for [`Section::takeaways`].
+    fn takeaways(blocks: &[GroupBlock]) -> Vec<Takeaway> {
+        blocks.iter().flat_map(|b| b.takeaways.clone()).collect()
+    }
+}
 
 /// Every section, in page order. The first one (the verdict matrix and takeaways) opens the
 /// page above the table of contents.

@@ -15,7 +15,7 @@ use super::super::blocks::{
 use super::super::charts;
 use super::super::data::RunData;
 use super::super::format;
-use super::{Section, Takeaway};
+use super::{GroupBlock, Section, Takeaway};
 
 /// How close to its pool size rayon's waiting speedup must be (as a share of the pool size)
 /// for the report to say the pool capped it.
@@ -30,16 +30,9 @@ fn is_waiting(group: &Group) -> bool {
     )
 }
 
-/// One waiting group with its sentences and takeaways.
-struct Block {
-    group: GroupAnalysis,
-    sentences: Vec<String>,
-    takeaways: Vec<Takeaway>,
-}
-
 /// The waiting section.
 pub struct Waiting {
-    blocks: Vec<Block>,
+    blocks: Vec<GroupBlock>,
     cores: usize,
 }
 
@@ -51,7 +44,7 @@ pub fn build(data: &RunData) -> Box<dyn Section> {
         .into_iter()
         .map(|g| {
             let (sentences, takeaways) = analyse(g, cores);
-            Block {
+            GroupBlock {
                 group: g.clone(),
                 sentences,
                 takeaways,
@@ -216,21 +209,15 @@ impl Section for Waiting {
     }
 
     fn groups(&self) -> Vec<Group> {
-        self.blocks.iter().map(|b| b.group.group).collect()
+        GroupBlock::groups(&self.blocks)
     }
 
     fn findings(&self) -> Vec<String> {
-        self.blocks
-            .iter()
-            .flat_map(|b| b.sentences.clone())
-            .collect()
+        GroupBlock::findings(&self.blocks)
     }
 
     fn takeaways(&self) -> Vec<Takeaway> {
-        self.blocks
-            .iter()
-            .flat_map(|b| b.takeaways.clone())
-            .collect()
+        GroupBlock::takeaways(&self.blocks)
     }
 
     fn html(&self, page: &Page) -> Markup {
