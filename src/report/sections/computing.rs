@@ -15,9 +15,7 @@ use crate::costs::model::ScalingPoint;
 use super::super::analysis::{
     GroupAnalysis, HELPS_AT_LEAST, effect_size, ideal_speedup, measured_ideal,
 };
-use super::super::blocks::{
-    Page, figure, findings, findings_markdown, group_anchor, group_table, group_table_markdown,
-};
+use super::super::blocks::{Page, figure};
 use super::super::charts;
 use super::super::criterion_data::Interval;
 use super::super::data::RunData;
@@ -273,26 +271,13 @@ impl Section for Computing {
                 }
             }
             @for b in &self.blocks {
-                h3 id=(group_anchor(&b.group.group)) { (b.group.group.to_string()) }
-                (figure(charts::speedup_chart_with(&b.group, self.cores, &self.raw_scaling)))
-                (findings(&b.sentences))
-                (group_table(page, &b.group))
+                (b.html(page, figure(charts::speedup_chart_with(&b.group, self.cores, &self.raw_scaling))))
             }
         }
     }
 
     fn markdown(&self, page: &Page) -> String {
-        self.blocks
-            .iter()
-            .map(|b| {
-                format!(
-                    "### {}\n\n{}{}\n",
-                    b.group.group,
-                    findings_markdown(&b.sentences),
-                    group_table_markdown(page, &b.group)
-                )
-            })
-            .collect()
+        self.blocks.iter().map(|b| b.markdown(page)).collect()
     }
 
     fn json(&self, _page: &Page) -> Vec<(&'static str, serde_json::Value)> {

@@ -45,7 +45,9 @@ use serde::Serialize;
 use crate::bench_id::Group;
 
 use super::analysis::GroupAnalysis;
-use super::blocks::Page;
+use super::blocks::{
+    Page, findings, findings_markdown, group_anchor, group_table, group_table_markdown,
+};
 use super::data::RunData;
 
 /// Builds one section from the run's data.
@@ -73,6 +75,26 @@ impl GroupBlock {
     /// Every takeaway candidate of `blocks`, for [`Section::takeaways`].
     fn takeaways(blocks: &[GroupBlock]) -> Vec<Takeaway> {
         blocks.iter().flat_map(|b| b.takeaways.clone()).collect()
+    }
+
+    /// The group's part of the page: heading, `chart`, sentences and its table of points.
+    fn html(&self, page: &Page, chart: Markup) -> Markup {
+        maud::html! {
+            h3 id=(group_anchor(&self.group.group)) { (self.group.group.to_string()) }
+            (chart)
+            (findings(&self.sentences))
+            (group_table(page, &self.group))
+        }
+    }
+
+    /// The group's part of `summary.md`: heading, sentences and its table of points.
+    fn markdown(&self, page: &Page) -> String {
+        format!(
+            "### {}\n\n{}{}\n",
+            self.group.group,
+            findings_markdown(&self.sentences),
+            group_table_markdown(page, &self.group)
+        )
     }
 }
 

@@ -9,9 +9,7 @@ use crate::bench_id::{BenchFunction, Group};
 use super::super::analysis::{
     GroupAnalysis, HELPS_AT_LEAST, HURTS_AT_MOST, effect_size, ideal_speedup,
 };
-use super::super::blocks::{
-    Page, figure, findings, findings_markdown, group_anchor, group_table, group_table_markdown,
-};
+use super::super::blocks::{Page, figure};
 use super::super::charts;
 use super::super::data::RunData;
 use super::super::format;
@@ -224,26 +222,13 @@ impl Section for Waiting {
         html! {
             p { "Tasks that wait: the dashed ideal is ×N where all N tasks can wait at once (sleeps, loopback requests). File tasks have none: they mix fsync waits, which one device may serialize, with hashing. Error bars are Criterion's confidence intervals." }
             @for b in &self.blocks {
-                h3 id=(group_anchor(&b.group.group)) { (b.group.group.to_string()) }
-                (figure(charts::speedup_chart(&b.group, self.cores)))
-                (findings(&b.sentences))
-                (group_table(page, &b.group))
+                (b.html(page, figure(charts::speedup_chart(&b.group, self.cores))))
             }
         }
     }
 
     fn markdown(&self, page: &Page) -> String {
-        self.blocks
-            .iter()
-            .map(|b| {
-                format!(
-                    "### {}\n\n{}{}\n",
-                    b.group.group,
-                    findings_markdown(&b.sentences),
-                    group_table_markdown(page, &b.group)
-                )
-            })
-            .collect()
+        self.blocks.iter().map(|b| b.markdown(page)).collect()
     }
 }
 
