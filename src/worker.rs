@@ -4,11 +4,13 @@
 //! answers each on stdout, until stdin closes. All integers are little-endian.
 //!
 //! ```text
-//! request: u32 header length, header (JSON: {"index", "workload", "context"}),
+//! request: u64 task index, u32 header length, header (JSON: {"workload", "context"}),
 //!          u64 input length, input
 //! reply:   u64 task index, u8 status (0 = output, 1 = task error), u32 length, payload
 //! ```
 //!
+//! Every task of a run has the same header, so the parent encodes it once ([`TaskHeader`]) and
+//! the worker decodes it once (it keeps the last header's bytes and what they said).
 //! `context` is the run's [`TaskContext`]: `{"scratch_dir": path or null, "server": "ip:port"
 //! or null}`, so a worker's `file` task writes into the parent's scratch directory and its
 //! `net` task calls the parent's loopback server. A header without `context` means none.
@@ -34,7 +36,7 @@
 
 use std::collections::VecDeque;
 use std::ffi::OsString;
-use std::io::{self, BufReader, BufWriter, IoSlice, Read, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, IoSlice, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -99,10 +101,9 @@ impl WorkerCommand {
     }
 }
 
-/// The header of a request: which task, of which workload, in which context.
-#[derive(Deserialize)]
+/// The header of a request: which workload, in which context.
+#[derive(Clone, Deserialize)]
 struct RequestHeader {
-    index: usize,
     workload: Workload,
     #[serde(default)]
     context: TaskContext,
@@ -111,9 +112,33 @@ struct RequestHeader {
 /// [`RequestHeader`] as the parent writes it, borrowing what it sends.
 #[derive(Serialize)]
 struct RequestHeaderRef<'a> {
-    index: usize,
     workload: &'a Workload,
     context: &'a TaskContext,
+}
+
+/// The header every request of a run carries (its workload and context), encoded once.
+#[derive(Clone, Debug)]
+pub struct TaskHeader {
+    json: Vec<u8>,
+}
+
+impl TaskHeader {
+    /// Encodes the header of `workload`'s tasks in `context`.
+    pub fn new(workload: &Workload, context: &TaskContext) -> Result<Self> {
+        let json = serde_json::to_vec(&RequestHeaderRef { workload, context })
+            .map_err(|e| Error::invalid("workload", e.to_string()))?;
+        Ok(TaskHeader { json })
+    }
+
+    /// The bytes of a request for task `index` that come before its `input_len` bytes of input.
+    fn request_head(&self, index: usize, input_len: usize) -> Vec<u8> {
+        let mut head = Vec::with_capacity(8 + 4 + self.json.len() + 8);
+        head.extend_from_slice(&(index as u64).to_le_bytes());
+        head.extend_from_slice(&(self.json.len() as u32).to_le_bytes());
+        head.extend_from_slice(&self.json);
+        head.extend_from_slice(&(input_len as u64).to_le_bytes());
+        head
+    }
 }
 
 /// The reply status of a task that produced its output.
@@ -122,26 +147,6 @@ const STATUS_OUTPUT: u8 = 0;
 const STATUS_ERROR: u8 = 1;
 /// The length of a reply's fixed part: task index, status, payload length.
 const REPLY_HEAD: usize = 13;
-
-/// The bytes of a request for task `index` that come before its `input_len` bytes of input.
-fn request_head(
-    index: usize,
-    workload: &Workload,
-    context: &TaskContext,
-    input_len: usize,
-) -> io::Result<Vec<u8>> {
-    let header = serde_json::to_vec(&RequestHeaderRef {
-        index,
-        workload,
-        context,
-    })
-    .map_err(io::Error::other)?;
-    let mut head = Vec::with_capacity(4 + header.len() + 8);
-    head.extend_from_slice(&(header.len() as u32).to_le_bytes());
-    head.extend_from_slice(&header);
-    head.extend_from_slice(&(input_len as u64).to_le_bytes());
-    Ok(head)
-}
 
 /// Writes one request for task `index` to a worker.
 #[cfg(test)]
@@ -152,7 +157,8 @@ fn write_request(
     context: &TaskContext,
     input: &[u8],
 ) -> io::Result<()> {
-    out.write_all(&request_head(index, workload, context, input.len())?)?;
+    let header = TaskHeader::new(workload, context).map_err(io::Error::other)?;
+    out.write_all(&header.request_head(index, input.len()))?;
     out.write_all(input)?;
     out.flush()
 }
@@ -183,68 +189,147 @@ fn parse_reply(
     Ok(Some((status, REPLY_HEAD..end)))
 }
 
-/// Reads one request, its input into `data` (reused between requests, so that a worker's
-/// pages for a large input are touched once, not once per task); `Ok(None)` when the parent
-/// closed the pipe between requests.
-fn read_request(input: &mut impl Read, data: &mut Vec<u8>) -> io::Result<Option<RequestHeader>> {
-    let mut len = [0u8; 4];
-    match input.read_exact(&mut len) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(e),
-    }
-    let len = u32::from_le_bytes(len);
-    if len > MAX_HEADER {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "request header too long",
-        ));
-    }
-    let mut header = vec![0u8; len as usize];
-    input.read_exact(&mut header)?;
-    let header: RequestHeader = serde_json::from_slice(&header)
-        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-    let mut len = [0u8; 8];
-    input.read_exact(&mut len)?;
-    let len = u64::from_le_bytes(len);
-    if len > crate::units::MAX_TASK_BYTES {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "request input too long",
-        ));
-    }
-    data.resize(len as usize, 0);
-    input.read_exact(data)?;
-    Ok(Some(header))
+/// The worker's end of the request pipe: reads requests one after another, keeping the last
+/// header decoded (every task of a run has the same one) and one input buffer (so that a
+/// worker's pages for a large input are touched once, not once per task).
+struct Requests<R> {
+    input: BufReader<R>,
+    /// The last request's header bytes, and what they say.
+    header_json: Vec<u8>,
+    header: Option<RequestHeader>,
+    /// The last request's input.
+    data: Vec<u8>,
 }
 
-/// Writes one reply.
+impl<R: Read> Requests<R> {
+    fn new(input: R) -> Self {
+        Requests {
+            input: BufReader::new(input),
+            header_json: Vec::new(),
+            header: None,
+            data: Vec::new(),
+        }
+    }
+
+    /// Reads the next request and returns its task index; `Ok(None)` when the parent closed the
+    /// pipe between requests. Its header and input are then [`Requests::header`] and
+    /// [`Requests::data`].
+    fn next(&mut self) -> io::Result<Option<usize>> {
+        let mut index = [0u8; 8];
+        match self.input.read_exact(&mut index) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(e),
+        }
+        let index = u64::from_le_bytes(index);
+        let index = usize::try_from(index).map_err(|_| invalid_data("task index too large"))?;
+        let len = read_u32(&mut self.input)?;
+        if len > MAX_HEADER {
+            return Err(invalid_data("request header too long"));
+        }
+        let same_header = self.header.is_some() && self.header_json.len() == len as usize && {
+            let buffered = self.input.buffer();
+            buffered.len() >= len as usize && buffered[..len as usize] == self.header_json[..]
+        };
+        if same_header {
+            self.input.consume(len as usize);
+        } else {
+            self.header = None;
+            self.header_json.resize(len as usize, 0);
+            self.input.read_exact(&mut self.header_json)?;
+            let header: RequestHeader = serde_json::from_slice(&self.header_json)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+            self.header = Some(header);
+        }
+        let mut len = [0u8; 8];
+        self.input.read_exact(&mut len)?;
+        let len = u64::from_le_bytes(len);
+        if len > crate::units::MAX_TASK_BYTES {
+            return Err(invalid_data("request input too long"));
+        }
+        self.data.resize(len as usize, 0);
+        self.input.read_exact(&mut self.data)?;
+        Ok(Some(index))
+    }
+
+    /// The header of the last request read.
+    fn header(&self) -> &RequestHeader {
+        self.header.as_ref().expect("a request was read")
+    }
+
+    /// The input of the last request read.
+    fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// Whether a whole request waits in the buffer already: then the worker goes on to it
+    /// without reading the pipe, and may hold its replies back a little.
+    fn whole_request_buffered(&self) -> bool {
+        let buffered = self.input.buffer();
+        let Some(header_len) = buffered.get(8..12) else {
+            return false;
+        };
+        let header_len = u32::from_le_bytes(header_len.try_into().expect("4 bytes")) as usize;
+        let input_len_at = 12 + header_len;
+        let Some(input_len) = buffered.get(input_len_at..input_len_at + 8) else {
+            return false;
+        };
+        let input_len = u64::from_le_bytes(input_len.try_into().expect("8 bytes"));
+        (buffered.len() - input_len_at - 8) as u64 >= input_len
+    }
+}
+
+fn read_u32(input: &mut impl Read) -> io::Result<u32> {
+    let mut bytes = [0u8; 4];
+    input.read_exact(&mut bytes)?;
+    Ok(u32::from_le_bytes(bytes))
+}
+
+fn invalid_data(what: &'static str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, what)
+}
+
+/// Writes one reply (into `out`'s buffer: the caller flushes).
 fn write_reply(out: &mut impl Write, index: usize, result: &Result<TaskOutput>) -> io::Result<()> {
-    let (status, payload): (u8, Vec<u8>) = match result {
-        Ok(output) => (STATUS_OUTPUT, output.as_bytes().to_vec()),
-        Err(e) => (STATUS_ERROR, e.to_string().into_bytes()),
+    let (status, payload): (u8, std::borrow::Cow<'_, [u8]>) = match result {
+        Ok(output) => (STATUS_OUTPUT, output.as_bytes().into()),
+        Err(e) => (STATUS_ERROR, e.to_string().into_bytes().into()),
     };
     out.write_all(&(index as u64).to_le_bytes())?;
     out.write_all(&[status])?;
     out.write_all(&(payload.len() as u32).to_le_bytes())?;
-    out.write_all(&payload)?;
-    out.flush()
+    out.write_all(&payload)
 }
+
+/// How many replies a worker may hold back while the next request already waits in its
+/// buffer: it sends them together, so the parent wakes once for several. Fewer than the
+/// tasks a pool keeps in flight on a worker when it has many
+/// ([`crate::strategy::in_flight_per_worker`]), so the parent hears of them,
+/// and sends more, before the worker's queue runs dry.
+const REPLY_BATCH: usize = 16;
 
 /// The worker's side: answers requests from `input` on `output` until `input` closes.
 ///
+/// Replies go out when no whole request waits in the input buffer (before the worker could
+/// block on a read) or when 16 of them are held back, whichever comes first.
 /// `parbench worker` runs it on its stdin and stdout, through [`serve_stdio`].
 pub fn serve(input: impl Read, output: impl Write) -> io::Result<()> {
-    let mut input = BufReader::new(input);
+    let mut requests = Requests::new(input);
     let mut output = BufWriter::new(output);
-    let mut data = Vec::new();
-    while let Some(header) = read_request(&mut input, &mut data)? {
+    let mut held_back = 0;
+    while let Some(index) = requests.next()? {
+        let header = requests.header();
         let result = header
             .workload
-            .run_task(header.index, &data, &header.context, &mut NoGate);
-        write_reply(&mut output, header.index, &result)?;
+            .run_task(index, requests.data(), &header.context, &mut NoGate);
+        write_reply(&mut output, index, &result)?;
+        held_back += 1;
+        if held_back >= REPLY_BATCH || !requests.whole_request_buffered() {
+            output.flush()?;
+            held_back = 0;
+        }
     }
-    Ok(())
+    output.flush()
 }
 
 /// The environment variable in which the parent passes its process id to its workers.
@@ -287,9 +372,9 @@ struct Sending {
 ///
 /// Its pipe ends are non-blocking: [`WorkerProcess::begin`] starts a task and
 /// [`WorkerProcess::advance`] moves it on when `poll` says a pipe is ready, so one thread can
-/// drive many workers. Up to [`QUEUE_DEPTH`] tasks can be in flight on one worker: while it
-/// computes one, the next requests already wait in its pipe, so it does not go to sleep
-/// between tasks (waking a process on another vCPU costs tens of µs). The worker answers in
+/// drive many workers. Several tasks can be in flight on one worker: while it computes one,
+/// the next requests already wait in its pipe, so it does not go to sleep between tasks
+/// (waking a process on another vCPU costs tens of µs). The worker answers in
 /// order. [`WorkerProcess::run`] does both for a single task. Dropping it kills the child if
 /// it still runs and reaps it, so no zombie or orphan stays.
 #[derive(Debug)]
@@ -334,7 +419,7 @@ impl WorkerProcess {
             child,
             stdin: Some(stdin),
             stdout,
-            in_flight: VecDeque::with_capacity(QUEUE_DEPTH),
+            in_flight: VecDeque::new(),
             sending: None,
             reply: Vec::new(),
             on_termination,
@@ -357,9 +442,9 @@ impl WorkerProcess {
     }
 
     /// Whether another task can begin now: its previous request is written whole and fewer
-    /// than [`QUEUE_DEPTH`] tasks are in flight.
-    pub fn can_begin(&self) -> bool {
-        self.sending.is_none() && self.in_flight.len() < QUEUE_DEPTH && self.stdin.is_some()
+    /// than `depth` tasks are in flight.
+    pub fn can_begin(&self, depth: usize) -> bool {
+        self.sending.is_none() && self.in_flight.len() < depth && self.stdin.is_some()
     }
 
     /// The task whose request is still being written, if any.
@@ -384,17 +469,15 @@ impl WorkerProcess {
     pub fn begin(
         &mut self,
         index: usize,
-        workload: &Workload,
-        context: &TaskContext,
+        header: &TaskHeader,
         input: &[u8],
         last: bool,
     ) -> Result<()> {
         debug_assert!(
-            self.can_begin(),
+            self.sending.is_none() && self.stdin.is_some(),
             "a task begins only when the worker can take it"
         );
-        let head = request_head(index, workload, context, input.len())
-            .map_err(|e| Error::invalid("workload", e.to_string()))?;
+        let head = header.request_head(index, input.len());
         self.in_flight.push_back(index);
         self.sending = Some(Sending {
             head,
@@ -434,7 +517,8 @@ impl WorkerProcess {
         input: &[u8],
     ) -> Result<TaskOutput> {
         debug_assert!(!self.is_busy(), "run is for an idle worker");
-        self.begin(index, workload, context, input, false)?;
+        let header = TaskHeader::new(workload, context)?;
+        self.begin(index, &header, input, false)?;
         let mut answered = Vec::with_capacity(1);
         loop {
             let (writable, readable) = {
@@ -623,15 +707,6 @@ pub(crate) fn wait_for_pipes(fds: &mut [PollFd<'_>]) -> Result<()> {
     }
 }
 
-/// How many tasks one worker may have in flight: the one it computes and the next seven,
-/// waiting in its pipe. A worker with work queued does not sleep between tasks, and the
-/// dispatcher wakes once for several replies: on the 2-vCPU VM of `reports/example`, 1024
-/// empty tasks on a warm pool of 2 cost 11.4 ms with 2 in flight, 7.5 ms with 4 and 3.7 ms
-/// with 8 (3.6 µs a task, against a 2.4 µs round trip on one CPU). The price is balance: the
-/// first 8 tasks of each worker are dealt out at once, as `multiprocessing`'s chunks are, so
-/// uneven tasks may finish less evenly.
-pub const QUEUE_DEPTH: usize = 8;
-
 /// The capacity asked of the pipe that carries a worker's inputs: Linux's default limit for
 /// unprivileged processes (`/proc/sys/fs/pipe-max-size`).
 const INPUT_PIPE_BYTES: nix::libc::c_int = 1 << 20;
@@ -709,17 +784,125 @@ mod tests {
             server: Some("127.0.0.1:9".parse().unwrap()),
         };
         let mut wire = Vec::new();
-        write_request(&mut wire, 1, &Workload::Noop, &context, &[]).unwrap();
-        let mut data = vec![7u8; 100];
-        let header = read_request(&mut &wire[..], &mut data).unwrap().unwrap();
-        assert_eq!(header.context, context);
+        write_request(&mut wire, 1, &Workload::Noop, &context, &[1, 2, 3]).unwrap();
+        write_request(&mut wire, 2, &Workload::Noop, &context, &[]).unwrap();
+        let mut requests = Requests::new(&wire[..]);
+        assert_eq!(requests.next().unwrap(), Some(1));
+        assert_eq!(requests.header().context, context);
+        assert_eq!(requests.data(), &[1, 2, 3]);
+        assert_eq!(requests.next().unwrap(), Some(2));
+        assert_eq!(requests.header().context, context);
         assert!(
-            data.is_empty(),
+            requests.data().is_empty(),
             "the reused buffer holds this request's input only"
         );
-        let old: RequestHeader =
-            serde_json::from_str(r#"{"index": 1, "workload": {"kind": "noop"}}"#).unwrap();
+        assert_eq!(requests.next().unwrap(), None);
+        let old: RequestHeader = serde_json::from_str(r#"{"workload": {"kind": "noop"}}"#).unwrap();
         assert_eq!(old.context, TaskContext::default());
+    }
+
+    #[test]
+    fn a_changed_header_is_decoded_again() {
+        let mut wire = Vec::new();
+        let context = TaskContext::default();
+        write_request(&mut wire, 0, &Workload::Noop, &context, &[]).unwrap();
+        write_request(
+            &mut wire,
+            1,
+            &Workload::Hash { bytes: 2 },
+            &context,
+            &[5, 6],
+        )
+        .unwrap();
+        write_request(
+            &mut wire,
+            2,
+            &Workload::Hash { bytes: 2 },
+            &context,
+            &[7, 8],
+        )
+        .unwrap();
+        let mut requests = Requests::new(&wire[..]);
+        let mut seen = Vec::new();
+        while let Some(index) = requests.next().unwrap() {
+            seen.push((index, requests.header().workload, requests.data().to_vec()));
+        }
+        assert_eq!(
+            seen,
+            [
+                (0, Workload::Noop, vec![]),
+                (1, Workload::Hash { bytes: 2 }, vec![5, 6]),
+                (2, Workload::Hash { bytes: 2 }, vec![7, 8]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_whole_buffered_request_is_told_from_a_partial_one() {
+        let mut wire = Vec::new();
+        let context = TaskContext::default();
+        write_request(&mut wire, 0, &Workload::Noop, &context, &[]).unwrap();
+        let one = wire.len();
+        write_request(
+            &mut wire,
+            1,
+            &Workload::Receive { bytes: 3 },
+            &context,
+            &[1, 2, 3],
+        )
+        .unwrap();
+        // All of it: after the first request, the second waits whole in the buffer.
+        let mut requests = Requests::new(&wire[..]);
+        requests.next().unwrap();
+        assert!(requests.whole_request_buffered());
+        requests.next().unwrap();
+        assert!(!requests.whole_request_buffered());
+        // One byte short of the second request: it is not whole.
+        let mut requests = Requests::new(&wire[..wire.len() - 1]);
+        requests.next().unwrap();
+        assert!(!requests.whole_request_buffered());
+        let mut requests = Requests::new(&wire[..one + 10]);
+        requests.next().unwrap();
+        assert!(!requests.whole_request_buffered());
+    }
+
+    /// Counts the writes that reach it: each is one `write` on the worker's pipe.
+    #[derive(Default)]
+    struct CountingPipe {
+        writes: usize,
+        bytes: Vec<u8>,
+    }
+
+    impl Write for CountingPipe {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.writes += 1;
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn replies_to_requests_waiting_in_the_buffer_go_out_together() {
+        let mut wire = Vec::new();
+        let context = TaskContext::default();
+        for index in 0..2 * REPLY_BATCH + 3 {
+            write_request(&mut wire, index, &Workload::Noop, &context, &[]).unwrap();
+        }
+        let mut pipe = CountingPipe::default();
+        serve(&wire[..], &mut pipe).unwrap();
+        // Every request was buffered at once: a write per REPLY_BATCH replies, and the rest.
+        assert_eq!(pipe.writes, 3);
+        let output = Workload::Noop.expected_output(0, &[]);
+        let reply_len = REPLY_HEAD + output.as_bytes().len();
+        assert_eq!(pipe.bytes.len(), (2 * REPLY_BATCH + 3) * reply_len);
+        let mut wire = Vec::new();
+        write_request(&mut wire, 0, &Workload::Noop, &context, &[]).unwrap();
+        let mut pipe = CountingPipe::default();
+        serve(&wire[..], &mut pipe).unwrap();
+        assert_eq!(pipe.writes, 1, "a lone reply goes out at once");
     }
 
     #[test]

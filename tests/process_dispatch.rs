@@ -129,6 +129,25 @@ fn inputs_larger_than_a_pipe_reach_every_worker_at_once() {
         .unwrap();
 }
 
+#[test]
+fn a_thousand_tasks_in_flight_come_back_whole_and_in_order() {
+    let _alone = ALONE.lock().unwrap_or_else(|e| e.into_inner());
+    // 125 in flight on each worker, their replies sent in batches: each output must still
+    // reach its own task.
+    let tasks = TaskSet::new(Workload::Hash { bytes: 64 }, 1000).unwrap();
+    let mut pool = ProcessPool::spawn(&worker(), 2).unwrap();
+    for _ in 0..3 {
+        tasks
+            .verify("process-pool", &pool.run(&tasks).unwrap())
+            .unwrap();
+    }
+    let mixed_sizes = TaskSet::new(Workload::Receive { bytes: 200_000 }, 40).unwrap();
+    mixed_sizes
+        .verify("process-pool", &pool.run(&mixed_sizes).unwrap())
+        .unwrap();
+    pool.shut_down().unwrap();
+}
+
 /// Times each of `cases` `rounds` times, interleaved (one of each per round, so drift on a
 /// busy machine hits them alike), after a warm-up round, and returns their median times.
 fn interleaved_medians(rounds: usize, cases: &mut [&mut dyn FnMut()]) -> Vec<Duration> {

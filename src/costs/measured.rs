@@ -4,7 +4,7 @@
 //! [`CostReport::build`] reads Criterion's measurements (and the CPU records):
 //!
 //! - **costs**: each strategy's `overhead/<strategy>/<N>` line fitted with
-//!   [`fit_line`](super::fit::fit_line) (fixed = intercept, per task = slope); for the process
+//!   [`fit_line`] (fixed = intercept, per task = slope); for the process
 //!   strategies the `receive-n<N>/<strategy>/<bytes>` line over bytes per task, whose slope / N
 //!   is the cost per byte moved;
 //! - **primitives**: `primitive/<name>/1`, and the raw scaling `S(k) = k · T(1) / T(k)` from

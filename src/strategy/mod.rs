@@ -22,7 +22,7 @@ use crate::workload::{TaskOutput, TaskSet};
 
 pub use async_loop::AsyncLoop;
 pub use gil::{DEFAULT_SWITCH_INTERVAL, Gil, GilGate};
-pub use process_pool::{ProcessPool, ProcessPoolStrategy};
+pub use process_pool::{MIN_IN_FLIGHT, ProcessPool, ProcessPoolStrategy, in_flight_per_worker};
 pub use processes::Processes;
 pub use rayon_pool::RayonPool;
 pub use sequential::Sequential;

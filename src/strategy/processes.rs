@@ -9,7 +9,7 @@ use super::process_pool::dispatch;
 use super::{Strategy, StrategyKind};
 use crate::error::{Error, Result};
 use crate::units;
-use crate::worker::{WorkerCommand, WorkerProcess};
+use crate::worker::{TaskHeader, WorkerCommand, WorkerProcess};
 use crate::workload::{TaskOutput, TaskSet};
 
 /// The most processes one run may start.
@@ -48,18 +48,13 @@ impl Strategy for Processes {
             )
         })?;
         // Workers live in this Vec: on any error it is dropped, which kills and reaps them all.
+        let header = TaskHeader::new(tasks.workload(), tasks.context())?;
         let mut workers = Vec::with_capacity(tasks.len());
         for index in 0..tasks.len() {
             let mut worker = WorkerProcess::spawn(&self.command)?;
             // Written now if the pipe takes it (small inputs), else by `dispatch`; the
             // worker's stdin closes after it, so it exits once it has answered.
-            worker.begin(
-                index,
-                tasks.workload(),
-                tasks.context(),
-                tasks.input(index),
-                true,
-            )?;
+            worker.begin(index, &header, tasks.input(index), true)?;
             workers.push(worker);
         }
         let outputs = dispatch(&mut workers, tasks, tasks.len())?;

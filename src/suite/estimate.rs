@@ -269,7 +269,7 @@ impl Plan {
     }
 
     /// The sweeps of `benches/python.rs`: CPython's sleep, hash and loop tasks (a loop task is
-    /// sized to cost what a hash task costs), each pool start paying [`PYTHON_PROCESS_START`]
+    /// sized to cost what a hash task costs), each pool start paying `PYTHON_PROCESS_START`
     /// per worker.
     pub fn python_sweeps(&self) -> Vec<Sweep> {
         let sleep = TaskCost {
