@@ -18,6 +18,7 @@ import sys
 SCENARIOS = [
     # (label, run/advise arguments, tasks)
     ("sleep --duration 10ms", ["--workload", "sleep", "--duration", "10ms"], 64),
+    ("hash --bytes 1MiB", ["--workload", "hash", "--bytes", "1MiB"], 1),
     ("hash --bytes 1MiB", ["--workload", "hash", "--bytes", "1MiB"], 8),
     ("hash --bytes 4KiB", ["--workload", "hash", "--bytes", "4KiB"], 1000),
     ("mixed --bytes 256KiB --duration 2ms",

@@ -4,9 +4,7 @@
 //! no CPU, hashing tasks use about as much CPU as the cores they kept busy. Peak memory
 //! ([`PeakRss`]) tells what thousands of threads cost against thousands of async tasks.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
+use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use nix::sys::resource::{UsageWho, getrusage};
@@ -52,63 +50,109 @@ pub fn measure<T>(work: impl FnOnce() -> T) -> (T, Measurement) {
 /// The peak resident memory of this process during one stretch of work (Linux only).
 ///
 /// [`PeakRss::start`] resets the kernel's high-water mark (`VmHWM`) by writing `5` to
-/// `/proc/self/clear_refs`, and starts a thread that samples the resident size
-/// (`VmRSS`) every [`SAMPLE_EVERY`]: the kernel does not always raise `VmHWM`
-/// before memory is unmapped (a thread's stack at its exit, say), and sampling catches what
-/// lives longer than a sample. [`PeakRss::finish`] returns the larger of both. The figure is
-/// the whole process's peak, including what was resident before (binary, inputs): compare
-/// runs with each other, not with zero. Worker processes are not counted. The sampler costs
-/// about 1 % of one core, which the run's CPU time includes. Without `/proc` there is no
-/// figure.
+/// `/proc/self/clear_refs`, and arms a sampler thread that reads the resident size (`VmRSS`)
+/// every [`SAMPLE_EVERY`]: the kernel does not always raise `VmHWM` before memory is unmapped
+/// (a thread's stack at its exit, say), and sampling catches what lives longer than a sample.
+/// [`PeakRss::finish`] returns the larger of both. The figure is the whole process's peak,
+/// including what was resident before (binary, inputs): compare runs with each other, not with
+/// zero. Worker processes are not counted. The sampler costs about 1 % of one core while
+/// armed, which the run's CPU time includes. Without `/proc` there is no figure.
+///
+/// One sampler thread serves every measurement and sleeps while none is armed: `finish` never
+/// waits for it. A caller that waited for a sampler to wake and exit idled a millisecond or so
+/// between runs, and on the VM of `reports/example` a run after such a pause hashed about 45 %
+/// slower (8 × 1 MiB: 7.9 ms against 5.4 ms back to back), which made `parbench run` slower
+/// than the Criterion benches it is compared with.
 #[derive(Debug)]
 pub struct PeakRss {
-    stop: Arc<AtomicBool>,
-    sampler: Option<JoinHandle<u64>>,
+    /// The measurement's number with the sampler; `None` where it cannot be measured.
+    generation: Option<u64>,
 }
 
 /// How often [`PeakRss`] samples the resident size.
 pub const SAMPLE_EVERY: Duration = Duration::from_millis(2);
 
-impl PeakRss {
-    /// Resets the high-water mark and starts sampling.
-    pub fn start() -> Self {
-        let stop = Arc::new(AtomicBool::new(false));
-        let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
-        let sampler = reset.then(|| {
-            let stop = Arc::clone(&stop);
-            std::thread::Builder::new()
-                .name("parbench-rss".to_string())
-                .spawn(move || {
-                    let mut peak = 0;
-                    while !stop.load(Ordering::Relaxed) {
-                        peak = peak.max(resident_bytes().unwrap_or(0));
-                        std::thread::sleep(SAMPLE_EVERY);
-                    }
-                    peak.max(resident_bytes().unwrap_or(0))
-                })
-                .ok()
-        });
-        PeakRss {
-            stop,
-            sampler: sampler.flatten(),
+/// What the sampler thread and the measurements share.
+#[derive(Default)]
+struct SamplerState {
+    /// Counts measurements, so that a sample taken for one is not credited to the next.
+    generation: u64,
+    armed: bool,
+    peak: u64,
+}
+
+/// The one sampler thread's shared state, started on first use; `None` where it cannot run.
+fn sampler() -> Option<&'static (Mutex<SamplerState>, Condvar)> {
+    static SAMPLER: OnceLock<Option<&'static (Mutex<SamplerState>, Condvar)>> = OnceLock::new();
+    *SAMPLER.get_or_init(|| {
+        let shared: &'static (Mutex<SamplerState>, Condvar) = Box::leak(Box::new((
+            Mutex::new(SamplerState::default()),
+            Condvar::new(),
+        )));
+        std::thread::Builder::new()
+            .name("parbench-rss".to_string())
+            .spawn(move || sample_while_armed(shared))
+            .ok()
+            .map(|_| shared)
+    })
+}
+
+/// The sampler's loop: waits until a measurement is armed, then samples every
+/// [`SAMPLE_EVERY`] until it is finished.
+fn sample_while_armed((state, wake): &(Mutex<SamplerState>, Condvar)) {
+    let lock = || state.lock().unwrap_or_else(|e| e.into_inner());
+    let mut guard = lock();
+    loop {
+        while !guard.armed {
+            guard = wake.wait(guard).unwrap_or_else(|e| e.into_inner());
         }
-    }
-
-    /// Stops sampling; the peak resident size in bytes since [`PeakRss::start`], if known.
-    pub fn finish(mut self) -> Option<u64> {
-        let sampled = self.stop_sampler()?;
-        Some(sampled.max(high_water_mark().unwrap_or(0)))
-    }
-
-    fn stop_sampler(&mut self) -> Option<u64> {
-        self.stop.store(true, Ordering::Relaxed);
-        self.sampler.take()?.join().ok()
+        let generation = guard.generation;
+        drop(guard);
+        let resident = resident_bytes().unwrap_or(0);
+        guard = lock();
+        if guard.armed && guard.generation == generation {
+            guard.peak = guard.peak.max(resident);
+            guard = wake
+                .wait_timeout(guard, SAMPLE_EVERY)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
     }
 }
 
-impl Drop for PeakRss {
-    fn drop(&mut self) {
-        self.stop_sampler();
+impl PeakRss {
+    /// Resets the high-water mark and arms the sampler.
+    pub fn start() -> Self {
+        let arm = || {
+            std::fs::write("/proc/self/clear_refs", "5").ok()?;
+            let (state, wake) = sampler()?;
+            let mut guard = state.lock().unwrap_or_else(|e| e.into_inner());
+            guard.generation += 1;
+            guard.armed = true;
+            guard.peak = 0;
+            let generation = guard.generation;
+            drop(guard);
+            wake.notify_one();
+            Some(generation)
+        };
+        PeakRss { generation: arm() }
+    }
+
+    /// Disarms the sampler; the peak resident size in bytes since [`PeakRss::start`], if
+    /// known.
+    pub fn finish(self) -> Option<u64> {
+        let generation = self.generation?;
+        let (state, _) = sampler()?;
+        let mut guard = state.lock().unwrap_or_else(|e| e.into_inner());
+        let sampled = if guard.generation == generation {
+            guard.armed = false;
+            guard.peak
+        } else {
+            0
+        };
+        drop(guard);
+        let now = resident_bytes().unwrap_or(0);
+        Some(sampled.max(now).max(high_water_mark().unwrap_or(0)))
     }
 }
 
@@ -166,6 +210,43 @@ mod tests {
         drop(big);
         let after = peak.finish().unwrap();
         assert!(after >= before + (48 << 20), "{before} -> {after}");
+    }
+
+    /// The threads of this process named `name`.
+    fn threads_named(name: &str) -> usize {
+        std::fs::read_dir("/proc/self/task")
+            .map(|tasks| {
+                tasks
+                    .flatten()
+                    .filter(|task| {
+                        std::fs::read_to_string(task.path().join("comm"))
+                            .is_ok_and(|comm| comm.trim_end() == name)
+                    })
+                    .count()
+            })
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn one_sampler_serves_every_measurement_and_each_gets_its_own_peak() {
+        let _serial = CPU_CLOCK.lock().unwrap_or_else(|e| e.into_inner());
+        if PeakRss::start().finish().is_none() {
+            println!("note: no /proc/self/clear_refs here, peak RSS not measurable");
+            return;
+        }
+        let big = PeakRss::start();
+        let block = vec![1u8; 64 << 20];
+        std::hint::black_box(&block);
+        std::thread::sleep(Duration::from_millis(10));
+        drop(block);
+        let big = big.finish().unwrap();
+        for _ in 0..20 {
+            let small = PeakRss::start();
+            std::thread::sleep(Duration::from_millis(3));
+            let small = small.finish().unwrap();
+            assert!(small + (48 << 20) <= big, "{small} after {big}");
+        }
+        assert_eq!(threads_named("parbench-rss"), 1);
     }
 
     #[test]
