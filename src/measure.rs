@@ -203,13 +203,18 @@ mod tests {
             println!("note: no /proc/self/clear_refs here, peak RSS not measurable");
             return;
         };
-        let peak = PeakRss::start();
-        let big = vec![1u8; 64 << 20];
-        std::hint::black_box(&big);
-        std::thread::sleep(Duration::from_millis(30));
-        drop(big);
-        let after = peak.finish().unwrap();
+        let after = peak_of_a_freed_block(Duration::from_millis(30));
         assert!(after >= before + (48 << 20), "{before} -> {after}");
+    }
+
+    /// The peak measured around 64 MiB held for `held` and freed before the end.
+    fn peak_of_a_freed_block(held: Duration) -> u64 {
+        let peak = PeakRss::start();
+        let block = vec![1u8; 64 << 20];
+        std::hint::black_box(&block);
+        std::thread::sleep(held);
+        drop(block);
+        peak.finish().expect("measurable: checked before")
     }
 
     /// The threads of this process named `name`.
@@ -234,12 +239,7 @@ mod tests {
             println!("note: no /proc/self/clear_refs here, peak RSS not measurable");
             return;
         }
-        let big = PeakRss::start();
-        let block = vec![1u8; 64 << 20];
-        std::hint::black_box(&block);
-        std::thread::sleep(Duration::from_millis(10));
-        drop(block);
-        let big = big.finish().unwrap();
+        let big = peak_of_a_freed_block(Duration::from_millis(10));
         for _ in 0..20 {
             let small = PeakRss::start();
             std::thread::sleep(Duration::from_millis(3));
