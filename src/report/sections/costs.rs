@@ -186,8 +186,9 @@ fn break_even_sentence(b: &ModelBreakEven) -> String {
 }
 
 /// Where the two ends of a pipe run decides what a round trip costs: both pinned to one CPU,
-/// then the child on another CPU. The process pools' cost per task is set beside both, since
-/// their workers run wherever the scheduler puts them.
+/// then the child on another CPU. The process pools' cost per task is set beside both: above
+/// the floor, their workers run wherever the scheduler puts them and pay some cross-CPU wake-ups;
+/// below it, queued tasks and batched replies share a round trip among several tasks.
 fn pipe_placement_sentence(report: &CostReport) -> Option<String> {
     let of = |p: Primitive| {
         report
@@ -198,32 +199,40 @@ fn pipe_placement_sentence(report: &CostReport) -> Option<String> {
     };
     let one = of(Primitive::PipeRoundTrip)?;
     let across = of(Primitive::PipeRoundTripCrossCpu)?;
-    let pools: Vec<String> = report
+    let (below, above): (Vec<_>, Vec<_>) = report
         .model
         .costs
         .iter()
         .filter(|c| c.primitive == Some(Primitive::PipeRoundTrip))
-        .map(|c| {
-            let at = compared_at(c)
-                .map(|n| format!(" at {n} tasks"))
-                .unwrap_or_default();
-            format!(
-                "{} {}{at}",
-                c.strategy,
-                time(c.compared_with_primitive().point)
-            )
-        })
-        .collect();
-    let pools = if pools.is_empty() {
-        String::new()
-    } else {
+        .partition(|c| c.compared_with_primitive().point < one.point);
+    let label = |c: &&StrategyCost| {
+        let at = compared_at(c)
+            .map(|n| format!(" at {n} tasks"))
+            .unwrap_or_default();
         format!(
+            "{} {}{at}",
+            c.strategy,
+            time(c.compared_with_primitive().point)
+        )
+    };
+    let list = |costs: &[&StrategyCost]| costs.iter().map(label).collect::<Vec<_>>().join(", ");
+    let mut pools = String::new();
+    if !below.is_empty() {
+        pools += &format!(
+            " The process pools' cost per task ({}) lies below even the one-CPU figure: a pool \
+             keeps several tasks queued on each worker and takes their replies in batches, so a \
+             task does not pay a whole round trip.",
+            list(&below)
+        );
+    }
+    if !above.is_empty() {
+        pools += &format!(
             " The process pools' cost per task ({}) is compared with the one-CPU figure, the \
              floor; their workers run on every CPU, so their round trips pay some of the \
              difference.",
-            pools.join(", ")
-        )
-    };
+            list(&above)
+        );
+    }
     Some(format!(
         "A pipe round trip costs {} with both ends on one CPU and {} with the child on another \
          CPU ({}): each message then wakes the other CPU. Unpinned, a run gets a mix of the \
@@ -559,6 +568,50 @@ mod tests {
         );
         assert_eq!(json[0].1[1]["strategy"], "threads");
         assert!((json[0].1[1]["per_task_ns"]["point"].as_f64().unwrap() - 40e3).abs() < 1.0);
+    }
+
+    #[test]
+    fn pools_are_set_beside_both_pipe_round_trips_and_told_apart_by_the_floor() {
+        use crate::bench_id::BenchFunction::{ProcessPool, ProcessPoolWarm};
+        let m = |g, f, v, ns| measurement(g, f, v, ns, 0.02);
+        let mut data = Vec::new();
+        for n in [1u64, 2, 8, 32] {
+            data.push(m(Group::Overhead, Sequential, n, 50.0 + 10.0 * n as f64));
+            data.push(m(
+                Group::Overhead,
+                ProcessPoolWarm,
+                n,
+                30e3 + 1e3 * n as f64,
+            ));
+            data.push(m(Group::Overhead, ProcessPool, n, 2e6 + 5e3 * n as f64));
+        }
+        let pipe = |p| BenchFunction::Primitive(p);
+        data.push(m(
+            Group::Primitive,
+            pipe(Primitive::PipeRoundTrip),
+            1,
+            2.4e3,
+        ));
+        data.push(m(
+            Group::Primitive,
+            pipe(Primitive::PipeRoundTripCrossCpu),
+            1,
+            90e3,
+        ));
+        let section = build(&RunData::from_groups(analyse(&data), 2));
+        let findings = section.findings();
+        let sentence = findings
+            .iter()
+            .find(|f| f.starts_with("A pipe round trip costs"))
+            .unwrap_or_else(|| panic!("{findings:?}"));
+        assert!(
+            sentence.contains("(process-pool-warm 1.00 µs) lies below even the one-CPU figure"),
+            "{sentence}"
+        );
+        assert!(
+            sentence.contains("(process-pool 5.00 µs) is compared with the one-CPU figure"),
+            "{sentence}"
+        );
     }
 
     #[test]
