@@ -143,7 +143,7 @@ pub enum Error {
 
     /// The Python interpreter under test could not be started or measured.
     #[error(transparent)]
-    Python(#[from] crate::python::PythonError),
+    Python(#[from] crate::python::error::PythonError),
 }
 
 /// The library's result type.

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::bench_id::BenchFunction;
 use crate::error::{Error, Result};
-use crate::report::Interval;
+use crate::interval::Interval;
 use crate::strategy::{StrategyConfig, StrategyKind};
 use crate::worker::WorkerCommand;
 use crate::workload::{NoGate, TaskSet, Workload};

@@ -13,7 +13,7 @@
 //!
 //! ```
 //! use parbench::costs::fit::fit_line;
-//! use parbench::report::Interval;
+//! use parbench::interval::Interval;
 //!
 //! // 20 µs fixed plus 5 µs per task, each point known to ±1 %.
 //! let points: Vec<(f64, Interval)> = [1.0, 2.0, 8.0, 32.0]
@@ -32,7 +32,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::report::Interval;
+use crate::interval::Interval;
 
 /// The normal quantile of a two-sided 95 % interval.
 pub const Z95: f64 = 1.959_964;

@@ -21,8 +21,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::bench_id::{BenchFunction, BenchId, Group, Primitive};
-use crate::report::Interval;
-use crate::report::criterion_data::Measurement;
+use crate::criterion_data::Measurement;
+use crate::interval::Interval;
 
 use super::cpu::CpuRecord;
 use super::fit::{LineFit, fit_line};
@@ -752,7 +752,7 @@ fn break_evens(model: &CostModel, measurements: &[Measurement]) -> Vec<ModelBrea
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata::m;
+    use crate::criterion_data::testdata::m;
 
     /// The benchmark function named `name` (a strategy or a primitive).
     fn f(name: &str) -> BenchFunction {

@@ -24,7 +24,7 @@ pub use cpu::CpuRecord;
 pub use measured::CostReport;
 pub use model::{CostModel, Prediction, StrategyCost, TaskWork};
 
-use crate::report::Interval;
+use crate::interval::Interval;
 
 /// `interval × by` (for `by >= 0`).
 pub fn scale(interval: Interval, by: f64) -> Interval {

@@ -25,7 +25,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::bench_id::{BenchFunction, Primitive};
-use crate::report::Interval;
+use crate::interval::Interval;
 
 use super::scale;
 

@@ -30,8 +30,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::bench_id::{BenchFunction, Primitive};
 use crate::error::{Error, Result};
+use crate::interval::Interval;
 use crate::machine::Machine;
-use crate::report::Interval;
 
 use super::measured::{CostReport, WorkSource};
 use super::model::{

@@ -3,6 +3,9 @@
 use std::fmt;
 use std::path::PathBuf;
 
+/// The environment variable that names the interpreter to measure.
+pub const PYTHON_VAR: &str = "PARBENCH_PYTHON";
+
 /// Where the interpreter under test comes from: `PARBENCH_PYTHON`, or `python3` on `PATH`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Interpreter {
@@ -14,11 +17,7 @@ pub struct Interpreter {
 
 impl fmt::Display for Interpreter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let from = if self.from_env {
-            super::PYTHON_VAR
-        } else {
-            "on PATH"
-        };
+        let from = if self.from_env { PYTHON_VAR } else { "on PATH" };
         write!(f, "Python '{}' ({from})", self.program.display())
     }
 }
@@ -32,7 +31,7 @@ pub enum PythonError {
     /// The program could not be started at all (not found, not executable).
     #[error(
         "{interpreter} cannot be started: {source}; set {var} to a Python 3.8 or newer, or unset it",
-        var = super::PYTHON_VAR
+        var = PYTHON_VAR
     )]
     NotFound {
         /// The interpreter concerned.
@@ -44,7 +43,7 @@ pub enum PythonError {
     /// The interpreter is older than parbench's driver supports.
     #[error(
         "{interpreter} is version {version}; parbench needs Python 3.8 or newer (set {var} to one)",
-        var = super::PYTHON_VAR
+        var = PYTHON_VAR
     )]
     TooOld {
         /// The interpreter concerned.

@@ -10,7 +10,7 @@
 //! data.
 
 mod driver;
-mod error;
+pub(crate) mod error;
 mod record;
 
 use std::ffi::OsString;
@@ -28,11 +28,8 @@ pub use driver::{
     Calibration, DRIVER_SOURCE, InterpreterInfo, MIN_VERSION, PROTOCOL_VERSION, PythonDriver,
     RunReply,
 };
-pub use error::{Interpreter, PythonError};
+pub use error::{Interpreter, PYTHON_VAR, PythonError};
 pub use record::{PYTHON_FILE, PythonRecord, SkippedStrategy};
-
-/// The environment variable that names the interpreter to measure.
-pub const PYTHON_VAR: &str = "PARBENCH_PYTHON";
 
 /// The interpreter measured when [`PYTHON_VAR`] is unset: `python3`, looked up on `PATH`.
 pub const DEFAULT_PROGRAM: &str = "python3";

@@ -19,7 +19,7 @@
 //! quadrature ([`speedup`]): two independent errors, so the interval of a ratio of two ±5 %
 //! means is ±7.1 %, not ±10 %.
 
-use crate::report::Interval;
+use crate::interval::Interval;
 
 use super::noise::Samples;
 

@@ -12,7 +12,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::report::Interval;
+use crate::interval::Interval;
 
 /// A mean whose confidence interval is wider than ± this share of the mean is noisy (±5 %).
 ///

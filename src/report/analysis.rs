@@ -11,7 +11,8 @@ use serde::Serialize;
 use crate::bench_id::{BenchFunction, Group};
 use crate::costs::model::ScalingPoint;
 
-use super::criterion_data::{Interval, Measurement};
+use crate::criterion_data::Measurement;
+use crate::interval::Interval;
 
 /// A speedup whose whole confidence interval is at least this much helps.
 pub const HELPS_AT_LEAST: f64 = 1.10;
@@ -338,11 +339,6 @@ impl Verdict {
             && same(Verdict::from_speedup(&shifted(1.0 / m))))
     }
 
-    /// The verdict in words; see [`super::format::verdict`].
-    pub fn label(&self) -> String {
-        super::format::verdict(self)
-    }
-
     /// The CSS class of the verdict: `verdict-helps`, `verdict-no-gain`, `verdict-hurts`,
     /// `verdict-inconclusive`.
     pub fn class(&self) -> &'static str {
@@ -476,7 +472,10 @@ mod tests {
         // Exactly on a threshold counts.
         assert_eq!(v(1.2, HELPS_AT_LEAST, 1.3), Verdict::Helps { speedup: 1.2 });
         assert_eq!(v(0.5, 0.4, HURTS_AT_MOST), Verdict::Hurts { slowdown: 2.0 });
-        assert_eq!(Verdict::Hurts { slowdown: 3.0 }.label(), "hurts ×3.00");
+        assert_eq!(
+            super::super::format::verdict(&Verdict::Hurts { slowdown: 3.0 }),
+            "hurts ×3.00"
+        );
         assert_eq!(Verdict::NoGain.class(), "verdict-no-gain");
     }
 

@@ -1,10 +1,12 @@
 //! Building blocks the sections share: the page context they render in, links to Criterion's
-//! pages, figures, the per-group table in HTML and Markdown, and finding paragraphs.
+//! pages, figures, the per-group table in HTML and Markdown, finding paragraphs, and the
+//! takeaways sections hand to the first screen.
 //!
 //! HTML is built with maud, which escapes every spliced value; charts are SVG drawn by
 //! [`super::charts`] and embedded with `PreEscaped`.
 
 use maud::{Markup, PreEscaped, html};
+use serde::Serialize;
 
 use crate::bench_id::{BenchFunction, Group};
 
@@ -12,7 +14,18 @@ use super::analysis::{GroupAnalysis, ideal_speedup};
 use super::charts::Rendered;
 use super::data::RunData;
 use super::format;
-use super::sections::Takeaway;
+
+/// One sentence for the first screen, with the size of the effect it reports.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Takeaway {
+    /// The id of the section it links to.
+    pub section: &'static str,
+    /// The sentence, generated from the data.
+    pub sentence: String,
+    /// The effect size it is ranked by: |ln f| of the factor it reports
+    /// ([`super::analysis::effect_size`]).
+    pub effect: f64,
+}
 
 /// What a section renders in: the run's data, the ranked takeaways, and which section shows
 /// which group (for links from the verdict matrix).

@@ -21,8 +21,8 @@ use crate::costs::model::ScalingPoint;
 use super::analysis::{
     Baseline, GroupAnalysis, Point, ideal_speedup, measured_ideal, mixed_references,
 };
-use super::criterion_data::Interval;
 use super::format;
+use crate::interval::Interval;
 
 /// The whole SVG: plot and legend panel.
 const SIZE: (u32, u32) = (760, 400);
@@ -637,7 +637,7 @@ where
 mod tests {
     use super::*;
     use crate::bench_id::BenchFunction::{Rayon, Sequential, Threads};
-    use crate::report::criterion_data::Measurement;
+    use crate::criterion_data::Measurement;
     use crate::report::testdata::{SLEEP, measurement};
 
     fn m(group: Group, f: BenchFunction, value: u64, ns: f64) -> Measurement {

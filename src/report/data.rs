@@ -21,8 +21,8 @@ use crate::quality::load::LoadRecord;
 use crate::suite::{MemoryRecord, Plan, Profile, RunMeta};
 
 use super::analysis::{self, GroupAnalysis, VerdictRow};
-use super::criterion_data::{self, Measurement};
 use super::format;
+use crate::criterion_data::{self, Measurement};
 
 /// Where the report's machine facts come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

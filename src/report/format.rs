@@ -8,7 +8,7 @@ use crate::bench_id::Group;
 use crate::units;
 
 use super::analysis::{Comparison, Verdict};
-use super::criterion_data::Interval;
+use crate::interval::Interval;
 
 /// A factor with three significant digits (`58.3`, `1.96`, `0.312`); `?` if not finite.
 pub fn factor(x: f64) -> String {

@@ -4,7 +4,7 @@
 //! [`generate`] is the entry point; the benches call it at the end of every run and
 //! `parbench report` calls it on demand. The report is cut by page section, not by layer:
 //!
-//! - shared plumbing: [`criterion_data`] reads the files, [`data`] gathers the run and its
+//! - shared plumbing: [`crate::criterion_data`] reads the files (and [`crate::interval`] holds the shape of every estimate), [`data`] gathers the run and its
 //!   verdicts, [`analysis`] computes speedups, verdicts and ideals, [`format`](mod@format) writes every
 //!   label, `charts` draws the SVG charts, `blocks` holds the HTML and Markdown pieces the
 //!   sections share;
@@ -16,7 +16,6 @@
 pub mod analysis;
 mod blocks;
 mod charts;
-pub mod criterion_data;
 pub mod data;
 pub mod format;
 mod page;
@@ -29,7 +28,6 @@ use std::time::SystemTime;
 
 use crate::error::{Error, Result};
 
-pub use criterion_data::Interval;
 pub use data::{MachineSource, RunData};
 pub use page::SUMMARY_VERSION;
 

@@ -107,9 +107,9 @@ use crate::machine::Machine;
 
 use super::analysis::{Baseline, Comparison, HELPS_AT_LEAST, HURTS_AT_MOST, ideal_speedup};
 use super::blocks::{Page, with_code};
-use super::criterion_data::Interval;
 use super::data::{MachineSource, RunData};
 use super::sections::{self, Section, Takeaway};
+use crate::interval::Interval;
 
 /// The version of `summary.json`'s schema; raised on any incompatible change.
 pub const SUMMARY_VERSION: u32 = 7;

@@ -23,10 +23,10 @@ use super::super::blocks::{
     strategy_link,
 };
 use super::super::charts::{self, Chart, Line, LineKind, Series, YAxis};
-use super::super::criterion_data::Interval;
 use super::super::data::RunData;
 use super::super::format;
 use super::Section;
+use crate::interval::Interval;
 
 const ID: &str = "amdahl";
 
@@ -537,7 +537,7 @@ mod tests {
     use super::*;
     use crate::amdahl::{NoFit, Prediction};
     use crate::bench_id::BenchFunction::{AsyncMulti, Gil, ProcessPoolWarm, Rayon};
-    use crate::report::criterion_data::Measurement;
+    use crate::criterion_data::Measurement;
     use crate::report::testdata::measurement;
 
     const G: Group = Group::HashWorkers {

@@ -18,10 +18,10 @@ use super::super::blocks::{
     md_cell, scroll, strategy_link,
 };
 use super::super::charts;
-use super::super::criterion_data::Interval;
 use super::super::data::RunData;
 use super::super::format;
 use super::{Section, Takeaway};
+use crate::interval::Interval;
 
 const ID: &str = "break-even";
 

@@ -17,10 +17,10 @@ use super::super::analysis::{
 };
 use super::super::blocks::{Page, figure};
 use super::super::charts;
-use super::super::criterion_data::Interval;
 use super::super::data::RunData;
 use super::super::format;
 use super::{GroupBlock, Section, Takeaway};
+use crate::interval::Interval;
 
 const ID: &str = "computing";
 

@@ -17,10 +17,11 @@ use super::super::analysis::{GroupAnalysis, effect_size};
 use super::super::blocks::{
     Page, findings, findings_markdown, group_anchor, group_table, group_table_markdown, scroll,
 };
-use super::super::criterion_data::{Interval, Measurement};
 use super::super::data::RunData;
 use super::super::format;
 use super::{Section, Takeaway};
+use crate::criterion_data::Measurement;
+use crate::interval::Interval;
 
 const ID: &str = "costs";
 

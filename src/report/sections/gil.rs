@@ -13,10 +13,10 @@ use crate::bench_id::{BenchFunction, Group};
 
 use super::super::analysis::{GroupAnalysis, HELPS_AT_LEAST, Point, effect_size, ideal_speedup};
 use super::super::blocks::{Page, md_cell, scroll, strategy_link};
-use super::super::criterion_data::Interval;
 use super::super::data::RunData;
 use super::super::format;
 use super::{Section, Takeaway};
+use crate::interval::Interval;
 
 const ID: &str = "gil";
 

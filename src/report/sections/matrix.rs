@@ -9,10 +9,10 @@ use crate::bench_id::{BenchFunction, Group};
 
 use super::super::analysis::{Verdict, VerdictRow};
 use super::super::blocks::{Page, md_cell, scroll, strategy_link};
-use super::super::criterion_data::Interval;
 use super::super::data::RunData;
 use super::super::format;
 use super::Section;
+use crate::interval::Interval;
 
 /// The workloads the matrix has a row for, in row order; `None` for groups it leaves to
 /// their sections (sweeps of size, workers or waits without a sequential baseline).
@@ -108,7 +108,7 @@ pub fn build(data: &RunData) -> Box<dyn Section> {
 /// The verdict's label, saying so when it rests on a noisy measurement and when it is
 /// borderline.
 fn verdict_label(v: &VerdictRow) -> String {
-    let mut label = v.verdict.label();
+    let mut label = format::verdict(&v.verdict);
     if v.noisy {
         label.push_str(" (noisy measurement)");
     }
@@ -139,7 +139,7 @@ impl Matrix {
             "{} on {}: {}{}, {} at {} {}",
             cell.strategy,
             row.group,
-            cell.verdict.label(),
+            format::verdict(&cell.verdict),
             if cell.borderline { " (borderline)" } else { "" },
             format::speedup(&cell.speedup),
             format::value(&row.group, cell.value),
@@ -290,7 +290,7 @@ impl Section for Matrix {
                     "value": v.point.value(),
                     "speedup": v.speedup,
                     "verdict": v.verdict,
-                    "label": v.verdict.label(),
+                    "label": format::verdict(&v.verdict),
                     "noisy": v.noisy,
                     "borderline": v.borderline,
                 })

@@ -40,11 +40,11 @@ mod waiting;
 mod waits;
 
 use maud::Markup;
-use serde::Serialize;
 
 use crate::bench_id::Group;
 
 use super::analysis::GroupAnalysis;
+pub use super::blocks::Takeaway;
 use super::blocks::{
     Page, findings, findings_markdown, group_anchor, group_table, group_table_markdown,
 };
@@ -120,18 +120,6 @@ pub const MAX_TAKEAWAYS: usize = 6;
 /// How many takeaways one section may place on the first screen, so that one section's
 /// many large effects do not crowd out the others.
 pub const MAX_TAKEAWAYS_PER_SECTION: usize = 2;
-
-/// One sentence for the first screen, with the size of the effect it reports.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Takeaway {
-    /// The id of the section it links to.
-    pub section: &'static str,
-    /// The sentence, generated from the data.
-    pub sentence: String,
-    /// The effect size it is ranked by: |ln f| of the factor it reports
-    /// ([`super::analysis::effect_size`]).
-    pub effect: f64,
-}
 
 /// One section of the page: built from the run's data, or without data and left out.
 pub trait Section {

@@ -58,7 +58,7 @@ struct Row {
 }
 
 impl Row {
-    fn speedup(&self, work: Work) -> Option<super::super::criterion_data::Interval> {
+    fn speedup(&self, work: Work) -> Option<crate::interval::Interval> {
         self.cells[work as usize].as_ref()?.comparison.speedup()
     }
 
@@ -215,7 +215,7 @@ impl Comparison {
         runtime: Runtime,
         strategy: BenchFunction,
         work: Work,
-    ) -> Option<super::super::criterion_data::Interval> {
+    ) -> Option<crate::interval::Interval> {
         self.rows
             .iter()
             .find(|r| r.runtime == runtime && r.strategy == strategy)?
@@ -232,13 +232,13 @@ fn same_verdict(a: &Verdict, b: &Verdict) -> Option<bool> {
     }
 }
 
-fn verdict_of(s: &super::super::criterion_data::Interval) -> Verdict {
+fn verdict_of(s: &crate::interval::Interval) -> Verdict {
     Verdict::from_speedup(s)
 }
 
 /// "help (×1.80 [1.70, 1.90])" and the like, for a plural subject ("threads help") or a
 /// singular one ("a warm pool helps").
-fn effect(s: &super::super::criterion_data::Interval, singular: bool) -> String {
+fn effect(s: &crate::interval::Interval, singular: bool) -> String {
     let word = match (verdict_of(s), singular) {
         (Verdict::Helps { .. }, false) => "help",
         (Verdict::Helps { .. }, true) => "helps",

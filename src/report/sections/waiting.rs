@@ -236,7 +236,7 @@ impl Section for Waiting {
 mod tests {
     use super::*;
     use crate::bench_id::BenchFunction::{Rayon, Sequential, Threads};
-    use crate::report::criterion_data::Measurement;
+    use crate::criterion_data::Measurement;
     use crate::report::testdata::{SLEEP, analyse as groups, m};
 
     fn run(data: &[Measurement], cores: usize) -> (String, Vec<Takeaway>) {

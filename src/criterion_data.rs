@@ -14,43 +14,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use serde::Serialize;
-
 use crate::bench_id::BenchId;
 use crate::error::{Error, Result};
+use crate::interval::Interval;
 use crate::quality::intervals;
 use crate::quality::noise::{Noise, SAMPLE_FILE, Samples};
-
-/// A point estimate with its confidence interval (a time in ns, or a speedup factor).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
-pub struct Interval {
-    /// The point estimate.
-    pub point: f64,
-    /// The interval's lower bound.
-    pub lower: f64,
-    /// The interval's upper bound.
-    pub upper: f64,
-}
-
-impl Interval {
-    /// An exact value: a zero-width interval (only for a definition, such as ×1 at a baseline).
-    pub fn exact(value: f64) -> Interval {
-        Interval {
-            point: value,
-            lower: value,
-            upper: value,
-        }
-    }
-
-    /// Every bound divided by `by` (e.g. a time per task from a time for N tasks).
-    pub fn divided_by(&self, by: f64) -> Interval {
-        Interval {
-            point: self.point / by,
-            lower: self.lower / by,
-            upper: self.upper / by,
-        }
-    }
-}
 
 /// How deep below the Criterion directory a `new/benchmark.json` may sit
 /// (`group/function/value/new/benchmark.json` is depth 5).
@@ -289,9 +257,12 @@ fn check_time(path: &Path, mean: &Interval) -> Result<()> {
 }
 
 #[cfg(test)]
+pub(crate) mod testdata;
+
+#[cfg(test)]
 mod tests {
+    use super::testdata::write_benchmark;
     use super::*;
-    use crate::report::testdata::write_benchmark;
 
     #[test]
     fn reads_parbench_ids_and_skips_foreign_ones() {
