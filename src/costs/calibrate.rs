@@ -2,7 +2,8 @@
 //! machine where `cargo bench` has not run.
 //!
 //! The same quantities as the benches, with fewer repetitions: every CLI strategy on empty
-//! tasks at 1 and 4 × cores tasks (the cost line), the process strategies on `receive` tasks
+//! tasks at 1, the cores, 4 × and 16 × the cores (the cost line), and but `processes` at
+//! [`MANY_TASKS`] (the cost per task past the line), the process strategies on `receive` tasks
 //! of 1 KiB and 1 MiB (the cost per byte), and the hash kernel on 1 to `cores` bare threads
 //! (the raw scaling and the hashing speed). Each point is run repeatedly for about
 //! [`POINT_BUDGET`] (3 to 40 runs); its interval is the mean ± 1.96 standard errors. Every
@@ -18,13 +19,17 @@ use crate::worker::WorkerCommand;
 use crate::workload::{NoGate, TaskSet, Workload};
 
 use super::fit::{Z95, fit_line};
+use super::measured::beyond_line;
 use super::model::{CostModel, ScalingPoint, StrategyCost, primitive_of};
 use super::scale;
 
 /// How long one calibration point is repeated for, at most (after its first run).
 pub const POINT_BUDGET: Duration = Duration::from_millis(250);
+/// The task count measured past the line, as the default profile's benches do: a thousand live
+/// threads cost more each than a line fitted on a few dozen says.
+pub const MANY_TASKS: usize = 1024;
 /// Bytes each bare thread hashes for the raw scaling.
-const SCALING_BYTES: usize = 1 << 20;
+const SCALING_BYTES: usize = 4 << 20;
 
 /// A model measured on this machine, and how long measuring took.
 #[derive(Clone, Debug)]
@@ -71,7 +76,9 @@ pub fn calibrate(worker: WorkerCommand) -> Result<Calibration> {
     let started = Instant::now();
     let cores = num_cpus::get().max(1);
     let config = StrategyConfig::new().worker_command(worker);
-    let counts = [1usize, 4 * cores];
+    let mut counts = vec![1usize, cores, 4 * cores, 16 * cores];
+    counts.dedup();
+    let many = TaskSet::new(Workload::Noop, MANY_TASKS)?;
     let empty: Vec<TaskSet> = counts
         .iter()
         .map(|&n| TaskSet::new(Workload::Noop, n))
@@ -89,6 +96,12 @@ pub fn calibrate(worker: WorkerCommand) -> Result<Calibration> {
             .map(|(&n, set)| Ok((n as f64, time_strategy(kind, &config, set)?)))
             .collect::<Result<Vec<_>>>()?;
         let line = fit_line(&points)?;
+        let beyond = if kind != StrategyKind::Processes && 16 * cores < MANY_TASKS {
+            let far = time_strategy(kind, &config, &many)?;
+            beyond_line(&line, &points, &[(MANY_TASKS as f64, far)])
+        } else {
+            None
+        };
         let per_byte_ns = if kind.uses_processes() {
             let points = sizes
                 .iter()
@@ -107,7 +120,7 @@ pub fn calibrate(worker: WorkerCommand) -> Result<Calibration> {
             per_byte_ns,
             primitive: primitive_of(function),
             primitive_ns: None,
-            beyond: None,
+            beyond,
         });
     }
     let (raw_scaling, hash_ns_per_byte) = raw_scaling(cores)?;

@@ -286,7 +286,7 @@ fn common_overhead_counts(measurements: &[Measurement], functions: &[BenchFuncti
 
 /// The cost per task from the line's last count to the largest count measured beyond it:
 /// `(T(far) − line(last)) / (far − last)`, its bounds from the far point's and the line's.
-fn beyond_line(
+pub(super) fn beyond_line(
     line: &LineFit,
     points: &[(f64, Interval)],
     far: &[(f64, Interval)],
