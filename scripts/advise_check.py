@@ -4,7 +4,8 @@
 Usage: scripts/advise_check.py [PARBENCH] [SUMMARY_JSON]
 
 PARBENCH defaults to target/release/parbench (`cargo build --release` makes it), SUMMARY_JSON
-to reports/summary.json (a `cargo bench` run's model). For every scenario below and every CLI
+to reports/summary.json (a `cargo bench` run's model); `calibrate` instead checks the model
+advise measures itself in a few seconds when there is no summary (once per scenario). For every scenario below and every CLI
 strategy it runs `parbench run --runs 5 --warmup 1 --json` and `parbench advise --from
 SUMMARY_JSON --json`, and prints one row: measured median, predicted time, the residual, and
 a cross where the prediction misses the target (±35 % in-process, ±50 % for the process
@@ -12,8 +13,10 @@ strategies). It ends with the count of predictions within target. Run it on a qu
 """
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 
 SCENARIOS = [
     # (label, run/advise arguments, tasks)
@@ -27,8 +30,8 @@ SCENARIOS = [
 PROCESS_STRATEGIES = {"processes", "process-pool"}
 
 
-def run_json(args):
-    out = subprocess.run(args, check=True, capture_output=True, text=True)
+def run_json(args, cwd=None):
+    out = subprocess.run(args, check=True, capture_output=True, text=True, cwd=cwd)
     return json.loads(out.stdout)
 
 
@@ -40,14 +43,19 @@ def label(seconds):
 
 
 def main():
-    parbench = sys.argv[1] if len(sys.argv) > 1 else "target/release/parbench"
+    parbench = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "target/release/parbench")
     summary = sys.argv[2] if len(sys.argv) > 2 else "reports/summary.json"
+    if summary != "calibrate":
+        summary = os.path.abspath(summary)
+    # advise calibrates when it finds no reports/summary.json where it runs.
+    empty_dir = tempfile.mkdtemp(prefix="advise-check-")
     print("| scenario | tasks | strategy | measured (median of 5) | predicted | residual |")
     print("|---|---|---|---|---|---|")
     within = total = 0
     for name, args, tasks in SCENARIOS:
-        advice = run_json([parbench, "advise", *args, "--tasks", str(tasks),
-                           "--from", summary, "--json"])
+        source = [] if summary == "calibrate" else ["--from", summary]
+        advice = run_json([parbench, "advise", *args, "--tasks", str(tasks), *source, "--json"],
+                          cwd=empty_dir)
         predicted = {r["strategy"]: r["predicted_seconds"] for r in advice["ranking"]}
         for strategy, prediction in predicted.items():
             report = run_json([parbench, "run", *args, "--tasks", str(tasks),
