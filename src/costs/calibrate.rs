@@ -3,8 +3,8 @@
 //!
 //! The same quantities as the benches, with fewer repetitions: every CLI strategy on empty
 //! tasks at 1, the cores, 4 × and 16 × the cores (the cost line), and but `processes` at
-//! [`MANY_TASKS`] (the cost per task past the line), the process strategies on `receive` tasks
-//! of 1 KiB and 1 MiB (the cost per byte), and the hash kernel on 1 to `cores` bare threads
+//! [`MANY_TASKS`] (the cost per task past the line), a warm pool on `receive` tasks of 1 KiB
+//! and 1 MiB (the cost per byte of both process strategies), and the hash kernel on 1 to `cores` bare threads
 //! (the raw scaling and the hashing speed). Each point is run repeatedly for about
 //! [`POINT_BUDGET`] (3 to 40 runs); its interval is the mean ± 1.96 standard errors. Every
 //! run's outputs are checked against the sequential reference.
@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use crate::bench_id::BenchFunction;
 use crate::error::{Error, Result};
 use crate::interval::Interval;
-use crate::strategy::{StrategyConfig, StrategyKind};
+use crate::strategy::{ProcessPool, StrategyConfig, StrategyKind};
 use crate::worker::WorkerCommand;
 use crate::workload::{NoGate, TaskSet, Workload};
 
@@ -75,7 +75,7 @@ fn time_strategy(kind: StrategyKind, config: &StrategyConfig, set: &TaskSet) -> 
 pub fn calibrate(worker: WorkerCommand) -> Result<Calibration> {
     let started = Instant::now();
     let cores = num_cpus::get().max(1);
-    let config = StrategyConfig::new().worker_command(worker);
+    let config = StrategyConfig::new().worker_command(worker.clone());
     let mut counts = vec![1usize, cores, 4 * cores, 16 * cores];
     counts.dedup();
     let many = TaskSet::new(Workload::Noop, MANY_TASKS)?;
@@ -88,6 +88,7 @@ pub fn calibrate(worker: WorkerCommand) -> Result<Calibration> {
         .iter()
         .map(|&bytes| TaskSet::new(Workload::Receive { bytes }, cores))
         .collect::<Result<_>>()?;
+    let per_byte = warm_pool_per_byte(&worker, cores, &sizes, &receive)?;
     let mut costs = Vec::new();
     for &kind in StrategyKind::ALL {
         let points = counts
@@ -102,16 +103,7 @@ pub fn calibrate(worker: WorkerCommand) -> Result<Calibration> {
         } else {
             None
         };
-        let per_byte_ns = if kind.uses_processes() {
-            let points = sizes
-                .iter()
-                .zip(&receive)
-                .map(|(&b, set)| Ok((b as f64, time_strategy(kind, &config, set)?)))
-                .collect::<Result<Vec<_>>>()?;
-            Some(scale(fit_line(&points)?.slope, 1.0 / cores as f64))
-        } else {
-            None
-        };
+        let per_byte_ns = kind.uses_processes().then_some(per_byte);
         let function = BenchFunction::from(kind);
         costs.push(StrategyCost {
             strategy: function,
@@ -134,6 +126,34 @@ pub fn calibrate(worker: WorkerCommand) -> Result<Calibration> {
         },
         elapsed: started.elapsed(),
     })
+}
+
+/// The cost per byte moved to a worker, from `receive` tasks of each of `sizes` on a pool of
+/// `cores` workers spawned once, outside the timing: both process strategies move inputs
+/// through the same pipe protocol (as the benches take the warm pool's figure for the cold
+/// pool), and a pool or process started per run adds milliseconds of jitter that a few runs
+/// cannot tell from a megabyte's transfer.
+fn warm_pool_per_byte(
+    worker: &WorkerCommand,
+    cores: usize,
+    sizes: &[u64],
+    sets: &[TaskSet],
+) -> Result<Interval> {
+    let mut pool = ProcessPool::spawn(worker, cores)?;
+    let points = sizes
+        .iter()
+        .zip(sets)
+        .map(|(&bytes, set)| {
+            let expected = set.expected_outputs();
+            let time = repeat(|| {
+                let outputs = pool.run(set)?;
+                crate::workload::check_outputs("process-pool", &expected, &outputs)
+            })?;
+            Ok((bytes as f64, time))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    pool.shut_down()?;
+    Ok(scale(fit_line(&points)?.slope, 1.0 / cores as f64))
 }
 
 /// The hash kernel on 1 to `cores` (at most 8) bare threads: `S(k)` and ns per byte at k = 1.
