@@ -171,6 +171,40 @@ fn without_a_summary_it_calibrates_and_says_so() {
 }
 
 #[test]
+fn a_calibrated_model_charges_the_process_strategies_for_moving_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = parbench(dir.path())
+        .args([
+            "advise", "--cpu", "10us", "--input", "1MiB", "--tasks", "8", "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let reason = |strategy: &str| {
+        json["ranking"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["strategy"] == strategy)
+            .map(|r| r["reason"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    for strategy in ["process-pool", "processes"] {
+        assert!(
+            reason(strategy).contains("moving 8MiB of input costs"),
+            "{strategy}: {}",
+            reason(strategy)
+        );
+    }
+    assert!(
+        !reason("threads").contains("moving"),
+        "{}",
+        reason("threads")
+    );
+}
+
+#[test]
 fn bad_input_is_one_line_naming_what_was_wrong() {
     let dir = tempfile::tempdir().unwrap();
     let good = write_summary(dir.path(), &summary(parbench::report::SUMMARY_VERSION));
