@@ -6,12 +6,14 @@
 //! Measures spawning and joining an empty thread, one job on an idle rayon pool from outside
 //! it, spawning and waiting for the worker program doing nothing, a 16-byte round trip through
 //! pipes to a warm child (`cat`) with both ends pinned to one CPU and with the child pinned to
-//! another CPU, tokio spawn + await on both runtimes, and an uncontended lock. Then the hash kernel on 1 to `cores` bare threads at once (inputs ready, no pool):
+//! another CPU, tokio spawn + await on both runtimes, a 1 ms tokio sleep, and an uncontended
+//! lock. Then the hash kernel on 1 to `cores` bare threads at once (inputs ready, no pool):
 //! `k × T(1) / T(k)` is the raw compute scaling, the ideal a computing strategy can reach here
 //! (two vCPUs may be two hyperthreads of one core). Expected on a 2-vCPU VM (MEASURING.md):
 //! tens of µs for a thread or a rayon job, about 1 ms for a process, a few µs for the pipe on
 //! one CPU and tens of µs across vCPUs (each message wakes an idle vCPU),
-//! under 1 µs for a current-thread tokio task, tens of ns for the lock; the raw scaling
+//! under 1 µs for a current-thread tokio task, 1 to 2 ms for the 1 ms tokio sleep (its timer
+//! counts whole milliseconds and rounds up), tens of ns for the lock; the raw scaling
 //! close to ×2.
 //!
 //! IDs: `primitive/<name>/1` and `primitive/hash-threads/<k>`.
@@ -167,6 +169,19 @@ fn primitives(c: &mut Criterion, plan: &Plan) {
         .expect("a multi-thread runtime");
     group.bench(id(Primitive::TokioMultiSpawn), ONE, false, |b| {
         b.iter_custom(|iters| spawn_and_await(&multi, iters))
+    });
+
+    // A 1 ms sleep on the runtime `async` uses: tokio's timer rounds it up to its next
+    // millisecond tick, which the cost model adds to the event loops' timer waits.
+    let timed = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a current-thread runtime with a timer");
+    group.bench(id(Primitive::TokioSleep), ONE, false, |b| {
+        b.iter(|| {
+            // Made inside the runtime: a sleep needs its timer when created.
+            timed.block_on(async { tokio::time::sleep(std::time::Duration::from_millis(1)).await })
+        })
     });
 
     let lock = parking_lot::Mutex::new(0u64);

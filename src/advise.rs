@@ -80,6 +80,7 @@ impl Case {
                 compute_ns,
                 wait_ns,
                 input_bytes: input,
+                timer_waits: matches!(workload, Workload::Sleep { .. } | Workload::Mixed { .. }),
             },
         })
     }
@@ -293,6 +294,7 @@ mod tests {
             }],
             hash_ns_per_byte: Some(exact(0.5)),
             hash_speed: Vec::new(),
+            tokio_sleep_overshoot_ns: Some(exact(0.8e6)),
         }
     }
 

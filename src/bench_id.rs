@@ -97,6 +97,7 @@ impl BenchFunction {
         BenchFunction::Primitive(Primitive::PipeRoundTripCrossCpu),
         BenchFunction::Primitive(Primitive::TokioCurrentSpawn),
         BenchFunction::Primitive(Primitive::TokioMultiSpawn),
+        BenchFunction::Primitive(Primitive::TokioSleep),
         BenchFunction::Primitive(Primitive::LockUnlock),
         BenchFunction::Primitive(Primitive::HashThreads),
     ];
@@ -181,6 +182,9 @@ pub enum Primitive {
     /// `tokio::spawn` of an empty task and `await` of it from `block_on` on tokio's
     /// multi-thread runtime.
     TokioMultiSpawn,
+    /// `tokio::time::sleep` of 1 ms awaited on a current-thread runtime: tokio's timer counts
+    /// whole milliseconds and rounds a deadline up, so it lasts longer than asked.
+    TokioSleep,
     /// Lock and unlock of an uncontended `parking_lot::Mutex`.
     LockUnlock,
     /// The hash kernel on k bare threads at once (value = k), each hashing its own ready input:
@@ -198,6 +202,7 @@ impl Primitive {
         Primitive::PipeRoundTripCrossCpu,
         Primitive::TokioCurrentSpawn,
         Primitive::TokioMultiSpawn,
+        Primitive::TokioSleep,
         Primitive::LockUnlock,
         Primitive::HashThreads,
     ];
@@ -212,6 +217,7 @@ impl Primitive {
             Primitive::PipeRoundTripCrossCpu => "pipe-round-trip-cross-cpu",
             Primitive::TokioCurrentSpawn => "tokio-current-spawn",
             Primitive::TokioMultiSpawn => "tokio-multi-spawn",
+            Primitive::TokioSleep => "tokio-sleep-1ms",
             Primitive::LockUnlock => "lock-unlock",
             Primitive::HashThreads => "hash-threads",
         }
@@ -229,6 +235,7 @@ impl Primitive {
             Primitive::PipeRoundTripCrossCpu => "the same round trip with the child on another CPU",
             Primitive::TokioCurrentSpawn => "tokio current-thread spawn + await",
             Primitive::TokioMultiSpawn => "tokio multi-thread spawn + await (from block_on)",
+            Primitive::TokioSleep => "tokio::time::sleep(1 ms) awaited (current-thread runtime)",
             Primitive::LockUnlock => "uncontended mutex lock + unlock",
             Primitive::HashThreads => "the hash kernel on k bare threads",
         }

@@ -240,12 +240,17 @@ mod tests {
             return;
         }
         let big = peak_of_a_freed_block(Duration::from_millis(10));
-        for _ in 0..20 {
-            let small = PeakRss::start();
-            std::thread::sleep(Duration::from_millis(3));
-            let small = small.finish().unwrap();
-            assert!(small + (48 << 20) <= big, "{small} after {big}");
-        }
+        // Tests running beside this one allocate too (the peak is the whole process's): the
+        // smallest of 20 later peaks must have left the 64 MiB behind.
+        let smallest = (0..20)
+            .map(|_| {
+                let small = PeakRss::start();
+                std::thread::sleep(Duration::from_millis(3));
+                small.finish().unwrap()
+            })
+            .min()
+            .unwrap();
+        assert!(smallest + (48 << 20) <= big, "{smallest} after {big}");
         assert_eq!(threads_named("parbench-rss"), 1);
     }
 

@@ -19,7 +19,7 @@ use crate::worker::WorkerCommand;
 use crate::workload::{NoGate, TaskSet, Workload};
 
 use super::fit::{Z95, fit_line};
-use super::measured::beyond_line;
+use super::measured::{beyond_line, tokio_sleep_overshoot};
 use super::model::{CostModel, ScalingPoint, StrategyCost, primitive_of};
 use super::scale;
 
@@ -116,6 +116,7 @@ pub fn calibrate(worker: WorkerCommand) -> Result<Calibration> {
         });
     }
     let (raw_scaling, hash_ns_per_byte) = raw_scaling(cores)?;
+    let tokio_sleep_overshoot_ns = Some(tokio_sleep_overshoot(tokio_sleep_1ms()?));
     Ok(Calibration {
         model: CostModel {
             logical_cores: cores,
@@ -123,8 +124,26 @@ pub fn calibrate(worker: WorkerCommand) -> Result<Calibration> {
             raw_scaling,
             hash_ns_per_byte: Some(hash_ns_per_byte),
             hash_speed: Vec::new(),
+            tokio_sleep_overshoot_ns,
         },
         elapsed: started.elapsed(),
+    })
+}
+
+/// `tokio::time::sleep(1 ms)` awaited on a current-thread runtime, as the `primitives` bench
+/// measures it.
+fn tokio_sleep_1ms() -> Result<Interval> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .map_err(|source| Error::System {
+            action: "cannot build a tokio runtime to calibrate its timer",
+            source,
+        })?;
+    repeat(|| {
+        // Made inside the runtime: a sleep needs its timer when created.
+        runtime.block_on(async { tokio::time::sleep(std::time::Duration::from_millis(1)).await });
+        Ok(())
     })
 }
 

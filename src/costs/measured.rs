@@ -213,6 +213,12 @@ impl CostReport {
                 Some(scale(one, 1.0 / raw_scaling_bytes? as f64))
             }),
             hash_speed: hash_speed(measurements),
+            tokio_sleep_overshoot_ns: time(
+                Group::Primitive,
+                BenchFunction::Primitive(Primitive::TokioSleep),
+                1,
+            )
+            .map(tokio_sleep_overshoot),
         };
         if model.raw_scaling.is_empty() {
             notes.push(
@@ -477,6 +483,25 @@ pub fn tasks_of(id: &BenchId) -> Option<usize> {
     })
 }
 
+/// Whether a group's tasks wait on timers (sleeps), which the event loops' timer lengthens,
+/// rather than on I/O (a socket, a disk).
+fn waits_on_timers(group: Group) -> bool {
+    matches!(
+        group,
+        Group::Sleep { .. } | Group::Waits { .. } | Group::Mixed { .. }
+    )
+}
+
+/// How much longer than its 1 ms a measured `tokio-sleep-1ms` lasted.
+pub(super) fn tokio_sleep_overshoot(sleep_1ms: Interval) -> Interval {
+    const ASKED_NS: f64 = 1e6;
+    Interval {
+        point: sleep_1ms.point - ASKED_NS,
+        lower: sleep_1ms.lower - ASKED_NS,
+        upper: sleep_1ms.upper - ASKED_NS,
+    }
+}
+
 /// The worker count a benchmark set (only the worker sweep sets one).
 fn workers_of(id: &BenchId) -> Option<usize> {
     match id.group {
@@ -495,11 +520,12 @@ fn nominal_work(id: &BenchId, model: &CostModel) -> Option<TaskWork> {
             compute_ns: scale(ns_per_byte, bytes as f64),
             wait_ns: exact(0.0),
             input_bytes: bytes,
+            timer_waits: false,
         })
     };
     match id.group {
         Group::Sleep { duration } | Group::Waits { duration } | Group::Net { duration } => {
-            Some(TaskWork::exact(0.0, ms(duration), 0))
+            Some(TaskWork::exact(0.0, ms(duration), 0).with_timer_waits(waits_on_timers(id.group)))
         }
         Group::Hash { bytes } | Group::HashWorkers { bytes, .. } => hashing(bytes),
         Group::HashSize { .. } => hashing(id.value),
@@ -507,7 +533,7 @@ fn nominal_work(id: &BenchId, model: &CostModel) -> Option<TaskWork> {
         Group::Receive { .. } => Some(TaskWork::exact(0.0, 0.0, id.value)),
         Group::Mixed { total, .. } => {
             let wait = ms(total) * id.value as f64 / 100.0;
-            Some(TaskWork::exact(ms(total) - wait, wait, 0))
+            Some(TaskWork::exact(ms(total) - wait, wait, 0).with_timer_waits(true))
         }
         // The disk's fsync, the primitives themselves, and CPython's tasks (no Rust model).
         Group::File { .. }
@@ -592,6 +618,7 @@ fn work_of(
         compute_ns: scale(per_task, share),
         wait_ns: scale(per_task, 1.0 - share),
         input_bytes: input_bytes(id),
+        timer_waits: waits_on_timers(id.group),
     };
     Some((
         work,
@@ -658,6 +685,7 @@ pub fn model_break_even(model: &CostModel, strategy: BenchFunction, tasks: usize
             compute_ns: scale(model.hash_ns_per_byte_at(bytes, tasks)?, bytes as f64),
             wait_ns: exact(0.0),
             input_bytes: bytes,
+            timer_waits: false,
         };
         let own = model.predict(strategy, tasks, &work, None)?.total_ns.point;
         let base = model

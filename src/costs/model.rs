@@ -41,15 +41,27 @@ pub struct TaskWork {
     pub wait_ns: Interval,
     /// Input bytes each task receives.
     pub input_bytes: u64,
+    /// Whether the waits are timer sleeps (the `sleep` and `mixed` workloads), which an event
+    /// loop's timer lengthens ([`CostModel::tokio_sleep_overshoot_ns`]); I/O waits are not.
+    pub timer_waits: bool,
 }
 
 impl TaskWork {
-    /// Work known exactly (no interval), e.g. a user's own figures.
+    /// Work known exactly (no interval), e.g. a user's own figures; its waits are not timers.
     pub fn exact(compute_ns: f64, wait_ns: f64, input_bytes: u64) -> Self {
         TaskWork {
             compute_ns: exact(compute_ns),
             wait_ns: exact(wait_ns),
             input_bytes,
+            timer_waits: false,
+        }
+    }
+
+    /// The same work, its waits marked as timer sleeps (or not).
+    pub fn with_timer_waits(self, timer_waits: bool) -> Self {
+        TaskWork {
+            timer_waits,
+            ..self
         }
     }
 }
@@ -262,6 +274,10 @@ pub struct CostModel {
     /// The hashing speed by working set, from `sequential`'s hash benchmarks, by total bytes
     /// (may be empty).
     pub hash_speed: Vec<HashSpeedPoint>,
+    /// How much longer than asked a `tokio::time::sleep` lasts, in ns: tokio's timer counts
+    /// whole milliseconds and rounds a deadline up (`tokio-sleep-1ms` − 1 ms). The event
+    /// loops' timer waits last this much longer; `None` where it was not measured.
+    pub tokio_sleep_overshoot_ns: Option<Interval>,
 }
 
 impl CostModel {
@@ -369,7 +385,20 @@ impl CostModel {
             .per_byte_ns
             .map(|q| scale(nonneg(q), work.input_bytes as f64 * n));
         let s = self.scaling(shape.computing);
-        let (c, w) = (nonneg(work.compute_ns), nonneg(work.wait_ns));
+        let (c, mut w) = (nonneg(work.compute_ns), nonneg(work.wait_ns));
+        let on_event_loop = matches!(strategy, BenchFunction::Async | BenchFunction::AsyncMulti);
+        if let Some(overshoot) = self.tokio_sleep_overshoot_ns
+            && on_event_loop
+            && work.timer_waits
+            && w.point > 0.0
+        {
+            let o = nonneg(overshoot);
+            w = Interval {
+                point: w.point + o.point,
+                lower: w.lower + o.lower,
+                upper: w.upper + o.upper,
+            };
+        }
         let rounds = (tasks.max(1)).div_ceil(shape.in_progress) as f64;
         let worker_bound = |c: f64, w: f64| rounds * (c + w);
         let core_bound = |c: f64, w: f64, s: f64| n * c / s.max(1e-9) + w;
@@ -449,6 +478,7 @@ mod tests {
             }],
             hash_ns_per_byte: Some(exact(0.5)),
             hash_speed: Vec::new(),
+            tokio_sleep_overshoot_ns: Some(exact(0.8e6)),
         }
     }
 
@@ -458,6 +488,30 @@ mod tests {
             .unwrap()
             .total_ns
             .point
+    }
+
+    #[test]
+    fn an_event_loop_waits_longer_on_timers_but_not_on_io() {
+        let sleeps = TaskWork::exact(0.0, 2e6, 0);
+        let timers = sleeps.with_timer_waits(true);
+        // 16 overlapping 2 ms sleeps: one overshoot of tokio's timer (0.8 ms here) on top.
+        let on_timers = total(BenchFunction::Async, 16, timers);
+        let on_io = total(BenchFunction::Async, 16, sleeps);
+        assert!(
+            (on_timers - on_io - 0.8e6).abs() < 1.0,
+            "{on_timers} vs {on_io}"
+        );
+        // Threads sleep with the OS's timer: no overshoot.
+        assert_eq!(
+            total(BenchFunction::Threads, 16, timers),
+            total(BenchFunction::Threads, 16, sleeps)
+        );
+        // No waits, nothing to lengthen.
+        let hashing = TaskWork::exact(1e6, 0.0, 0).with_timer_waits(true);
+        assert_eq!(
+            total(BenchFunction::Async, 4, hashing),
+            total(BenchFunction::Async, 4, TaskWork::exact(1e6, 0.0, 0))
+        );
     }
 
     #[test]
@@ -563,6 +617,7 @@ mod tests {
             },
             wait_ns: exact(0.0),
             input_bytes: 0,
+            timer_waits: false,
         };
         let p = m.predict(BenchFunction::Threads, 4, &work, None).unwrap();
         assert_eq!(p.fixed_ns.point, 0.0);

@@ -10,6 +10,7 @@
 //! "cost_model": { "logical_cores", "raw_scaling": [ { "threads", "speedup": {..} } ],
 //!                 "hash_ns_per_byte": {..} | null,
 //!                 "hash_speed": [ { "total_bytes", "ns_per_byte": {..} } ],
+//!                 "tokio_sleep_overshoot_ns": {..} | null,
 //!                 "primitives": [ { "primitive", "ns": {..} } ], "unexplained_above": 0.25 },
 //! "predictions": [ { "id", "measured_ns": {..}, "predicted_ns": {..}, "fixed_ns", "tasks_ns",
 //!                    "transfer_ns": {..} | null, "work_ns", "residual", "unexplained",
@@ -70,6 +71,8 @@ pub struct ModelEntry {
     pub hash_ns_per_byte: Option<Interval>,
     /// Hashing time per byte on one core by working set (all tasks' inputs together).
     pub hash_speed: Vec<HashSpeedPoint>,
+    /// How much longer than asked a tokio sleep lasts (`tokio-sleep-1ms` − 1 ms).
+    pub tokio_sleep_overshoot_ns: Option<Interval>,
     /// Every primitive at one operation.
     pub primitives: Vec<PrimitiveEntry>,
     /// The residual beyond which a prediction is "unexplained".
@@ -135,6 +138,7 @@ pub fn summary_fields(report: &CostReport) -> Vec<(&'static str, serde_json::Val
         raw_scaling: report.model.raw_scaling.clone(),
         hash_ns_per_byte: report.model.hash_ns_per_byte,
         hash_speed: report.model.hash_speed.clone(),
+        tokio_sleep_overshoot_ns: report.model.tokio_sleep_overshoot_ns,
         primitives: report
             .primitives
             .iter()
@@ -266,6 +270,7 @@ pub fn read_model(path: &Path, version: u32) -> Result<(CostModel, Machine)> {
             raw_scaling: model.raw_scaling,
             hash_ns_per_byte: model.hash_ns_per_byte,
             hash_speed: model.hash_speed,
+            tokio_sleep_overshoot_ns: model.tokio_sleep_overshoot_ns,
         },
         saved.machine,
     ))

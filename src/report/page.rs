@@ -14,7 +14,7 @@
 //! (`crate::quality::intervals`), strategies are [`crate::bench_id::BenchFunction`] names:
 //!
 //! ```text
-//! { "schema": "parbench-summary", "version": 7,
+//! { "schema": "parbench-summary", "version": 8,
 //!   "generated": RFC 3339 time of generation (the only field that changes between two
 //!                generations from the same data),
 //!   "machine": { logical_cores, physical_cores, cpu_model, os, rustc, parbench,
@@ -112,7 +112,7 @@ use super::sections::{self, Section, Takeaway};
 use crate::interval::Interval;
 
 /// The version of `summary.json`'s schema; raised on any incompatible change.
-pub const SUMMARY_VERSION: u32 = 7;
+pub const SUMMARY_VERSION: u32 = 8;
 
 /// The page's title.
 const TITLE: &str = "parbench: where do threads help, and where don't they?";

@@ -244,6 +244,23 @@ fn pipe_placement_sentence(report: &CostReport) -> Option<String> {
     ))
 }
 
+/// What tokio's millisecond timer adds to the event loops' timer waits, from the 1 ms sleep.
+fn tokio_timer_sentence(report: &CostReport) -> Option<String> {
+    let sleep = report
+        .primitives
+        .iter()
+        .find(|(p, _)| *p == Primitive::TokioSleep)
+        .map(|(_, t)| *t)?;
+    let overshoot = report.model.tokio_sleep_overshoot_ns?;
+    Some(format!(
+        "A 1 ms tokio sleep lasts {}: tokio's timer counts whole milliseconds and rounds a \
+         deadline up. The model adds the {} beyond the 1 ms to the timer waits (sleep, mixed) \
+         of async and async-multi; threads sleep on the operating system's timer.",
+        interval(&sleep),
+        time(overshoot.point),
+    ))
+}
+
 impl Costs {
     fn unexplained(&self) -> Vec<&BenchPrediction> {
         self.report
@@ -317,6 +334,7 @@ impl Section for Costs {
         }
         out.extend(report.break_evens.iter().map(break_even_sentence));
         out.extend(pipe_placement_sentence(report));
+        out.extend(tokio_timer_sentence(report));
         out.extend(report.notes.iter().map(|n| format!("Note: {n}.")));
         out
     }
@@ -612,6 +630,26 @@ mod tests {
         assert!(
             sentence.contains("(process-pool 5.00 µs) is compared with the one-CPU figure"),
             "{sentence}"
+        );
+    }
+
+    #[test]
+    fn tokio_s_timer_is_named_with_what_it_adds_to_timer_waits() {
+        let m = |g, f, v, ns| measurement(g, f, v, ns, 0.02);
+        let mut data = Vec::new();
+        for n in [1u64, 2, 8, 32] {
+            data.push(m(Group::Overhead, Sequential, n, 50.0 + 10.0 * n as f64));
+        }
+        let sleep = BenchFunction::Primitive(Primitive::TokioSleep);
+        data.push(m(Group::Primitive, sleep, 1, 2.1e6));
+        let section = build(&RunData::from_groups(analyse(&data), 2));
+        let findings = section.findings();
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.starts_with("A 1 ms tokio sleep lasts 2.10 ms")
+                    && f.contains("adds the 1.10 ms beyond the 1 ms")),
+            "{findings:?}"
         );
     }
 
