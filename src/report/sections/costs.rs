@@ -254,7 +254,7 @@ fn tokio_timer_sentence(report: &CostReport) -> Option<String> {
     let overshoot = report.model.tokio_sleep_overshoot_ns?;
     Some(format!(
         "A 1 ms tokio sleep lasts {}: tokio's timer counts whole milliseconds and rounds a \
-         deadline up. The model adds the {} beyond the 1 ms to the timer waits (sleep, mixed) \
+         deadline up. The model adds the {} beyond the 1 ms to the timer waits (sleep, waits, mixed) \
          of async and async-multi; threads sleep on the operating system's timer.",
         interval(&sleep),
         time(overshoot.point),
