@@ -535,6 +535,23 @@ mod tests {
     use crate::report::testdata::{analyse, measurement};
     use std::time::Duration;
 
+    /// Empty tasks of `function` at 1, 2, 8 and 32 tasks on the line `fixed + per_task × N`
+    /// (ns, ±2 %).
+    fn overhead_line(function: BenchFunction, fixed: f64, per_task: f64) -> Vec<Measurement> {
+        [1u64, 2, 8, 32]
+            .into_iter()
+            .map(|n| {
+                let ns = fixed + per_task * n as f64;
+                measurement(Group::Overhead, function, n, ns, 0.02)
+            })
+            .collect()
+    }
+
+    /// One primitive measured at `ns` (±2 %).
+    fn primitive(p: Primitive, ns: f64) -> Measurement {
+        measurement(Group::Primitive, BenchFunction::Primitive(p), 1, ns, 0.02)
+    }
+
     #[test]
     fn words_costs_misses_and_break_evens_from_a_synthetic_run() {
         let sleep = Group::Sleep {
@@ -592,31 +609,11 @@ mod tests {
     #[test]
     fn pools_are_set_beside_both_pipe_round_trips_and_told_apart_by_the_floor() {
         use crate::bench_id::BenchFunction::{ProcessPool, ProcessPoolWarm};
-        let m = |g, f, v, ns| measurement(g, f, v, ns, 0.02);
-        let mut data = Vec::new();
-        for n in [1u64, 2, 8, 32] {
-            data.push(m(Group::Overhead, Sequential, n, 50.0 + 10.0 * n as f64));
-            data.push(m(
-                Group::Overhead,
-                ProcessPoolWarm,
-                n,
-                30e3 + 1e3 * n as f64,
-            ));
-            data.push(m(Group::Overhead, ProcessPool, n, 2e6 + 5e3 * n as f64));
-        }
-        let pipe = |p| BenchFunction::Primitive(p);
-        data.push(m(
-            Group::Primitive,
-            pipe(Primitive::PipeRoundTrip),
-            1,
-            2.4e3,
-        ));
-        data.push(m(
-            Group::Primitive,
-            pipe(Primitive::PipeRoundTripCrossCpu),
-            1,
-            90e3,
-        ));
+        let mut data = overhead_line(Sequential, 50.0, 10.0);
+        data.extend(overhead_line(ProcessPoolWarm, 30e3, 1e3));
+        data.extend(overhead_line(ProcessPool, 2e6, 5e3));
+        data.push(primitive(Primitive::PipeRoundTrip, 2.4e3));
+        data.push(primitive(Primitive::PipeRoundTripCrossCpu, 90e3));
         let section = build(&RunData::from_groups(analyse(&data), 2));
         let findings = section.findings();
         let sentence = findings
@@ -635,13 +632,8 @@ mod tests {
 
     #[test]
     fn tokio_s_timer_is_named_with_what_it_adds_to_timer_waits() {
-        let m = |g, f, v, ns| measurement(g, f, v, ns, 0.02);
-        let mut data = Vec::new();
-        for n in [1u64, 2, 8, 32] {
-            data.push(m(Group::Overhead, Sequential, n, 50.0 + 10.0 * n as f64));
-        }
-        let sleep = BenchFunction::Primitive(Primitive::TokioSleep);
-        data.push(m(Group::Primitive, sleep, 1, 2.1e6));
+        let mut data = overhead_line(Sequential, 50.0, 10.0);
+        data.push(primitive(Primitive::TokioSleep, 2.1e6));
         let section = build(&RunData::from_groups(analyse(&data), 2));
         let findings = section.findings();
         assert!(
