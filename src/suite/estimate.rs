@@ -392,13 +392,15 @@ impl Plan {
     }
 
     /// The sweeps of `benches/primitives.rs`: eight operations of microseconds (a process
-    /// start of a millisecond among them), then the hash kernel on k bare threads.
+    /// start of a millisecond among them), a 1 ms tokio sleep (about 2 ms: its timer rounds
+    /// up), then the hash kernel on k bare threads.
     pub fn primitives_sweeps(&self) -> Vec<Sweep> {
         if !self.runs_primitives() {
             return vec![];
         }
         let mut iterations = vec![Duration::from_micros(50); 7];
         iterations.push(PROCESS_START);
+        iterations.push(Duration::from_micros(2200));
         let bytes = self.raw_scaling_bytes();
         iterations.extend(self.raw_scaling_threads().into_iter().map(|k| {
             THREAD_START * k as u32
