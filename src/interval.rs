@@ -24,6 +24,20 @@ impl Interval {
         }
     }
 
+    /// The sum of two independent estimates, bound by bound (a wait plus what a timer adds).
+    pub fn plus(&self, other: &Interval) -> Interval {
+        Interval {
+            point: self.point + other.point,
+            lower: self.lower + other.lower,
+            upper: self.upper + other.upper,
+        }
+    }
+
+    /// Every bound moved by `by` (e.g. a measured time less the time it was asked to take).
+    pub fn shifted(&self, by: f64) -> Interval {
+        self.plus(&Interval::exact(by))
+    }
+
     /// Every bound divided by `by` (e.g. a time per task from a time for N tasks).
     pub fn divided_by(&self, by: f64) -> Interval {
         Interval {
@@ -31,5 +45,40 @@ impl Interval {
             lower: self.lower / by,
             upper: self.upper / by,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_and_shifts_move_every_bound() {
+        let a = Interval {
+            point: 2.0,
+            lower: 1.0,
+            upper: 3.0,
+        };
+        let b = Interval {
+            point: 10.0,
+            lower: 9.0,
+            upper: 12.0,
+        };
+        assert_eq!(
+            a.plus(&b),
+            Interval {
+                point: 12.0,
+                lower: 10.0,
+                upper: 15.0
+            }
+        );
+        assert_eq!(
+            a.shifted(-1.0),
+            Interval {
+                point: 1.0,
+                lower: 0.0,
+                upper: 2.0
+            }
+        );
     }
 }

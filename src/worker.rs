@@ -102,7 +102,7 @@ impl WorkerCommand {
 }
 
 /// The header of a request: which workload, in which context.
-#[derive(Clone, Deserialize)]
+#[derive(Deserialize)]
 struct RequestHeader {
     workload: Workload,
     #[serde(default)]

@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 use crate::bench_id::BenchFunction;
 use crate::error::{Error, Result};
 use crate::interval::Interval;
-use crate::strategy::{ProcessPool, StrategyConfig, StrategyKind};
+use crate::strategy::{AsyncLoop, ProcessPool, StrategyConfig, StrategyKind};
 use crate::worker::WorkerCommand;
-use crate::workload::{NoGate, TaskSet, Workload};
+use crate::workload::{NoGate, TaskOutput, TaskSet, Workload};
 
 use super::fit::{Z95, fit_line};
 use super::measured::{beyond_line, tokio_sleep_overshoot};
@@ -61,14 +61,21 @@ fn repeat(mut run: impl FnMut() -> Result<()>) -> Result<Interval> {
     })
 }
 
+/// Times `run` on `set` with [`repeat`], checking every run's outputs (`name` names the
+/// strategy in a mismatch).
+fn time_verified(
+    name: &str,
+    set: &TaskSet,
+    mut run: impl FnMut(&TaskSet) -> Result<Vec<TaskOutput>>,
+) -> Result<Interval> {
+    let expected = set.expected_outputs();
+    repeat(|| crate::workload::check_outputs(name, &expected, &run(set)?))
+}
+
 /// Times `strategy` on `set`, checking every run's outputs.
 fn time_strategy(kind: StrategyKind, config: &StrategyConfig, set: &TaskSet) -> Result<Interval> {
     let strategy = kind.build(config)?;
-    let expected = set.expected_outputs();
-    repeat(|| {
-        let outputs = strategy.run(set)?;
-        crate::workload::check_outputs(kind.name(), &expected, &outputs)
-    })
+    time_verified(kind.name(), set, |set| strategy.run(set))
 }
 
 /// Measures the model on this machine with `worker` as the process strategies' worker.
@@ -130,19 +137,12 @@ pub fn calibrate(worker: WorkerCommand) -> Result<Calibration> {
     })
 }
 
-/// `tokio::time::sleep(1 ms)` awaited on a current-thread runtime, as the `primitives` bench
-/// measures it.
+/// `tokio::time::sleep(1 ms)` awaited on the `async` strategy's event loop, as the
+/// `primitives` bench measures it.
 fn tokio_sleep_1ms() -> Result<Interval> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .map_err(|source| Error::System {
-            action: "cannot build a tokio runtime to calibrate its timer",
-            source,
-        })?;
+    let event_loop = AsyncLoop::current_thread()?;
     repeat(|| {
-        // Made inside the runtime: a sleep needs its timer when created.
-        runtime.block_on(async { tokio::time::sleep(std::time::Duration::from_millis(1)).await });
+        event_loop.sleep(Duration::from_millis(1));
         Ok(())
     })
 }
@@ -163,11 +163,7 @@ fn warm_pool_per_byte(
         .iter()
         .zip(sets)
         .map(|(&bytes, set)| {
-            let expected = set.expected_outputs();
-            let time = repeat(|| {
-                let outputs = pool.run(set)?;
-                crate::workload::check_outputs("process-pool", &expected, &outputs)
-            })?;
+            let time = time_verified("process-pool", set, |set| pool.run(set))?;
             Ok((bytes as f64, time))
         })
         .collect::<Result<Vec<_>>>()?;

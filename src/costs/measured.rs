@@ -495,11 +495,7 @@ fn waits_on_timers(group: Group) -> bool {
 /// How much longer than its 1 ms a measured `tokio-sleep-1ms` lasted.
 pub(super) fn tokio_sleep_overshoot(sleep_1ms: Interval) -> Interval {
     const ASKED_NS: f64 = 1e6;
-    Interval {
-        point: sleep_1ms.point - ASKED_NS,
-        lower: sleep_1ms.lower - ASKED_NS,
-        upper: sleep_1ms.upper - ASKED_NS,
-    }
+    sleep_1ms.shifted(-ASKED_NS)
 }
 
 /// The worker count a benchmark set (only the worker sweep sets one).

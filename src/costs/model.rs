@@ -392,12 +392,7 @@ impl CostModel {
             && work.timer_waits
             && w.point > 0.0
         {
-            let o = nonneg(overshoot);
-            w = Interval {
-                point: w.point + o.point,
-                lower: w.lower + o.lower,
-                upper: w.upper + o.upper,
-            };
+            w = w.plus(&nonneg(overshoot));
         }
         let rounds = (tasks.max(1)).div_ceil(shape.in_progress) as f64;
         let worker_bound = |c: f64, w: f64| rounds * (c + w);

@@ -38,6 +38,14 @@ impl AsyncLoop {
         })
     }
 
+    /// Waits `duration` with `tokio::time::sleep` on this loop: how long a timer wait of the
+    /// event loop really lasts (tokio's timer counts whole milliseconds and rounds up).
+    pub fn sleep(&self, duration: std::time::Duration) {
+        // Made inside the runtime: a sleep needs its timer when created.
+        self.runtime
+            .block_on(async { tokio::time::sleep(duration).await });
+    }
+
     /// tokio's multi-thread runtime with `workers` worker threads: the `async-multi` strategy.
     pub fn multi_thread(workers: usize) -> Result<Self> {
         let runtime = Builder::new_multi_thread()
