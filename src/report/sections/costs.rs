@@ -205,7 +205,8 @@ fn pipe_placement_sentence(report: &CostReport) -> Option<String> {
         .costs
         .iter()
         .filter(|c| c.primitive == Some(Primitive::PipeRoundTrip))
-        .partition(|c| c.compared_with_primitive().point < one.point);
+        // Below only when the whole interval is: a figure that might reach the floor is not.
+        .partition(|c| c.compared_with_primitive().upper < one.lower);
     let label = |c: &&StrategyCost| {
         let at = compared_at(c)
             .map(|n| format!(" at {n} tasks"))
@@ -213,7 +214,7 @@ fn pipe_placement_sentence(report: &CostReport) -> Option<String> {
         format!(
             "{} {}{at}",
             c.strategy,
-            time(c.compared_with_primitive().point)
+            interval(&c.compared_with_primitive())
         )
     };
     let list = |costs: &[&StrategyCost]| costs.iter().map(label).collect::<Vec<_>>().join(", ");
@@ -257,7 +258,7 @@ fn tokio_timer_sentence(report: &CostReport) -> Option<String> {
          deadline up. The model adds the {} beyond the 1 ms to the timer waits (sleep, waits, mixed) \
          of async and async-multi; threads sleep on the operating system's timer.",
         interval(&sleep),
-        time(overshoot.point),
+        interval(&overshoot),
     ))
 }
 
@@ -621,11 +622,15 @@ mod tests {
             .find(|f| f.starts_with("A pipe round trip costs"))
             .unwrap_or_else(|| panic!("{findings:?}"));
         assert!(
-            sentence.contains("(process-pool-warm 1.00 µs) lies below even the one-CPU figure"),
+            sentence.contains(
+                "(process-pool-warm 1.00 µs [957 ns, 1.04 µs]) lies below even the one-CPU figure"
+            ),
             "{sentence}"
         );
         assert!(
-            sentence.contains("(process-pool 5.00 µs) is compared with the one-CPU figure"),
+            sentence.contains(
+                "(process-pool 5.00 µs [3.31 µs, 6.69 µs]) is compared with the one-CPU figure"
+            ),
             "{sentence}"
         );
     }
@@ -640,7 +645,7 @@ mod tests {
             findings
                 .iter()
                 .any(|f| f.starts_with("A 1 ms tokio sleep lasts 2.10 ms")
-                    && f.contains("adds the 1.10 ms beyond the 1 ms")),
+                    && f.contains("adds the 1.10 ms [1.06 ms, 1.14 ms] beyond the 1 ms")),
             "{findings:?}"
         );
     }
