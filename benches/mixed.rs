@@ -49,6 +49,7 @@ fn waiting_shares(c: &mut Criterion, plan: &Plan) {
     let rate = hash_bytes_per_second();
     let id_group = Group::Mixed { total, tasks };
     let mut group = support::SuiteGroup::new(c, id_group, plan.slow_timing());
+    let mut hashed = std::collections::BTreeMap::new();
     for percent in shares {
         let duration = total.mul_f64(percent as f64 / 100.0);
         let bytes = (total.as_secs_f64() * (100 - percent) as f64 / 100.0 * rate) as u64;
@@ -59,11 +60,14 @@ fn waiting_shares(c: &mut Criterion, plan: &Plan) {
                 duration
             );
         }
+        hashed.insert(percent.to_string(), bytes);
         let workload = Workload::Mixed { bytes, duration };
         // Built before timing: every task's input and the expected digests.
         let set = TaskSet::new(workload, tasks).expect("valid mixed tasks");
         group.run(plan.mixed_strategies(), percent, &set);
     }
+    group.setting("hash_bytes_rate_per_second", rate);
+    group.setting("hash_bytes_by_waiting_percent", hashed);
     group.finish();
 }
 

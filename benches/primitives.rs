@@ -212,6 +212,7 @@ fn raw_scaling(group: &mut support::SuiteGroup<'_>, plan: &Plan) {
         return;
     };
     let bytes = plan.raw_scaling_bytes();
+    group.setting("hash_threads_bytes", bytes);
     // Built before timing: every thread's input and the digests it must produce.
     let set = TaskSet::new(Workload::Hash { bytes }, top).expect("valid hash tasks");
     let expected = set.expected_outputs();

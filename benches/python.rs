@@ -130,6 +130,7 @@ fn cpython(c: &mut Criterion, plan: &Plan) {
             }
         }
         group.finish();
+        support::record_group(&task.group(), Default::default());
         // The warm pool's idle workers and helper threads should not share the machine with
         // the next group's timings.
         if let Err(error) = driver.close_pools() {

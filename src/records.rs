@@ -10,6 +10,7 @@
 //! cannot be read or parsed is an error naming the file — in the benches and the report alike —
 //! never silently replaced.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -17,9 +18,10 @@ use std::time::SystemTime;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::bench_id::Group;
 use crate::error::{Error, Result};
 use crate::machine::Machine;
-use crate::suite::Profile;
+use crate::suite::{Plan, Profile};
 
 /// Where Criterion keeps its data, and so parbench its records: `$CRITERION_HOME`, else
 /// `$CARGO_TARGET_DIR/criterion`, else `target/criterion` below `base` — the same order
@@ -96,28 +98,156 @@ where
     save_json(path, &all)
 }
 
-/// The file, inside Criterion's directory, where the benches record their [`RunMeta`].
+/// The file, inside Criterion's directory, where the benches keep the run's [`RunManifest`].
 pub const META_FILE: &str = "parbench-run.json";
 
-/// What the benches record about the run that produced Criterion's data.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RunMeta {
+/// What a run of the benches actually ran: the machine, the profile, the plan's sizing, the
+/// groups the whole profile plans, and each bench binary with every group it measured and the
+/// settings it measured them with (including what was decided at run time, such as the mixed
+/// tasks' calibrated byte counts).
+///
+/// The bench binaries write it; the report reads it instead of re-deriving the plan. A bench
+/// binary of the same profile and core count adds its entry (replacing its own older one); a
+/// binary of another profile or core count starts a new manifest, so groups measured under
+/// other settings are left out of the report and named there.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunManifest {
     /// The machine the benches ran on.
     pub machine: Machine,
-    /// The profile of the latest bench run.
+    /// The profile of the run.
     pub profile: Profile,
-    /// When the latest bench run started (RFC 3339, UTC).
+    /// When the latest bench binary of the run started (RFC 3339, UTC).
     pub started: String,
+    /// The core count the sweeps were sized to ([`Plan::sized_cores`](crate::suite::Plan)).
+    #[serde(default)]
+    pub sized_cores: usize,
+    /// Every group the profile plans on this machine, whether measured yet or not (IDs as
+    /// [`Group`]'s `Display` writes them). Empty in a record written before manifests existed.
+    #[serde(default)]
+    pub planned_groups: Vec<String>,
+    /// The bench binaries of this run that have started, in the order they started.
+    #[serde(default)]
+    pub benches: Vec<BenchEntry>,
 }
 
-impl RunMeta {
-    /// The facts of a run starting now on this machine.
-    pub fn now(profile: Profile) -> Self {
-        RunMeta {
+/// One bench binary of a run: when it ran and the groups it measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BenchEntry {
+    /// The bench binary's name, e.g. `cpu_bound`.
+    pub bench: String,
+    /// When it started (RFC 3339, UTC).
+    pub started: String,
+    /// The groups it measured, in order.
+    pub groups: Vec<GroupEntry>,
+}
+
+/// One measured group and the settings it was measured with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupEntry {
+    /// The group's ID, e.g. `hash-1MiB`.
+    pub group: String,
+    /// Settings beyond what the ID says, by name (e.g. `hash_bytes_at_percent` for mixed).
+    #[serde(default)]
+    pub settings: BTreeMap<String, serde_json::Value>,
+}
+
+/// The earlier name of [`RunManifest`].
+pub type RunMeta = RunManifest;
+
+impl RunManifest {
+    /// The manifest of a run of `plan` starting now on this machine, with no bench yet.
+    pub fn now(plan: &Plan) -> Self {
+        RunManifest {
             machine: Machine::detect(),
-            profile,
-            started: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            profile: plan.profile,
+            started: now_rfc3339(),
+            sized_cores: plan.sized_cores(),
+            planned_groups: plan.groups().iter().map(Group::to_string).collect(),
+            benches: Vec::new(),
         }
+    }
+
+    /// Whether this record is a manifest (written by benches that record their groups) rather
+    /// than an older record of the machine and profile alone.
+    pub fn is_manifest(&self) -> bool {
+        !self.planned_groups.is_empty()
+    }
+
+    /// Records in `criterion_dir` that bench binary `bench` of `plan` starts now: adds its
+    /// entry to the manifest of the same profile and core count, or starts a new manifest.
+    pub fn begin_bench(criterion_dir: &Path, plan: &Plan, bench: &str) -> Result<()> {
+        let fresh = Self::now(plan);
+        let mut manifest = match Self::read(criterion_dir)? {
+            Some(old)
+                if old.is_manifest()
+                    && old.profile == fresh.profile
+                    && old.machine.logical_cores == fresh.machine.logical_cores
+                    && old.planned_groups == fresh.planned_groups =>
+            {
+                RunManifest {
+                    started: fresh.started.clone(),
+                    machine: fresh.machine.clone(),
+                    ..old
+                }
+            }
+            _ => fresh.clone(),
+        };
+        manifest.benches.retain(|b| b.bench != bench);
+        manifest.benches.push(BenchEntry {
+            bench: bench.to_string(),
+            started: fresh.started,
+            groups: Vec::new(),
+        });
+        manifest.write(criterion_dir)
+    }
+
+    /// Records in `criterion_dir` that bench binary `bench` measured `group` with `settings`
+    /// (replacing an entry of the same group).
+    pub fn record_group(
+        criterion_dir: &Path,
+        bench: &str,
+        group: &Group,
+        settings: BTreeMap<String, serde_json::Value>,
+    ) -> Result<()> {
+        let Some(mut manifest) = Self::read(criterion_dir)? else {
+            return Ok(());
+        };
+        let id = group.to_string();
+        for entry in manifest.benches.iter_mut().filter(|b| b.bench == bench) {
+            entry.groups.retain(|g| g.group != id);
+            entry.groups.push(GroupEntry {
+                group: id.clone(),
+                settings: settings.clone(),
+            });
+        }
+        manifest.write(criterion_dir)
+    }
+
+    /// Every group the run's bench binaries measured, in the order they measured them.
+    pub fn measured_groups(&self) -> Vec<Group> {
+        self.benches
+            .iter()
+            .flat_map(|b| &b.groups)
+            .filter_map(|g| Group::parse(&g.group))
+            .collect()
+    }
+
+    /// The groups the profile plans (parsed from their IDs).
+    pub fn planned(&self) -> Vec<Group> {
+        self.planned_groups
+            .iter()
+            .filter_map(|g| Group::parse(g))
+            .collect()
+    }
+
+    /// The settings `group` was measured with, if the manifest records it.
+    pub fn settings_of(&self, group: &Group) -> Option<&BTreeMap<String, serde_json::Value>> {
+        let id = group.to_string();
+        self.benches
+            .iter()
+            .flat_map(|b| &b.groups)
+            .find(|g| g.group == id)
+            .map(|g| &g.settings)
     }
 
     /// Reads the record from `criterion_dir`; `Ok(None)` if the benches never wrote one.
@@ -129,6 +259,11 @@ impl RunMeta {
     pub fn write(&self, criterion_dir: &Path) -> Result<()> {
         save_json(&criterion_dir.join(META_FILE), self)
     }
+}
+
+/// The time now as RFC 3339 (UTC, seconds).
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
 /// The file, inside Criterion's directory, where the benches record peak memory.
@@ -220,12 +355,57 @@ mod tests {
     fn run_meta_round_trips_and_absence_is_none() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(RunMeta::read(dir.path()).unwrap(), None);
-        let meta = RunMeta::now(Profile::Quick);
+        let meta = RunMeta::now(&Plan::new(Profile::Quick, 2));
         meta.write(dir.path()).unwrap();
         assert_eq!(RunMeta::read(dir.path()).unwrap(), Some(meta));
         std::fs::write(dir.path().join(META_FILE), "{ not json").unwrap();
         let err = RunMeta::read(dir.path()).unwrap_err().to_string();
         assert!(err.contains(META_FILE), "{err}");
+    }
+
+    #[test]
+    fn the_manifest_gathers_each_bench_and_group_and_restarts_for_another_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let quick = Plan::new(Profile::Quick, 2);
+        RunManifest::begin_bench(dir.path(), &quick, "cpu_bound").unwrap();
+        let hash = Group::Hash { bytes: 256 << 10 };
+        RunManifest::record_group(dir.path(), "cpu_bound", &hash, BTreeMap::new()).unwrap();
+        RunManifest::begin_bench(dir.path(), &quick, "mixed").unwrap();
+        let mixed = quick
+            .groups()
+            .into_iter()
+            .find(|g| matches!(g, Group::Mixed { .. }))
+            .unwrap();
+        let settings = BTreeMap::from([("bytes".to_string(), serde_json::json!(42))]);
+        RunManifest::record_group(dir.path(), "mixed", &mixed, settings).unwrap();
+        let manifest = RunManifest::read(dir.path()).unwrap().unwrap();
+        assert!(manifest.is_manifest());
+        assert_eq!(manifest.measured_groups(), vec![hash, mixed]);
+        assert_eq!(manifest.planned(), quick.groups());
+        assert_eq!(manifest.settings_of(&mixed).unwrap()["bytes"], 42);
+        // The same bench again replaces its own entry; another profile starts anew.
+        RunManifest::begin_bench(dir.path(), &quick, "cpu_bound").unwrap();
+        let again = RunManifest::read(dir.path()).unwrap().unwrap();
+        assert_eq!(again.measured_groups(), vec![mixed]);
+        RunManifest::begin_bench(dir.path(), &Plan::new(Profile::Default, 2), "mixed").unwrap();
+        let fresh = RunManifest::read(dir.path()).unwrap().unwrap();
+        assert_eq!(fresh.profile, Profile::Default);
+        assert!(fresh.measured_groups().is_empty());
+        assert_eq!(fresh.benches.len(), 1);
+    }
+
+    #[test]
+    fn a_record_older_than_manifests_still_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = serde_json::json!({
+            "machine": Machine::detect(),
+            "profile": "quick",
+            "started": "2026-01-01T00:00:00Z",
+        });
+        save_json(&dir.path().join(META_FILE), &old).unwrap();
+        let meta = RunManifest::read(dir.path()).unwrap().unwrap();
+        assert!(!meta.is_manifest());
+        assert!(meta.measured_groups().is_empty());
     }
 
     fn record(id: &str, peak: u64) -> MemoryRecord {

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use parbench::amdahl;
+use parbench::bench_id::Group;
 use parbench::machine::Machine;
+use parbench::records::{BenchEntry, GroupEntry};
 use parbench::report;
 use parbench::report::format::factor;
 use parbench::suite::{MemoryRecord, Profile, RunMeta};
@@ -20,8 +22,10 @@ fn write_benchmark(dir: &Path, group: &str, function: &str, value: u64, mean_ns:
     common::write_criterion_benchmark(dir, (group, function, value), mean_ns, 0.02);
 }
 
-/// The run record of a fixed 2-core machine, so outputs do not depend on this machine.
+/// The run's manifest on a fixed 2-core machine (every group of the default profile
+/// measured), so outputs do not depend on this machine.
 fn write_meta(dir: &Path) {
+    let planned = parbench::suite::Plan::new(Profile::Default, 2).groups();
     RunMeta {
         machine: Machine {
             logical_cores: 2,
@@ -33,6 +37,25 @@ fn write_meta(dir: &Path) {
         },
         profile: Profile::Default,
         started: "2026-01-01T00:00:00Z".to_string(),
+        sized_cores: 2,
+        planned_groups: planned.iter().map(|g| g.to_string()).collect(),
+        benches: vec![BenchEntry {
+            bench: "every bench".to_string(),
+            started: "2026-01-01T00:00:00Z".to_string(),
+            groups: planned
+                .iter()
+                .map(|g| GroupEntry {
+                    group: g.to_string(),
+                    settings: match g {
+                        Group::Primitive => [("hash_threads_bytes".to_string(), 4u64 << 20)]
+                            .into_iter()
+                            .map(|(k, v)| (k, v.into()))
+                            .collect(),
+                        _ => Default::default(),
+                    },
+                })
+                .collect(),
+        }],
     }
     .write(dir)
     .unwrap();
@@ -885,6 +908,60 @@ fn groups_of_another_profile_are_left_out_and_said() {
     assert!(
         markdown.contains("hash-256KiB: not a group"),
         "the note is shown"
+    );
+}
+
+#[test]
+fn the_manifest_names_the_groups_of_the_run() {
+    let (_tmp, criterion, out) = full_tree();
+    // A manifest whose run measured only the sleep group: the other data beside it are an
+    // earlier run's, left out, and said.
+    let plan = parbench::suite::Plan::new(Profile::Default, 2);
+    let mut manifest = RunMeta::now(&plan);
+    manifest.machine.logical_cores = 2;
+    manifest.write(&criterion).unwrap();
+    parbench::records::RunManifest::begin_bench(&criterion, &plan, "io_bound").unwrap();
+    let sleep = plan.groups()[0];
+    parbench::records::RunManifest::record_group(
+        &criterion,
+        "io_bound",
+        &sleep,
+        Default::default(),
+    )
+    .unwrap();
+    let summary = report::generate(&criterion, &out).unwrap();
+    assert!(
+        summary
+            .skipped
+            .iter()
+            .any(|s| s.starts_with("hash-1MiB: not a group of the latest run")),
+        "{:?}",
+        summary.skipped
+    );
+    let markdown = read(&out.join("summary.md"));
+    assert!(
+        !markdown.contains("| hash-1MiB |"),
+        "earlier group in a table"
+    );
+    assert!(markdown.contains("| sleep-10ms |") || markdown.contains("sleep-10ms"));
+}
+
+#[test]
+fn a_run_older_than_manifests_reports_from_its_profile_and_says_so() {
+    let (_tmp, criterion, out) = full_tree();
+    let mut old = RunMeta::read(&criterion).unwrap().unwrap();
+    old.planned_groups.clear();
+    old.benches.clear();
+    old.write(&criterion).unwrap();
+    let summary = report::generate(&criterion, &out).unwrap();
+    assert_eq!(summary.benchmarks, FULL_TREE_BENCHMARKS);
+    assert!(
+        summary
+            .skipped
+            .iter()
+            .any(|s| s.starts_with("the run's manifest: the benches that wrote these data")),
+        "{:?}",
+        summary.skipped
     );
 }
 

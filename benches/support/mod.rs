@@ -5,6 +5,7 @@
 //! Each bench file includes this with `mod support;` and uses only part of it.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use criterion::measurement::WallTime;
@@ -14,7 +15,7 @@ use parbench::bench_id::{BenchFunction, BenchId, Group};
 use parbench::costs::CpuRecord;
 use parbench::measure::measure;
 use parbench::quality::load::{LoadRecord, Moment};
-use parbench::records::{RunMeta, criterion_dir};
+use parbench::records::{RunManifest, criterion_dir};
 use parbench::strategy::{ProcessPool, RayonPool, Strategy, StrategyConfig};
 use parbench::suite::{Plan, Timing};
 use parbench::worker::WorkerCommand;
@@ -58,8 +59,8 @@ pub fn measuring() -> bool {
 pub fn criterion(plan: &Plan) -> Criterion {
     if measuring() {
         let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
-        if let Err(error) = RunMeta::now(plan.profile).write(&dir) {
-            eprintln!("warning: the report will not name this machine: {error}");
+        if let Err(error) = RunManifest::begin_bench(&dir, plan, env!("CARGO_CRATE_NAME")) {
+            eprintln!("warning: the run's manifest is not written: {error}");
         }
         let sized = plan.sized_cores();
         if sized < plan.logical_cores {
@@ -111,6 +112,18 @@ pub fn finish(criterion: Criterion) {
     }
 }
 
+/// Records in the run's manifest that this bench binary measured `group` with `settings`
+/// (when measuring; a failure is a warning).
+pub fn record_group(group: &Group, settings: BTreeMap<String, serde_json::Value>) {
+    if !measuring() {
+        return;
+    }
+    let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
+    if let Err(error) = RunManifest::record_group(&dir, env!("CARGO_CRATE_NAME"), group, settings) {
+        eprintln!("warning: the run's manifest does not name group {group}: {error}");
+    }
+}
+
 /// Records `/proc/loadavg` for this bench binary beside Criterion's data (for the report's
 /// busy-machine warning); a failure is a warning, not the end of the measurement.
 fn record_load(dir: &Path, moment: Moment) {
@@ -136,6 +149,7 @@ pub struct SuiteGroup<'a> {
     id: Group,
     timing: Timing,
     cpu: Vec<CpuRecord>,
+    settings: BTreeMap<String, serde_json::Value>,
 }
 
 impl<'a> SuiteGroup<'a> {
@@ -151,7 +165,15 @@ impl<'a> SuiteGroup<'a> {
             id,
             timing,
             cpu: Vec::new(),
+            settings: BTreeMap::new(),
         }
+    }
+
+    /// Records a setting of this group that its ID does not say (e.g. a size calibrated at
+    /// run time) in the run's manifest, under `name`.
+    pub fn setting(&mut self, name: &str, value: impl serde::Serialize) {
+        let value = serde_json::to_value(value).expect("a setting serializes to JSON");
+        self.settings.insert(name.to_string(), value);
     }
 
     /// Benchmarks `routine` as `group/<function>/<value>` (for what is not a strategy run on a
@@ -223,7 +245,8 @@ impl<'a> SuiteGroup<'a> {
         }
     }
 
-    /// Closes the group (Criterion writes its summary) and saves its CPU records.
+    /// Closes the group (Criterion writes its summary), saves its CPU records and records it
+    /// in the run's manifest.
     pub fn finish(self) {
         self.inner.finish();
         if !self.cpu.is_empty() {
@@ -232,6 +255,7 @@ impl<'a> SuiteGroup<'a> {
                 eprintln!("warning: CPU times not recorded: {error}");
             }
         }
+        record_group(&self.id, self.settings);
     }
 }
 

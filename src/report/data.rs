@@ -18,7 +18,8 @@ use crate::machine::Machine;
 use crate::python::PythonRecord;
 use crate::quality::Quality;
 use crate::quality::load::LoadRecord;
-use crate::suite::{MemoryRecord, Plan, Profile, RunMeta};
+use crate::records::{MemoryRecord, RunManifest};
+use crate::suite::{Plan, Profile};
 
 use super::analysis::{self, GroupAnalysis, VerdictRow};
 use super::format;
@@ -68,6 +69,9 @@ pub struct RunData {
     /// How much the measurements can be trusted: noisy benchmarks, the load around the bench
     /// binaries (`parbench-load.json`), and the warning.
     pub quality: Quality,
+    /// What the run recorded about itself (`parbench-run.json`): a manifest of its groups and
+    /// their settings, or, from benches older than manifests, the machine and profile alone.
+    pub manifest: Option<RunManifest>,
     /// URL prefix from the output directory to the Criterion directory, ending in `/`.
     criterion_url: String,
 }
@@ -77,7 +81,28 @@ impl RunData {
     /// `out_dir`, which must exist.
     pub fn build(criterion_dir: &Path, out_dir: &Path, generated: String) -> Result<RunData> {
         let data = criterion_data::load(criterion_dir)?;
-        let meta = RunMeta::read(criterion_dir)?;
+        let meta = RunManifest::read(criterion_dir)?;
+        let python = PythonRecord::load(criterion_dir)?;
+        let mut skipped = data.skipped;
+        // Which groups the latest run measured, and which it plans: from the run's manifest;
+        // a record written before manifests existed falls back to the profile's plan, and
+        // says so.
+        let (planned, expected) = match &meta {
+            Some(meta) if meta.is_manifest() => (Some(meta.measured_groups()), meta.planned()),
+            Some(meta) => {
+                skipped.push(
+                    "the run's manifest: the benches that wrote these data did not record one, so \
+                     the groups were derived from the profile's plan"
+                        .to_string(),
+                );
+                legacy_groups(meta.profile, meta.machine.logical_cores, python.as_ref())
+            }
+            None => (
+                None,
+                legacy_groups(Profile::Default, Machine::detect().logical_cores, None).1,
+            ),
+        };
+        let manifest = meta.clone();
         let (machine, machine_source, profile, run_started) = match meta {
             Some(meta) => (
                 meta.machine,
@@ -94,16 +119,6 @@ impl RunData {
         };
         // Groups another profile measured earlier (e.g. `hash-256KiB` of `quick` beside the
         // default's `hash-1MiB`) would mix two runs' settings in one page: left out, and said.
-        // The `py-*` groups of the latest `python` bench are planned too (its loop size was
-        // calibrated at run time, so only its record knows it).
-        let python = PythonRecord::load(criterion_dir)?;
-        let planned = profile.map(|p| {
-            let plan = Plan::new(p, machine.logical_cores);
-            let mut groups = plan.groups();
-            groups.extend(python.iter().flat_map(|record| record.groups(&plan)));
-            groups
-        });
-        let mut skipped = data.skipped;
         let mut stale = BTreeSet::new();
         let mut by_group: BTreeMap<Group, Vec<Measurement>> = BTreeMap::new();
         for m in &data.measurements {
@@ -128,7 +143,7 @@ impl RunData {
         let verdicts = analysis::verdicts(&groups);
         let memory = MemoryRecord::read_all(criterion_dir)?;
         let cpu = CpuRecord::read_all(criterion_dir)?;
-        let missing_groups = missing_groups(&groups, profile, machine.logical_cores);
+        let missing_groups = missing_groups(&groups, &expected);
         let mut levels: Vec<f64> = groups
             .iter()
             .flat_map(|g| g.points.iter().map(|p| p.measurement.confidence_level))
@@ -152,6 +167,7 @@ impl RunData {
             skipped,
             confidence_level,
             quality,
+            manifest,
             criterion_url: criterion_url(criterion_dir, out_dir),
         })
     }
@@ -182,6 +198,7 @@ impl RunData {
             missing_groups: Vec::new(),
             skipped: Vec::new(),
             confidence_level: Some(0.95),
+            manifest: None,
             criterion_url: String::new(),
         }
     }
@@ -200,6 +217,19 @@ impl RunData {
             .flat_map(|g| g.points.iter().map(|p| p.measurement.clone()))
             .collect();
         measured::raw_scaling(&primitives)
+    }
+
+    /// The bytes each bare thread hashed in the raw compute scaling (`primitive/hash-threads`):
+    /// as the run's manifest records it, or, for a run without one, as its profile's plan says.
+    pub fn raw_scaling_bytes(&self) -> Option<u64> {
+        let manifest = self.manifest.as_ref()?;
+        if manifest.is_manifest() {
+            return manifest
+                .settings_of(&Group::Primitive)?
+                .get("hash_threads_bytes")?
+                .as_u64();
+        }
+        Some(Plan::new(manifest.profile, manifest.machine.logical_cores).raw_scaling_bytes())
     }
 
     /// The groups matching `is`, in group order.
@@ -296,16 +326,27 @@ fn quality_of(groups: &[GroupAnalysis], load: Vec<LoadRecord>) -> Quality {
     Quality::assess(&noise, load)
 }
 
-/// The groups the profile runs (the machine's plan) whose kind has no data at all.
-fn missing_groups(
-    groups: &[GroupAnalysis],
-    profile: Option<Profile>,
+/// The groups a run without a manifest measured and planned, derived from its profile's plan:
+/// what the report did before the benches recorded a manifest. The `py-*` groups of the
+/// latest `python` bench count as measured (their loop size was calibrated at run time, so
+/// only its record knows it).
+fn legacy_groups(
+    profile: Profile,
     logical_cores: usize,
-) -> Vec<String> {
-    let expected = Plan::new(profile.unwrap_or(Profile::Default), logical_cores).groups();
+    python: Option<&PythonRecord>,
+) -> (Option<Vec<Group>>, Vec<Group>) {
+    let plan = Plan::new(profile, logical_cores);
+    let expected = plan.groups();
+    let mut measured = expected.clone();
+    measured.extend(python.iter().flat_map(|record| record.groups(&plan)));
+    (Some(measured), expected)
+}
+
+/// The planned groups (`expected`) whose kind has no data at all.
+fn missing_groups(groups: &[GroupAnalysis], expected: &[Group]) -> Vec<String> {
     let kind = |g: &Group| std::mem::discriminant(g);
     expected
-        .into_iter()
+        .iter()
         .filter(|e| !groups.iter().any(|g| kind(&g.group) == kind(e)))
         .map(|e| e.to_string())
         .collect()
@@ -395,14 +436,14 @@ mod tests {
     #[test]
     fn missing_groups_are_the_plans_groups_without_data() {
         let kinds = |profile, cores| -> Vec<String> {
-            missing_groups(&[], profile, cores)
+            missing_groups(&[], &legacy_groups(profile, cores, None).1)
                 .iter()
                 .map(|g| g.split('-').next().unwrap().to_string())
                 .collect()
         };
-        assert_eq!(kinds(Some(Profile::Seed), 2), ["sleep"]);
+        assert_eq!(kinds(Profile::Seed, 2), ["sleep"]);
         assert_eq!(
-            kinds(None, 4),
+            kinds(Profile::Default, 4),
             [
                 "sleep",
                 "hash",
@@ -419,6 +460,7 @@ mod tests {
         );
         let data = [m(SLEEP, BenchFunction::Threads, 4, 1.0)];
         let groups = [GroupAnalysis::new(SLEEP, &data)];
-        assert!(missing_groups(&groups, Some(Profile::Seed), 2).is_empty());
+        let seed = legacy_groups(Profile::Seed, 2, None).1;
+        assert!(missing_groups(&groups, &seed).is_empty());
     }
 }

@@ -11,7 +11,6 @@ use crate::bench_id::{Group, Primitive};
 use crate::costs::measured::{BenchPrediction, ModelBreakEven, WorkSource};
 use crate::costs::summary::summary_fields;
 use crate::costs::{CostReport, StrategyCost};
-use crate::suite::Plan;
 
 use super::super::analysis::{GroupAnalysis, effect_size};
 use super::super::blocks::{
@@ -41,9 +40,7 @@ pub fn build(data: &RunData) -> Box<dyn Section> {
         .iter()
         .flat_map(|g| g.points.iter().map(|p| p.measurement.clone()))
         .collect();
-    let raw_scaling_bytes = data
-        .profile
-        .map(|p| Plan::new(p, data.cores()).raw_scaling_bytes());
+    let raw_scaling_bytes = data.raw_scaling_bytes();
     let report = CostReport::build(&measurements, &data.cpu, data.cores(), raw_scaling_bytes);
     let groups = data
         .groups_where(|g| {
