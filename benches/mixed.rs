@@ -12,32 +12,10 @@
 
 mod support;
 
-use std::time::Instant;
-
 use criterion::Criterion;
 use parbench::bench_id::Group;
 use parbench::suite::Plan;
-use parbench::workload::{TaskSet, Workload, task_input};
-
-/// How many bytes the calibration hashes per try.
-const CALIBRATION_BYTES: usize = 8 << 20;
-
-/// This machine's single-thread SHA-256 speed in bytes per second: the best of five tries.
-fn hash_bytes_per_second() -> f64 {
-    let input = task_input(0, CALIBRATION_BYTES);
-    let hash = Workload::Hash {
-        bytes: CALIBRATION_BYTES as u64,
-    };
-    let best = (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            std::hint::black_box(hash.expected_output(0, &input));
-            start.elapsed()
-        })
-        .min()
-        .expect("five tries");
-    CALIBRATION_BYTES as f64 / best.as_secs_f64()
-}
+use parbench::workload::{TaskSet, Workload, hashing_rate};
 
 /// Measures mixed tasks on each in-process strategy as the waiting share grows.
 fn waiting_shares(c: &mut Criterion, plan: &Plan) {
@@ -46,13 +24,13 @@ fn waiting_shares(c: &mut Criterion, plan: &Plan) {
         return;
     }
     let (total, tasks) = (plan.mixed_total(), plan.mixed_tasks());
-    let rate = hash_bytes_per_second();
+    let rate = hashing_rate();
     let id_group = Group::Mixed { total, tasks };
     let mut group = support::SuiteGroup::new(c, id_group, plan.slow_timing());
     let mut hashed = std::collections::BTreeMap::new();
     for percent in shares {
         let duration = total.mul_f64(percent as f64 / 100.0);
-        let bytes = (total.as_secs_f64() * (100 - percent) as f64 / 100.0 * rate) as u64;
+        let bytes = plan.mixed_hash_bytes(percent, rate);
         if support::measuring() {
             eprintln!(
                 "parbench: {percent} % waiting = hash {bytes} bytes ({:.0} MB/s here), then wait {:?}",

@@ -66,7 +66,11 @@ fn many_waits(c: &mut Criterion, plan: &Plan) {
         if support::measuring() {
             for &name in plan.waits_strategies() {
                 let id = BenchId::new(id_group, name, tasks as u64);
-                records.push(memory_of(&id, &mut Runner::build(name, tasks, None), &set));
+                records.push(memory_of(
+                    &id,
+                    &mut support::runner(name, tasks, None),
+                    &set,
+                ));
             }
         }
         group.run(plan.waits_strategies(), tasks as u64, &set);

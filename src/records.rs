@@ -139,6 +139,9 @@ pub struct BenchEntry {
     pub started: String,
     /// The groups it measured, in order.
     pub groups: Vec<GroupEntry>,
+    /// What it measured outside any group (e.g. the paired sets), by name.
+    #[serde(default)]
+    pub settings: BTreeMap<String, serde_json::Value>,
 }
 
 /// One measured group and the settings it was measured with.
@@ -197,6 +200,7 @@ impl RunManifest {
             bench: bench.to_string(),
             started: fresh.started,
             groups: Vec::new(),
+            settings: BTreeMap::new(),
         });
         manifest.write(criterion_dir)
     }
@@ -219,6 +223,21 @@ impl RunManifest {
                 group: id.clone(),
                 settings: settings.clone(),
             });
+        }
+        manifest.write(criterion_dir)
+    }
+
+    /// Records in `criterion_dir` what bench binary `bench` measured outside any group.
+    pub fn record_settings(
+        criterion_dir: &Path,
+        bench: &str,
+        settings: BTreeMap<String, serde_json::Value>,
+    ) -> Result<()> {
+        let Some(mut manifest) = Self::read(criterion_dir)? else {
+            return Ok(());
+        };
+        for entry in manifest.benches.iter_mut().filter(|b| b.bench == bench) {
+            entry.settings.extend(settings.clone());
         }
         manifest.write(criterion_dir)
     }

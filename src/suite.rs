@@ -313,6 +313,12 @@ impl Plan {
         }
     }
 
+    /// Bytes each `mixed` task hashes at `percent` % waiting on a machine hashing `rate` bytes
+    /// per second: the computing part of the task's total cost.
+    pub fn mixed_hash_bytes(&self, percent: u64, rate: f64) -> u64 {
+        (self.mixed_total().as_secs_f64() * (100 - percent.min(100)) as f64 / 100.0 * rate) as u64
+    }
+
     /// How long each task of the threads-against-async sweep sleeps: 50 ms.
     pub fn waits_duration(&self) -> Duration {
         Duration::from_millis(50)
@@ -608,14 +614,14 @@ impl Plan {
         match self.profile {
             Profile::Quick => Timing {
                 sample_size: 10,
-                warm_up: Duration::from_millis(50),
-                measurement: Duration::from_millis(200),
+                warm_up: Duration::from_millis(30),
+                measurement: Duration::from_millis(100),
                 flat: true,
             },
             Profile::Default => Timing {
                 sample_size: 10,
-                warm_up: Duration::from_millis(150),
-                measurement: Duration::from_millis(800),
+                warm_up: Duration::from_millis(100),
+                measurement: Duration::from_millis(500),
                 flat: true,
             },
             Profile::Seed => Timing {
@@ -633,13 +639,13 @@ impl Plan {
             Profile::Quick => Timing {
                 sample_size: 10,
                 warm_up: Duration::from_millis(50),
-                measurement: Duration::from_millis(200),
+                measurement: Duration::from_millis(150),
                 flat: false,
             },
             _ => Timing {
                 sample_size: 20,
-                warm_up: Duration::from_millis(200),
-                measurement: Duration::from_millis(800),
+                warm_up: Duration::from_millis(100),
+                measurement: Duration::from_millis(500),
                 flat: false,
             },
         }

@@ -55,6 +55,7 @@ fn write_meta(dir: &Path) {
                     },
                 })
                 .collect(),
+            settings: Default::default(),
         }],
     }
     .write(dir)

@@ -12,11 +12,12 @@ use criterion::measurement::WallTime;
 use criterion::{Bencher, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
 
 use parbench::bench_id::{BenchFunction, BenchId, Group};
+use parbench::canary::CanaryReading;
 use parbench::costs::CpuRecord;
 use parbench::measure::measure;
 use parbench::quality::load::{LoadRecord, Moment};
 use parbench::records::{RunManifest, criterion_dir};
-use parbench::strategy::{ProcessPool, RayonPool, Strategy, StrategyConfig};
+pub use parbench::runner::Runner;
 use parbench::suite::{Plan, Timing};
 use parbench::worker::WorkerCommand;
 use parbench::workload::{TaskOutput, TaskSet};
@@ -81,6 +82,7 @@ pub fn criterion(plan: &Plan) -> Criterion {
             eprintln!("{progress}");
         }
         record_load(&dir, Moment::Before);
+        canary("start");
     }
     // Fewer bootstrap resamples than Criterion's 100,000 (see `Plan::resamples`): the 95 %
     // intervals barely change, while plotting every benchmark's bootstrap distributions drops
@@ -101,6 +103,7 @@ pub fn finish(criterion: Criterion) {
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    canary("end");
     record_load(&criterion_dir(root), Moment::After);
     match parbench::report::generate(&criterion_dir(root), &root.join("reports")) {
         Ok(summary) => eprintln!(
@@ -121,6 +124,20 @@ pub fn record_group(group: &Group, settings: BTreeMap<String, serde_json::Value>
     let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
     if let Err(error) = RunManifest::record_group(&dir, env!("CARGO_CRATE_NAME"), group, settings) {
         eprintln!("warning: the run's manifest does not name group {group}: {error}");
+    }
+}
+
+/// Takes a reading of the speed canary labelled `at` (`start`, `before <group>`, …) and adds
+/// it to the run's readings, when measuring; a failure is a warning.
+pub fn canary(at: &str) {
+    if !measuring() {
+        return;
+    }
+    let bench = env!("CARGO_CRATE_NAME");
+    let reading = CanaryReading::take(bench, &format!("{bench}: {at}"), num_cpus::get());
+    let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
+    if let Err(error) = CanaryReading::save(&dir, &reading, at == "start") {
+        eprintln!("warning: the speed canary is not recorded: {error}");
     }
 }
 
@@ -155,6 +172,7 @@ pub struct SuiteGroup<'a> {
 impl<'a> SuiteGroup<'a> {
     /// Opens the Criterion group for `id` with `timing` applied.
     pub fn new(c: &'a mut Criterion, id: Group, timing: Timing) -> Self {
+        canary(&format!("before {id}"));
         let mut inner = c.benchmark_group(id.to_string());
         inner
             .sample_size(timing.sample_size)
@@ -215,7 +233,7 @@ impl<'a> SuiteGroup<'a> {
     ) {
         let expected = tasks.expected_outputs();
         for &name in names {
-            let mut runner = Runner::build(name, tasks.len(), workers);
+            let mut runner = runner(name, tasks.len(), workers);
             let id = BenchId::new(self.id, name, value);
             // Flat sampling for slow groups and for every process strategy: a process costs
             // milliseconds, too slow for Criterion's linear sampling in a short measurement.
@@ -249,6 +267,7 @@ impl<'a> SuiteGroup<'a> {
     /// in the run's manifest.
     pub fn finish(self) {
         self.inner.finish();
+        canary(&format!("after {}", self.id));
         if !self.cpu.is_empty() {
             let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
             if let Err(error) = CpuRecord::save_all(&dir, &self.cpu) {
@@ -277,44 +296,9 @@ pub fn bench_verified(
     });
 }
 
-/// One strategy ready to be timed: a library strategy, or a bench-only variant.
-pub enum Runner {
-    /// A strategy as the CLI runs it.
-    Plain(Box<dyn Strategy>),
-    /// A process pool spawned before the clock starts (`process-pool-warm`).
-    WarmPool(ProcessPool),
-}
-
-impl Runner {
-    /// Builds the runner named `name` for sets of `tasks` tasks, outside any timing.
-    ///
-    /// `rayon-n` is a rayon pool with one thread per task; `process-pool-warm` a pool of
-    /// `workers` processes (default: one per logical CPU), already started; other names are
-    /// [`StrategyKind`] names, with `workers` as their `--workers` (default: their own).
-    pub fn build(name: BenchFunction, tasks: usize, workers: Option<usize>) -> Runner {
-        let built = match (name, name.strategy()) {
-            (BenchFunction::RayonN, _) => {
-                RayonPool::new(Some(tasks)).map(|p| Runner::Plain(Box::new(p)))
-            }
-            (BenchFunction::ProcessPoolWarm, _) => {
-                ProcessPool::spawn(&worker(), workers.unwrap_or_else(num_cpus::get))
-                    .map(Runner::WarmPool)
-            }
-            (_, Some(kind)) => StrategyConfig::new()
-                .worker_command(worker())
-                .workers(workers)
-                .and_then(|config| kind.build(&config))
-                .map(Runner::Plain),
-            (_, None) => panic!("{name} is a CPython strategy, not a Rust runner"),
-        };
-        built.unwrap_or_else(|e| panic!("cannot build {name}: {e}"))
-    }
-
-    /// Runs every task; this is what is timed.
-    pub fn run(&mut self, tasks: &TaskSet) -> parbench::Result<Vec<TaskOutput>> {
-        match self {
-            Runner::Plain(strategy) => strategy.run(tasks),
-            Runner::WarmPool(pool) => pool.run(tasks),
-        }
-    }
+/// Builds the runner named `name` for sets of `tasks` tasks with `workers` workers, outside
+/// any timing; a runner that cannot be built ends the bench naming it.
+pub fn runner(name: BenchFunction, tasks: usize, workers: Option<usize>) -> Runner {
+    Runner::build(name, tasks, workers, &worker())
+        .unwrap_or_else(|e| panic!("cannot build {name}: {e}"))
 }

@@ -13,6 +13,7 @@ use crate::costs::model::ScalingPoint;
 
 use crate::criterion_data::Measurement;
 use crate::interval::Interval;
+use crate::pairs::{ArmResult, Mode, PairsRecord};
 
 /// A speedup whose whole confidence interval is at least this much helps.
 pub const HELPS_AT_LEAST: f64 = 1.10;
@@ -85,9 +86,69 @@ pub struct Point {
     pub measurement: Measurement,
     /// How it compares with the group's baseline.
     pub comparison: Comparison,
-    /// Whether its numbers rest on a noisy measurement: its own, or its baseline's.
+    /// Whether its numbers rest on a noisy measurement: its own, or its baseline's (for a
+    /// paired speedup: its processes disagree, see [`PROCESS_SPREAD_NOISY`]).
     pub noisy: bool,
+    /// Its speedup measured in pairs, when the `pairs` bench measured it: then
+    /// [`Point::comparison`] holds the hot paired speedup.
+    pub paired: Option<PairedPoint>,
+    /// What is anomalous about its speedup, judged against the raw compute scaling.
+    pub anomaly: Option<Anomaly>,
 }
+
+/// A point's paired speedups (see [`crate::pairs`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PairedPoint {
+    /// Measured in a tight loop.
+    pub hot: ArmResult,
+    /// Measured as an occasional call after an idle gap, where it was.
+    pub cold: Option<ArmResult>,
+    /// The speedup of the two Criterion means, for comparison.
+    pub unpaired: Option<Interval>,
+}
+
+impl PairedPoint {
+    /// Whether hot and cold differ beyond both intervals.
+    pub fn hot_and_cold_differ(&self) -> bool {
+        self.cold.as_ref().is_some_and(|cold| {
+            let (h, c) = (&self.hot.speedup, &cold.speedup);
+            h.lower > c.upper || c.lower > h.upper
+        })
+    }
+}
+
+/// A paired speedup whose processes disagree by more than this factor (highest over lowest
+/// process) rests on a noisy measurement: the variation between processes dominates.
+pub const PROCESS_SPREAD_NOISY: f64 = 1.25;
+
+/// A speedup the raw compute scaling does not explain.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Anomaly {
+    /// Its whole interval lies above the raw scaling of as many bare threads.
+    Superlinear {
+        /// The raw scaling it exceeds.
+        raw: Interval,
+        /// On how many threads.
+        threads: usize,
+    },
+    /// Its whole interval lies far below the raw scaling ([`FAR_BELOW`]) while another
+    /// in-process strategy reaches it at the same point.
+    FarBelow {
+        /// The raw scaling.
+        raw: Interval,
+        /// On how many threads.
+        threads: usize,
+        /// The strategy that reaches it.
+        sibling: BenchFunction,
+        /// Its speedup there.
+        sibling_speedup: Interval,
+    },
+}
+
+/// A speedup whose upper bound is below this share of the raw scaling's lower bound is far
+/// below it.
+pub const FAR_BELOW: f64 = 0.8;
 
 impl Point {
     /// The strategy (benchmark function).
@@ -156,6 +217,8 @@ impl GroupAnalysis {
                     measurement: (*m).clone(),
                     comparison,
                     noisy,
+                    paired: None,
+                    anomaly: None,
                 }
             })
             .collect();
@@ -164,6 +227,67 @@ impl GroupAnalysis {
             group,
             baseline,
             points,
+        }
+    }
+
+    /// Takes each point's speedup from `pairs` where the `pairs` bench measured it (hot; the
+    /// cold one beside it), keeping the Criterion speedup for comparison.
+    pub fn paired_with(mut self, pairs: Option<&PairsRecord>) -> Self {
+        let Some(pairs) = pairs else {
+            return self;
+        };
+        for p in &mut self.points {
+            let id = p.measurement.id.to_string();
+            let Some(hot) = pairs.of_bench(&id, Mode::Hot) else {
+                continue;
+            };
+            let unpaired = p.comparison.speedup();
+            p.comparison = Comparison::Speedup(hot.speedup);
+            p.noisy = process_spread(&hot.per_process) > PROCESS_SPREAD_NOISY;
+            p.paired = Some(PairedPoint {
+                hot: hot.clone(),
+                cold: pairs.of_bench(&id, Mode::Cold).cloned(),
+                unpaired,
+            });
+        }
+        self
+    }
+
+    /// Marks the speedups the raw compute scaling (`raw_scaling`) does not explain: above it
+    /// ([`Anomaly::Superlinear`]), or far below it where an in-process sibling reaches it
+    /// ([`Anomaly::FarBelow`]).
+    pub fn mark_anomalies(&mut self, logical_cores: usize, raw_scaling: &[ScalingPoint]) {
+        let group = self.group;
+        let snapshot = self.points.clone();
+        for p in &mut self.points {
+            let Some(s) = p.comparison.speedup() else {
+                continue;
+            };
+            let Some(raw) = measured_ideal(&group, p.value(), logical_cores, raw_scaling) else {
+                continue;
+            };
+            let threads = ideal_speedup(&group, p.value(), logical_cores).unwrap_or(1.0) as usize;
+            if s.lower > raw.upper {
+                p.anomaly = Some(Anomaly::Superlinear { raw, threads });
+                continue;
+            }
+            if !computes_in_process(p.strategy()) || s.upper >= raw.lower * FAR_BELOW {
+                continue;
+            }
+            let sibling = snapshot
+                .iter()
+                .filter(|q| q.value() == p.value() && q.strategy() != p.strategy())
+                .filter(|q| computes_in_process(q.strategy()))
+                .filter_map(|q| Some((q.strategy(), q.comparison.speedup()?)))
+                .find(|(_, qs)| qs.upper >= raw.lower);
+            if let Some((sibling, sibling_speedup)) = sibling {
+                p.anomaly = Some(Anomaly::FarBelow {
+                    raw,
+                    threads,
+                    sibling,
+                    sibling_speedup,
+                });
+            }
         }
     }
 
@@ -217,6 +341,29 @@ impl GroupAnalysis {
             .filter_map(|s| Some((s, self.point(s, value)?.comparison.speedup()?)))
             .collect()
     }
+}
+
+/// Highest over lowest of per-process speedups (1 with fewer than two).
+pub fn process_spread(per_process: &[f64]) -> f64 {
+    let low = per_process.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = per_process.iter().copied().fold(0.0, f64::max);
+    if per_process.len() < 2 || low <= 0.0 {
+        1.0
+    } else {
+        high / low
+    }
+}
+
+/// Whether `strategy` computes in parallel inside this process (threads, rayon, tokio's
+/// worker threads): the strategies expected to reach the raw scaling on computing tasks.
+pub fn computes_in_process(strategy: BenchFunction) -> bool {
+    matches!(
+        strategy,
+        BenchFunction::Threads
+            | BenchFunction::Rayon
+            | BenchFunction::RayonN
+            | BenchFunction::AsyncMulti
+    )
 }
 
 /// The ideal speedup at `value` in `group` on a machine with `logical_cores`: N for waiting
@@ -369,6 +516,27 @@ pub struct VerdictRow {
     /// Whether it is borderline: a re-run may decide it differently
     /// ([`Verdict::is_borderline`]).
     pub borderline: bool,
+}
+
+impl VerdictRow {
+    /// Whether its speedup was measured in pairs.
+    pub fn paired(&self) -> bool {
+        self.point.paired.is_some()
+    }
+
+    /// The cold paired speedup, where it differs from the hot one beyond both intervals.
+    pub fn cold_differs(&self) -> Option<Interval> {
+        let paired = self.point.paired.as_ref()?;
+        paired
+            .hot_and_cold_differ()
+            .then(|| paired.cold.as_ref().map(|c| c.speedup))
+            .flatten()
+    }
+
+    /// What is anomalous about it, if anything.
+    pub fn anomaly(&self) -> Option<Anomaly> {
+        self.point.anomaly
+    }
 }
 
 /// One verdict per (group, strategy) of the groups compared with `sequential`, taken at the

@@ -10,11 +10,13 @@ use std::path::{Component, Path, PathBuf};
 use serde::Serialize;
 
 use crate::bench_id::Group;
+use crate::canary::CanaryReading;
 use crate::costs::CpuRecord;
 use crate::costs::measured;
 use crate::costs::model::ScalingPoint;
 use crate::error::Result;
 use crate::machine::Machine;
+use crate::pairs::PairsRecord;
 use crate::python::PythonRecord;
 use crate::quality::Quality;
 use crate::quality::load::LoadRecord;
@@ -69,6 +71,13 @@ pub struct RunData {
     /// How much the measurements can be trusted: noisy benchmarks, the load around the bench
     /// binaries (`parbench-load.json`), and the warning.
     pub quality: Quality,
+    /// The warning at the top of the page: only when a verdict (and so a matrix cell) rests on
+    /// a noisy measurement or on one taken in a slow stretch of the machine, naming them.
+    pub top_warning: Option<String>,
+    /// The paired speedups of the run (`parbench-pairs.json`), if the `pairs` bench ran.
+    pub pairs: Option<PairsRecord>,
+    /// The speed canary's readings during the run (`parbench-canary.json`), oldest first.
+    pub canary: Vec<CanaryReading>,
     /// What the run recorded about itself (`parbench-run.json`): a manifest of its groups and
     /// their settings, or, from benches older than manifests, the machine and profile alone.
     pub manifest: Option<RunManifest>,
@@ -136,10 +145,16 @@ impl RunData {
                 profile.map_or("unknown", Profile::name)
             ));
         }
-        let groups: Vec<GroupAnalysis> = by_group
+        let pairs = PairsRecord::load(criterion_dir)?;
+        let canary = CanaryReading::read_all(criterion_dir)?;
+        let mut groups: Vec<GroupAnalysis> = by_group
             .iter()
-            .map(|(group, ms)| GroupAnalysis::new(*group, ms))
+            .map(|(group, ms)| GroupAnalysis::new(*group, ms).paired_with(pairs.as_ref()))
             .collect();
+        let raw = raw_scaling_of(&groups, pairs.as_ref());
+        for g in &mut groups {
+            g.mark_anomalies(machine.logical_cores, &raw);
+        }
         let verdicts = analysis::verdicts(&groups);
         let memory = MemoryRecord::read_all(criterion_dir)?;
         let cpu = CpuRecord::read_all(criterion_dir)?;
@@ -152,6 +167,10 @@ impl RunData {
         levels.dedup();
         let confidence_level = (levels.len() == 1).then(|| levels[0]);
         let quality = quality_of(&groups, LoadRecord::read_all(criterion_dir)?);
+        let slow_groups = crate::canary::CanarySummary::of(&canary)
+            .map(|c| c.slow_groups())
+            .unwrap_or_default();
+        let top_warning = verdict_warning(&verdicts, &slow_groups);
         Ok(RunData {
             generated,
             machine,
@@ -167,6 +186,9 @@ impl RunData {
             skipped,
             confidence_level,
             quality,
+            top_warning,
+            pairs,
+            canary,
             manifest,
             criterion_url: criterion_url(criterion_dir, out_dir),
         })
@@ -191,6 +213,7 @@ impl RunData {
             run_started: None,
             verdicts: analysis::verdicts(&groups),
             quality: quality_of(&groups, Vec::new()),
+            top_warning: None,
             groups,
             memory: Vec::new(),
             cpu: Vec::new(),
@@ -198,6 +221,8 @@ impl RunData {
             missing_groups: Vec::new(),
             skipped: Vec::new(),
             confidence_level: Some(0.95),
+            pairs: None,
+            canary: Vec::new(),
             manifest: None,
             criterion_url: String::new(),
         }
@@ -211,12 +236,7 @@ impl RunData {
     /// The machine's raw compute scaling measured in this run (`primitive/hash-threads/<k>`,
     /// see [`measured::raw_scaling`]), by thread count; empty when it was not measured.
     pub fn raw_scaling(&self) -> Vec<ScalingPoint> {
-        let primitives: Vec<Measurement> = self
-            .groups_where(|g| *g == Group::Primitive)
-            .into_iter()
-            .flat_map(|g| g.points.iter().map(|p| p.measurement.clone()))
-            .collect();
-        measured::raw_scaling(&primitives)
+        raw_scaling_of(&self.groups, self.pairs.as_ref())
     }
 
     /// The bytes each bare thread hashed in the raw compute scaling (`primitive/hash-threads`):
@@ -299,22 +319,53 @@ impl RunData {
             .map(format::share)
             .unwrap_or_else(|| "Criterion's".to_string());
         format!(
-            "Speedup = sequential's mean time / the strategy's mean time at the same value. Its \
-             interval combines both means' {level} confidence intervals, each widened for \
-             run-to-run variation (drift seen within the run, and a floor of ±{floor} per mean), \
-             so that a re-run lands inside it. Each verdict is taken at the largest value where \
-             the strategy has a speedup. helps ×S: the whole interval is at least {helps}; hurts \
-             ×S: the whole interval is at most {hurts} (S = times slower); no gain: the whole \
-             interval lies within [{hurts}, {helps}]; inconclusive: the interval crosses a \
-             threshold. A verdict is borderline (°) when moving its whole interval up or down \
-             by {margin} (a re-run's typical move: the floor of both means in quadrature) would \
-             change it: a re-run may decide it otherwise. The others are firm.",
+            "Speedup = sequential's time / the strategy's time at the same value. Where it says \
+             \"paired\" (see How the speedups were measured) it is the geometric mean of \
+             per-round ratios, sequential and the strategy run alternately on the same tasks in \
+             several processes, in a loop; elsewhere it divides the two Criterion means, whose \
+             {level} confidence intervals are combined, each widened for run-to-run variation \
+             (drift seen within the run, and a floor of ±{floor} per mean). Each verdict is \
+             taken at the largest value where the strategy has a speedup. helps ×S: the whole \
+             interval is at least {helps}; hurts ×S: the whole interval is at most {hurts} (S = \
+             times slower); no gain: the whole interval lies within [{hurts}, {helps}]; \
+             inconclusive: the interval crosses a threshold. A verdict is borderline (°) when \
+             moving its whole interval up or down by {margin} (a re-run's typical move: the \
+             floor of both means in quadrature) would change it: a re-run may decide it \
+             otherwise. The others are firm.",
             helps = format::times(analysis::HELPS_AT_LEAST),
             hurts = format::times(analysis::HURTS_AT_MOST),
             floor = format::share(crate::quality::intervals::RUN_TO_RUN_FLOOR),
             margin = format::times(analysis::borderline_margin()),
         )
     }
+}
+
+/// The top warning: the verdicts that rest on a noisy measurement (paired: processes that
+/// disagree; unpaired: a noisy Criterion measurement) or, unpaired, on a group measured in a
+/// slow stretch of the speed canary (`slow_groups`); `None` when none does.
+fn verdict_warning(verdicts: &[VerdictRow], slow_groups: &[String]) -> Option<String> {
+    let resting: Vec<String> = verdicts
+        .iter()
+        .filter(|v| v.noisy || (!v.paired() && slow_groups.contains(&v.group.to_string())))
+        .map(|v| format!("{}/{}", v.group, v.strategy))
+        .collect();
+    if resting.is_empty() {
+        return None;
+    }
+    let shown: Vec<&str> = resting.iter().take(6).map(String::as_str).collect();
+    let more = resting.len().saturating_sub(shown.len());
+    Some(format!(
+        "{} of {} verdicts rest on a noisy or drifted measurement ({}{}): {}.",
+        resting.len(),
+        verdicts.len(),
+        shown.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        },
+        crate::quality::QUIET_MACHINE_ADVICE
+    ))
 }
 
 /// The run's quality from every assessed measurement of `groups` and the load records.
@@ -324,6 +375,36 @@ fn quality_of(groups: &[GroupAnalysis], load: Vec<LoadRecord>) -> Quality {
         .flat_map(|g| g.points.iter().filter_map(|p| p.measurement.noise))
         .collect();
     Quality::assess(&noise, load)
+}
+
+/// The raw compute scaling, by thread count: paired (bare threads against one, interleaved)
+/// where the `pairs` bench measured it, else from Criterion's `primitive/hash-threads/<k>`.
+fn raw_scaling_of(groups: &[GroupAnalysis], pairs: Option<&PairsRecord>) -> Vec<ScalingPoint> {
+    let paired: Vec<ScalingPoint> = pairs
+        .and_then(|p| p.set(crate::pairs::RAW_SCALING))
+        .map(|set| {
+            set.arms
+                .iter()
+                .filter(|a| a.mode == crate::pairs::Mode::Hot)
+                .filter_map(|a| {
+                    let id = crate::bench_id::BenchId::parse(a.bench_id.as_deref()?)?;
+                    Some(ScalingPoint {
+                        threads: id.value as usize,
+                        speedup: a.speedup,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if !paired.is_empty() {
+        return paired;
+    }
+    let primitives: Vec<Measurement> = groups
+        .iter()
+        .filter(|g| g.group == Group::Primitive)
+        .flat_map(|g| g.points.iter().map(|p| p.measurement.clone()))
+        .collect();
+    measured::raw_scaling(&primitives)
 }
 
 /// The groups a run without a manifest measured and planned, derived from its profile's plan:

@@ -189,6 +189,28 @@ pub fn verdict(v: &Verdict) -> String {
     }
 }
 
+/// What the raw compute scaling does not explain about a speedup, in words.
+pub fn anomaly(a: &crate::report::analysis::Anomaly) -> String {
+    use crate::report::analysis::Anomaly;
+    match a {
+        Anomaly::Superlinear { raw, threads } => format!(
+            "above the raw compute scaling of {threads} bare threads ({})",
+            speedup(raw)
+        ),
+        Anomaly::FarBelow {
+            raw,
+            threads,
+            sibling,
+            sibling_speedup,
+        } => format!(
+            "far below the raw compute scaling of {threads} bare threads ({}), which {sibling} \
+             reaches ({})",
+            speedup(raw),
+            speedup(sibling_speedup)
+        ),
+    }
+}
+
 /// A verdict's word alone: `helps`, `no gain`, `hurts` or `inconclusive`.
 pub fn verdict_word(v: &Verdict) -> &'static str {
     match v {

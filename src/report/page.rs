@@ -244,7 +244,10 @@ impl<'a> Frame<'a> {
                     header {
                         h1 { (TITLE) }
                         p.machine-line { "Measured on " (self.data.machine_line()) "." }
-                        @if let Some(warning) = &self.data.quality.warning {
+                        @if let Some(line) = super::sections::pairs::canary_line(&self.data.canary) {
+                            p.canary-line #canary { (line) " " a href="#pairs" { "How the speedups were measured" } }
+                        }
+                        @if let Some(warning) = &self.data.top_warning {
                             p.note #quality-warning { strong { (warning) } " " a href="#quality" { "Measurement quality" } }
                         }
                     }
@@ -277,7 +280,10 @@ impl<'a> Frame<'a> {
             self.data.machine_line(),
             self.data.criterion_index()
         );
-        if let Some(warning) = &self.data.quality.warning {
+        if let Some(line) = super::sections::pairs::canary_line(&self.data.canary) {
+            md.push_str(&format!("\n{line}\n"));
+        }
+        if let Some(warning) = &self.data.top_warning {
             md.push_str(&format!("\n> **{warning}**\n"));
         }
         let notes = self.data.notes();

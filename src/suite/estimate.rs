@@ -48,6 +48,10 @@ pub const BENCH_BINARIES: &[BenchBinary] = &[
         sweeps: Plan::overhead_sweeps,
     },
     BenchBinary {
+        name: "pairs",
+        sweeps: Plan::pairs_sweeps,
+    },
+    BenchBinary {
         name: "primitives",
         sweeps: Plan::primitives_sweeps,
     },
@@ -266,6 +270,81 @@ impl Plan {
             iterations,
             untimed_runs: 0,
         }
+    }
+
+    /// The paired sets of `benches/pairs.rs`, each mode of each set as a sweep of one
+    /// iteration per process: a round (every arm once; hot: a batch of at least
+    /// [`PairsBudget::hot_batch`](crate::pairs::PairsBudget) per arm; cold: one call after the
+    /// gap) as warm-up, one untimed round more, then rounds filling the set's budget.
+    pub fn pairs_sweeps(&self) -> Vec<Sweep> {
+        use crate::pairs::{ArmKind, Mode, PairsBudget};
+        use crate::workload::Workload;
+        let budget = PairsBudget::of(self);
+        let mixed = self
+            .mixed_shares()
+            .into_iter()
+            .map(|p| (p, self.mixed_hash_bytes(p, HASH_BYTES_PER_SECOND)))
+            .collect();
+        let cost_of = |w: &Workload| match *w {
+            Workload::Sleep { duration } | Workload::Net { duration } => TaskCost {
+                wait: duration,
+                ..TaskCost::default()
+            },
+            Workload::Hash { bytes } | Workload::Receive { bytes } => TaskCost {
+                hash_bytes: bytes,
+                ..TaskCost::default()
+            },
+            Workload::Mixed { bytes, duration } => TaskCost {
+                hash_bytes: bytes,
+                wait: duration,
+                ..TaskCost::default()
+            },
+            Workload::File { bytes } => TaskCost {
+                hash_bytes: bytes,
+                disk: FILE_SYNC,
+                ..TaskCost::default()
+            },
+            Workload::Noop => TaskCost::default(),
+        };
+        crate::pairs::sets(self, &mixed)
+            .iter()
+            .flat_map(|set| {
+                set.modes.iter().map(move |&mode| {
+                    let round: Duration = set
+                        .arms
+                        .iter()
+                        .map(|arm| {
+                            let call = match arm.kind {
+                                ArmKind::Function { function, workers } => self.iteration(
+                                    function,
+                                    cost_of(&arm.workload),
+                                    arm.tasks,
+                                    workers,
+                                ),
+                                ArmKind::BareThreads { .. } => cost_of(&arm.workload).compute(),
+                            };
+                            match mode {
+                                Mode::Hot if call < Duration::from_millis(10) => {
+                                    call + call.max(budget.hot_batch)
+                                }
+                                Mode::Hot => call,
+                                Mode::Cold => call + budget.cold_gap,
+                            }
+                        })
+                        .sum();
+                    Sweep {
+                        timing: Timing {
+                            sample_size: 1,
+                            warm_up: Duration::ZERO,
+                            measurement: budget.per_set,
+                            flat: true,
+                        },
+                        iterations: vec![round; set.processes],
+                        untimed_runs: 0,
+                    }
+                })
+            })
+            .collect()
     }
 
     /// The sweeps of `benches/python.rs`: CPython's sleep, hash and loop tasks (a loop task is
@@ -536,10 +615,11 @@ mod tests {
 
     #[test]
     fn the_estimate_on_2_cores_is_near_the_measured_run_times() {
-        // Measured on 2 cores (README): default 6.5 to 8 min, quick about 80 s, seed about 35 s.
+        // Measured on 2 cores (README): default 6.5 to 8 min before the pairs (estimated 7.6),
+        // quick about 80 s, seed about 35 s; the pairs add about 2 minutes.
         let minutes = |profile| Plan::new(profile, 2).estimate().total().as_secs_f64() / 60.0;
         assert!(
-            (5.5..=8.0).contains(&minutes(Profile::Default)),
+            (6.5..=9.5).contains(&minutes(Profile::Default)),
             "{}",
             minutes(Profile::Default)
         );

@@ -3,9 +3,30 @@
 //!
 //! The output is the hash's digest, as for `hash`; the wait leaves no trace in it.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use super::{Gate, TaskOutput, hash};
+use super::{Gate, TaskOutput, Workload, hash, task_input};
+
+/// How many bytes [`hashing_rate`] hashes per try.
+const CALIBRATION_BYTES: usize = 8 << 20;
+
+/// This machine's single-thread SHA-256 speed in bytes per second, the best of five tries:
+/// what sizes the hashing part of a mixed task.
+pub fn hashing_rate() -> f64 {
+    let input = task_input(0, CALIBRATION_BYTES);
+    let hash = Workload::Hash {
+        bytes: CALIBRATION_BYTES as u64,
+    };
+    let best = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(hash.expected_output(0, &input));
+            start.elapsed()
+        })
+        .min()
+        .expect("five tries");
+    CALIBRATION_BYTES as f64 / best.as_secs_f64()
+}
 
 /// Hashes `input` in compute slices, then sleeps `duration` in a wait phase.
 pub(super) fn run<G: Gate>(input: &[u8], duration: Duration, gate: &mut G) -> TaskOutput {

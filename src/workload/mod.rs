@@ -28,6 +28,7 @@ use crate::error::{Error, Result};
 use crate::units;
 
 pub use hash::task_input;
+pub use mixed::hashing_rate;
 pub use net::{LoopbackServer, MAX_CONNECTIONS, REQUEST_TIMEOUT};
 
 /// What one task does, with its parameters.

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::bench_id::{BenchFunction, Group};
 
-use super::super::analysis::{Verdict, VerdictRow};
+use super::super::analysis::{Anomaly, Verdict, VerdictRow};
 use super::super::blocks::{Page, md_cell, scroll, strategy_link};
 use super::super::data::RunData;
 use super::super::format;
@@ -43,6 +43,10 @@ pub struct MatrixCell {
     pub noisy: bool,
     /// Whether the verdict is borderline (a re-run may decide it otherwise).
     pub borderline: bool,
+    /// The speedup after an idle gap, where it differs from the one in a loop.
+    pub cold: Option<Interval>,
+    /// What the raw compute scaling does not explain about it.
+    pub anomaly: Option<Anomaly>,
 }
 
 /// One row: a workload group and its cells, one per column (`None`: not measured).
@@ -92,6 +96,8 @@ pub fn build(data: &RunData) -> Box<dyn Section> {
                             verdict: v.verdict,
                             noisy: v.noisy,
                             borderline: v.borderline,
+                            cold: v.cold_differs(),
+                            anomaly: v.anomaly(),
                         })
                 })
                 .collect(),
@@ -115,7 +121,28 @@ fn verdict_label(v: &VerdictRow) -> String {
     if v.borderline {
         label.push_str(" (borderline: a re-run may decide otherwise)");
     }
+    if let Some(cold) = v.cold_differs() {
+        label.push_str(&format!(
+            "; in a loop — after a pause {}",
+            format::speedup(&cold)
+        ));
+    }
+    if let Some(anomaly) = v.anomaly() {
+        label.push_str(&format!("; {}", format::anomaly(&anomaly)));
+    }
     label
+}
+
+/// How a verdict's speedup was measured, in a few words.
+fn measured_how(v: &VerdictRow) -> String {
+    match &v.point.paired {
+        Some(p) => format!(
+            "paired, {} rounds in {} processes",
+            p.hot.rounds,
+            p.hot.per_process.len()
+        ),
+        None => "two Criterion means".to_string(),
+    }
 }
 
 impl Matrix {
@@ -131,11 +158,17 @@ impl Matrix {
         if cell.borderline {
             text.push('°');
         }
+        if cell.anomaly.is_some() {
+            text.push('!');
+        }
+        if let Some(cold) = &cell.cold {
+            text.push_str(&format!(" ({} after a pause)", format::speedup_point(cold)));
+        }
         text
     }
 
     fn cell_title(row: &MatrixRow, cell: &MatrixCell) -> String {
-        format!(
+        let mut title = format!(
             "{} on {}: {}{}, {} at {} {}",
             cell.strategy,
             row.group,
@@ -144,7 +177,17 @@ impl Matrix {
             format::speedup(&cell.speedup),
             format::value(&row.group, cell.value),
             row.group.value_meaning()
-        )
+        );
+        if let Some(cold) = &cell.cold {
+            title.push_str(&format!(
+                " in a loop; {} after a pause",
+                format::speedup(cold)
+            ));
+        }
+        if let Some(anomaly) = &cell.anomaly {
+            title.push_str(&format!("; {}", format::anomaly(anomaly)));
+        }
+        title
     }
 }
 
@@ -193,7 +236,17 @@ impl Section for Matrix {
                     span.chip.verdict-hurts { "hurts" } " "
                     span.chip.verdict-inconclusive { "? inconclusive" } " "
                     span.chip.noisy { "~ noisy" } " "
-                    span.chip.borderline { "° borderline" }
+                    span.chip.borderline { "° borderline" } " "
+                    span.chip { "! beyond the raw scaling" }
+                    @if self.verdicts.iter().any(VerdictRow::paired) {
+                        " Speedups measured in pairs (each round runs sequential and the \
+                         strategy on the same tasks, in a random order) and in a loop, as a busy \
+                         program calls them; a second figure is the speedup after a pause, where \
+                         it differs. "
+                        a href="#pairs" { "How" }
+                    } @else {
+                        " Speedups from two Criterion means, measured apart."
+                    }
                 }
             }
             @if !page.takeaways.is_empty() {
@@ -208,13 +261,14 @@ impl Section for Matrix {
                 p { (self.rule) }
                 (scroll(html! {
                     table #verdicts-table {
-                        thead { tr { th { "Workload" } th { "Strategy" } th { "At" } th { "Speedup [interval]" } th { "Verdict" } } }
+                        thead { tr { th { "Workload" } th { "Strategy" } th { "At" } th { "Speedup [interval]" } th { "Verdict" } th { "Measured" } } }
                         tbody { @for v in &self.verdicts { tr {
                             td { (v.group.to_string()) }
                             td { (strategy_link(page, &v.point.measurement.directory, v.strategy)) }
                             td.num { (format::value(&v.group, v.point.value())) }
                             td { (format::speedup(&v.speedup)) }
                             td class={ (v.verdict.class()) @if v.noisy { " noisy" } @if v.borderline { " borderline" } } { (verdict_label(v)) }
+                            td { (measured_how(v)) }
                         } } }
                     }
                 }))
@@ -244,10 +298,17 @@ impl Section for Matrix {
                 }
                 md.push('\n');
             }
-            md.push_str(
-                "\nSpeedup over sequential at the largest measured value; `?` inconclusive, \
-                 `~` noisy, `°` borderline (a re-run may decide it otherwise).\n\n",
-            );
+            md.push_str(&format!(
+                "\nSpeedup over sequential at the largest measured value, {}; `?` inconclusive, \
+                 `~` noisy, `°` borderline (a re-run may decide it otherwise), `!` beyond the raw \
+                 compute scaling.\n\n",
+                if self.verdicts.iter().any(VerdictRow::paired) {
+                    "measured in pairs and in a loop (the figure after a pause beside it where \
+                     it differs)"
+                } else {
+                    "from two Criterion means"
+                }
+            ));
         }
         for (i, t) in page.takeaways.iter().enumerate() {
             md.push_str(&format!(
@@ -262,17 +323,18 @@ impl Section for Matrix {
             md.push_str("No strategy was measured against `sequential`.\n");
         } else {
             md.push_str(
-                "| Workload | Strategy | At | Speedup [interval] | Verdict |\n|---|---|---:|---|---|\n",
+                "| Workload | Strategy | At | Speedup [interval] | Verdict | Measured |\n|---|---|---:|---|---|---|\n",
             );
             for v in &self.verdicts {
                 md.push_str(&format!(
-                    "| {} | [{}]({}) | {} | {} | {} |\n",
+                    "| {} | [{}]({}) | {} | {} | {} | {} |\n",
                     v.group,
                     v.strategy,
                     page.data.criterion_page(&v.point.measurement.directory),
                     format::value(&v.group, v.point.value()),
                     format::speedup(&v.speedup),
-                    verdict_label(v)
+                    verdict_label(v),
+                    measured_how(v)
                 ));
             }
         }
@@ -293,6 +355,15 @@ impl Section for Matrix {
                     "label": format::verdict(&v.verdict),
                     "noisy": v.noisy,
                     "borderline": v.borderline,
+                    "paired": v.point.paired.as_ref().map(|p| json!({
+                        "hot": p.hot.speedup,
+                        "cold": p.cold.as_ref().map(|c| c.speedup),
+                        "rounds": p.hot.rounds,
+                        "processes": p.hot.per_process,
+                        "unpaired": p.unpaired,
+                    })),
+                    "cold_differs": v.cold_differs(),
+                    "anomaly": v.anomaly(),
                 })
             })
             .collect();
@@ -310,6 +381,8 @@ impl Section for Matrix {
                         "verdict": c.verdict,
                         "noisy": c.noisy,
                         "borderline": c.borderline,
+                        "cold": c.cold,
+                        "anomaly": c.anomaly,
                     }))).collect::<Vec<_>>(),
                 })
             })
@@ -408,8 +481,27 @@ mod tests {
             verdict: Verdict::Helps { speedup: 4.0 },
             noisy: true,
             borderline: false,
+            cold: None,
+            anomaly: None,
         };
         assert_eq!(Matrix::cell_text(&cell), "×4.00~");
+        let both = MatrixCell {
+            cold: Some(Interval {
+                point: 0.95,
+                lower: 0.9,
+                upper: 1.0,
+            }),
+            anomaly: Some(crate::report::analysis::Anomaly::Superlinear {
+                raw: Interval {
+                    point: 1.9,
+                    lower: 1.8,
+                    upper: 2.0,
+                },
+                threads: 2,
+            }),
+            ..cell.clone()
+        };
+        assert_eq!(Matrix::cell_text(&both), "×4.00~! (×0.950 after a pause)");
         let borderline = MatrixCell {
             speedup: Interval {
                 point: 1.25,

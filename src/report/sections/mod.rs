@@ -34,6 +34,7 @@ mod machine;
 mod matrix;
 mod mixed;
 mod other;
+pub mod pairs;
 mod python;
 mod quality;
 mod waiting;
@@ -111,6 +112,7 @@ pub const SECTIONS: &[Build] = &[
     amdahl::build,
     break_even::build,
     costs::build,
+    pairs::build,
     quality::build,
     machine::build,
 ];

@@ -1,0 +1,230 @@
+//! The speed canary: a fixed reference task measured again and again during a run, so the
+//! report can say how much the machine's own speed moved and which benchmarks were measured
+//! while it was slow.
+//!
+//! One reading hashes [`CANARY_BYTES`] on one thread, and the same on every logical CPU at
+//! once (one buffer per thread), each the best of [`CANARY_TRIES`]: the first tracks the
+//! machine's speed, the second its parallel capacity (on a shared VM both drift). The benches
+//! take a reading when a bench binary starts and ends and around every group; the readings
+//! go to `parbench-canary.json`, and `parbench advise` takes one before it predicts.
+
+use std::path::Path;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::interval::Interval;
+use crate::records;
+use crate::workload::{Workload, task_input};
+
+/// Bytes one canary task hashes: about a millisecond on one core.
+pub const CANARY_BYTES: usize = 2 << 20;
+
+/// Tries per reading; the fastest counts.
+pub const CANARY_TRIES: usize = 3;
+
+/// A reading this much slower than the run's fastest marks a slow stretch.
+pub const SLOW_AT: f64 = 1.20;
+
+/// The file, inside Criterion's directory, holding the run's canary readings.
+pub const CANARY_FILE: &str = "parbench-canary.json";
+
+/// One reading of the canary.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CanaryReading {
+    /// Where in the run it was taken: `<bench>: start`, `<bench>: before <group>`, ….
+    pub at: String,
+    /// The bench binary that took it.
+    pub bench: String,
+    /// Seconds since the Unix epoch.
+    pub unix_seconds: f64,
+    /// The time to hash [`CANARY_BYTES`] on one thread, ns.
+    pub one_core_ns: f64,
+    /// The time for every logical CPU to hash as much at once, ns.
+    pub all_cores_ns: f64,
+    /// How many threads the second measurement used.
+    pub cores: usize,
+}
+
+impl CanaryReading {
+    /// Takes a reading now, labelled `at`, for bench binary `bench`, on `cores` threads.
+    pub fn take(bench: &str, at: &str, cores: usize) -> CanaryReading {
+        let cores = cores.max(1);
+        let inputs: Vec<Vec<u8>> = (0..cores).map(|i| task_input(i, CANARY_BYTES)).collect();
+        let hash = Workload::Hash {
+            bytes: CANARY_BYTES as u64,
+        };
+        let best = |run: &dyn Fn()| {
+            (0..CANARY_TRIES)
+                .map(|_| {
+                    let start = Instant::now();
+                    run();
+                    start.elapsed().as_nanos() as f64
+                })
+                .fold(f64::INFINITY, f64::min)
+        };
+        let one_core_ns = best(&|| {
+            std::hint::black_box(hash.expected_output(0, &inputs[0]));
+        });
+        let all_cores_ns = best(&|| {
+            std::thread::scope(|scope| {
+                for (i, input) in inputs.iter().enumerate() {
+                    scope.spawn(move || std::hint::black_box(hash.expected_output(i, input)));
+                }
+            });
+        });
+        CanaryReading {
+            at: at.to_string(),
+            bench: bench.to_string(),
+            unix_seconds: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64()),
+            one_core_ns,
+            all_cores_ns,
+            cores,
+        }
+    }
+
+    /// The parallel capacity this reading shows: `cores` × one core's time over the time of
+    /// every core at once (×cores at best).
+    pub fn scaling(&self) -> f64 {
+        self.cores as f64 * self.one_core_ns / self.all_cores_ns
+    }
+
+    /// Reads every reading in `criterion_dir`, oldest first; empty if none was taken.
+    pub fn read_all(criterion_dir: &Path) -> Result<Vec<CanaryReading>> {
+        let mut all: Vec<CanaryReading> =
+            records::load_json_list(&criterion_dir.join(CANARY_FILE))?;
+        all.sort_by(|a, b| a.unix_seconds.total_cmp(&b.unix_seconds));
+        Ok(all)
+    }
+
+    /// Adds `reading` to the file in `criterion_dir`. A bench binary's first reading (`start`)
+    /// removes the readings an earlier run of the same binary left.
+    pub fn save(criterion_dir: &Path, reading: &CanaryReading, starts_bench: bool) -> Result<()> {
+        let path = criterion_dir.join(CANARY_FILE);
+        let mut all: Vec<CanaryReading> = records::load_json_list(&path)?;
+        if starts_bench {
+            all.retain(|r| r.bench != reading.bench);
+        }
+        all.push(reading.clone());
+        records::save_json(&path, &all)
+    }
+}
+
+/// What a run's canary readings say.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CanarySummary {
+    /// How many readings.
+    pub readings: usize,
+    /// The fastest one-core time, ns.
+    pub fastest_ns: f64,
+    /// The slowest reading over the fastest (≥ 1).
+    pub slowest_factor: f64,
+    /// The median reading over the fastest.
+    pub median_factor: f64,
+    /// The parallel capacity's range over the readings: lowest, median, highest.
+    pub scaling: Interval,
+    /// The readings slower than [`SLOW_AT`] × the fastest, by label.
+    pub slow: Vec<String>,
+}
+
+impl CanarySummary {
+    /// Summarises `readings`; `None` without any.
+    pub fn of(readings: &[CanaryReading]) -> Option<CanarySummary> {
+        if readings.is_empty() {
+            return None;
+        }
+        let fastest = readings
+            .iter()
+            .map(|r| r.one_core_ns)
+            .fold(f64::INFINITY, f64::min);
+        let factors: Vec<f64> = readings.iter().map(|r| r.one_core_ns / fastest).collect();
+        let scalings: Vec<f64> = readings.iter().map(CanaryReading::scaling).collect();
+        let lowest = scalings.iter().copied().fold(f64::INFINITY, f64::min);
+        let highest = scalings.iter().copied().fold(0.0, f64::max);
+        Some(CanarySummary {
+            readings: readings.len(),
+            fastest_ns: fastest,
+            slowest_factor: factors.iter().copied().fold(1.0, f64::max),
+            median_factor: crate::stats::median(&factors).unwrap_or(1.0),
+            scaling: Interval {
+                point: crate::stats::median(&scalings).unwrap_or(lowest),
+                lower: lowest,
+                upper: highest,
+            },
+            slow: readings
+                .iter()
+                .zip(&factors)
+                .filter(|(_, f)| **f > SLOW_AT)
+                .map(|(r, _)| r.at.clone())
+                .collect(),
+        })
+    }
+
+    /// The groups measured in a slow stretch: those with a reading before or after them
+    /// (`<bench>: before <group>` / `after <group>`) slower than [`SLOW_AT`] × the fastest.
+    pub fn slow_groups(&self) -> Vec<String> {
+        let mut groups: Vec<String> = self
+            .slow
+            .iter()
+            .filter_map(|at| {
+                let (_, what) = at.split_once(": ")?;
+                what.strip_prefix("before ")
+                    .or_else(|| what.strip_prefix("after "))
+                    .map(str::to_string)
+            })
+            .collect();
+        groups.sort();
+        groups.dedup();
+        groups
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reading(at: &str, one: f64, all: f64, t: f64) -> CanaryReading {
+        CanaryReading {
+            at: at.to_string(),
+            bench: at.split(':').next().unwrap().to_string(),
+            unix_seconds: t,
+            one_core_ns: one,
+            all_cores_ns: all,
+            cores: 2,
+        }
+    }
+
+    #[test]
+    fn a_slow_stretch_is_found_and_names_its_groups() {
+        let readings = [
+            reading("cpu_bound: start", 1.0e6, 1.05e6, 1.0),
+            reading("cpu_bound: before hash-1MiB", 1.02e6, 1.1e6, 2.0),
+            reading("cpu_bound: after hash-1MiB", 1.48e6, 2.0e6, 3.0),
+            reading("mixed: before mixed-10ms-n8", 1.01e6, 1.0e6, 4.0),
+        ];
+        let s = CanarySummary::of(&readings).unwrap();
+        assert_eq!(s.readings, 4);
+        assert!((s.slowest_factor - 1.48).abs() < 1e-9);
+        assert_eq!(s.slow, ["cpu_bound: after hash-1MiB"]);
+        assert_eq!(s.slow_groups(), ["hash-1MiB"]);
+        assert!(s.scaling.lower < s.scaling.point && s.scaling.point <= s.scaling.upper);
+        assert!((s.scaling.upper - 2.02).abs() < 1e-9);
+        assert!(CanarySummary::of(&[]).is_none());
+    }
+
+    #[test]
+    fn readings_are_taken_saved_and_a_new_start_replaces_a_bench_s_old_ones() {
+        let r = CanaryReading::take("t", "t: start", 2);
+        assert!(r.one_core_ns > 0.0 && r.all_cores_ns > 0.0);
+        assert!(r.scaling() > 0.0);
+        let dir = tempfile::tempdir().unwrap();
+        CanaryReading::save(dir.path(), &r, true).unwrap();
+        CanaryReading::save(dir.path(), &reading("t: end", 1.0, 1.0, 9e9), false).unwrap();
+        assert_eq!(CanaryReading::read_all(dir.path()).unwrap().len(), 2);
+        CanaryReading::save(dir.path(), &r, true).unwrap();
+        assert_eq!(CanaryReading::read_all(dir.path()).unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,237 @@
+//! The paired speedups of a run, as the `pairs` bench writes them beside Criterion's data
+//! (`parbench-pairs.json`) and the report reads them.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::interval::Interval;
+use crate::records;
+
+use super::counters::Counters;
+use super::estimate;
+use super::rounds::PassResult;
+use super::{Mode, PairSet};
+
+/// The file, inside Criterion's directory, holding the run's [`PairsRecord`].
+pub const PAIRS_FILE: &str = "parbench-pairs.json";
+
+/// Every paired set of a run, with each arm's speedup over the set's baseline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PairsRecord {
+    /// How many processes (passes) measured each set.
+    pub processes: usize,
+    /// The idle gap before each cold call, in ms.
+    pub cold_gap_ms: f64,
+    /// The sets, in the order they were measured.
+    pub sets: Vec<SetResult>,
+}
+
+/// One set's results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetResult {
+    /// The set's name, e.g. `hash-1MiB@16`.
+    pub name: String,
+    /// The baseline's label.
+    pub baseline: String,
+    /// Every compared arm in every mode.
+    pub arms: Vec<ArmResult>,
+}
+
+/// One arm's paired speedup over the baseline in one mode.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArmResult {
+    /// The arm's label.
+    pub label: String,
+    /// The suite benchmark it measures again, if any (`group/function/value`).
+    pub bench_id: Option<String>,
+    /// The mode.
+    pub mode: Mode,
+    /// The geometric mean of the per-round speedups (per unit of work), with its 95 % interval.
+    pub speedup: Interval,
+    /// Each process's own geometric mean.
+    pub per_process: Vec<f64>,
+    /// Rounds over all processes.
+    pub rounds: usize,
+    /// The arm's median time of one call, in ns, over all rounds.
+    pub median_ns: f64,
+    /// The baseline's median time of one call, in ns, over the same rounds.
+    pub baseline_median_ns: f64,
+    /// The arm's counters per call.
+    pub counters: Counters,
+    /// The baseline's counters per call, in the same rounds.
+    pub baseline_counters: Counters,
+}
+
+impl PairsRecord {
+    /// Combines the passes (one per process) over `sets` into speedups. A set or mode missing
+    /// from a pass (that process failed) is combined from the passes that have it.
+    pub fn combine(sets: &[PairSet], passes: &[PassResult], cold_gap_ms: f64) -> PairsRecord {
+        let mut out = Vec::new();
+        for (set_index, set) in sets.iter().enumerate() {
+            let of_set: Vec<_> = passes
+                .iter()
+                .filter_map(|p| p.sets.iter().find(|s| s.name == set.name))
+                .collect();
+            let mut arms = Vec::new();
+            for &mode in &set.modes {
+                let of_mode: Vec<_> = of_set
+                    .iter()
+                    .filter_map(|s| s.modes.iter().find(|m| m.mode == mode))
+                    .collect();
+                if of_mode.is_empty() {
+                    continue;
+                }
+                let base_work = set.baseline().work;
+                for (i, arm) in set.arms.iter().enumerate().skip(1) {
+                    let logs: Vec<Vec<f64>> = of_mode
+                        .iter()
+                        .map(|m| {
+                            let (b, a) = (&m.arms[0], &m.arms[i]);
+                            b.per_call_ns
+                                .iter()
+                                .zip(&a.per_call_ns)
+                                .map(|(tb, ta)| ((tb / base_work) / (ta / arm.work)).ln())
+                                .collect()
+                        })
+                        .collect();
+                    let seed = (set_index * 64 + i * 2 + mode as usize) as u64;
+                    let Some(speedup) = estimate::paired_speedup(&logs, seed) else {
+                        continue;
+                    };
+                    let times = |k: usize| -> Vec<f64> {
+                        of_mode
+                            .iter()
+                            .flat_map(|m| m.arms[k].per_call_ns.iter().copied())
+                            .collect()
+                    };
+                    let counters = |k: usize| {
+                        let mut total = Counters::default();
+                        let mut calls = 0;
+                        for m in &of_mode {
+                            total += m.arms[k].counters;
+                            calls += m.arms[k].calls;
+                        }
+                        total.per_call(calls as f64)
+                    };
+                    arms.push(ArmResult {
+                        label: arm.label.clone(),
+                        bench_id: arm.bench_id.clone(),
+                        mode,
+                        speedup,
+                        per_process: estimate::per_process(&logs),
+                        rounds: logs.iter().map(Vec::len).sum(),
+                        median_ns: crate::stats::median(&times(i)).unwrap_or(f64::NAN),
+                        baseline_median_ns: crate::stats::median(&times(0)).unwrap_or(f64::NAN),
+                        counters: counters(i),
+                        baseline_counters: counters(0),
+                    });
+                }
+            }
+            out.push(SetResult {
+                name: set.name.clone(),
+                baseline: set.baseline().label.clone(),
+                arms,
+            });
+        }
+        PairsRecord {
+            processes: passes.len(),
+            cold_gap_ms,
+            sets: out,
+        }
+    }
+
+    /// The result of the arm standing for suite benchmark `bench_id` in `mode`.
+    pub fn of_bench(&self, bench_id: &str, mode: Mode) -> Option<&ArmResult> {
+        self.sets
+            .iter()
+            .flat_map(|s| &s.arms)
+            .find(|a| a.mode == mode && a.bench_id.as_deref() == Some(bench_id))
+    }
+
+    /// The set named `name`.
+    pub fn set(&self, name: &str) -> Option<&SetResult> {
+        self.sets.iter().find(|s| s.name == name)
+    }
+
+    /// Reads the record from `criterion_dir`; `Ok(None)` if the `pairs` bench never ran.
+    pub fn load(criterion_dir: &Path) -> Result<Option<Self>> {
+        records::load_json(&criterion_dir.join(PAIRS_FILE))
+    }
+
+    /// Writes the record into `criterion_dir`, replacing an older one.
+    pub fn save(&self, criterion_dir: &Path) -> Result<()> {
+        records::save_json(&criterion_dir.join(PAIRS_FILE), self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench_id::{BenchFunction, Group};
+    use crate::pairs::rounds::{ArmPass, ModePass, SetPass};
+    use crate::pairs::{Arm, ArmKind};
+    use crate::workload::Workload;
+
+    fn set() -> PairSet {
+        let arm = |f: BenchFunction| Arm {
+            label: f.name().to_string(),
+            bench_id: Some(format!("hash-1MiB/{}/16", f.name())),
+            kind: ArmKind::Function {
+                function: f,
+                workers: None,
+            },
+            workload: Workload::Hash { bytes: 1 << 20 },
+            tasks: 16,
+            work: 16.0,
+        };
+        PairSet {
+            name: "hash-1MiB@16".to_string(),
+            group: Group::Hash { bytes: 1 << 20 },
+            arms: vec![arm(BenchFunction::Sequential), arm(BenchFunction::Rayon)],
+            modes: vec![Mode::Hot],
+            processes: 2,
+        }
+    }
+
+    fn pass(base: &[f64], arm: &[f64]) -> PassResult {
+        let a = |label: &str, t: &[f64]| ArmPass {
+            label: label.to_string(),
+            per_call_ns: t.to_vec(),
+            batch: 1,
+            counters: Counters::default(),
+            calls: t.len(),
+        };
+        PassResult {
+            sets: vec![SetPass {
+                name: "hash-1MiB@16".to_string(),
+                modes: vec![ModePass {
+                    mode: Mode::Hot,
+                    arms: vec![a("sequential", base), a("rayon", arm)],
+                }],
+            }],
+        }
+    }
+
+    #[test]
+    fn passes_combine_into_one_speedup_per_arm_found_by_its_benchmark() {
+        // Two processes on a machine that slowed down between and within them: ×2 throughout.
+        let passes = [
+            pass(&[10.0, 12.0, 14.0], &[5.0, 6.0, 7.0]),
+            pass(&[20.0, 22.0], &[10.0, 11.0]),
+        ];
+        let record = PairsRecord::combine(&[set()], &passes, 20.0);
+        assert_eq!(record.processes, 2);
+        let r = record
+            .of_bench("hash-1MiB/rayon/16", Mode::Hot)
+            .expect("found by its ID");
+        assert!((r.speedup.point - 2.0).abs() < 1e-9, "{:?}", r.speedup);
+        assert_eq!(r.rounds, 5);
+        assert_eq!(r.per_process.len(), 2);
+        assert!(record.of_bench("hash-1MiB/rayon/16", Mode::Cold).is_none());
+        let dir = tempfile::tempdir().unwrap();
+        record.save(dir.path()).unwrap();
+        assert_eq!(PairsRecord::load(dir.path()).unwrap(), Some(record));
+    }
+}
