@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use parbench::amdahl;
 use parbench::bench_id::Group;
+use parbench::canary::CanaryReading;
+use parbench::interval::Interval;
 use parbench::machine::Machine;
+use parbench::pairs::{ArmResult, Counters, Mode, PairsRecord, SetResult};
 use parbench::records::{BenchEntry, GroupEntry};
 use parbench::report;
 use parbench::report::format::factor;
@@ -1128,4 +1131,184 @@ fn no_section_has_more_than_two_takeaways() {
             "{sections:?}"
         );
     }
+}
+
+/// One paired result, as the `pairs` bench writes it.
+fn paired(bench_id: &str, mode: Mode, speedup: (f64, f64, f64), per_process: &[f64]) -> ArmResult {
+    let counters = Counters {
+        cpu_ns: 4.0 * MS,
+        run_delay_ns: 0.5 * MS,
+        involuntary_switches: 3.0,
+        ..Counters::default()
+    };
+    ArmResult {
+        label: bench_id.to_string(),
+        bench_id: Some(bench_id.to_string()),
+        mode,
+        speedup: Interval {
+            point: speedup.0,
+            lower: speedup.1,
+            upper: speedup.2,
+        },
+        per_process: per_process.to_vec(),
+        rounds: 50,
+        median_ns: 16.0 * MS,
+        baseline_median_ns: 32.0 * MS,
+        counters,
+        baseline_counters: Counters::default(),
+    }
+}
+
+fn canary(at: &str, one_core_ms: f64, t: f64) -> CanaryReading {
+    CanaryReading {
+        at: at.to_string(),
+        bench: at.split(':').next().unwrap().to_string(),
+        unix_seconds: t,
+        one_core_ns: one_core_ms * MS,
+        all_cores_ns: one_core_ms * MS * 1.05,
+        cores: 2,
+    }
+}
+
+/// Writes a pairs record for `hash-1MiB` at 16 tasks: rayon above the raw scaling (×2.6
+/// against ×1.9), cold after a pause; threads with processes that disagree when `noisy`.
+fn write_pairs(dir: &Path, noisy: bool) {
+    let threads: &[f64] = if noisy {
+        &[1.5, 1.9, 2.1]
+    } else {
+        &[1.9, 1.92, 1.88]
+    };
+    PairsRecord {
+        processes: 3,
+        cold_gap_ms: 10.0,
+        sets: vec![
+            SetResult {
+                name: "hash-1MiB@16".to_string(),
+                baseline: "hash-1MiB/sequential/16".to_string(),
+                arms: vec![
+                    paired(
+                        "hash-1MiB/rayon/16",
+                        Mode::Hot,
+                        (2.6, 2.5, 2.7),
+                        &[2.6, 2.6, 2.6],
+                    ),
+                    paired(
+                        "hash-1MiB/rayon/16",
+                        Mode::Cold,
+                        (0.95, 0.9, 1.0),
+                        &[0.95; 3],
+                    ),
+                    paired("hash-1MiB/threads/16", Mode::Hot, (1.9, 1.8, 2.0), threads),
+                ],
+            },
+            SetResult {
+                name: parbench::pairs::RAW_SCALING.to_string(),
+                baseline: "1 bare threads".to_string(),
+                arms: vec![paired(
+                    "primitive/hash-threads/2",
+                    Mode::Hot,
+                    (1.9, 1.85, 1.95),
+                    &[1.9, 1.9, 1.9],
+                )],
+            },
+        ],
+    }
+    .save(dir)
+    .unwrap();
+}
+
+#[test]
+fn paired_speedups_replace_the_means_and_one_above_the_raw_scaling_is_marked_and_explained() {
+    let (_tmp, criterion, out) = full_tree();
+    write_pairs(&criterion, true);
+    for (i, r) in [
+        canary("cpu_bound: start", 1.0, 1.0),
+        canary("cpu_bound: before hash-1MiB", 1.02, 2.0),
+        canary("cpu_bound: after hash-1MiB", 1.48, 3.0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        CanaryReading::save(&criterion, r, i == 0).unwrap();
+    }
+    let summary = report::generate(&criterion, &out).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&read(&summary.json)).unwrap();
+    let verdict = |strategy: &str| {
+        json["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["group"] == "hash-1MiB" && v["strategy"] == strategy)
+            .unwrap()
+            .clone()
+    };
+    let rayon = verdict("rayon");
+    assert_eq!(rayon["speedup"]["point"], 2.6, "the paired speedup decides");
+    assert_eq!(rayon["anomaly"]["kind"], "superlinear");
+    assert_eq!(rayon["cold_differs"]["point"], 0.95);
+    assert!(rayon["paired"]["unpaired"]["point"].as_f64().unwrap() > 0.0);
+    assert_eq!(verdict("threads")["noisy"], true, "its processes disagree");
+    assert!(
+        verdict("processes")["paired"].is_null(),
+        "unpaired: Criterion's means"
+    );
+
+    let html = Html::parse_document(&read(&summary.html));
+    let cell = html
+        .select(&Selector::parse("#verdict-matrix td.cell a[title*='rayon on hash-1MiB']").unwrap())
+        .next()
+        .expect("rayon's hash cell");
+    let text: String = cell.text().collect();
+    assert!(
+        text.contains('!') && text.contains("after a pause"),
+        "{text}"
+    );
+    let pairs_section: String = html
+        .select(&Selector::parse("section#pairs").unwrap())
+        .next()
+        .expect("the pairs section")
+        .text()
+        .collect();
+    assert!(
+        pairs_section.contains("above the raw compute scaling")
+            && pairs_section.contains("CPU time"),
+        "{pairs_section}"
+    );
+    let top: String = html
+        .select(&Selector::parse("#canary").unwrap())
+        .next()
+        .expect("the canary line")
+        .text()
+        .collect();
+    assert!(top.contains("1.48") && top.contains("hash-1MiB"), "{top}");
+    let warning: String = html
+        .select(&Selector::parse("#quality-warning").unwrap())
+        .next()
+        .expect("a verdict rests on noise")
+        .text()
+        .collect();
+    assert!(warning.contains("hash-1MiB/threads"), "{warning}");
+    assert!(read(&out.join("summary.md")).contains("Machine speed during the run"));
+}
+
+#[test]
+fn the_top_warning_appears_only_when_a_verdict_rests_on_noise() {
+    let (_tmp, criterion, out) = full_tree();
+    write_pairs(&criterion, false);
+    let summary = report::generate(&criterion, &out).unwrap();
+    let html = Html::parse_document(&read(&summary.html));
+    assert!(
+        html.select(&Selector::parse("#quality-warning").unwrap())
+            .next()
+            .is_none(),
+        "no verdict rests on noise"
+    );
+    write_pairs(&criterion, true);
+    let summary = report::generate(&criterion, &out).unwrap();
+    let html = Html::parse_document(&read(&summary.html));
+    assert!(
+        html.select(&Selector::parse("#quality-warning").unwrap())
+            .next()
+            .is_some()
+    );
 }

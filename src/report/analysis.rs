@@ -133,7 +133,7 @@ pub enum Anomaly {
         threads: usize,
     },
     /// Its whole interval lies far below the raw scaling ([`FAR_BELOW`]) while another
-    /// in-process strategy reaches it at the same point.
+    /// in-process strategy reaches it at the same point (their intervals overlap).
     FarBelow {
         /// The raw scaling.
         raw: Interval,
@@ -279,7 +279,7 @@ impl GroupAnalysis {
                 .filter(|q| q.value() == p.value() && q.strategy() != p.strategy())
                 .filter(|q| computes_in_process(q.strategy()))
                 .filter_map(|q| Some((q.strategy(), q.comparison.speedup()?)))
-                .find(|(_, qs)| qs.upper >= raw.lower);
+                .find(|(_, qs)| qs.upper >= raw.lower && qs.lower <= raw.upper);
             if let Some((sibling, sibling_speedup)) = sibling {
                 p.anomaly = Some(Anomaly::FarBelow {
                     raw,
@@ -753,6 +753,40 @@ mod tests {
         );
         assert_eq!(measured_ideal(&hash, 16, 2, &[]), None);
         assert_eq!(measured_ideal(&SLEEP, 16, 2, &raw), None, "not computing");
+    }
+
+    #[test]
+    fn speedups_beyond_the_raw_scaling_are_marked_a_dip_only_where_a_sibling_reaches_it() {
+        let hash = Group::Hash { bytes: 1 << 20 };
+        let at = |f, n: u64, ns: f64| measurement(hash, f, n, ns, 0.005);
+        let data = [
+            at(Sequential, 8, 16e6),
+            at(Rayon, 8, 8.4e6),    // ×1.90: reaches the raw ×1.9
+            at(Threads, 8, 12.8e6), // ×1.25: the dip
+            at(Sequential, 16, 32e6),
+            at(Rayon, 16, 11e6),   // ×2.9: above it
+            at(Threads, 16, 25e6), // ×1.28, but no sibling reaches the raw scaling here
+        ];
+        let raw = [ScalingPoint {
+            threads: 2,
+            speedup: interval(1.9, 1.85, 1.95),
+        }];
+        let mut g = GroupAnalysis::new(hash, &data);
+        g.mark_anomalies(2, &raw);
+        assert!(matches!(
+            g.point(Threads, 8).unwrap().anomaly,
+            Some(Anomaly::FarBelow { sibling: Rayon, .. })
+        ));
+        assert_eq!(g.point(Rayon, 8).unwrap().anomaly, None);
+        assert!(matches!(
+            g.point(Rayon, 16).unwrap().anomaly,
+            Some(Anomaly::Superlinear { threads: 2, .. })
+        ));
+        assert_eq!(g.point(Threads, 16).unwrap().anomaly, None);
+        // Waiting groups are never judged against the compute scaling.
+        let mut sleep = GroupAnalysis::new(SLEEP, &[m(Sequential, 8, 80e6), m(Rayon, 8, 1e6)]);
+        sleep.mark_anomalies(2, &raw);
+        assert!(sleep.points.iter().all(|p| p.anomaly.is_none()));
     }
 
     #[test]
