@@ -1,0 +1,117 @@
+//! An independent check of a paired speedup: sequential against one strategy on the same
+//! tasks, alternately in a random order, in several fresh processes; written apart from
+//! `parbench::pairs` (no shared measuring code) so that it can confirm or refute the page.
+//!
+//! Run with:
+//! `cargo run --release --example interleaved -- hash 1MiB 16 rayon hot 5 200`
+//! (workload, bytes, tasks, strategy, hot|cold, processes, rounds per process). Prints each
+//! process's geometric-mean speedup and their mean with a Student-t 95 % interval.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use parbench::strategy::{StrategyConfig, StrategyKind};
+use parbench::units::parse_bytes;
+use parbench::worker::WorkerCommand;
+use parbench::workload::{TaskSet, Workload};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() != 7 {
+        eprintln!(
+            "usage: interleaved WORKLOAD BYTES TASKS STRATEGY hot|cold PROCESSES ROUNDS \
+             (e.g. hash 1MiB 16 rayon hot 5 200)"
+        );
+        std::process::exit(2);
+    }
+    if std::env::var_os("INTERLEAVED_CHILD").is_some() {
+        let speedup = one_process(&args);
+        println!("{speedup}");
+        return;
+    }
+    let processes: usize = args[5].parse().expect("PROCESSES is a number");
+    let mut speedups = Vec::new();
+    for p in 0..processes {
+        let out = Command::new(std::env::current_exe().expect("this program"))
+            .args(&args)
+            .env("INTERLEAVED_CHILD", p.to_string())
+            .output()
+            .expect("a child process");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let s: f64 = text.trim().parse().unwrap_or_else(|_| {
+            panic!("child failed: {}", String::from_utf8_lossy(&out.stderr))
+        });
+        println!("process {}: ×{s:.3}", p + 1);
+        speedups.push(s.ln());
+    }
+    let k = speedups.len() as f64;
+    let mean = speedups.iter().sum::<f64>() / k;
+    let sd = (speedups.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (k - 1.0)).sqrt();
+    let t = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262][(k as usize - 2).min(8)];
+    let half = t * sd / k.sqrt();
+    println!(
+        "speedup ×{:.3} [{:.3}, {:.3}] over {} processes",
+        mean.exp(),
+        (mean - half).exp(),
+        (mean + half).exp(),
+        processes
+    );
+}
+
+/// One process: `ROUNDS` rounds of sequential and the strategy in a random order; the
+/// geometric mean of the per-round ratios.
+fn one_process(args: &[String]) -> f64 {
+    let bytes = parse_bytes("BYTES", &args[1]).expect("BYTES");
+    let workload = match args[0].as_str() {
+        "hash" => Workload::Hash { bytes },
+        other => panic!("only hash is supported here, not {other}"),
+    };
+    let tasks = TaskSet::new(workload, args[2].parse().expect("TASKS")).expect("tasks");
+    let kind = StrategyKind::from_name(&args[3]).expect("STRATEGY");
+    let cold = args[4] == "cold";
+    let rounds: usize = args[6].parse().expect("ROUNDS");
+    let worker = WorkerCommand::parbench(
+        std::env::current_exe()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join("parbench"),
+    );
+    let config = StrategyConfig::new().worker_command(worker);
+    let baseline = StrategyKind::Sequential.build(&config).unwrap();
+    let strategy = kind.build(&config).unwrap();
+    let expected = tasks.expected_outputs();
+    let time = |s: &dyn parbench::strategy::Strategy| {
+        if cold {
+            std::thread::sleep(Duration::from_millis(10));
+        } else {
+            s.run(&tasks).unwrap();
+        }
+        let start = Instant::now();
+        let out = s.run(&tasks).unwrap();
+        let t = start.elapsed().as_secs_f64();
+        assert!(out == expected, "wrong outputs");
+        t
+    };
+    time(baseline.as_ref());
+    time(strategy.as_ref());
+    let seed = std::env::var("INTERLEAVED_CHILD").unwrap_or_default();
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15 ^ seed.parse::<u64>().unwrap_or(0);
+    let mut sum = 0.0;
+    for _ in 0..rounds {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let (b, s) = if state & 1 == 0 {
+            let b = time(baseline.as_ref());
+            (b, time(strategy.as_ref()))
+        } else {
+            let s = time(strategy.as_ref());
+            (time(baseline.as_ref()), s)
+        };
+        sum += (b / s).ln();
+    }
+    (sum / rounds as f64).exp()
+}
