@@ -26,8 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bench_id::{BenchFunction, Primitive};
 use crate::interval::Interval;
-
-use super::scale;
+use crate::shape::{Shape, shape};
 
 /// A prediction misses when the measurement differs from it by more than this fraction.
 pub const UNEXPLAINED_ABOVE: f64 = 0.25;
@@ -50,8 +49,8 @@ impl TaskWork {
     /// Work known exactly (no interval), e.g. a user's own figures; its waits are not timers.
     pub fn exact(compute_ns: f64, wait_ns: f64, input_bytes: u64) -> Self {
         TaskWork {
-            compute_ns: exact(compute_ns),
-            wait_ns: exact(wait_ns),
+            compute_ns: Interval::exact(compute_ns),
+            wait_ns: Interval::exact(wait_ns),
             input_bytes,
             timer_waits: false,
         }
@@ -63,15 +62,6 @@ impl TaskWork {
             timer_waits,
             ..self
         }
-    }
-}
-
-/// A zero-width interval around a value given, not measured.
-pub fn exact(value: f64) -> Interval {
-    Interval {
-        point: value,
-        lower: value,
-        upper: value,
     }
 }
 
@@ -116,7 +106,7 @@ impl BeyondLine {
     fn tasks_ns(&self, per_task: Interval, tasks: f64) -> Interval {
         let from = self.from_tasks as f64;
         if tasks <= from {
-            return scale(per_task, tasks);
+            return per_task.scaled(tasks);
         }
         let extra = tasks - from;
         Interval {
@@ -176,19 +166,6 @@ impl StrategyCost {
     }
 }
 
-/// The primitive a strategy's cost per task is compared with.
-pub fn primitive_of(strategy: BenchFunction) -> Option<Primitive> {
-    Some(match strategy {
-        BenchFunction::Threads | BenchFunction::Gil => Primitive::ThreadSpawn,
-        BenchFunction::Rayon | BenchFunction::RayonN => Primitive::RayonInstall,
-        BenchFunction::Processes => Primitive::ProcessSpawn,
-        BenchFunction::ProcessPool | BenchFunction::ProcessPoolWarm => Primitive::PipeRoundTrip,
-        BenchFunction::Async => Primitive::TokioCurrentSpawn,
-        BenchFunction::AsyncMulti => Primitive::TokioMultiSpawn,
-        _ => return None,
-    })
-}
-
 /// One point of the raw compute scaling: the hash kernel on `threads` bare threads.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScalingPoint {
@@ -198,41 +175,21 @@ pub struct ScalingPoint {
     pub speedup: Interval,
 }
 
-/// How tasks can overlap on a strategy: in progress at once, and computing at once.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Shape {
-    /// Tasks in progress at once (`K`).
-    pub in_progress: usize,
-    /// Tasks computing at once (`p`), before the raw scaling is applied.
-    pub computing: usize,
-}
-
-/// The shape of `strategy` for `tasks` tasks on `workers` (its own default when `None`) and
-/// `cores` logical cores; `None` for what the model does not cover (CPython, primitives).
-pub fn shape(
-    strategy: BenchFunction,
-    tasks: usize,
-    workers: Option<usize>,
-    cores: usize,
-) -> Option<Shape> {
-    let n = tasks.max(1);
-    let cores = cores.max(1);
-    let pool = workers.unwrap_or(cores).max(1);
-    let (in_progress, computing) = match strategy {
-        BenchFunction::Sequential => (1, 1),
-        BenchFunction::Threads | BenchFunction::RayonN | BenchFunction::Processes => (n, n),
-        BenchFunction::Rayon | BenchFunction::ProcessPool | BenchFunction::ProcessPoolWarm => {
-            (pool, pool)
+impl ScalingPoint {
+    /// `S(k) = k · T(1) / T(k)` from the hash kernel's time on one bare thread and on
+    /// `threads`: the widest ratio of the two intervals (a lower bound below zero counts as
+    /// zero, one below 1 ns as 1 ns).
+    pub fn from_times(threads: usize, one: &Interval, at_k: &Interval) -> ScalingPoint {
+        let k = threads as f64;
+        ScalingPoint {
+            threads,
+            speedup: Interval {
+                point: k * one.point / at_k.point,
+                lower: k * one.lower.max(0.0) / at_k.upper,
+                upper: k * one.upper / at_k.lower.max(1.0),
+            },
         }
-        BenchFunction::Gil => (workers.unwrap_or(n), 1),
-        BenchFunction::Async => (n, 1),
-        BenchFunction::AsyncMulti => (n, pool),
-        _ => return None,
-    };
-    Some(Shape {
-        in_progress: in_progress.min(n),
-        computing: computing.min(n).min(cores),
-    })
+    }
 }
 
 /// What a run of N tasks of one strategy is predicted to cost, part by part.
@@ -323,12 +280,12 @@ impl CostModel {
     pub fn scaling(&self, threads: usize) -> Interval {
         let p = threads.max(1);
         if p == 1 {
-            return exact(1.0);
+            return Interval::exact(1.0);
         }
         let mut points = self.raw_scaling.clone();
         points.sort_by_key(|s| s.threads);
         let Some(last) = points.last() else {
-            return exact(p as f64);
+            return Interval::exact(p as f64);
         };
         if p >= last.threads {
             return last.speedup;
@@ -340,7 +297,7 @@ impl CostModel {
             .copied()
             .unwrap_or(ScalingPoint {
                 threads: 1,
-                speedup: exact(1.0),
+                speedup: Interval::exact(1.0),
             });
         let above = points
             .iter()
@@ -360,7 +317,8 @@ impl CostModel {
     }
 
     /// Predicts `tasks` tasks of `work` on `strategy` with `workers` (its default when
-    /// `None`); `None` when the strategy's costs were not fitted or the model does not cover it.
+    /// `None`); `None` when the strategy's costs were not fitted (CPython's strategies and the
+    /// primitives never are).
     pub fn predict(
         &self,
         strategy: BenchFunction,
@@ -369,7 +327,7 @@ impl CostModel {
         workers: Option<usize>,
     ) -> Option<Prediction> {
         let cost = self.cost(strategy)?;
-        let shape = shape(strategy, tasks, workers, self.logical_cores)?;
+        let shape = shape(strategy, tasks, workers, self.logical_cores);
         let n = tasks.max(1) as f64;
         let nonneg = |i: Interval| Interval {
             point: i.point.max(0.0),
@@ -379,11 +337,11 @@ impl CostModel {
         let fixed_ns = nonneg(cost.fixed_ns);
         let tasks_ns = match &cost.beyond {
             Some(beyond) => beyond.tasks_ns(nonneg(cost.per_task_ns), n),
-            None => scale(nonneg(cost.per_task_ns), n),
+            None => nonneg(cost.per_task_ns).scaled(n),
         };
         let transfer_ns = cost
             .per_byte_ns
-            .map(|q| scale(nonneg(q), work.input_bytes as f64 * n));
+            .map(|q| nonneg(q).scaled(work.input_bytes as f64 * n));
         let s = self.scaling(shape.computing);
         let (c, mut w) = (nonneg(work.compute_ns), nonneg(work.wait_ns));
         let on_event_loop = matches!(strategy, BenchFunction::Async | BenchFunction::AsyncMulti);
@@ -437,6 +395,7 @@ pub fn is_unexplained(residual: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shape::primitive_of;
 
     fn costs(
         strategy: BenchFunction,
@@ -446,9 +405,9 @@ mod tests {
     ) -> StrategyCost {
         StrategyCost {
             strategy,
-            fixed_ns: exact(fixed),
-            per_task_ns: exact(per_task),
-            per_byte_ns: per_byte.map(exact),
+            fixed_ns: Interval::exact(fixed),
+            per_task_ns: Interval::exact(per_task),
+            per_byte_ns: per_byte.map(Interval::exact),
             primitive: primitive_of(strategy),
             primitive_ns: None,
             beyond: None,
@@ -469,11 +428,11 @@ mod tests {
             ],
             raw_scaling: vec![ScalingPoint {
                 threads: 2,
-                speedup: exact(1.8),
+                speedup: Interval::exact(1.8),
             }],
-            hash_ns_per_byte: Some(exact(0.5)),
+            hash_ns_per_byte: Some(Interval::exact(0.5)),
             hash_speed: Vec::new(),
-            tokio_sleep_overshoot_ns: Some(exact(0.8e6)),
+            tokio_sleep_overshoot_ns: Some(Interval::exact(0.8e6)),
         }
     }
 
@@ -517,7 +476,7 @@ mod tests {
             lower: -14e3,
             upper: 15e3,
         };
-        pool.primitive_ns = Some(exact(2e3));
+        pool.primitive_ns = Some(Interval::exact(2e3));
         assert!(
             !pool.compared_past_the_line(),
             "nothing measured past the line"
@@ -525,7 +484,7 @@ mod tests {
         pool.beyond = Some(BeyondLine {
             from_tasks: 32,
             measured_tasks: 1024,
-            per_task_ns: exact(16e3),
+            per_task_ns: Interval::exact(16e3),
         });
         assert!(pool.compared_past_the_line());
         assert_eq!(pool.ratio_to_primitive(), Some(8.0));
@@ -610,7 +569,7 @@ mod tests {
                 lower: 0.9e6,
                 upper: 1.1e6,
             },
-            wait_ns: exact(0.0),
+            wait_ns: Interval::exact(0.0),
             input_bytes: 0,
             timer_waits: false,
         };
@@ -627,7 +586,7 @@ mod tests {
         assert_eq!(m.scaling(16).point, 1.8);
         m.raw_scaling.push(ScalingPoint {
             threads: 4,
-            speedup: exact(3.0),
+            speedup: Interval::exact(3.0),
         });
         assert!((m.scaling(3).point - 2.4).abs() < 1e-9);
         m.raw_scaling.clear();

@@ -105,7 +105,7 @@ use serde::Serialize;
 
 use crate::machine::Machine;
 
-use super::analysis::{Baseline, Comparison, HELPS_AT_LEAST, HURTS_AT_MOST, ideal_speedup};
+use super::analysis::{Baseline, AgainstBaseline, HELPS_AT_LEAST, HURTS_AT_MOST, ideal_speedup};
 use super::blocks::{Page, with_code};
 use super::data::{MachineSource, RunData};
 use super::sections::{self, Section, Takeaway};
@@ -317,10 +317,10 @@ impl<'a> Frame<'a> {
                     baseline: g.baseline,
                     speedup: p.comparison.speedup(),
                     speedup_note: match p.comparison {
-                        Comparison::Speedup(_) => None,
-                        Comparison::IsBaseline => Some("is-baseline"),
-                        Comparison::NoBaseline => Some("no-baseline"),
-                        Comparison::NotCompared => Some("not-compared"),
+                        AgainstBaseline::Speedup(_) => None,
+                        AgainstBaseline::IsBaseline => Some("is-baseline"),
+                        AgainstBaseline::NoBaseline => Some("no-baseline"),
+                        AgainstBaseline::NotCompared => Some("not-compared"),
                     },
                     ideal_speedup: ideal_speedup(&g.group, m.id.value, data.cores()),
                     criterion_page: data.criterion_page(&m.directory),
