@@ -296,6 +296,8 @@ impl Section for Matrix {
                 })
             })
             .collect();
+        // The matrix's layout only: each cell's verdict is the entry of `verdicts` with the
+        // row's group and the column's strategy, written once.
         let rows: Vec<serde_json::Value> = self
             .rows
             .iter()
@@ -303,14 +305,6 @@ impl Section for Matrix {
                 json!({
                     "group": row.group.to_string(),
                     "section": page.section_of(&row.group),
-                    "cells": row.cells.iter().map(|c| c.as_ref().map(|c| json!({
-                        "strategy": c.strategy,
-                        "value": c.value,
-                        "speedup": c.speedup,
-                        "verdict": c.verdict,
-                        "noisy": c.noisy,
-                        "borderline": c.borderline,
-                    }))).collect::<Vec<_>>(),
                 })
             })
             .collect();
