@@ -1,6 +1,6 @@
 //! How each benchmark function runs its tasks, stated once: how many are in progress at once,
-//! how many compute at once, what a run starts inside its timing, and the primitive its cost
-//! per task is compared with.
+//! how many compute at once, what a run starts inside its timing, whose timer its waits run
+//! on, and the primitive its cost per task is compared with.
 //!
 //! The suite's time estimate ([`crate::suite::Plan::estimate`]), the cost model
 //! ([`crate::costs::CostModel::predict`]) and `parbench advise` all read these two functions.
@@ -21,6 +21,10 @@ pub struct Shape {
     pub threads_started: usize,
     /// OS processes a run starts inside its timing.
     pub processes_started: usize,
+    /// Whether its tasks' timer waits run on tokio's timer, which counts whole milliseconds and
+    /// rounds a deadline up (the cost model lengthens them by the measured overshoot); threads
+    /// sleep on the operating system's timer.
+    pub tokio_timer: bool,
 }
 
 /// The shape of `function` running `tasks` tasks with `workers` as its `--workers` (its own
@@ -40,28 +44,30 @@ pub fn shape(function: BenchFunction, tasks: usize, workers: Option<usize>, core
     let n = tasks.max(1);
     let cores = cores.max(1);
     let pool = workers.unwrap_or(cores).max(1);
-    // (in progress, computing, threads started, processes started)
-    let (in_progress, computing, threads_started, processes_started) = match function {
-        BenchFunction::Sequential | BenchFunction::Primitive(_) => (1, 1, 0, 0),
-        BenchFunction::Threads => (n, n, n, 0),
-        BenchFunction::Rayon | BenchFunction::ProcessPoolWarm => (pool, pool, 0, 0),
-        BenchFunction::RayonN => (n, n, 0, 0),
-        BenchFunction::Processes => (n, n, 0, n),
-        BenchFunction::ProcessPool => (pool, pool, 0, pool),
+    // (in progress, computing, threads started, processes started, tokio's timer)
+    let (in_progress, computing, threads_started, processes_started, tokio_timer) = match function {
+        BenchFunction::Sequential | BenchFunction::Primitive(_) => (1, 1, 0, 0, false),
+        BenchFunction::Threads => (n, n, n, 0, false),
+        BenchFunction::Rayon | BenchFunction::ProcessPoolWarm => (pool, pool, 0, 0, false),
+        BenchFunction::RayonN => (n, n, 0, 0, false),
+        BenchFunction::Processes => (n, n, 0, n, false),
+        BenchFunction::ProcessPool => (pool, pool, 0, pool, false),
         // Threads that compute one at a time: the simulated GIL, CPython's thread pools.
         BenchFunction::Gil | BenchFunction::ThreadPool | BenchFunction::AsyncioToThread => {
             let threads = workers.unwrap_or(n);
-            (threads, 1, threads, 0)
+            (threads, 1, threads, 0, false)
         }
         // One event loop: every wait overlaps, one task computes at a time.
-        BenchFunction::Async | BenchFunction::Asyncio => (n, 1, 0, 0),
-        BenchFunction::AsyncMulti => (n, pool, 0, 0),
+        BenchFunction::Async => (n, 1, 0, 0, true),
+        BenchFunction::Asyncio => (n, 1, 0, 0, false),
+        BenchFunction::AsyncMulti => (n, pool, 0, 0, true),
     };
     Shape {
         in_progress: in_progress.clamp(1, n),
         computing: computing.clamp(1, cores.min(n)),
         threads_started,
         processes_started,
+        tokio_timer,
     }
 }
 

@@ -12,7 +12,7 @@
 //! where `K` is how many tasks can be in progress at once (1 for `sequential`, the pool size
 //! for `rayon` and `process-pool`, N for a thread, process or event-loop task each), `p` how
 //! many of them can compute at once (`min(K, N, cores)`, but 1 under the simulated GIL and on
-//! one event loop), and `S(p)` the machine's measured raw compute scaling on `p` bare threads
+//! one event loop) — both as [`crate::shape`] states them for every strategy — and `S(p)` the machine's measured raw compute scaling on `p` bare threads
 //! (×1 at one thread; not the nominal `p`, since two vCPUs may share one physical core). The
 //! first term is the worker-bound: each of `K` workers runs `⌈N/K⌉` tasks one after another
 //! (the blocking trap of a CPU-sized pool). The second is the core-bound: all the computing
@@ -344,9 +344,8 @@ impl CostModel {
             .map(|q| nonneg(q).scaled(work.input_bytes as f64 * n));
         let s = self.scaling(shape.computing);
         let (c, mut w) = (nonneg(work.compute_ns), nonneg(work.wait_ns));
-        let on_event_loop = matches!(strategy, BenchFunction::Async | BenchFunction::AsyncMulti);
         if let Some(overshoot) = self.tokio_sleep_overshoot_ns
-            && on_event_loop
+            && shape.tokio_timer
             && work.timer_waits
             && w.point > 0.0
         {
