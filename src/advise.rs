@@ -230,25 +230,14 @@ fn reason(kind: StrategyKind, case: &Case, p: &Prediction) -> String {
 mod tests {
     use super::*;
     use crate::bench_id::BenchFunction;
-    use crate::costs::model::{ScalingPoint, StrategyCost};
-    use crate::shape::primitive_of;
+    use crate::costs::model::StrategyCost;
+    use crate::costs::model::testdata::two_cores;
 
     /// A 2-core machine with costs like the ones measured on a 2-vCPU VM.
     fn model() -> CostModel {
-        let cost = |strategy: BenchFunction, fixed: f64, per_task: f64, per_byte: Option<f64>| {
-            StrategyCost {
-                strategy,
-                fixed_ns: Interval::exact(fixed),
-                per_task_ns: Interval::exact(per_task),
-                per_byte_ns: per_byte.map(Interval::exact),
-                primitive: primitive_of(strategy),
-                primitive_ns: None,
-                beyond: None,
-            }
-        };
-        CostModel {
-            logical_cores: 2,
-            costs: vec![
+        let cost = StrategyCost::exact;
+        two_cores(
+            vec![
                 cost(BenchFunction::Sequential, 30.0, 10.0, None),
                 cost(BenchFunction::Threads, 5e3, 40e3, None),
                 cost(BenchFunction::Rayon, 20e3, 2e3, None),
@@ -258,14 +247,8 @@ mod tests {
                 cost(BenchFunction::Async, 5e3, 600.0, None),
                 cost(BenchFunction::AsyncMulti, 30e3, 3e3, None),
             ],
-            raw_scaling: vec![ScalingPoint {
-                threads: 2,
-                speedup: Interval::exact(1.9),
-            }],
-            hash_ns_per_byte: Some(Interval::exact(0.5)),
-            hash_speed: Vec::new(),
-            tokio_sleep_overshoot_ns: Some(Interval::exact(0.8e6)),
-        }
+            1.9,
+        )
     }
 
     fn ranking(case: Case) -> Vec<String> {

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bench_id::{BenchFunction, Primitive};
 use crate::interval::Interval;
-use crate::shape::{Shape, shape};
+use crate::shape::{Shape, primitive_of, shape};
 
 /// A prediction misses when the measurement differs from it by more than this fraction.
 pub const UNEXPLAINED_ABOVE: f64 = 0.25;
@@ -129,6 +129,25 @@ pub struct HashSpeedPoint {
 }
 
 impl StrategyCost {
+    /// Costs known exactly (zero-width intervals), e.g. a user's or a test's own figures, beside
+    /// the strategy's primitive (its time not measured) and with nothing measured past the line.
+    pub fn exact(
+        strategy: BenchFunction,
+        fixed_ns: f64,
+        per_task_ns: f64,
+        per_byte_ns: Option<f64>,
+    ) -> Self {
+        StrategyCost {
+            strategy,
+            fixed_ns: Interval::exact(fixed_ns),
+            per_task_ns: Interval::exact(per_task_ns),
+            per_byte_ns: per_byte_ns.map(Interval::exact),
+            primitive: primitive_of(strategy),
+            primitive_ns: None,
+            beyond: None,
+        }
+    }
+
     /// What is set beside the primitive: the cost per task, except for a primitive paid once
     /// per run (rayon enters its pool once, with `install`), where it is one task's whole cost,
     /// fixed + per task. Where the line's cost per task cannot be told from zero (its interval
@@ -391,48 +410,46 @@ pub fn is_unexplained(residual: f64) -> bool {
     !residual.is_finite() || residual.abs() > UNEXPLAINED_ABOVE
 }
 
+/// A model for tests elsewhere in the crate.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testdata {
     use super::*;
-    use crate::shape::primitive_of;
 
-    fn costs(
-        strategy: BenchFunction,
-        fixed: f64,
-        per_task: f64,
-        per_byte: Option<f64>,
-    ) -> StrategyCost {
-        StrategyCost {
-            strategy,
-            fixed_ns: Interval::exact(fixed),
-            per_task_ns: Interval::exact(per_task),
-            per_byte_ns: per_byte.map(Interval::exact),
-            primitive: primitive_of(strategy),
-            primitive_ns: None,
-            beyond: None,
-        }
-    }
-
-    /// A 2-core machine whose second core adds 80 %: S(2) = 1.8.
-    fn model() -> CostModel {
+    /// A 2-core machine with exactly known `costs`, a second core adding `scaling - 1`
+    /// (S(2) = `scaling`), hashing at 0.5 ns per byte and tokio's timer overshooting by 0.8 ms.
+    pub(crate) fn two_cores(costs: Vec<StrategyCost>, scaling: f64) -> CostModel {
         CostModel {
             logical_cores: 2,
-            costs: vec![
-                costs(BenchFunction::Sequential, 0.0, 10.0, None),
-                costs(BenchFunction::Threads, 1e3, 30e3, None),
-                costs(BenchFunction::Rayon, 0.0, 20e3, None),
-                costs(BenchFunction::Processes, 0.0, 1e6, Some(0.5)),
-                costs(BenchFunction::Gil, 1e3, 30e3, None),
-                costs(BenchFunction::Async, 0.0, 500.0, None),
-            ],
+            costs,
             raw_scaling: vec![ScalingPoint {
                 threads: 2,
-                speedup: Interval::exact(1.8),
+                speedup: Interval::exact(scaling),
             }],
             hash_ns_per_byte: Some(Interval::exact(0.5)),
             hash_speed: Vec::new(),
             tokio_sleep_overshoot_ns: Some(Interval::exact(0.8e6)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testdata::two_cores;
+    use super::*;
+
+    /// A 2-core machine whose second core adds 80 %: S(2) = 1.8.
+    fn model() -> CostModel {
+        two_cores(
+            vec![
+                StrategyCost::exact(BenchFunction::Sequential, 0.0, 10.0, None),
+                StrategyCost::exact(BenchFunction::Threads, 1e3, 30e3, None),
+                StrategyCost::exact(BenchFunction::Rayon, 0.0, 20e3, None),
+                StrategyCost::exact(BenchFunction::Processes, 0.0, 1e6, Some(0.5)),
+                StrategyCost::exact(BenchFunction::Gil, 1e3, 30e3, None),
+                StrategyCost::exact(BenchFunction::Async, 0.0, 500.0, None),
+            ],
+            1.8,
+        )
     }
 
     fn total(strategy: BenchFunction, tasks: usize, work: TaskWork) -> f64 {
@@ -469,7 +486,7 @@ mod tests {
 
     #[test]
     fn a_slope_lost_in_noise_is_compared_past_the_line() {
-        let mut pool = costs(BenchFunction::ProcessPoolWarm, 80e3, 300.0, None);
+        let mut pool = StrategyCost::exact(BenchFunction::ProcessPoolWarm, 80e3, 300.0, None);
         pool.per_task_ns = Interval {
             point: 300.0,
             lower: -14e3,
