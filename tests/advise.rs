@@ -384,19 +384,22 @@ fn criterion_cost_sweeps(dir: &Path, plan: &Plan, worker: &WorkerCommand) {
 
 /// `advise` with its own calibration and `advise --from` the summary of a fresh bench run of
 /// the same sweeps, on the same machine a few seconds apart, rank the same strategies with
-/// predictions of the same order.
+/// predictions of the same order of magnitude.
 ///
 /// The margins are wide on purpose: on a shared 2-vCPU machine the same cost moves by ×2 to ×3
-/// within minutes (`docs/measuring.md`), and the calibration's few runs per point and
-/// Criterion's short sampling here see different stretches of it. So each strategy's two
-/// predictions must lie within a factor of [`AGREE_WITHIN`] of each other, and their intervals,
-/// widened by that factor, must overlap; and where the ranking is decided by the work rather
-/// than by the costs (64 waits of 10 ms: `sequential` waits 64 times as long as a thread per
-/// task), the two rankings must agree.
+/// within minutes (`docs/measuring.md`), and the raw scaling most of all: another process on
+/// one core turns two bare threads' ×1.9 into less than ×1 for a while, and the computing
+/// strategies' predictions follow it (×0.36 between the two here on a busy machine). The
+/// calibration's few runs per point and Criterion's short sampling see different stretches of
+/// that. So each strategy's two predictions must lie within a factor of `AGREE_WITHIN` of
+/// each other, and their intervals, widened by that factor, must overlap; and where the
+/// ranking is decided by the work rather than by the costs (64 waits of 10 ms: `sequential`
+/// waits 64 times as long as a thread per task), the two rankings must agree.
 #[test]
 fn its_own_calibration_and_a_fresh_summary_agree() {
-    /// How far apart two predictions of one strategy may lie (see the test's doc).
-    const AGREE_WITHIN: f64 = 5.0;
+    /// How far apart two predictions of one strategy may lie: an order of magnitude (see the
+    /// test's doc).
+    const AGREE_WITHIN: f64 = 10.0;
     let dir = tempfile::tempdir().unwrap();
     let worker = WorkerCommand::parbench(cargo_bin("parbench"));
     let plan = Plan::new(Profile::Default, num_cpus::get());
