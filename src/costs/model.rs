@@ -156,11 +156,7 @@ impl StrategyCost {
     /// ([`StrategyCost::compared_past_the_line`]).
     pub fn compared_with_primitive(&self) -> Interval {
         match self.primitive {
-            Some(Primitive::RayonInstall) => Interval {
-                point: self.fixed_ns.point + self.per_task_ns.point,
-                lower: self.fixed_ns.lower + self.per_task_ns.lower,
-                upper: self.fixed_ns.upper + self.per_task_ns.upper,
-            },
+            Some(Primitive::RayonInstall) => self.fixed_ns.plus(&self.per_task_ns),
             _ => match &self.beyond {
                 Some(beyond) if self.compared_past_the_line() => beyond.per_task_ns,
                 _ => self.per_task_ns,
