@@ -9,7 +9,7 @@
 //! another CPU, tokio spawn + await on both runtimes, a 1 ms tokio sleep, and an uncontended
 //! lock. Then the hash kernel on 1 to `cores` bare threads at once (inputs ready, no pool):
 //! `k × T(1) / T(k)` is the raw compute scaling, the ideal a computing strategy can reach here
-//! (two vCPUs may be two hyperthreads of one core). Expected on a 2-vCPU VM (MEASURING.md):
+//! (two vCPUs may be two hyperthreads of one core). Expected on a 2-vCPU VM (`docs/measuring.md`):
 //! tens of µs for a thread or a rayon job, about 1 ms for a process, a few µs for the pipe on
 //! one CPU and tens of µs across vCPUs (each message wakes an idle vCPU),
 //! under 1 µs for a current-thread tokio task, 1 to 2 ms for the 1 ms tokio sleep (its timer
@@ -29,8 +29,9 @@ use criterion::Criterion;
 use nix::sched::{CpuSet, sched_getaffinity, sched_setaffinity};
 use nix::unistd::Pid;
 use parbench::bench_id::{BenchFunction, Group, Primitive};
+use parbench::costs::primitives::{HashThreads, tokio_sleep};
+use parbench::strategy::AsyncLoop;
 use parbench::suite::Plan;
-use parbench::workload::{NoGate, TaskSet, Workload};
 
 /// One operation: the value part of every primitive but the raw scaling.
 const ONE: u64 = 1;
@@ -171,17 +172,12 @@ fn primitives(c: &mut Criterion, plan: &Plan) {
         b.iter_custom(|iters| spawn_and_await(&multi, iters))
     });
 
-    // A 1 ms sleep on the runtime `async` uses: tokio's timer rounds it up to its next
-    // millisecond tick, which the cost model adds to the event loops' timer waits.
-    let timed = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("a current-thread runtime with a timer");
+    // A 1 ms sleep on the runtime `async` uses, through the function the calibration of
+    // `parbench advise` times too: tokio's timer rounds it up to its next millisecond tick,
+    // which the cost model adds to the event loops' timer waits.
+    let event_loop = AsyncLoop::current_thread().expect("a current-thread runtime");
     group.bench(id(Primitive::TokioSleep), ONE, false, |b| {
-        b.iter(|| {
-            // Made inside the runtime: a sleep needs its timer when created.
-            timed.block_on(async { tokio::time::sleep(std::time::Duration::from_millis(1)).await })
-        })
+        b.iter(|| tokio_sleep(&event_loop))
     });
 
     let lock = parking_lot::Mutex::new(0u64);
@@ -205,36 +201,22 @@ fn spawn_and_await(runtime: &tokio::runtime::Runtime, iters: u64) -> std::time::
     })
 }
 
-/// The hash kernel on k bare scoped threads at once, each hashing its own input.
+/// The hash kernel on k bare scoped threads at once, each hashing its own input, through the
+/// function the calibration of `parbench advise` times too.
 fn raw_scaling(group: &mut support::SuiteGroup<'_>, plan: &Plan) {
     let threads = plan.raw_scaling_threads();
     let Some(&top) = threads.last() else {
         return;
     };
-    let bytes = plan.raw_scaling_bytes();
-    group.setting("hash_threads_bytes", bytes);
+    group.setting("hash_threads_bytes", plan.raw_scaling_bytes());
     // Built before timing: every thread's input and the digests it must produce.
-    let set = TaskSet::new(Workload::Hash { bytes }, top).expect("valid hash tasks");
-    let expected = set.expected_outputs();
-    let set = &set;
+    let hashing = HashThreads::new(plan.raw_scaling_bytes(), top).expect("valid hash tasks");
     for k in threads {
         group.bench(
             BenchFunction::Primitive(Primitive::HashThreads),
             k as u64,
             false,
-            |b| {
-                b.iter(|| {
-                    std::thread::scope(|scope| {
-                        let handles: Vec<_> = (0..k)
-                            .map(|i| scope.spawn(move || set.run_one(i, &mut NoGate)))
-                            .collect();
-                        for (i, handle) in handles.into_iter().enumerate() {
-                            let output = handle.join().unwrap().unwrap();
-                            assert!(output == expected[i], "hash-threads/{k}: wrong digest");
-                        }
-                    })
-                })
-            },
+            |b| b.iter(|| hashing.run(k).expect("every digest right")),
         );
     }
 }

@@ -38,17 +38,17 @@ fn main() {
             .output()
             .expect("a child process");
         let text = String::from_utf8_lossy(&out.stdout);
-        let s: f64 = text.trim().parse().unwrap_or_else(|_| {
-            panic!("child failed: {}", String::from_utf8_lossy(&out.stderr))
-        });
+        let s: f64 = text
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("child failed: {}", String::from_utf8_lossy(&out.stderr)));
         println!("process {}: ×{s:.3}", p + 1);
         speedups.push(s.ln());
     }
     let k = speedups.len() as f64;
     let mean = speedups.iter().sum::<f64>() / k;
     let sd = (speedups.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (k - 1.0)).sqrt();
-    let t = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262][(k as usize - 2).min(8)];
-    let half = t * sd / k.sqrt();
+    let half = parbench::interval::t95(speedups.len() - 1) * sd / k.sqrt();
     println!(
         "speedup ×{:.3} [{:.3}, {:.3}] over {} processes",
         mean.exp(),

@@ -11,11 +11,12 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::bench_id::BenchFunction;
-use crate::costs::model::{CostModel, Prediction, TaskWork, exact};
-use crate::costs::scale;
+use crate::costs::model::{CostModel, Prediction, TaskWork};
 use crate::error::{Error, Result};
+use crate::format::time;
+use crate::interval::Interval;
 use crate::machine::Machine;
+use crate::shape::task_noun;
 use crate::strategy::StrategyKind;
 use crate::units;
 use crate::workload::Workload;
@@ -50,7 +51,7 @@ impl Case {
         let hashing = |bytes: u64| {
             model
                 .hash_ns_per_byte_at(bytes, tasks)
-                .map(|per_byte| scale(per_byte, bytes as f64))
+                .map(|per_byte| per_byte.scaled(bytes as f64))
                 .ok_or_else(|| {
                     Error::invalid(
                         "--workload",
@@ -60,12 +61,16 @@ impl Case {
                 })
         };
         let (compute_ns, wait_ns) = match workload {
-            Workload::Noop | Workload::Receive { .. } => (exact(0.0), exact(0.0)),
-            Workload::Sleep { duration } | Workload::Net { duration } => {
-                (exact(0.0), exact(ns(duration)))
+            Workload::Noop | Workload::Receive { .. } => {
+                (Interval::exact(0.0), Interval::exact(0.0))
             }
-            Workload::Hash { bytes } => (hashing(*bytes)?, exact(0.0)),
-            Workload::Mixed { bytes, duration } => (hashing(*bytes)?, exact(ns(duration))),
+            Workload::Sleep { duration } | Workload::Net { duration } => {
+                (Interval::exact(0.0), Interval::exact(ns(duration)))
+            }
+            Workload::Hash { bytes } => (hashing(*bytes)?, Interval::exact(0.0)),
+            Workload::Mixed { bytes, duration } => {
+                (hashing(*bytes)?, Interval::exact(ns(duration)))
+            }
             Workload::File { .. } => {
                 return Err(Error::invalid(
                     "--workload",
@@ -165,64 +170,32 @@ pub fn rank(model: &CostModel, case: &Case) -> Vec<Ranked> {
     ranking
 }
 
-/// A time for people: `2.5 ms`, `14 µs`, `1.20 s`.
-pub fn time_label(ns: f64) -> String {
-    if ns == 0.0 {
-        return "0 s".to_string();
-    }
-    let (value, unit) = match ns.abs() {
-        n if n >= 1e9 => (ns / 1e9, "s"),
-        n if n >= 1e6 => (ns / 1e6, "ms"),
-        n if n >= 1e3 => (ns / 1e3, "µs"),
-        _ => (ns, "ns"),
-    };
-    if value.abs() >= 100.0 {
-        format!("{value:.0} {unit}")
-    } else if value.abs() >= 10.0 {
-        format!("{value:.1} {unit}")
-    } else {
-        format!("{value:.2} {unit}")
-    }
-}
-
-/// What one task costs a strategy, in words: `thread spawns`, `process starts`.
-fn task_unit(kind: StrategyKind) -> &'static str {
-    match kind {
-        StrategyKind::Sequential => "calls",
-        StrategyKind::Threads | StrategyKind::Gil => "thread spawns",
-        StrategyKind::Rayon => "pool jobs",
-        StrategyKind::Processes => "process starts",
-        StrategyKind::ProcessPool => "pool round trips",
-        StrategyKind::Async | StrategyKind::AsyncMulti => "tokio tasks",
-    }
-}
-
 /// The one-line reason for a strategy's place: what its overhead costs of the total, what
 /// moving inputs costs, and how the work overlaps.
 fn reason(kind: StrategyKind, case: &Case, p: &Prediction) -> String {
     let total = p.total_ns.point;
-    let (lower, upper) = (time_label(p.total_ns.lower), time_label(p.total_ns.upper));
+    let (lower, upper) = (time(p.total_ns.lower), time(p.total_ns.upper));
     let range = if lower == upper {
-        time_label(total)
+        time(total)
     } else {
-        format!("{} [{lower}, {upper}]", time_label(total))
+        format!("{} [{lower}, {upper}]", time(total))
     };
     let overhead = p.fixed_ns.point + p.tasks_ns.point;
     let mut parts = vec![format!(
         "{} {} cost {} of {range}",
         case.tasks,
-        task_unit(kind),
-        time_label(overhead)
+        task_noun(kind.into()),
+        time(overhead)
     )];
     if let Some(transfer) = p.transfer_ns.filter(|t| t.point > 0.0) {
         parts.push(format!(
             "moving {} of input costs {}",
             units::bytes_label(case.work.input_bytes * case.tasks as u64),
-            time_label(transfer.point)
+            time(transfer.point)
         ));
     }
     let (c, w) = (case.work.compute_ns.point, case.work.wait_ns.point);
-    let per_task = time_label(c + w);
+    let per_task = time(c + w);
     let rounds = case.tasks.div_ceil(p.shape.in_progress);
     let work = if c + w <= 0.0 {
         "no work to overlap".to_string()
@@ -253,32 +226,18 @@ fn reason(kind: StrategyKind, case: &Case, p: &Prediction) -> String {
     parts.join("; ")
 }
 
-/// The strategies `advise` ranks: the CLI's.
-pub fn ranked_functions() -> Vec<BenchFunction> {
-    StrategyKind::ALL.iter().map(|&k| k.into()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::costs::model::{ScalingPoint, StrategyCost, primitive_of};
+    use crate::bench_id::BenchFunction;
+    use crate::costs::model::StrategyCost;
+    use crate::costs::model::testdata::two_cores;
 
     /// A 2-core machine with costs like the ones measured on a 2-vCPU VM.
     fn model() -> CostModel {
-        let cost = |strategy: BenchFunction, fixed: f64, per_task: f64, per_byte: Option<f64>| {
-            StrategyCost {
-                strategy,
-                fixed_ns: exact(fixed),
-                per_task_ns: exact(per_task),
-                per_byte_ns: per_byte.map(exact),
-                primitive: primitive_of(strategy),
-                primitive_ns: None,
-                beyond: None,
-            }
-        };
-        CostModel {
-            logical_cores: 2,
-            costs: vec![
+        let cost = StrategyCost::exact;
+        two_cores(
+            vec![
                 cost(BenchFunction::Sequential, 30.0, 10.0, None),
                 cost(BenchFunction::Threads, 5e3, 40e3, None),
                 cost(BenchFunction::Rayon, 20e3, 2e3, None),
@@ -288,14 +247,8 @@ mod tests {
                 cost(BenchFunction::Async, 5e3, 600.0, None),
                 cost(BenchFunction::AsyncMulti, 30e3, 3e3, None),
             ],
-            raw_scaling: vec![ScalingPoint {
-                threads: 2,
-                speedup: exact(1.9),
-            }],
-            hash_ns_per_byte: Some(exact(0.5)),
-            hash_speed: Vec::new(),
-            tokio_sleep_overshoot_ns: Some(exact(0.8e6)),
-        }
+            1.9,
+        )
     }
 
     fn ranking(case: Case) -> Vec<String> {

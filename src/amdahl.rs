@@ -29,6 +29,8 @@
 
 use serde::Serialize;
 
+use crate::format::three_digits;
+
 /// The speedup Amdahl's law gives for serial fraction `s` on `n` workers.
 pub fn speedup(serial_fraction: f64, workers: f64) -> f64 {
     1.0 / (serial_fraction + (1.0 - serial_fraction) / workers)
@@ -366,22 +368,6 @@ impl SerialFraction {
                 .map(|fit| matches!(fit.predict(target), Prediction::Estimate { .. }))
                 .unwrap_or(false)
         })
-    }
-}
-
-/// Three significant digits, as the report prints factors (`58.3`, `1.96`, `0.312`).
-fn three_digits(x: f64) -> String {
-    let magnitude = x.abs();
-    if !x.is_finite() {
-        "?".to_string()
-    } else if magnitude >= 99.95 {
-        format!("{x:.0}")
-    } else if magnitude >= 9.995 {
-        format!("{x:.1}")
-    } else if magnitude >= 0.9995 {
-        format!("{x:.2}")
-    } else {
-        format!("{x:.3}")
     }
 }
 

@@ -1,6 +1,6 @@
 //! `parbench compare A/summary.json B/summary.json`: do two runs agree?
 //!
-//! The check of calibration `/work/shared/MEASURING.md` describes: of the benchmarks with a
+//! The check of calibration `docs/measuring.md` describes: of the benchmarks with a
 //! speedup in both runs, how many of B's speedup points lie inside A's printed intervals (and
 //! the other way round) — about 83 % for correct 95 % intervals of two independent runs — which
 //! verdicts changed, and which means moved most. It reads only the fields it needs from each
@@ -12,30 +12,13 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::interval::Interval;
 
 /// The schema name every `summary.json` carries.
 pub const SCHEMA: &str = "parbench-summary";
 
 /// How many of the most-moved means the comparison lists.
 pub const MOVED_SHOWN: usize = 10;
-
-/// A point with its interval, as `summary.json` writes speedups.
-#[derive(Clone, Copy, Debug, PartialEq, Deserialize, Serialize)]
-pub struct Bounds {
-    /// The point estimate.
-    pub point: f64,
-    /// The lower bound.
-    pub lower: f64,
-    /// The upper bound.
-    pub upper: f64,
-}
-
-impl Bounds {
-    /// Whether `x` lies inside the interval (bounds included).
-    pub fn contains(&self, x: f64) -> bool {
-        self.lower <= x && x <= self.upper
-    }
-}
 
 /// The fields of a `summary.json` the comparison uses.
 #[derive(Debug, Deserialize)]
@@ -51,7 +34,7 @@ struct SummaryFile {
 struct BenchmarkEntry {
     id: String,
     mean_ns: f64,
-    speedup: Option<Bounds>,
+    speedup: Option<Interval>,
     #[serde(default)]
     noise: Option<NoiseEntry>,
 }
@@ -97,7 +80,7 @@ pub struct Benchmark {
     /// The mean time per iteration in ns.
     pub mean_ns: f64,
     /// The speedup with its printed interval, if the benchmark has one.
-    pub speedup: Option<Bounds>,
+    pub speedup: Option<Interval>,
     /// Whether the run marked it noisy (`None` for summaries without noise data).
     pub noisy: Option<bool>,
 }
@@ -250,7 +233,7 @@ pub struct MovedMean {
 
 /// The comparison of two runs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Comparison {
+pub struct RunComparison {
     /// A's file.
     pub a: PathBuf,
     /// B's file.
@@ -279,9 +262,9 @@ pub struct Comparison {
     pub median_move: Option<f64>,
 }
 
-impl Comparison {
+impl RunComparison {
     /// Compares two runs' summaries.
-    pub fn of(a: &RunSummary, b: &RunSummary) -> Comparison {
+    pub fn of(a: &RunSummary, b: &RunSummary) -> RunComparison {
         let mut b_inside_a = Coverage {
             inside: 0,
             common: 0,
@@ -339,7 +322,7 @@ impl Comparison {
                 }
             }
         }
-        Comparison {
+        RunComparison {
             a: a.path.clone(),
             b: b.path.clone(),
             common_benchmarks,
@@ -406,8 +389,8 @@ impl Comparison {
                     "  {}: ×{:.3} ({} → {}){}\n",
                     m.id,
                     m.ratio,
-                    crate::stats::format_time(m.a_ns * 1e-9),
-                    crate::stats::format_time(m.b_ns * 1e-9),
+                    crate::format::time(m.a_ns),
+                    crate::format::time(m.b_ns),
                     if m.noisy == Some(true) { ", noisy" } else { "" }
                 ));
             }
@@ -422,8 +405,11 @@ impl Comparison {
 }
 
 /// Reads both files and compares them.
-pub fn compare_files(a: &Path, b: &Path) -> Result<Comparison> {
-    Ok(Comparison::of(&RunSummary::read(a)?, &RunSummary::read(b)?))
+pub fn compare_files(a: &Path, b: &Path) -> Result<RunComparison> {
+    Ok(RunComparison::of(
+        &RunSummary::read(a)?,
+        &RunSummary::read(b)?,
+    ))
 }
 
 #[cfg(test)]

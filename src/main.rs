@@ -292,7 +292,8 @@ fn write_report(dir: Option<PathBuf>, out: PathBuf) -> anyhow::Result<()> {
 }
 
 fn advise(args: AdviseArgs) -> anyhow::Result<()> {
-    use parbench::advise::{Case, parse_work_duration, rank, time_label};
+    use parbench::advise::{Case, parse_work_duration, rank};
+    use parbench::format::time;
     let duration = |flag, text: &Option<String>| {
         text.as_deref()
             .map(|d| parse_work_duration(flag, d))
@@ -381,8 +382,8 @@ fn advise(args: AdviseArgs) -> anyhow::Result<()> {
     println!(
         "{} task(s), each computing {}, waiting {}, receiving {}; model: {} ({} logical cores)",
         case.tasks,
-        time_label(case.work.compute_ns.point),
-        time_label(case.work.wait_ns.point),
+        time(case.work.compute_ns.point),
+        time(case.work.wait_ns.point),
         units::bytes_label(case.work.input_bytes),
         advice.source,
         model.logical_cores
@@ -392,7 +393,7 @@ fn advise(args: AdviseArgs) -> anyhow::Result<()> {
             "{:>2}. {:<13} {:>10}  {}",
             i + 1,
             r.strategy,
-            time_label(r.predicted_seconds * 1e9),
+            time(r.predicted_seconds * 1e9),
             r.reason
         );
     }

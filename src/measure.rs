@@ -27,7 +27,7 @@ pub fn cpu_time_used() -> Duration {
 
 /// Wall and CPU time of one measured stretch of work.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Measurement {
+pub struct WallAndCpu {
     /// Elapsed wall-clock time.
     pub wall: Duration,
     /// CPU time (user + system) of this process and every child reaped meanwhile.
@@ -38,13 +38,13 @@ pub struct Measurement {
 ///
 /// Children count only once reaped, so `work` must wait for every process it starts (all
 /// parbench strategies do).
-pub fn measure<T>(work: impl FnOnce() -> T) -> (T, Measurement) {
+pub fn measure<T>(work: impl FnOnce() -> T) -> (T, WallAndCpu) {
     let cpu_before = cpu_time_used();
     let start = Instant::now();
     let value = work();
     let wall = start.elapsed();
     let cpu = cpu_time_used().saturating_sub(cpu_before);
-    (value, Measurement { wall, cpu })
+    (value, WallAndCpu { wall, cpu })
 }
 
 /// The peak resident memory of this process during one stretch of work (Linux only).

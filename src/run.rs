@@ -210,7 +210,7 @@ impl RunReport {
         let mut lines = vec![format!(
             "workers: {}, CPU time: {} s{of_runs}, verified: {}, digest: {}",
             self.workers,
-            stats::three_digits(self.cpu_seconds),
+            crate::format::three_digits(self.cpu_seconds),
             self.verified,
             self.digest
         )];
@@ -245,7 +245,7 @@ impl RunReport {
         }
         lines.push(format!(
             "Finished in {} second(s){of_runs}",
-            stats::three_digits(self.wall_seconds)
+            crate::format::three_digits(self.wall_seconds)
         ));
         lines.join("\n")
     }
@@ -304,10 +304,7 @@ mod tests {
         report.cpu_seconds = 0.0287;
         let text = report.text();
         assert!(text.ends_with("\nFinished in 1.00 second(s)"), "{text}");
-        assert!(
-            text.contains("CPU time: 0.0287 s, verified: true"),
-            "{text}"
-        );
+        assert!(text.contains("CPU time: 0.029 s, verified: true"), "{text}");
         assert!(!text.contains("Time (mean"), "{text}");
     }
 
@@ -338,7 +335,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.ends_with("Finished in 0.0172 second(s) (median of 3 runs)"),
+            text.ends_with("Finished in 0.017 second(s) (median of 3 runs)"),
             "{text}"
         );
     }

@@ -1,5 +1,5 @@
 //! Summary statistics of repeated runs, the warnings hyperfine gives about them, and times
-//! printed with three significant digits.
+//! printed in one unit for a whole table (through [`crate::format`]).
 //!
 //! `parbench run --runs N` times the same scenario N times; [`Summary`] condenses the N wall
 //! times (mean, sample standard deviation, median, range) and [`warnings`] says when they
@@ -7,6 +7,8 @@
 //! than the rest, runs that vary by more than 10 % of their mean.
 
 use std::fmt;
+
+use crate::format::{three_digits, time};
 
 /// Runs shorter than this are hard to time well (hyperfine's `MIN_EXECUTION_TIME`): 5 ms.
 pub const FAST_RUN_SECONDS: f64 = 5e-3;
@@ -125,7 +127,7 @@ impl fmt::Display for Warning {
                     f,
                     "a run took less than 5 ms (the fastest {}): at that length timer \
                      resolution, scheduling and start-up costs weigh heavily, ",
-                    format_time(fastest)
+                    time(fastest * 1e9)
                 )?;
                 if runs < 30 {
                     write!(
@@ -150,9 +152,9 @@ impl fmt::Display for Warning {
                     "the first run ({}) was {:.0} % slower than the median of the others ({}); \
                      more than 20 % and 10 robust standard deviations counts as much slower: \
                      pools, caches or page faults were still warming up. ",
-                    format_time(first),
+                    time(first * 1e9),
                     (first / others_median - 1.0) * 100.0,
-                    format_time(others_median)
+                    time(others_median * 1e9)
                 )?;
                 if warmup_in_use {
                     write!(
@@ -169,9 +171,9 @@ impl fmt::Display for Warning {
                 "the standard deviation ({}) is {:.0} % of the mean ({}), above 10 %: the runs \
                  vary too much to tell small differences apart; re-run on a quiet machine or \
                  with more --runs and compare medians",
-                format_time(stddev),
+                time(stddev * 1e9),
                 stddev / mean * 100.0,
-                format_time(mean)
+                time(mean * 1e9)
             ),
         }
     }
@@ -231,21 +233,6 @@ fn slow_first_run(times: &[f64]) -> Option<(f64, f64)> {
         .then_some((first, others_median))
 }
 
-/// `value` with three significant digits and no unit: `1.00`, `0.0172`, `12.3`, `123`.
-pub fn three_digits(value: f64) -> String {
-    if value == 0.0 || !value.is_finite() {
-        return format!("{value}");
-    }
-    let magnitude = value.abs().log10().floor() as i32;
-    let mut decimals = (2 - magnitude).max(0);
-    let factor = 10f64.powi(decimals);
-    // Rounding may carry into the next power of ten (0.9996 -> 1.000): one decimal fewer.
-    if decimals > 0 && ((value.abs() * factor).round() / factor) >= 10f64.powi(magnitude + 1) {
-        decimals -= 1;
-    }
-    format!("{value:.prec$}", prec = decimals as usize)
-}
-
 /// The unit a time of `seconds` reads best in, as hyperfine chooses it: s from 1 s, ms from
 /// 1 ms, µs below.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -279,11 +266,6 @@ impl TimeUnit {
         };
         format!("{} {symbol}", three_digits(seconds * scale))
     }
-}
-
-/// `seconds` in the unit that suits it, with three significant digits: `17.2 ms`, `1.00 s`.
-pub fn format_time(seconds: f64) -> String {
-    TimeUnit::for_seconds(seconds).format(seconds)
 }
 
 #[cfg(test)]
@@ -380,24 +362,7 @@ mod tests {
     }
 
     #[test]
-    fn three_significant_digits() {
-        assert_eq!(three_digits(1.0004), "1.00");
-        assert_eq!(three_digits(0.017215), "0.0172");
-        assert_eq!(three_digits(12.34), "12.3");
-        assert_eq!(three_digits(123.4), "123");
-        assert_eq!(three_digits(1234.4), "1234");
-        assert_eq!(three_digits(0.30149), "0.301");
-        assert_eq!(three_digits(0.99996), "1.00");
-        assert_eq!(three_digits(9.9996), "10.0");
-        assert_eq!(three_digits(0.0), "0");
-    }
-
-    #[test]
     fn times_in_their_unit() {
-        assert_eq!(format_time(0.017215), "17.2 ms");
-        assert_eq!(format_time(1.0), "1.00 s");
-        assert_eq!(format_time(0.000912), "912 µs");
-        assert_eq!(format_time(0.0000015), "1.50 µs");
         assert_eq!(TimeUnit::Millisecond.format(0.000413), "0.413 ms");
         assert_eq!(TimeUnit::Millisecond.format(1.5), "1500 ms");
     }

@@ -112,6 +112,13 @@ impl Plan {
     /// The most cores the `quick` sweeps are sized to.
     pub const QUICK_SIZING_CAP: usize = 4;
 
+    /// The task count measured past the cost line ([`Plan::many_tasks`]).
+    pub const MANY_TASKS: usize = 1024;
+
+    /// The two input sizes of a short transfer sweep (`quick`, beyond the sizing cap, and
+    /// `advise`'s calibration): 1 KiB and 1 MiB, the ends of the full sweep.
+    pub const FEW_RECEIVE_BYTES: [u64; 2] = [1 << 10, 1 << 20];
+
     /// How long each sleep task of the I/O-bound sweep waits.
     pub fn sleep_duration(&self) -> Duration {
         match self.profile {
@@ -178,11 +185,6 @@ impl Plan {
         }
     }
 
-    /// Whether the overhead benches run (not in `seed`).
-    pub fn runs_overhead(&self) -> bool {
-        self.profile != Profile::Seed
-    }
-
     /// Task counts of the empty-task sweep that the cost line `fixed + per_task × N` is fitted
     /// to: 1, the sized cores, 4 × and 16 × them (none in `seed`). `quick`, and machines beyond
     /// the sizing cap (where every run of `process-pool` starts a process per core), measure
@@ -197,17 +199,19 @@ impl Plan {
         }
     }
 
-    /// Task count of the many-tasks point of the empty-task sweep: 1024 tasks on every
+    /// Task count of the many-tasks point of the empty-task sweep: [`Plan::MANY_TASKS`] on every
     /// strategy but `processes` (a second and a half of process starts per run). Past the
     /// line's last count it pins what a thousand tasks cost: a thousand live threads cost more
     /// each than the line fitted on a few dozen says, and a slope fitted on a few dozen tasks
     /// is too uncertain to multiply by a thousand. Only in `default`, within the sizing cap
     /// (where the line's last count, 16 × the cores, lies below it).
     pub fn many_tasks(&self) -> Option<usize> {
-        const MANY: usize = 1024;
-        let past_line = self.overhead_tasks().last().is_some_and(|&n| n < MANY);
+        let past_line = self
+            .overhead_tasks()
+            .last()
+            .is_some_and(|&n| n < Self::MANY_TASKS);
         let wanted = self.profile == Profile::Default && !self.beyond_sizing_cap();
-        (wanted && past_line).then_some(MANY)
+        (wanted && past_line).then_some(Self::MANY_TASKS)
     }
 
     /// The strategies measured at [`Plan::many_tasks`]: the empty-task sweep's, but
@@ -240,8 +244,8 @@ impl Plan {
     pub fn receive_bytes(&self) -> Vec<u64> {
         match self.profile {
             Profile::Seed => vec![],
-            Profile::Quick => vec![1 << 10, 1 << 20],
-            Profile::Default if self.beyond_sizing_cap() => vec![1 << 10, 1 << 20],
+            Profile::Quick => Self::FEW_RECEIVE_BYTES.to_vec(),
+            Profile::Default if self.beyond_sizing_cap() => Self::FEW_RECEIVE_BYTES.to_vec(),
             Profile::Default => vec![1 << 10, 64 << 10, 1 << 20, 4 << 20],
         }
     }

@@ -1,35 +1,35 @@
 //! Measures the cost model in a few seconds, without Criterion: for `parbench advise` on a
 //! machine where `cargo bench` has not run.
 //!
-//! The same quantities as the benches, with fewer repetitions: every CLI strategy on empty
-//! tasks at 1, the cores, 4 × and 16 × the cores (the cost line), and but `processes` at
-//! [`MANY_TASKS`] (the cost per task past the line), a warm pool on `receive` tasks of 1 KiB
-//! and 1 MiB (the cost per byte of both process strategies), and the hash kernel on 1 to `cores` bare threads
-//! (the raw scaling and the hashing speed). Each point is run repeatedly for about
-//! [`POINT_BUDGET`] (3 to 40 runs); its interval is the mean ± 1.96 standard errors. Every
-//! run's outputs are checked against the sequential reference.
+//! The same quantities as the benches, sized by the same [`Plan`] (the `default` profile on
+//! this machine), with fewer repetitions: every CLI strategy on empty tasks at
+//! [`Plan::overhead_tasks`] (the cost line) and, but `processes`, at [`Plan::many_tasks`] (the
+//! cost per task past the line), a warm pool on `receive` tasks of
+//! [`Plan::FEW_RECEIVE_BYTES`] (the cost per byte of both process strategies), the hash kernel
+//! on [`Plan::raw_scaling_threads`] bare threads (the raw scaling and the hashing speed) and a
+//! 1 ms tokio sleep, the last two through the very functions the `primitives` bench times
+//! ([`super::primitives`]). Each point is run repeatedly for about [`POINT_BUDGET`] (3 to 40
+//! runs); its interval is the mean ± 1.96 standard errors. Every run's outputs are checked
+//! against the sequential reference.
 
 use std::time::{Duration, Instant};
 
 use crate::bench_id::BenchFunction;
-use crate::error::{Error, Result};
-use crate::interval::Interval;
+use crate::error::Result;
+use crate::interval::{Interval, Z95};
+use crate::shape::primitive_of;
 use crate::strategy::{AsyncLoop, ProcessPool, StrategyConfig, StrategyKind};
+use crate::suite::{Plan, Profile};
 use crate::worker::WorkerCommand;
-use crate::workload::{NoGate, TaskOutput, TaskSet, Workload};
+use crate::workload::{TaskOutput, TaskSet, Workload};
 
-use super::fit::{Z95, fit_line};
+use super::fit::fit_line;
 use super::measured::{beyond_line, tokio_sleep_overshoot};
-use super::model::{CostModel, ScalingPoint, StrategyCost, primitive_of};
-use super::scale;
+use super::model::{CostModel, ScalingPoint, StrategyCost};
+use super::primitives::{HashThreads, tokio_sleep};
 
 /// How long one calibration point is repeated for, at most (after its first run).
 pub const POINT_BUDGET: Duration = Duration::from_millis(250);
-/// The task count measured past the line, as the default profile's benches do: a thousand live
-/// threads cost more each than a line fitted on a few dozen says.
-pub const MANY_TASKS: usize = 1024;
-/// Bytes each bare thread hashes for the raw scaling.
-const SCALING_BYTES: usize = 4 << 20;
 
 /// A model measured on this machine, and how long measuring took.
 #[derive(Clone, Debug)]
@@ -82,48 +82,55 @@ fn time_strategy(kind: StrategyKind, config: &StrategyConfig, set: &TaskSet) -> 
 pub fn calibrate(worker: WorkerCommand) -> Result<Calibration> {
     let started = Instant::now();
     let cores = num_cpus::get().max(1);
+    let plan = Plan::new(Profile::Default, cores);
     let config = StrategyConfig::new().worker_command(worker.clone());
-    let mut counts = vec![1usize, cores, 4 * cores, 16 * cores];
-    counts.dedup();
-    let many = TaskSet::new(Workload::Noop, MANY_TASKS)?;
+    let counts = plan.overhead_tasks();
     let empty: Vec<TaskSet> = counts
         .iter()
         .map(|&n| TaskSet::new(Workload::Noop, n))
         .collect::<Result<_>>()?;
-    let sizes = [1u64 << 10, 1 << 20];
+    let many = match plan.many_tasks() {
+        Some(n) => Some((n, TaskSet::new(Workload::Noop, n)?)),
+        None => None,
+    };
+    let sizes = Plan::FEW_RECEIVE_BYTES;
     let receive: Vec<TaskSet> = sizes
         .iter()
-        .map(|&bytes| TaskSet::new(Workload::Receive { bytes }, cores))
+        .map(|&bytes| TaskSet::new(Workload::Receive { bytes }, plan.receive_tasks()))
         .collect::<Result<_>>()?;
     let per_byte = warm_pool_per_byte(&worker, cores, &sizes, &receive)?;
     let mut costs = Vec::new();
     for &kind in StrategyKind::ALL {
+        let function = BenchFunction::from(kind);
         let points = counts
             .iter()
             .zip(&empty)
             .map(|(&n, set)| Ok((n as f64, time_strategy(kind, &config, set)?)))
             .collect::<Result<Vec<_>>>()?;
         let line = fit_line(&points)?;
-        let beyond = if kind != StrategyKind::Processes && 16 * cores < MANY_TASKS {
-            let far = time_strategy(kind, &config, &many)?;
-            beyond_line(&line, &points, &[(MANY_TASKS as f64, far)])
-        } else {
-            None
+        let beyond = match &many {
+            Some((n, set)) if plan.many_tasks_strategies().contains(&function) => {
+                let far = time_strategy(kind, &config, set)?;
+                beyond_line(&line, &points, &[(*n as f64, far)])
+            }
+            _ => None,
         };
-        let per_byte_ns = kind.uses_processes().then_some(per_byte);
-        let function = BenchFunction::from(kind);
         costs.push(StrategyCost {
             strategy: function,
             fixed_ns: line.fixed,
             per_task_ns: line.slope,
-            per_byte_ns,
+            per_byte_ns: kind.uses_processes().then_some(per_byte),
             primitive: primitive_of(function),
             primitive_ns: None,
             beyond,
         });
     }
-    let (raw_scaling, hash_ns_per_byte) = raw_scaling(cores)?;
-    let tokio_sleep_overshoot_ns = Some(tokio_sleep_overshoot(tokio_sleep_1ms()?));
+    let (raw_scaling, hash_ns_per_byte) = raw_scaling(&plan)?;
+    let event_loop = AsyncLoop::current_thread()?;
+    let sleep = repeat(|| {
+        tokio_sleep(&event_loop);
+        Ok(())
+    })?;
     Ok(Calibration {
         model: CostModel {
             logical_cores: cores,
@@ -131,19 +138,9 @@ pub fn calibrate(worker: WorkerCommand) -> Result<Calibration> {
             raw_scaling,
             hash_ns_per_byte: Some(hash_ns_per_byte),
             hash_speed: Vec::new(),
-            tokio_sleep_overshoot_ns,
+            tokio_sleep_overshoot_ns: Some(tokio_sleep_overshoot(sleep)),
         },
         elapsed: started.elapsed(),
-    })
-}
-
-/// `tokio::time::sleep(1 ms)` awaited on the `async` strategy's event loop, as the
-/// `primitives` bench measures it.
-fn tokio_sleep_1ms() -> Result<Interval> {
-    let event_loop = AsyncLoop::current_thread()?;
-    repeat(|| {
-        event_loop.sleep(Duration::from_millis(1));
-        Ok(())
     })
 }
 
@@ -168,55 +165,21 @@ fn warm_pool_per_byte(
         })
         .collect::<Result<Vec<_>>>()?;
     pool.shut_down()?;
-    Ok(scale(fit_line(&points)?.slope, 1.0 / cores as f64))
+    let tasks = sets.first().map_or(1, TaskSet::len).max(1);
+    Ok(fit_line(&points)?.slope.scaled(1.0 / tasks as f64))
 }
 
-/// The hash kernel on 1 to `cores` (at most 8) bare threads: `S(k)` and ns per byte at k = 1.
-fn raw_scaling(cores: usize) -> Result<(Vec<ScalingPoint>, Interval)> {
-    let top = cores.min(8);
-    let set = TaskSet::new(
-        Workload::Hash {
-            bytes: SCALING_BYTES as u64,
-        },
-        top,
-    )?;
-    let expected = set.expected_outputs();
-    let (set, expected) = (&set, &expected);
-    let on_threads = |k: usize| {
-        repeat(|| {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..k)
-                    .map(|i| scope.spawn(move || set.run_one(i, &mut NoGate)))
-                    .collect();
-                for (i, handle) in handles.into_iter().enumerate() {
-                    let output = handle.join().map_err(|_| Error::TaskFailed {
-                        task: i,
-                        detail: "a calibration thread panicked".to_string(),
-                    })??;
-                    if output != expected[i] {
-                        return Err(Error::Mismatch {
-                            strategy: "calibration".to_string(),
-                            task: i,
-                        });
-                    }
-                }
-                Ok(())
-            })
-        })
-    };
-    let one = on_threads(1)?;
+/// The hash kernel on the plan's bare-thread counts, as `primitive/hash-threads/<k>`: `S(k)`
+/// for every k > 1, and ns per byte at k = 1.
+fn raw_scaling(plan: &Plan) -> Result<(Vec<ScalingPoint>, Interval)> {
+    let threads = plan.raw_scaling_threads();
+    let top = threads.last().copied().unwrap_or(1);
+    let hashing = HashThreads::new(plan.raw_scaling_bytes(), top)?;
+    let one = repeat(|| hashing.run(1))?;
     let mut points = Vec::new();
-    for k in 2..=top {
-        let t = on_threads(k)?;
-        let k_f = k as f64;
-        points.push(ScalingPoint {
-            threads: k,
-            speedup: Interval {
-                point: k_f * one.point / t.point,
-                lower: k_f * one.lower.max(0.0) / t.upper,
-                upper: k_f * one.upper / t.lower.max(1.0),
-            },
-        });
+    for k in threads.into_iter().filter(|&k| k > 1) {
+        let t = repeat(|| hashing.run(k))?;
+        points.push(ScalingPoint::from_times(k, &one, &t));
     }
-    Ok((points, scale(one, 1.0 / SCALING_BYTES as f64)))
+    Ok((points, one.scaled(1.0 / hashing.bytes() as f64)))
 }

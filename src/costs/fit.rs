@@ -4,7 +4,7 @@
 //! weighted least-squares fit: a point's standard error is its interval's half-width / 1.96,
 //! its weight `1 / se²`. The parameters' standard errors come from the weighted normal
 //! equations. Criterion's intervals describe one stretch of sampling and understate the
-//! spread between benchmarks (see MEASURING.md), so when the points scatter around the line
+//! spread between benchmarks (see `docs/measuring.md`), so when the points scatter around the line
 //! more than their intervals allow (reduced χ² = χ² / (n − 2) above 1), the standard errors
 //! are multiplied by `√(reduced χ²)` (the Birge ratio) and the 95 % interval uses Student's t
 //! with `n − 2` degrees of freedom instead of 1.96. With two points (no degree of freedom
@@ -32,10 +32,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::interval::Interval;
-
-/// The normal quantile of a two-sided 95 % interval.
-pub const Z95: f64 = 1.959_964;
+use crate::interval::{Interval, Z95, t95};
 
 /// A fitted line with 95 % intervals on both parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -54,21 +51,6 @@ impl LineFit {
     /// The line's value at `x` (point estimate).
     pub fn at(&self, x: f64) -> f64 {
         self.fixed.point + self.slope.point * x
-    }
-}
-
-/// Student's t quantile for a two-sided 95 % interval with `dof` degrees of freedom
-/// (standard table values; 1.96 beyond 30).
-pub fn t95(dof: usize) -> f64 {
-    const TABLE: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-        2.052, 2.048, 2.045, 2.042,
-    ];
-    match dof {
-        0 => f64::INFINITY,
-        d if d <= 30 => TABLE[d - 1],
-        _ => Z95,
     }
 }
 
@@ -226,11 +208,5 @@ mod tests {
         );
         assert!(fit_line(&[broken, point(2.0, 1.0, 0.1)]).is_err());
         assert!(fit_line(&[point(f64::NAN, 1.0, 0.1), point(2.0, 1.0, 0.1)]).is_err());
-    }
-
-    #[test]
-    fn t_quantiles_fall_towards_the_normal() {
-        assert!(t95(1) > t95(2) && t95(2) > t95(10) && t95(10) > t95(100));
-        assert_eq!(t95(100), Z95);
     }
 }

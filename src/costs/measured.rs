@@ -27,10 +27,11 @@ use crate::interval::Interval;
 use super::cpu::CpuRecord;
 use super::fit::{LineFit, fit_line};
 use super::model::{
-    BeyondLine, CostModel, HashSpeedPoint, Prediction, ScalingPoint, StrategyCost, TaskWork, exact,
-    is_unexplained, primitive_of, residual,
+    BeyondLine, CostModel, HashSpeedPoint, Prediction, ScalingPoint, StrategyCost, TaskWork,
+    is_unexplained, residual,
 };
-use super::scale;
+use super::primitives::TOKIO_SLEEP;
+use crate::shape::primitive_of;
 
 /// Where a benchmark's work per task came from.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -175,9 +176,10 @@ impl CostReport {
                     }
                 }
             };
-            let per_byte_ns = bytes
-                .filter(|_| function.uses_processes())
-                .map(|fit| scale(fit.slope, 1.0 / receive_tasks.unwrap_or(1).max(1) as f64));
+            let per_byte_ns = bytes.filter(|_| function.uses_processes()).map(|fit| {
+                fit.slope
+                    .scaled(1.0 / receive_tasks.unwrap_or(1).max(1) as f64)
+            });
             let primitive = primitive_of(function);
             let beyond = beyond_line(&tasks, &points, &far);
             costs.push(StrategyCost {
@@ -210,7 +212,7 @@ impl CostReport {
                     BenchFunction::Primitive(Primitive::HashThreads),
                     1,
                 )?;
-                Some(scale(one, 1.0 / raw_scaling_bytes? as f64))
+                Some(one.scaled(1.0 / raw_scaling_bytes? as f64))
             }),
             hash_speed: hash_speed(measurements),
             tokio_sleep_overshoot_ns: time(
@@ -389,18 +391,7 @@ pub fn raw_scaling(measurements: &[Measurement]) -> Vec<ScalingPoint> {
     measurements
         .iter()
         .filter(|m| m.id.group == Group::Primitive && m.id.function == hash && m.id.value > 1)
-        .map(|m| {
-            let k = m.id.value as f64;
-            let t = m.mean_ns;
-            ScalingPoint {
-                threads: m.id.value as usize,
-                speedup: Interval {
-                    point: k * one.point / t.point,
-                    lower: k * one.lower / t.upper,
-                    upper: k * one.upper / t.lower,
-                },
-            }
-        })
+        .map(|m| ScalingPoint::from_times(m.id.value as usize, &one, &m.mean_ns))
         .collect()
 }
 
@@ -430,7 +421,7 @@ fn hash_ns_per_byte(measurements: &[Measurement]) -> Option<Interval> {
             _ => None,
         })
         .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(m, total)| scale(m.mean_ns, 1.0 / total))
+        .map(|(m, total)| m.mean_ns.scaled(1.0 / total))
 }
 
 /// The hashing speed by working set: every `sequential` point of the `hash-*` groups as time
@@ -451,7 +442,7 @@ fn hash_speed(measurements: &[Measurement]) -> Vec<HashSpeedPoint> {
             by_total
                 .entry(total)
                 .or_default()
-                .push(scale(m.mean_ns, 1.0 / total as f64));
+                .push(m.mean_ns.scaled(1.0 / total as f64));
         }
     }
     by_total
@@ -494,8 +485,7 @@ fn waits_on_timers(group: Group) -> bool {
 
 /// How much longer than its 1 ms a measured `tokio-sleep-1ms` lasted.
 pub(super) fn tokio_sleep_overshoot(sleep_1ms: Interval) -> Interval {
-    const ASKED_NS: f64 = 1e6;
-    sleep_1ms.shifted(-ASKED_NS)
+    sleep_1ms.shifted(-(TOKIO_SLEEP.as_nanos() as f64))
 }
 
 /// The worker count a benchmark set (only the worker sweep sets one).
@@ -509,27 +499,27 @@ fn workers_of(id: &BenchId) -> Option<usize> {
 /// What one task of a group's workload does by definition; `None` where it is not known
 /// without measuring (`file`: the disk's fsync).
 fn nominal_work(id: &BenchId, model: &CostModel) -> Option<TaskWork> {
-    let ms = |d: std::time::Duration| d.as_nanos() as f64;
+    let ns = |d: std::time::Duration| d.as_nanos() as f64;
     let hashing = |bytes: u64| {
         let ns_per_byte = model.hash_ns_per_byte_at(bytes, tasks_of(id)?)?;
         Some(TaskWork {
-            compute_ns: scale(ns_per_byte, bytes as f64),
-            wait_ns: exact(0.0),
+            compute_ns: ns_per_byte.scaled(bytes as f64),
+            wait_ns: Interval::exact(0.0),
             input_bytes: bytes,
             timer_waits: false,
         })
     };
     match id.group {
         Group::Sleep { duration } | Group::Waits { duration } | Group::Net { duration } => {
-            Some(TaskWork::exact(0.0, ms(duration), 0).with_timer_waits(waits_on_timers(id.group)))
+            Some(TaskWork::exact(0.0, ns(duration), 0).with_timer_waits(waits_on_timers(id.group)))
         }
         Group::Hash { bytes } | Group::HashWorkers { bytes, .. } => hashing(bytes),
         Group::HashSize { .. } => hashing(id.value),
         Group::Overhead => Some(TaskWork::exact(0.0, 0.0, 0)),
         Group::Receive { .. } => Some(TaskWork::exact(0.0, 0.0, id.value)),
         Group::Mixed { total, .. } => {
-            let wait = ms(total) * id.value as f64 / 100.0;
-            Some(TaskWork::exact(ms(total) - wait, wait, 0).with_timer_waits(true))
+            let wait = ns(total) * id.value as f64 / 100.0;
+            Some(TaskWork::exact(ns(total) - wait, wait, 0).with_timer_waits(true))
         }
         // The disk's fsync, the primitives themselves, and CPython's tasks (no Rust model).
         Group::File { .. }
@@ -609,10 +599,10 @@ fn work_of(
             1.0
         })
     })?;
-    let per_task = scale(reference.mean_ns, 1.0 / n);
+    let per_task = reference.mean_ns.scaled(1.0 / n);
     let work = TaskWork {
-        compute_ns: scale(per_task, share),
-        wait_ns: scale(per_task, 1.0 - share),
+        compute_ns: per_task.scaled(share),
+        wait_ns: per_task.scaled(1.0 - share),
         input_bytes: input_bytes(id),
         timer_waits: waits_on_timers(id.group),
     };
@@ -678,8 +668,10 @@ pub fn model_break_even(model: &CostModel, strategy: BenchFunction, tasks: usize
     model.hash_ns_per_byte_at(1, tasks)?;
     let margin = |bytes: u64| -> Option<f64> {
         let work = TaskWork {
-            compute_ns: scale(model.hash_ns_per_byte_at(bytes, tasks)?, bytes as f64),
-            wait_ns: exact(0.0),
+            compute_ns: model
+                .hash_ns_per_byte_at(bytes, tasks)?
+                .scaled(bytes as f64),
+            wait_ns: Interval::exact(0.0),
             input_bytes: bytes,
             timer_waits: false,
         };
@@ -945,7 +937,7 @@ mod tests {
     fn model_break_even_lies_where_overhead_equals_the_saving() {
         let report = CostReport::build(&run(), &[], 2, None).unwrap();
         let mut model = report.model;
-        model.hash_ns_per_byte = Some(exact(0.5));
+        model.hash_ns_per_byte = Some(Interval::exact(0.5));
         model.raw_scaling.clear();
         // 4 tasks of b bytes on 2 cores: sequential hashes 4 × 0.5 b = 2 b ns, threads half of
         // that, b ns, and pay 20 µs + 4 × 40 µs = 180 µs (sequential 90 ns): b ≈ 180 KB.

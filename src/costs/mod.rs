@@ -9,6 +9,8 @@
 //! - [`measured`]: the model built from a bench run ([`CostReport`]), with a prediction and
 //!   residual per benchmark and break-even sizes checked against the measured sweep.
 //! - [`cpu`]: the CPU time per benchmark the benches record beside Criterion's data.
+//! - [`primitives`]: the primitives the model needs, as the functions both the `primitives`
+//!   bench and the calibration time.
 //! - [`calibrate`]: the same costs measured in a few seconds without Criterion, for
 //!   `parbench advise` on a machine with no bench run.
 //! - [`summary`]: the costs as `summary.json` carries them, and reading them back.
@@ -18,19 +20,9 @@ pub mod cpu;
 pub mod fit;
 pub mod measured;
 pub mod model;
+pub mod primitives;
 pub mod summary;
 
 pub use cpu::CpuRecord;
 pub use measured::CostReport;
 pub use model::{CostModel, Prediction, StrategyCost, TaskWork};
-
-use crate::interval::Interval;
-
-/// `interval × by` (for `by >= 0`).
-pub fn scale(interval: Interval, by: f64) -> Interval {
-    Interval {
-        point: interval.point * by,
-        lower: interval.lower * by,
-        upper: interval.upper * by,
-    }
-}

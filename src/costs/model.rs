@@ -12,7 +12,7 @@
 //! where `K` is how many tasks can be in progress at once (1 for `sequential`, the pool size
 //! for `rayon` and `process-pool`, N for a thread, process or event-loop task each), `p` how
 //! many of them can compute at once (`min(K, N, cores)`, but 1 under the simulated GIL and on
-//! one event loop), and `S(p)` the machine's measured raw compute scaling on `p` bare threads
+//! one event loop) — both as [`crate::shape`] states them for every strategy — and `S(p)` the machine's measured raw compute scaling on `p` bare threads
 //! (×1 at one thread; not the nominal `p`, since two vCPUs may share one physical core). The
 //! first term is the worker-bound: each of `K` workers runs `⌈N/K⌉` tasks one after another
 //! (the blocking trap of a CPU-sized pool). The second is the core-bound: all the computing
@@ -26,8 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bench_id::{BenchFunction, Primitive};
 use crate::interval::Interval;
-
-use super::scale;
+use crate::shape::{Shape, primitive_of, shape};
 
 /// A prediction misses when the measurement differs from it by more than this fraction.
 pub const UNEXPLAINED_ABOVE: f64 = 0.25;
@@ -50,8 +49,8 @@ impl TaskWork {
     /// Work known exactly (no interval), e.g. a user's own figures; its waits are not timers.
     pub fn exact(compute_ns: f64, wait_ns: f64, input_bytes: u64) -> Self {
         TaskWork {
-            compute_ns: exact(compute_ns),
-            wait_ns: exact(wait_ns),
+            compute_ns: Interval::exact(compute_ns),
+            wait_ns: Interval::exact(wait_ns),
             input_bytes,
             timer_waits: false,
         }
@@ -63,15 +62,6 @@ impl TaskWork {
             timer_waits,
             ..self
         }
-    }
-}
-
-/// A zero-width interval around a value given, not measured.
-pub fn exact(value: f64) -> Interval {
-    Interval {
-        point: value,
-        lower: value,
-        upper: value,
     }
 }
 
@@ -116,7 +106,7 @@ impl BeyondLine {
     fn tasks_ns(&self, per_task: Interval, tasks: f64) -> Interval {
         let from = self.from_tasks as f64;
         if tasks <= from {
-            return scale(per_task, tasks);
+            return per_task.scaled(tasks);
         }
         let extra = tasks - from;
         Interval {
@@ -139,6 +129,25 @@ pub struct HashSpeedPoint {
 }
 
 impl StrategyCost {
+    /// Costs known exactly (zero-width intervals), e.g. a user's or a test's own figures, beside
+    /// the strategy's primitive (its time not measured) and with nothing measured past the line.
+    pub fn exact(
+        strategy: BenchFunction,
+        fixed_ns: f64,
+        per_task_ns: f64,
+        per_byte_ns: Option<f64>,
+    ) -> Self {
+        StrategyCost {
+            strategy,
+            fixed_ns: Interval::exact(fixed_ns),
+            per_task_ns: Interval::exact(per_task_ns),
+            per_byte_ns: per_byte_ns.map(Interval::exact),
+            primitive: primitive_of(strategy),
+            primitive_ns: None,
+            beyond: None,
+        }
+    }
+
     /// What is set beside the primitive: the cost per task, except for a primitive paid once
     /// per run (rayon enters its pool once, with `install`), where it is one task's whole cost,
     /// fixed + per task. Where the line's cost per task cannot be told from zero (its interval
@@ -147,11 +156,7 @@ impl StrategyCost {
     /// ([`StrategyCost::compared_past_the_line`]).
     pub fn compared_with_primitive(&self) -> Interval {
         match self.primitive {
-            Some(Primitive::RayonInstall) => Interval {
-                point: self.fixed_ns.point + self.per_task_ns.point,
-                lower: self.fixed_ns.lower + self.per_task_ns.lower,
-                upper: self.fixed_ns.upper + self.per_task_ns.upper,
-            },
+            Some(Primitive::RayonInstall) => self.fixed_ns.plus(&self.per_task_ns),
             _ => match &self.beyond {
                 Some(beyond) if self.compared_past_the_line() => beyond.per_task_ns,
                 _ => self.per_task_ns,
@@ -176,19 +181,6 @@ impl StrategyCost {
     }
 }
 
-/// The primitive a strategy's cost per task is compared with.
-pub fn primitive_of(strategy: BenchFunction) -> Option<Primitive> {
-    Some(match strategy {
-        BenchFunction::Threads | BenchFunction::Gil => Primitive::ThreadSpawn,
-        BenchFunction::Rayon | BenchFunction::RayonN => Primitive::RayonInstall,
-        BenchFunction::Processes => Primitive::ProcessSpawn,
-        BenchFunction::ProcessPool | BenchFunction::ProcessPoolWarm => Primitive::PipeRoundTrip,
-        BenchFunction::Async => Primitive::TokioCurrentSpawn,
-        BenchFunction::AsyncMulti => Primitive::TokioMultiSpawn,
-        _ => return None,
-    })
-}
-
 /// One point of the raw compute scaling: the hash kernel on `threads` bare threads.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScalingPoint {
@@ -198,41 +190,21 @@ pub struct ScalingPoint {
     pub speedup: Interval,
 }
 
-/// How tasks can overlap on a strategy: in progress at once, and computing at once.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Shape {
-    /// Tasks in progress at once (`K`).
-    pub in_progress: usize,
-    /// Tasks computing at once (`p`), before the raw scaling is applied.
-    pub computing: usize,
-}
-
-/// The shape of `strategy` for `tasks` tasks on `workers` (its own default when `None`) and
-/// `cores` logical cores; `None` for what the model does not cover (CPython, primitives).
-pub fn shape(
-    strategy: BenchFunction,
-    tasks: usize,
-    workers: Option<usize>,
-    cores: usize,
-) -> Option<Shape> {
-    let n = tasks.max(1);
-    let cores = cores.max(1);
-    let pool = workers.unwrap_or(cores).max(1);
-    let (in_progress, computing) = match strategy {
-        BenchFunction::Sequential => (1, 1),
-        BenchFunction::Threads | BenchFunction::RayonN | BenchFunction::Processes => (n, n),
-        BenchFunction::Rayon | BenchFunction::ProcessPool | BenchFunction::ProcessPoolWarm => {
-            (pool, pool)
+impl ScalingPoint {
+    /// `S(k) = k · T(1) / T(k)` from the hash kernel's time on one bare thread and on
+    /// `threads`: the widest ratio of the two intervals (a lower bound below zero counts as
+    /// zero, one below 1 ns as 1 ns).
+    pub fn from_times(threads: usize, one: &Interval, at_k: &Interval) -> ScalingPoint {
+        let k = threads as f64;
+        ScalingPoint {
+            threads,
+            speedup: Interval {
+                point: k * one.point / at_k.point,
+                lower: k * one.lower.max(0.0) / at_k.upper,
+                upper: k * one.upper / at_k.lower.max(1.0),
+            },
         }
-        BenchFunction::Gil => (workers.unwrap_or(n), 1),
-        BenchFunction::Async => (n, 1),
-        BenchFunction::AsyncMulti => (n, pool),
-        _ => return None,
-    };
-    Some(Shape {
-        in_progress: in_progress.min(n),
-        computing: computing.min(n).min(cores),
-    })
+    }
 }
 
 /// What a run of N tasks of one strategy is predicted to cost, part by part.
@@ -323,12 +295,12 @@ impl CostModel {
     pub fn scaling(&self, threads: usize) -> Interval {
         let p = threads.max(1);
         if p == 1 {
-            return exact(1.0);
+            return Interval::exact(1.0);
         }
         let mut points = self.raw_scaling.clone();
         points.sort_by_key(|s| s.threads);
         let Some(last) = points.last() else {
-            return exact(p as f64);
+            return Interval::exact(p as f64);
         };
         if p >= last.threads {
             return last.speedup;
@@ -340,7 +312,7 @@ impl CostModel {
             .copied()
             .unwrap_or(ScalingPoint {
                 threads: 1,
-                speedup: exact(1.0),
+                speedup: Interval::exact(1.0),
             });
         let above = points
             .iter()
@@ -360,7 +332,8 @@ impl CostModel {
     }
 
     /// Predicts `tasks` tasks of `work` on `strategy` with `workers` (its default when
-    /// `None`); `None` when the strategy's costs were not fitted or the model does not cover it.
+    /// `None`); `None` when the strategy's costs were not fitted (CPython's strategies and the
+    /// primitives never are).
     pub fn predict(
         &self,
         strategy: BenchFunction,
@@ -369,7 +342,7 @@ impl CostModel {
         workers: Option<usize>,
     ) -> Option<Prediction> {
         let cost = self.cost(strategy)?;
-        let shape = shape(strategy, tasks, workers, self.logical_cores)?;
+        let shape = shape(strategy, tasks, workers, self.logical_cores);
         let n = tasks.max(1) as f64;
         let nonneg = |i: Interval| Interval {
             point: i.point.max(0.0),
@@ -379,16 +352,15 @@ impl CostModel {
         let fixed_ns = nonneg(cost.fixed_ns);
         let tasks_ns = match &cost.beyond {
             Some(beyond) => beyond.tasks_ns(nonneg(cost.per_task_ns), n),
-            None => scale(nonneg(cost.per_task_ns), n),
+            None => nonneg(cost.per_task_ns).scaled(n),
         };
         let transfer_ns = cost
             .per_byte_ns
-            .map(|q| scale(nonneg(q), work.input_bytes as f64 * n));
+            .map(|q| nonneg(q).scaled(work.input_bytes as f64 * n));
         let s = self.scaling(shape.computing);
         let (c, mut w) = (nonneg(work.compute_ns), nonneg(work.wait_ns));
-        let on_event_loop = matches!(strategy, BenchFunction::Async | BenchFunction::AsyncMulti);
         if let Some(overshoot) = self.tokio_sleep_overshoot_ns
-            && on_event_loop
+            && shape.tokio_timer
             && work.timer_waits
             && w.point > 0.0
         {
@@ -434,47 +406,46 @@ pub fn is_unexplained(residual: f64) -> bool {
     !residual.is_finite() || residual.abs() > UNEXPLAINED_ABOVE
 }
 
+/// A model for tests elsewhere in the crate.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testdata {
     use super::*;
 
-    fn costs(
-        strategy: BenchFunction,
-        fixed: f64,
-        per_task: f64,
-        per_byte: Option<f64>,
-    ) -> StrategyCost {
-        StrategyCost {
-            strategy,
-            fixed_ns: exact(fixed),
-            per_task_ns: exact(per_task),
-            per_byte_ns: per_byte.map(exact),
-            primitive: primitive_of(strategy),
-            primitive_ns: None,
-            beyond: None,
+    /// A 2-core machine with exactly known `costs`, a second core adding `scaling - 1`
+    /// (S(2) = `scaling`), hashing at 0.5 ns per byte and tokio's timer overshooting by 0.8 ms.
+    pub(crate) fn two_cores(costs: Vec<StrategyCost>, scaling: f64) -> CostModel {
+        CostModel {
+            logical_cores: 2,
+            costs,
+            raw_scaling: vec![ScalingPoint {
+                threads: 2,
+                speedup: Interval::exact(scaling),
+            }],
+            hash_ns_per_byte: Some(Interval::exact(0.5)),
+            hash_speed: Vec::new(),
+            tokio_sleep_overshoot_ns: Some(Interval::exact(0.8e6)),
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testdata::two_cores;
+    use super::*;
 
     /// A 2-core machine whose second core adds 80 %: S(2) = 1.8.
     fn model() -> CostModel {
-        CostModel {
-            logical_cores: 2,
-            costs: vec![
-                costs(BenchFunction::Sequential, 0.0, 10.0, None),
-                costs(BenchFunction::Threads, 1e3, 30e3, None),
-                costs(BenchFunction::Rayon, 0.0, 20e3, None),
-                costs(BenchFunction::Processes, 0.0, 1e6, Some(0.5)),
-                costs(BenchFunction::Gil, 1e3, 30e3, None),
-                costs(BenchFunction::Async, 0.0, 500.0, None),
+        two_cores(
+            vec![
+                StrategyCost::exact(BenchFunction::Sequential, 0.0, 10.0, None),
+                StrategyCost::exact(BenchFunction::Threads, 1e3, 30e3, None),
+                StrategyCost::exact(BenchFunction::Rayon, 0.0, 20e3, None),
+                StrategyCost::exact(BenchFunction::Processes, 0.0, 1e6, Some(0.5)),
+                StrategyCost::exact(BenchFunction::Gil, 1e3, 30e3, None),
+                StrategyCost::exact(BenchFunction::Async, 0.0, 500.0, None),
             ],
-            raw_scaling: vec![ScalingPoint {
-                threads: 2,
-                speedup: exact(1.8),
-            }],
-            hash_ns_per_byte: Some(exact(0.5)),
-            hash_speed: Vec::new(),
-            tokio_sleep_overshoot_ns: Some(exact(0.8e6)),
-        }
+            1.8,
+        )
     }
 
     fn total(strategy: BenchFunction, tasks: usize, work: TaskWork) -> f64 {
@@ -511,13 +482,13 @@ mod tests {
 
     #[test]
     fn a_slope_lost_in_noise_is_compared_past_the_line() {
-        let mut pool = costs(BenchFunction::ProcessPoolWarm, 80e3, 300.0, None);
+        let mut pool = StrategyCost::exact(BenchFunction::ProcessPoolWarm, 80e3, 300.0, None);
         pool.per_task_ns = Interval {
             point: 300.0,
             lower: -14e3,
             upper: 15e3,
         };
-        pool.primitive_ns = Some(exact(2e3));
+        pool.primitive_ns = Some(Interval::exact(2e3));
         assert!(
             !pool.compared_past_the_line(),
             "nothing measured past the line"
@@ -525,7 +496,7 @@ mod tests {
         pool.beyond = Some(BeyondLine {
             from_tasks: 32,
             measured_tasks: 1024,
-            per_task_ns: exact(16e3),
+            per_task_ns: Interval::exact(16e3),
         });
         assert!(pool.compared_past_the_line());
         assert_eq!(pool.ratio_to_primitive(), Some(8.0));
@@ -610,7 +581,7 @@ mod tests {
                 lower: 0.9e6,
                 upper: 1.1e6,
             },
-            wait_ns: exact(0.0),
+            wait_ns: Interval::exact(0.0),
             input_bytes: 0,
             timer_waits: false,
         };
@@ -627,7 +598,7 @@ mod tests {
         assert_eq!(m.scaling(16).point, 1.8);
         m.raw_scaling.push(ScalingPoint {
             threads: 4,
-            speedup: exact(3.0),
+            speedup: Interval::exact(3.0),
         });
         assert!((m.scaling(3).point - 2.4).abs() < 1e-9);
         m.raw_scaling.clear();

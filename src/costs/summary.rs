@@ -279,16 +279,15 @@ pub fn read_model(path: &Path, version: u32) -> Result<(CostModel, Machine)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::costs::model::exact;
 
     fn summary(version: u32) -> serde_json::Value {
         let costs = cost_entries(&[StrategyCost {
             strategy: BenchFunction::Threads,
-            fixed_ns: exact(1e3),
-            per_task_ns: exact(30e3),
+            fixed_ns: Interval::exact(1e3),
+            per_task_ns: Interval::exact(30e3),
             per_byte_ns: None,
             primitive: Some(Primitive::ThreadSpawn),
-            primitive_ns: Some(exact(25e3)),
+            primitive_ns: Some(Interval::exact(25e3)),
             beyond: None,
         }]);
         serde_json::json!({

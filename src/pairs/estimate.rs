@@ -15,7 +15,7 @@
 //! between processes; the record says how many processes stand behind each figure.
 
 use crate::interval::Interval;
-use crate::quality::intervals::t_quantile_95;
+use crate::interval::t95;
 
 /// Bootstrap resamples per interval.
 pub const BOOTSTRAP_RESAMPLES: usize = 2000;
@@ -50,7 +50,7 @@ pub fn paired_speedup(log_ratios: &[Vec<f64>], seed: u64) -> Option<Interval> {
     if processes.len() >= 2 {
         let k = processes.len() as f64;
         let sd = (means.iter().map(|m| (m - center).powi(2)).sum::<f64>() / (k - 1.0)).sqrt();
-        let half = t_quantile_95(processes.len() - 1) * sd / k.sqrt();
+        let half = t95(processes.len() - 1) * sd / k.sqrt();
         low = low.min(center - half);
         high = high.max(center + half);
     }

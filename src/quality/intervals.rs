@@ -19,7 +19,7 @@
 //! quadrature ([`speedup`]): two independent errors, so the interval of a ratio of two ±5 %
 //! means is ±7.1 %, not ±10 %.
 
-use crate::interval::Interval;
+use crate::interval::{Interval, t95};
 
 use super::noise::Samples;
 
@@ -27,7 +27,7 @@ use super::noise::Samples;
 /// added in quadrature to what the run itself shows (±5 %).
 ///
 /// Calibrated from two back-to-back default runs on a quiet 2-core machine
-/// (`/work/shared/MEASURING.md`): the median benchmark's mean moved 1.7 % between the runs, one
+/// (`docs/measuring.md`): the median benchmark's mean moved 1.7 % between the runs, one
 /// in ten more than 8.6 %. A two-part normal mixture with those quantiles (most means moving
 /// by about ±2 %, one in five by about ±12 %) needs a speedup interval of ±7.1 % — √2 × 5 %,
 /// two means — for 80 % of a second run's speedups to land inside the first run's intervals,
@@ -36,21 +36,6 @@ pub const RUN_TO_RUN_FLOOR: f64 = 0.05;
 
 /// How many consecutive batches the samples are cut into for the batch-means interval.
 pub const BATCHES: usize = 5;
-
-/// The two-sided 95 % quantile of Student's t distribution with `dof` degrees of freedom
-/// (the normal 1.96 from 31 on).
-pub fn t_quantile_95(dof: usize) -> f64 {
-    const TABLE: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-        2.052, 2.048, 2.045, 2.042,
-    ];
-    match dof {
-        0 => f64::INFINITY,
-        1..=30 => TABLE[dof - 1],
-        _ => 1.96,
-    }
-}
 
 /// The 95 % half-width of the mean of `per_iteration` (in measurement order) by batch means,
 /// as a share of the mean; `None` with fewer than two samples per batch.
@@ -71,7 +56,7 @@ pub fn batch_means_half_width(per_iteration: &[f64]) -> Option<f64> {
     let k = BATCHES as f64;
     let center = means.iter().sum::<f64>() / k;
     let variance = means.iter().map(|m| (m - center).powi(2)).sum::<f64>() / (k - 1.0);
-    let half_width = t_quantile_95(BATCHES - 1) * (variance / k).sqrt();
+    let half_width = t95(BATCHES - 1) * (variance / k).sqrt();
     (grand > 0.0).then(|| half_width / grand)
 }
 
@@ -132,16 +117,6 @@ mod tests {
         Samples {
             iters: vec![1.0; per_iteration.len()],
             times: per_iteration,
-        }
-    }
-
-    #[test]
-    fn t_quantiles_fall_to_the_normal_one() {
-        assert_eq!(t_quantile_95(4), 2.776);
-        assert!(t_quantile_95(0).is_infinite());
-        assert_eq!(t_quantile_95(1000), 1.96);
-        for dof in 1..40 {
-            assert!(t_quantile_95(dof) >= t_quantile_95(dof + 1));
         }
     }
 

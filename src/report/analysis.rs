@@ -52,7 +52,7 @@ impl Baseline {
 
 /// How one measurement compares with its baseline.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Comparison {
+pub enum AgainstBaseline {
     /// Baseline time / this time, with the interval from both confidence intervals.
     Speedup(Interval),
     /// This measurement is the baseline itself.
@@ -63,11 +63,11 @@ pub enum Comparison {
     NotCompared,
 }
 
-impl Comparison {
+impl AgainstBaseline {
     /// The speedup, if there is one.
     pub fn speedup(&self) -> Option<Interval> {
         match self {
-            Comparison::Speedup(s) => Some(*s),
+            AgainstBaseline::Speedup(s) => Some(*s),
             _ => None,
         }
     }
@@ -85,7 +85,7 @@ pub struct Point {
     /// The measurement.
     pub measurement: Measurement,
     /// How it compares with the group's baseline.
-    pub comparison: Comparison,
+    pub comparison: AgainstBaseline,
     /// Whether its numbers rest on a noisy measurement: its own, or its baseline's (for a
     /// paired speedup: its processes disagree, see [`PROCESS_SPREAD_NOISY`]).
     pub noisy: bool,
@@ -190,26 +190,26 @@ impl GroupAnalysis {
         // `crate::quality::intervals`), so that they survive a re-run.
         let compare = |base: Option<&Measurement>, m: &Measurement| match base {
             Some(base) => (
-                Comparison::Speedup(speedup(&base.run_to_run_ns, &m.run_to_run_ns)),
+                AgainstBaseline::Speedup(speedup(&base.run_to_run_ns, &m.run_to_run_ns)),
                 base.noisy() || m.noisy(),
             ),
-            None => (Comparison::NoBaseline, m.noisy()),
+            None => (AgainstBaseline::NoBaseline, m.noisy()),
         };
         let mut points: Vec<Point> = own
             .iter()
             .map(|m| {
                 let (comparison, noisy) = match baseline {
-                    Baseline::None => (Comparison::NotCompared, m.noisy()),
+                    Baseline::None => (AgainstBaseline::NotCompared, m.noisy()),
                     Baseline::SequentialAtSameValue
                         if m.id.function == BenchFunction::Sequential =>
                     {
-                        (Comparison::IsBaseline, m.noisy())
+                        (AgainstBaseline::IsBaseline, m.noisy())
                     }
                     Baseline::SequentialAtSameValue => {
                         compare(baseline_of(BenchFunction::Sequential, m.id.value), m)
                     }
                     Baseline::OwnOneWorker if m.id.value == 1 => {
-                        (Comparison::IsBaseline, m.noisy())
+                        (AgainstBaseline::IsBaseline, m.noisy())
                     }
                     Baseline::OwnOneWorker => compare(baseline_of(m.id.function, 1), m),
                 };
@@ -242,7 +242,7 @@ impl GroupAnalysis {
                 continue;
             };
             let unpaired = p.comparison.speedup();
-            p.comparison = Comparison::Speedup(hot.speedup);
+            p.comparison = AgainstBaseline::Speedup(hot.speedup);
             p.noisy = process_spread(&hot.per_process) > PROCESS_SPREAD_NOISY;
             p.paired = Some(PairedPoint {
                 hot: hot.clone(),
@@ -468,7 +468,7 @@ impl Verdict {
         }
     }
 
-    /// Whether the verdict is borderline: moving the whole interval up or down by the
+    /// Whether the verdict is borderline: scaling the whole interval up or down by the
     /// run-to-run floor of a speedup ([`borderline_margin`]) would change it. A re-run
     /// moves a speedup by about that much, so such a verdict may come out differently next
     /// time (typically between a clear verdict and "inconclusive"); a verdict that is not
@@ -476,14 +476,9 @@ impl Verdict {
     pub fn is_borderline(s: &Interval) -> bool {
         let verdict = Verdict::from_speedup(s);
         let m = borderline_margin();
-        let shifted = |by: f64| Interval {
-            point: s.point * by,
-            lower: s.lower * by,
-            upper: s.upper * by,
-        };
         let same = |v: Verdict| std::mem::discriminant(&v) == std::mem::discriminant(&verdict);
-        !(same(Verdict::from_speedup(&shifted(m)))
-            && same(Verdict::from_speedup(&shifted(1.0 / m))))
+        !(same(Verdict::from_speedup(&s.scaled(m)))
+            && same(Verdict::from_speedup(&s.scaled(1.0 / m))))
     }
 
     /// The CSS class of the verdict: `verdict-helps`, `verdict-no-gain`, `verdict-hurts`,
@@ -672,11 +667,11 @@ mod tests {
         let g = GroupAnalysis::new(SLEEP, &data);
         assert_eq!(
             g.point(Threads, 64).unwrap().comparison,
-            Comparison::NoBaseline
+            AgainstBaseline::NoBaseline
         );
         assert_eq!(
             g.point(Sequential, 8).unwrap().comparison,
-            Comparison::IsBaseline
+            AgainstBaseline::IsBaseline
         );
         assert_eq!(g.largest_compared(), Some(8));
         let rows = verdicts(std::slice::from_ref(&g));
@@ -690,7 +685,7 @@ mod tests {
         assert!(
             g.points
                 .iter()
-                .all(|p| p.comparison == Comparison::NoBaseline)
+                .all(|p| p.comparison == AgainstBaseline::NoBaseline)
         );
         assert!(verdicts(&[g]).is_empty());
     }
@@ -718,7 +713,7 @@ mod tests {
         assert!((s.point - 2.0).abs() < 1e-9);
         assert_eq!(
             a.point(Rayon, 2).unwrap().comparison,
-            Comparison::NoBaseline
+            AgainstBaseline::NoBaseline
         );
         assert!(verdicts(&[a]).is_empty(), "not compared with sequential");
     }

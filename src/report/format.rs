@@ -2,34 +2,20 @@
 //! times, byte sizes, ideals, percentages, serial fractions and counts.
 //!
 //! Nothing else in `src/report` formats a figure: sections call these functions, so a speedup
-//! reads `×1.98 [1.90, 2.05]` in every table, sentence, chart and output format alike.
+//! reads `×1.98 [1.90, 2.05]` in every table, sentence, chart and output format alike. The
+//! numbers under them (three significant digits, a time in its unit) come from
+//! [`crate::format`], which the CLI prints through too.
 
 use crate::bench_id::Group;
 use crate::units;
 
-use super::analysis::{Comparison, Verdict};
-use crate::interval::Interval;
-
 /// A factor with three significant digits (`58.3`, `1.96`, `0.312`); `?` if not finite.
-pub fn factor(x: f64) -> String {
-    if !x.is_finite() {
-        return "?".to_string();
-    }
-    if x == 0.0 {
-        return "0".to_string();
-    }
-    // Thresholds just below each power of ten, so that 9.9996 prints as 10.0, not 10.00.
-    let magnitude = x.abs();
-    if magnitude >= 99.95 {
-        format!("{x:.0}")
-    } else if magnitude >= 9.995 {
-        format!("{x:.1}")
-    } else if magnitude >= 0.9995 {
-        format!("{x:.2}")
-    } else {
-        format!("{x:.3}")
-    }
-}
+pub use crate::format::three_digits as factor;
+/// A time in nanoseconds with three significant digits and a unit (`12.3 µs`).
+pub use crate::format::time;
+
+use super::analysis::{AgainstBaseline, Verdict};
+use crate::interval::Interval;
 
 /// A factor as a multiple: `×1.96`.
 pub fn times(x: f64) -> String {
@@ -49,28 +35,6 @@ pub fn speedup(s: &Interval) -> String {
         factor(s.lower),
         factor(s.upper)
     )
-}
-
-/// A time in nanoseconds with three significant digits and a unit (`12.3 µs`).
-pub fn time(ns: f64) -> String {
-    // Choose the unit after rounding to three significant digits, so that 999.996 µs reads
-    // 1.00 ms, not 1000 µs.
-    let rounded = if ns.is_finite() && ns > 0.0 {
-        let step = 10f64.powi(ns.log10().floor() as i32 - 2);
-        (ns / step).round() * step
-    } else {
-        ns
-    };
-    let (value, unit) = if rounded >= 1e9 {
-        (ns / 1e9, "s")
-    } else if rounded >= 1e6 {
-        (ns / 1e6, "ms")
-    } else if rounded >= 1e3 {
-        (ns / 1e3, "µs")
-    } else {
-        (ns, "ns")
-    };
-    format!("{} {unit}", factor(value))
 }
 
 /// A time with its interval: `12.3 µs [12.1 µs, 12.5 µs]`.
@@ -170,12 +134,12 @@ pub fn value(group: &Group, value: u64) -> String {
 }
 
 /// A comparison for tables: the speedup with its interval, or why there is none.
-pub fn comparison(c: &Comparison) -> String {
+pub fn comparison(c: &AgainstBaseline) -> String {
     match c {
-        Comparison::Speedup(s) => speedup(s),
-        Comparison::IsBaseline => "baseline".to_string(),
-        Comparison::NoBaseline => "no baseline measured".to_string(),
-        Comparison::NotCompared => "–".to_string(),
+        AgainstBaseline::Speedup(s) => speedup(s),
+        AgainstBaseline::IsBaseline => "baseline".to_string(),
+        AgainstBaseline::NoBaseline => "no baseline measured".to_string(),
+        AgainstBaseline::NotCompared => "–".to_string(),
     }
 }
 
@@ -226,14 +190,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn times_pick_their_unit_after_rounding() {
-        assert_eq!(time(999_996.0), "1.00 ms");
-        assert_eq!(time(12_345.0), "12.3 µs");
-        assert_eq!(time(999.4), "999 ns");
-        assert_eq!(time(2.5e9), "2.50 s");
-    }
-
-    #[test]
     fn a_serial_fraction_outside_the_law_shows_the_bound_it_is_at() {
         assert_eq!(fraction_range(0.05, 0.009, 0.093), "0.050 [0.009, 0.093]");
         assert_eq!(
@@ -244,18 +200,6 @@ mod tests {
             fraction_range_short(-0.054, 0.0, 0.026),
             "≤ 0 (fit -0.05) [0.00, 0.03]"
         );
-    }
-
-    #[test]
-    fn factors_have_three_significant_digits() {
-        assert_eq!(factor(58.34), "58.3");
-        assert_eq!(factor(1.956), "1.96");
-        assert_eq!(factor(0.3124), "0.312");
-        assert_eq!(factor(123.4), "123");
-        assert_eq!(factor(0.0), "0");
-        assert_eq!(factor(9.999_999), "10.0");
-        assert_eq!(factor(0.999_99), "1.00");
-        assert_eq!(factor(f64::NAN), "?");
     }
 
     #[test]

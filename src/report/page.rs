@@ -14,7 +14,7 @@
 //! (`crate::quality::intervals`), strategies are [`crate::bench_id::BenchFunction`] names:
 //!
 //! ```text
-//! { "schema": "parbench-summary", "version": 8,
+//! { "schema": "parbench-summary", "version": 9,
 //!   "generated": RFC 3339 time of generation (the only field that changes between two
 //!                generations from the same data),
 //!   "machine": { logical_cores, physical_cores, cpu_model, os, rustc, parbench,
@@ -79,10 +79,9 @@
 //!                               "verdict": {..} | null } | null } ],
 //!               "sentences": [ string ] },
 //!   "verdict_matrix": { "columns": [ strategy ],
-//!                       "rows": [ { "group", "section": section id | null,
-//!                                   "cells": [ { "strategy", "value", "speedup": {..},
-//!                                                "verdict": {..}, "noisy": bool,
-//!                                                "borderline": bool } | null ] } ] },
+//!                       "rows": [ { "group", "section": section id | null } ] }
+//!                     (the matrix's layout; a cell is the entry of "verdicts" with the row's
+//!                     group and the column's strategy, absent where there is none),
 //!   "verdicts": [ { "group", "strategy", "value", "speedup": {..},
 //!                   "verdict": { "kind": "helps", "speedup" } | { "kind": "no-gain" }
 //!                            | { "kind": "hurts", "slowdown" } | { "kind": "inconclusive" },
@@ -99,20 +98,26 @@
 //! each benchmark's `noise`, the `quality` object, verdicts' `noisy`, and the Amdahl fits of
 //! `crate::amdahl::estimate` (a serial-fraction range from the speedups' intervals, typed fit
 //! errors, predictions that give only a range where it spans more than a factor of 2).
+//! Version 7 added to the cost model each strategy's cost per task past its fitted line
+//! (`costs[].beyond`) and the hashing speed by working set (`cost_model.hash_speed`).
+//! Version 8 added tokio's timer overshoot (`cost_model.tokio_sleep_overshoot_ns`), which the
+//! model adds to the event loops' timer waits. Version 9 writes each verdict once: in
+//! `verdicts`; `verdict_matrix` keeps the matrix's layout (columns and rows) without cells.
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Serialize;
 
 use crate::machine::Machine;
 
-use super::analysis::{Baseline, Comparison, HELPS_AT_LEAST, HURTS_AT_MOST, ideal_speedup};
+use super::analysis::{AgainstBaseline, Baseline, HELPS_AT_LEAST, HURTS_AT_MOST, ideal_speedup};
 use super::blocks::{Page, with_code};
 use super::data::{MachineSource, RunData};
 use super::sections::{self, Section, Takeaway};
 use crate::interval::Interval;
 
-/// The version of `summary.json`'s schema; raised on any incompatible change.
-pub const SUMMARY_VERSION: u32 = 8;
+/// The version of `summary.json`'s schema; raised on any incompatible change (the history is
+/// in this module's documentation).
+pub const SUMMARY_VERSION: u32 = 9;
 
 /// The page's title.
 const TITLE: &str = "parbench: where do threads help, and where don't they?";
@@ -323,10 +328,10 @@ impl<'a> Frame<'a> {
                     baseline: g.baseline,
                     speedup: p.comparison.speedup(),
                     speedup_note: match p.comparison {
-                        Comparison::Speedup(_) => None,
-                        Comparison::IsBaseline => Some("is-baseline"),
-                        Comparison::NoBaseline => Some("no-baseline"),
-                        Comparison::NotCompared => Some("not-compared"),
+                        AgainstBaseline::Speedup(_) => None,
+                        AgainstBaseline::IsBaseline => Some("is-baseline"),
+                        AgainstBaseline::NoBaseline => Some("no-baseline"),
+                        AgainstBaseline::NotCompared => Some("not-compared"),
                     },
                     ideal_speedup: ideal_speedup(&g.group, m.id.value, data.cores()),
                     criterion_page: data.criterion_page(&m.directory),

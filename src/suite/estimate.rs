@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use super::{Plan, Profile, Timing};
 use crate::bench_id::BenchFunction;
+use crate::shape::shape;
 
 /// One bench binary of the suite (`benches/<name>.rs`) and the sweeps it measures.
 #[derive(Clone, Copy, Debug)]
@@ -89,7 +90,7 @@ pub struct Sweep {
 /// Xeon and OpenSSL's 2 GB/s on a 2-core EPYC, so that a slower machine is not under-estimated.
 pub const HASH_BYTES_PER_SECOND: f64 = 1.0e9;
 
-/// Starting and joining one OS thread, as one of thousands (`MEASURING.md`: 29–49 µs alone,
+/// Starting and joining one OS thread, as one of thousands (`docs/measuring.md`: 29–49 µs alone,
 /// 98 µs each for 10,000 sleeping threads).
 pub const THREAD_START: Duration = Duration::from_micros(100);
 
@@ -209,7 +210,9 @@ impl Plan {
     }
 
     /// One iteration of `tasks` tasks costing `cost` each on `function`, with `workers` as its
-    /// `--workers` (default: its own).
+    /// `--workers` (default: its own): the waits overlap and the computing spreads as the
+    /// function's [`shape`] says, and the threads and processes it starts inside the timing
+    /// cost [`THREAD_START`] and [`PROCESS_START`] each.
     pub fn iteration(
         &self,
         function: BenchFunction,
@@ -217,30 +220,13 @@ impl Plan {
         tasks: usize,
         workers: Option<usize>,
     ) -> Duration {
-        let cores = self.logical_cores;
         let tasks = tasks.max(1);
-        let pool = workers.unwrap_or(cores).max(1);
-        // (tasks whose waits overlap, cores used for computing, start-up paid inside the timing)
-        let (waiting, computing, start) = match function {
-            BenchFunction::Sequential | BenchFunction::Primitive(_) => (1, 1, Duration::ZERO),
-            BenchFunction::Threads => (tasks, cores, THREAD_START * tasks as u32),
-            BenchFunction::Rayon => (pool, pool, Duration::ZERO),
-            BenchFunction::RayonN => (tasks, cores, Duration::ZERO),
-            BenchFunction::Processes => (tasks, cores, PROCESS_START * tasks as u32),
-            BenchFunction::ProcessPool => (pool, pool, PROCESS_START * pool as u32),
-            BenchFunction::ProcessPoolWarm => (pool, pool, Duration::ZERO),
-            BenchFunction::Gil | BenchFunction::ThreadPool | BenchFunction::AsyncioToThread => {
-                let threads = workers.unwrap_or(tasks);
-                (threads, 1, THREAD_START * threads as u32)
-            }
-            BenchFunction::Async | BenchFunction::Asyncio => (tasks, 1, Duration::ZERO),
-            BenchFunction::AsyncMulti => (tasks, pool, Duration::ZERO),
-        };
-        let computing = computing.clamp(1, cores).min(tasks);
-        let waiting = waiting.clamp(1, tasks);
+        let shape = shape(function, tasks, workers, self.logical_cores);
+        let start = THREAD_START * shape.threads_started as u32
+            + PROCESS_START * shape.processes_started as u32;
         let mut iteration = start
-            + cost.compute() * tasks as u32 / computing as u32
-            + cost.wait * tasks.div_ceil(waiting) as u32
+            + cost.compute() * tasks as u32 / shape.computing as u32
+            + cost.wait * tasks.div_ceil(shape.in_progress) as u32
             + cost.disk * tasks as u32;
         if function.uses_processes() {
             let piped = (cost.hash_bytes * tasks as u64) as f64 / PIPE_BYTES_PER_SECOND;

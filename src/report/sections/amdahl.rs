@@ -17,7 +17,7 @@ use serde_json::json;
 use crate::amdahl::{self, HEADLINE_CORES, NoFit, Prediction, SerialFraction, SpeedupPoint};
 use crate::bench_id::{BenchFunction, Group};
 
-use super::super::analysis::{Comparison, GroupAnalysis, Point};
+use super::super::analysis::{AgainstBaseline, GroupAnalysis, Point};
 use super::super::blocks::{
     Page, figure, findings, findings_markdown, group_anchor, md_cell, noisy_mark, scroll,
     strategy_link,
@@ -109,8 +109,8 @@ impl AmdahlRow {
 /// (by definition, not a measurement).
 fn measured_speedup(p: &Point) -> Option<Interval> {
     match p.comparison {
-        Comparison::Speedup(s) => Some(s),
-        Comparison::IsBaseline => Some(Interval::exact(1.0)),
+        AgainstBaseline::Speedup(s) => Some(s),
+        AgainstBaseline::IsBaseline => Some(Interval::exact(1.0)),
         _ => None,
     }
 }
@@ -143,7 +143,7 @@ fn fit_points(points: &[Point], cores: usize) -> Result<Fitted, RowNoFit> {
     let speedups: Vec<SpeedupPoint> = points
         .iter()
         .filter_map(|p| match p.comparison {
-            Comparison::Speedup(s) => Some(SpeedupPoint {
+            AgainstBaseline::Speedup(s) => Some(SpeedupPoint {
                 workers: p.value() as f64,
                 speedup: s.point,
                 lower: s.lower,

@@ -367,6 +367,8 @@ impl Section for Matrix {
                 })
             })
             .collect();
+        // The matrix's layout only: each cell's verdict is the entry of `verdicts` with the
+        // row's group and the column's strategy, written once.
         let rows: Vec<serde_json::Value> = self
             .rows
             .iter()
@@ -374,16 +376,6 @@ impl Section for Matrix {
                 json!({
                     "group": row.group.to_string(),
                     "section": page.section_of(&row.group),
-                    "cells": row.cells.iter().map(|c| c.as_ref().map(|c| json!({
-                        "strategy": c.strategy,
-                        "value": c.value,
-                        "speedup": c.speedup,
-                        "verdict": c.verdict,
-                        "noisy": c.noisy,
-                        "borderline": c.borderline,
-                        "cold": c.cold,
-                        "anomaly": c.anomaly,
-                    }))).collect::<Vec<_>>(),
                 })
             })
             .collect();
