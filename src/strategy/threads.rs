@@ -6,6 +6,7 @@
 //! task: `--strategy gil --workers N`, `rayon` and `async` are the pools and loops for that).
 
 use std::os::unix::fs::MetadataExt;
+use std::sync::OnceLock;
 
 use super::{Strategy, StrategyKind};
 use crate::error::{Error, Result};
@@ -106,8 +107,16 @@ impl ThreadLimit {
 
     /// Checks that `strategy` may start `threads` threads at once now; an error naming the
     /// limit, and another way to run the tasks, otherwise.
+    ///
+    /// Strategies call this inside their timed run, so it costs nothing for counts far below
+    /// the limits read at the first call (at start-up, or in a bench's warm-up); only a count
+    /// above half of those reads them again.
     pub fn check(strategy: StrategyKind, threads: usize) -> Result<()> {
-        Self::check_with(strategy, threads, 0)
+        static AT_START: OnceLock<Option<ThreadLimit>> = OnceLock::new();
+        match AT_START.get_or_init(|| ThreadLimit::read(0)) {
+            Some(limit) if threads > limit.threads / 2 => Self::check_with(strategy, threads, 0),
+            _ => Ok(()),
+        }
     }
 
     fn check_with(strategy: StrategyKind, threads: usize, extra_mappings: usize) -> Result<()> {
