@@ -183,8 +183,8 @@ pub enum Error {
         estimate: String,
         /// How it was estimated, e.g. `100000 tasks one after another, each waiting 10min`.
         detail: String,
-        /// The flags that shorten the run, e.g. `--tasks, --duration or --runs`.
-        lower: &'static str,
+        /// The flags that shorten the run, e.g. `--tasks, --runs, --warmup or --duration`.
+        lower: String,
     },
 
     /// Two summaries that cannot be compared with each other.

@@ -208,8 +208,13 @@ pub fn estimate_length(
         (
             hashing_ns,
             format!(
-                "hashing {} tasks' input on {computing} core(s) at 4 GB/s each",
-                scenario.tasks
+                "hashing {} × {} on {} at 4 GB/s each",
+                scenario.tasks,
+                units::bytes_for_people(bytes),
+                match computing as usize {
+                    1 => "1 core".to_string(),
+                    n => format!("{n} cores"),
+                }
             ),
         ),
         (
@@ -250,7 +255,18 @@ pub fn check_length(
     Err(Error::TooLong {
         estimate: crate::report::format::time(estimate.total.as_nanos() as f64),
         detail: estimate.detail,
-        lower: "--tasks, --runs, --warmup, --duration or --bytes",
+        lower: match (
+            scenario.workload.kind(),
+            scenario.workload.input_bytes() > 0,
+        ) {
+            (WorkloadKind::Mixed, _) => "--tasks, --runs, --warmup, --duration or --bytes",
+            (WorkloadKind::Sleep | WorkloadKind::Net, _) => {
+                "--tasks, --runs, --warmup or --duration"
+            }
+            (_, true) => "--tasks, --runs, --warmup or --bytes",
+            (_, false) => "--tasks, --runs or --warmup",
+        }
+        .to_string(),
     })
 }
 
@@ -502,6 +518,71 @@ mod tests {
             tasks,
             verify: true,
         }
+    }
+
+    #[test]
+    fn flags_that_do_not_apply_are_errors_naming_them() {
+        assert!(check_workload_flags(WorkloadKind::Mixed, true, true).is_ok());
+        let err = check_workload_flags(WorkloadKind::Hash, true, false).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("--duration does not apply to the hash workload")
+        );
+        let err = check_workload_flags(WorkloadKind::Net, false, true).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("--bytes does not apply to the net workload")
+        );
+        assert!(check_strategy_flags(StrategyKind::Gil, true, true).is_ok());
+        let err = check_strategy_flags(StrategyKind::Async, true, false).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("--workers does not apply to the async strategy")
+        );
+        let err = check_strategy_flags(StrategyKind::Rayon, false, true).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "--switch-interval applies only to the gil strategy, not to rayon"
+        );
+    }
+
+    #[test]
+    fn the_length_estimate_is_a_lower_bound_that_overlaps_what_overlaps() {
+        let sleep = Workload::Sleep {
+            duration: Duration::from_secs(1),
+        };
+        let length = |strategy, tasks, workers, runs| {
+            estimate_length(
+                &scenario(sleep, strategy, tasks),
+                workers,
+                Repeat::new(runs, 0).unwrap(),
+            )
+        };
+        let one_after_another = length(StrategyKind::Sequential, 100, None, 1);
+        assert_eq!(one_after_another.total, Duration::from_secs(100));
+        assert_eq!(
+            one_after_another.detail,
+            "one run of at least 100 s: 100 tasks wait 1.00 s one after another"
+        );
+        assert_eq!(
+            length(StrategyKind::Async, 100, None, 3).total,
+            Duration::from_secs(3)
+        );
+        let pool = length(StrategyKind::Gil, 100, Some(10), 1);
+        assert_eq!(pool.total, Duration::from_secs(10));
+        assert!(
+            pool.detail
+                .ends_with("10 rounds of 10 tasks waiting 1.00 s"),
+            "{pool:?}"
+        );
+        let s = scenario(sleep, StrategyKind::Sequential, 4000);
+        let err = check_length(&s, None, Repeat::ONCE, false).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("this run would take at least 66.7 min"),
+            "{err}"
+        );
+        assert!(check_length(&s, None, Repeat::ONCE, true).is_ok());
     }
 
     #[test]
