@@ -383,15 +383,14 @@ fn advise(args: AdviseArgs) -> anyhow::Result<()> {
             Some(Workload::new(kind, duration, bytes)?)
         }
         None if args.bytes.is_some() || args.duration.is_some() => {
-            let flag = if args.bytes.is_some() {
-                "--bytes"
+            let (flag, instead) = if args.bytes.is_some() {
+                ("--bytes", "each task's input as --input")
             } else {
-                "--duration"
+                ("--duration", "each task's waiting as --wait")
             };
             return Err(parbench::Error::invalid(
                 flag,
-                "applies only with --workload; with --cpu and --wait, give each task's input as \
-                 --input",
+                format!("applies only with --workload; with --cpu and --wait, give {instead}"),
             )
             .into());
         }

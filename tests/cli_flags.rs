@@ -1,12 +1,13 @@
-//! The whole flag space of the CLI, tried at random: `run`, `advise`, `compare` and `machine`
-//! with random combinations of flags and values, good and bad, from a seeded generator.
+//! The whole flag space of the CLI, tried at random: `run`, `advise`, `compare`, `machine` and
+//! `report` with random combinations of flags and values, good and bad, from a seeded generator.
 //!
 //! Every case must end with status 0, 1 or 2 (no panic, no abort, no signal), a failure must
 //! be one line on stderr, and no process parbench started may outlive it. Each run is capped
 //! at [`CAP`]; a run still going then is stopped with SIGTERM, then SIGKILL (parbench alone:
 //! its workers must die with it) and counted, not failed — a long valid run is not a bug. The seed and the case count are
-//! printed; `PARBENCH_FLAGS_SEED` and `PARBENCH_FLAGS_CASES` replay or widen a search, e.g.
-//! `PARBENCH_FLAGS_SEED=7 cargo test --test cli_flags -- --nocapture`.
+//! printed; `PARBENCH_FLAGS_SEED` and `PARBENCH_FLAGS_CASES` replay or widen a search, and
+//! `PARBENCH_FLAGS_SHOW=1` prints every case with its status and first line of stderr, e.g.
+//! `PARBENCH_FLAGS_SEED=7 PARBENCH_FLAGS_SHOW=1 cargo test --test cli_flags -- --nocapture`.
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -49,9 +50,10 @@ struct Values {
 }
 
 impl Values {
-    /// A good value four times in five, else a bad one.
+    /// A good value seven times in eight, else a bad one (so that a case with several flags is
+    /// often valid all through, and runs).
     fn pick(&self, rng: &mut Rng) -> &'static str {
-        if rng.chance(80) {
+        if rng.chance(88) {
             rng.pick(self.good)
         } else {
             rng.pick(self.bad)
@@ -153,8 +155,8 @@ fn case(rng: &mut Rng, files: &Files) -> Vec<String> {
         args.push(name.to_string());
         args.push(value.to_string());
     };
-    match rng.next() % 10 {
-        0..=5 => {
+    match rng.next() % 20 {
+        0..=11 => {
             args.push("run".into());
             if rng.chance(95) {
                 flag(&mut args, "--workload", WORKLOADS.pick(rng));
@@ -183,7 +185,7 @@ fn case(rng: &mut Rng, files: &Files) -> Vec<String> {
                 }
             }
         }
-        6..=7 => {
+        12..=15 => {
             args.push("advise".into());
             if rng.chance(50) {
                 flag(&mut args, "--workload", WORKLOADS.pick(rng));
@@ -207,20 +209,32 @@ fn case(rng: &mut Rng, files: &Files) -> Vec<String> {
             args.push("--from".into());
             args.push(files.pick(rng).display().to_string());
         }
-        8 => {
+        16..=17 => {
             args.push("compare".into());
-            for _ in 0..(rng.next() % 4) {
+            let files_given = if rng.chance(80) { 2 } else { rng.next() % 4 };
+            for _ in 0..files_given {
                 args.push(files.pick(rng).display().to_string());
             }
             if rng.chance(30) {
                 args.push("--json".into());
             }
         }
-        _ => {
+        18 => {
             args.push("machine".into());
             if rng.chance(50) {
                 args.push("--json".into());
             }
+        }
+        _ => {
+            // No Criterion data here: an empty or a missing directory, into the test's own.
+            args.push("report".into());
+            let criterion = if rng.chance(50) {
+                "criterion"
+            } else {
+                "absent"
+            };
+            flag(&mut args, "--criterion-dir", criterion);
+            flag(&mut args, "--out", "reports");
         }
     }
     if rng.chance(5) {
@@ -333,8 +347,10 @@ fn random_flag_combinations_end_cleanly() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(DEFAULT_CASES);
+    let show = std::env::var_os("PARBENCH_FLAGS_SHOW").is_some();
     let dir = tempfile::tempdir().unwrap();
     let files = Files::new(dir.path());
+    std::fs::create_dir(dir.path().join("criterion")).unwrap();
     let mut rng = Rng(seed.max(1));
     let start = Instant::now();
     let (mut ran, mut timed_out) = (0, 0);
@@ -351,6 +367,9 @@ fn random_flag_combinations_end_cleanly() {
             Err(problem) => failures.push(format!("{shown}: {problem}")),
             Ok(Outcome::TimedOut) => timed_out += 1,
             Ok(Outcome::Exited { code, stderr }) => {
+                if show {
+                    println!("{code:?} {shown}: {}", stderr.lines().next().unwrap_or(""));
+                }
                 let lines = stderr.trim_end().lines().count();
                 match code {
                     Some(c @ 0..=2) => codes[c as usize] += 1,
