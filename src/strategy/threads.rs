@@ -28,6 +28,10 @@ const SPARE_MAPPINGS: usize = 512;
 /// tasks and the runtime take before the threads start.
 const AHEAD_SPARE_MAPPINGS: usize = 256;
 
+/// Threads an up-front check keeps in reserve beyond [`SPARE_THREADS`]: what the run starts
+/// besides the tasks' threads (a memory sampler, a runtime).
+const AHEAD_SPARE_THREADS: usize = 16;
+
 /// How many threads this process may start at once on this machine, and which limit says so.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ThreadLimit {
@@ -40,10 +44,12 @@ pub struct ThreadLimit {
 
 impl ThreadLimit {
     /// Reads the machine's limits now: `vm.max_map_count` (against the mappings this process
-    /// already has, and `extra_mappings` it will make before starting the threads), `kernel.threads-max` and `kernel.pid_max` (against the threads running on
-    /// the machine) and `RLIMIT_NPROC` (against this user's threads; not for root). The
-    /// tightest wins; `None` where `/proc` does not tell them (not Linux).
-    pub fn read(extra_mappings: usize) -> Option<ThreadLimit> {
+    /// already has, and `extra_mappings` it will make before starting the threads),
+    /// `kernel.threads-max` and `kernel.pid_max` (against the threads running on the machine)
+    /// and `RLIMIT_NPROC` (against this user's threads; not for root), each also keeping
+    /// `extra_threads` for threads the run starts besides the tasks'. The tightest wins; `None`
+    /// where `/proc` does not tell them (not Linux).
+    pub fn read(extra_mappings: usize, extra_threads: usize) -> Option<ThreadLimit> {
         let sysctl = |name: &str| -> Option<usize> {
             std::fs::read_to_string(format!("/proc/sys/{}", name.replace('.', "/")))
                 .ok()?
@@ -72,14 +78,14 @@ impl ThreadLimit {
         ] {
             if let (Some(max), Some(running)) = (sysctl(name), running) {
                 limits.push(ThreadLimit {
-                    threads: max.saturating_sub(running + SPARE_THREADS),
+                    threads: max.saturating_sub(running + extra_threads + SPARE_THREADS),
                     why: format!("{name} allows {max} {what} and {running} are running"),
                 });
             }
         }
         if let Some((max, mine)) = user_limit() {
             limits.push(ThreadLimit {
-                threads: max.saturating_sub(mine + SPARE_THREADS),
+                threads: max.saturating_sub(mine + extra_threads + SPARE_THREADS),
                 why: format!(
                     "the limit on this user's processes and threads (RLIMIT_NPROC, ulimit -u) \
                      is {max} and {mine} are running"
@@ -102,7 +108,12 @@ impl ThreadLimit {
         input_bytes: u64,
     ) -> Result<()> {
         let inputs = if input_bytes >= 128 << 10 { tasks } else { 0 };
-        Self::check_with(strategy, threads, inputs + AHEAD_SPARE_MAPPINGS)
+        Self::check_with(
+            strategy,
+            threads,
+            inputs + AHEAD_SPARE_MAPPINGS,
+            AHEAD_SPARE_THREADS,
+        )
     }
 
     /// Checks that `strategy` may start `threads` threads at once now; an error naming the
@@ -113,18 +124,23 @@ impl ThreadLimit {
     /// above half of those reads them again.
     pub fn check(strategy: StrategyKind, threads: usize) -> Result<()> {
         static AT_START: OnceLock<Option<ThreadLimit>> = OnceLock::new();
-        match AT_START.get_or_init(|| ThreadLimit::read(0)) {
-            Some(limit) if threads > limit.threads / 2 => Self::check_with(strategy, threads, 0),
+        match AT_START.get_or_init(|| ThreadLimit::read(0, 0)) {
+            Some(limit) if threads > limit.threads / 2 => Self::check_with(strategy, threads, 0, 0),
             _ => Ok(()),
         }
     }
 
-    fn check_with(strategy: StrategyKind, threads: usize, extra_mappings: usize) -> Result<()> {
+    fn check_with(
+        strategy: StrategyKind,
+        threads: usize,
+        extra_mappings: usize,
+        extra_threads: usize,
+    ) -> Result<()> {
         let hint = match strategy {
             StrategyKind::Gil => ", or give --workers N to run them on a pool of N threads",
             _ => ", or run them on a pool or a loop: --strategy rayon, async or gil --workers N",
         };
-        match ThreadLimit::read(extra_mappings) {
+        match ThreadLimit::read(extra_mappings, extra_threads) {
             Some(limit) if threads > limit.threads => Err(Error::TooManyThreads {
                 strategy: strategy.name(),
                 tasks: threads,
@@ -232,8 +248,8 @@ mod tests {
 
     #[test]
     fn the_limit_names_a_machine_limit_and_allows_a_thousand_threads() {
-        let limit = ThreadLimit::read(0).expect("Linux tells its limits");
-        let ahead = ThreadLimit::read(1000).unwrap();
+        let limit = ThreadLimit::read(0, 0).expect("Linux tells its limits");
+        let ahead = ThreadLimit::read(1000, 16).unwrap();
         assert!(ahead.threads < limit.threads, "{ahead:?} {limit:?}");
         assert!(limit.threads >= 1000, "{limit:?}");
         assert!(
