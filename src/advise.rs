@@ -16,9 +16,10 @@ use crate::error::{Error, Result};
 use crate::format::time;
 use crate::interval::Interval;
 use crate::machine::Machine;
+use crate::run::check_runnable;
 use crate::shape::task_noun;
 use crate::strategy::StrategyKind;
-use crate::units;
+use crate::units::{self, bytes_for_people as size};
 use crate::workload::Workload;
 
 /// What the user's tasks are: how many, and what each does.
@@ -35,7 +36,7 @@ impl Case {
     ///
     /// `tasks` must be 1 to 100,000 and all tasks' input together at most 4 GiB.
     pub fn from_work(tasks: usize, cpu: Duration, wait: Duration, input: u64) -> Result<Self> {
-        check_case(tasks, input)?;
+        check_case(tasks, input, "--input")?;
         Ok(Case {
             tasks,
             work: TaskWork::exact(cpu.as_nanos() as f64, wait.as_nanos() as f64, input),
@@ -46,7 +47,7 @@ impl Case {
     /// measured speed per byte.
     pub fn from_workload(tasks: usize, workload: &Workload, model: &CostModel) -> Result<Self> {
         let input = workload.input_bytes();
-        check_case(tasks, input)?;
+        check_case(tasks, input, "--bytes")?;
         let ns = |d: &Duration| d.as_nanos() as f64;
         let hashing = |bytes: u64| {
             model
@@ -91,16 +92,18 @@ impl Case {
     }
 }
 
-fn check_case(tasks: usize, input: u64) -> Result<()> {
+/// Checks the task count and the input of all tasks together; `flag` is the flag that gave
+/// the input (`--input`, or `--bytes` with `--workload`).
+fn check_case(tasks: usize, input: u64, flag: &'static str) -> Result<()> {
     units::check_count("--tasks", tasks, units::MAX_TASKS)?;
     let total = input.saturating_mul(tasks as u64);
     if total > units::MAX_TOTAL_BYTES {
         return Err(Error::invalid(
-            "--input",
+            flag,
             format!(
-                "times --tasks must be at most 4GiB of input in all, got {} x {tasks} = {}",
-                units::bytes_label(input),
-                units::bytes_label(total)
+                "times --tasks must be at most 4 GiB of input in all, got {} × {tasks} = {}",
+                size(input),
+                size(total)
             ),
         ));
     }
@@ -141,21 +144,110 @@ pub struct Ranked {
     pub prediction: Prediction,
 }
 
+/// A strategy left out of the ranking because `parbench run` would refuse the case.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NotRanked {
+    /// The strategy's CLI name.
+    pub strategy: String,
+    /// Why `parbench run` refuses it, as its error says.
+    pub why: String,
+}
+
 /// The answer to one case.
 #[derive(Clone, Debug, Serialize)]
 pub struct Advice {
-    /// Every strategy the model covers, fastest first.
+    /// Every strategy the model covers and `parbench run` accepts for the case, fastest first.
     pub ranking: Vec<Ranked>,
+    /// The strategies `parbench run` would refuse for the case on this machine (too many
+    /// threads or processes), with why.
+    pub not_ranked: Vec<NotRanked>,
     /// Where the model came from.
     pub source: String,
     /// The machine the model was measured on.
     pub machine: Machine,
 }
 
-/// Ranks every CLI strategy the model has costs for by predicted wall time, best first.
+impl Advice {
+    /// Ranks the strategies for `case` with `model` (see [`rank`]); an error when the model
+    /// covers none of them.
+    pub fn new(model: &CostModel, case: &Case, source: String, machine: Machine) -> Result<Self> {
+        let ranking = rank(model, case);
+        if ranking.is_empty() {
+            return Err(Error::BadData {
+                path: source.into(),
+                detail: "it has costs for none of the strategies parbench can run here: run \
+                         `cargo bench`"
+                    .to_string(),
+            });
+        }
+        Ok(Advice {
+            ranking,
+            not_ranked: not_ranked(case),
+            source,
+            machine,
+        })
+    }
+
+    /// The advice as text: the case and the model's source on one line, then one line per
+    /// strategy, best first, then the strategies left out and why.
+    pub fn text(&self, case: &Case, logical_cores: usize) -> String {
+        let (c, w) = (case.work.compute_ns.point, case.work.wait_ns.point);
+        let mut work = Vec::new();
+        if c > 0.0 {
+            work.push(format!("computing {}", time(c)));
+        }
+        if w > 0.0 {
+            work.push(format!("waiting {}", time(w)));
+        }
+        if work.is_empty() {
+            work.push("doing nothing".to_string());
+        }
+        match case.work.input_bytes {
+            0 => work.push("no input".to_string()),
+            bytes => work.push(format!("receiving {}", size(bytes))),
+        }
+        let mut out = format!(
+            "{} task(s), each {}; model: {} ({logical_cores} logical cores)\n",
+            case.tasks,
+            work.join(", "),
+            self.source,
+        );
+        for (i, r) in self.ranking.iter().enumerate() {
+            out += &format!(
+                "{:>2}. {:<13} {:>10}  {}\n",
+                i + 1,
+                r.strategy,
+                time(r.predicted_seconds * 1e9),
+                r.reason
+            );
+        }
+        for n in &self.not_ranked {
+            out += &format!("    {:<13} not ranked: {}\n", n.strategy, n.why);
+        }
+        out
+    }
+}
+
+/// The strategies `parbench run` refuses for `case` on this machine, with its reasons.
+pub fn not_ranked(case: &Case) -> Vec<NotRanked> {
+    StrategyKind::ALL
+        .iter()
+        .filter_map(|&kind| {
+            let error = check_runnable(kind, case.tasks, None, case.work.input_bytes).err()?;
+            Some(NotRanked {
+                strategy: kind.name().to_string(),
+                why: error.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Ranks every CLI strategy the model has costs for, and `parbench run` accepts for the case
+/// on this machine ([`check_runnable`]), by predicted wall time, best first.
 pub fn rank(model: &CostModel, case: &Case) -> Vec<Ranked> {
     let mut ranking: Vec<Ranked> = StrategyKind::ALL
         .iter()
+        .filter(|&&kind| check_runnable(kind, case.tasks, None, case.work.input_bytes).is_ok())
         .filter_map(|&kind| {
             let prediction = model.predict(kind.into(), case.tasks, &case.work, None)?;
             Some(Ranked {
@@ -190,7 +282,7 @@ fn reason(kind: StrategyKind, case: &Case, p: &Prediction) -> String {
     if let Some(transfer) = p.transfer_ns.filter(|t| t.point > 0.0) {
         parts.push(format!(
             "moving {} of input costs {}",
-            units::bytes_label(case.work.input_bytes * case.tasks as u64),
+            size(case.work.input_bytes * case.tasks as u64),
             time(transfer.point)
         ));
     }

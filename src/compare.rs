@@ -3,16 +3,26 @@
 //! The check of calibration `docs/measuring.md` describes: of the benchmarks with a
 //! speedup in both runs, how many of B's speedup points lie inside A's printed intervals (and
 //! the other way round) — about 83 % for correct 95 % intervals of two independent runs — which
-//! verdicts changed, and which means moved most. It reads only the fields it needs from each
-//! `summary.json` and accepts any version of the `parbench-summary` schema that has them.
+//! verdicts changed, and which means moved most.
+//!
+//! Only like is compared with like: two summaries of different schema versions, or with no
+//! benchmark in common, are refused; a benchmark is compared only when both runs measured it
+//! with the same parameters (its ID, and what the ID does not say, such as the bytes each
+//! thread of `primitive/hash-threads` hashes in each profile), a verdict only when both runs
+//! took it at the same point. What is left out is counted with its reason.
+//!
+//! [`Comparison`] is the typed result; [`Comparison::text`] and [`Comparison::json`] render
+//! it, and a page comparing several runs can build on [`Comparison::of`] pair by pair.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::bench_id::{BenchFunction, BenchId, Group, Primitive};
 use crate::error::{Error, Result};
 use crate::interval::Interval;
+use crate::suite::{Plan, Profile};
 
 /// The schema name every `summary.json` carries.
 pub const SCHEMA: &str = "parbench-summary";
@@ -23,11 +33,21 @@ pub const MOVED_SHOWN: usize = 10;
 /// The fields of a `summary.json` the comparison uses.
 #[derive(Debug, Deserialize)]
 struct SummaryFile {
-    schema: String,
     version: u32,
+    #[serde(default)]
+    profile: Option<String>,
+    #[serde(default)]
+    machine: Option<MachineEntry>,
     benchmarks: Vec<BenchmarkEntry>,
     #[serde(default)]
     verdicts: Vec<VerdictEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+struct MachineEntry {
+    logical_cores: usize,
+    #[serde(default)]
+    cpu_model: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -61,14 +81,28 @@ struct VerdictKind {
     kind: String,
 }
 
-/// One run's summary as the comparison sees it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RunSummary {
+/// Where a run came from, as the comparison reports it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RunInfo {
     /// The file it was read from.
     pub path: PathBuf,
     /// Its schema version.
     pub version: u32,
-    /// Every benchmark's mean (ns), speedup (if any) and noise flag (if recorded), by ID.
+    /// The profile it ran (`quick`, `default`, `seed`), if recorded.
+    pub profile: Option<String>,
+    /// The logical cores of its machine, if recorded.
+    pub logical_cores: Option<usize>,
+    /// The CPU model of its machine, if recorded.
+    pub cpu_model: Option<String>,
+}
+
+/// One run's summary as the comparison sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunSummary {
+    /// Where it came from.
+    pub info: RunInfo,
+    /// Every benchmark's mean (ns), speedup (if any), noise flag (if recorded) and hidden
+    /// parameters, by ID.
     pub benchmarks: BTreeMap<String, Benchmark>,
     /// Every verdict by `group/strategy`.
     pub verdicts: BTreeMap<String, Verdict>,
@@ -83,10 +117,12 @@ pub struct Benchmark {
     pub speedup: Option<Interval>,
     /// Whether the run marked it noisy (`None` for summaries without noise data).
     pub noisy: Option<bool>,
+    /// What it was measured with that its ID does not say (see [`hidden_parameters`]).
+    pub parameters: Option<String>,
 }
 
 /// One verdict of a run.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Verdict {
     /// The ID of the point it was taken at (`group/strategy/value`).
     pub id: String,
@@ -96,6 +132,25 @@ pub struct Verdict {
     pub label: String,
     /// Whether the run marked it borderline (a re-run may decide it otherwise).
     pub borderline: bool,
+}
+
+/// What a benchmark was measured with that its ID does not carry, under `profile` (`None`
+/// when the summary does not record one): for `primitive/hash-threads/<k>` the bytes each bare
+/// thread hashes, which the profile sets. `None` for IDs that carry all their parameters.
+pub fn hidden_parameters(id: &str, profile: Option<&str>) -> Option<String> {
+    let parsed = BenchId::parse(id)?;
+    match (parsed.group, parsed.function) {
+        (Group::Primitive, BenchFunction::Primitive(Primitive::HashThreads)) => {
+            Some(match profile.and_then(|p| Profile::from_name(p).ok()) {
+                Some(profile) => format!(
+                    "{} per thread",
+                    crate::units::bytes_for_people(Plan::new(profile, 1).raw_scaling_bytes())
+                ),
+                None => "bytes per thread unknown (no profile recorded)".to_string(),
+            })
+        }
+        _ => None,
+    }
 }
 
 impl RunSummary {
@@ -118,22 +173,31 @@ impl RunSummary {
                 schema.map_or("missing".to_string(), |s| format!("\"{s}\""))
             )));
         }
+        if !value.get("version").is_some_and(serde_json::Value::is_u64) {
+            return Err(bad(
+                "a parbench summary without a schema version: regenerate it with `parbench \
+                 report` from its Criterion data"
+                    .to_string(),
+            ));
+        }
         let file: SummaryFile = serde_json::from_value(value).map_err(|e| {
             bad(format!(
                 "a parbench summary without the fields compared: {e}"
             ))
         })?;
-        debug_assert_eq!(file.schema, SCHEMA);
+        let profile = file.profile;
         let benchmarks = file
             .benchmarks
             .into_iter()
             .map(|b| {
+                let parameters = hidden_parameters(&b.id, profile.as_deref());
                 (
                     b.id,
                     Benchmark {
                         mean_ns: b.mean_ns,
                         speedup: b.speedup,
                         noisy: b.noise.map(|n| n.noisy),
+                        parameters,
                     },
                 )
             })
@@ -153,9 +217,18 @@ impl RunSummary {
                 )
             })
             .collect();
+        let (logical_cores, cpu_model) = match file.machine {
+            Some(m) => (Some(m.logical_cores), m.cpu_model),
+            None => (None, None),
+        };
         Ok(RunSummary {
-            path: path.to_path_buf(),
-            version: file.version,
+            info: RunInfo {
+                path: path.to_path_buf(),
+                version: file.version,
+                profile,
+                logical_cores,
+                cpu_model,
+            },
             benchmarks,
             verdicts,
         })
@@ -205,10 +278,10 @@ fn percent(part: usize, whole: usize) -> String {
 pub struct ChangedVerdict {
     /// `group/strategy`.
     pub id: String,
-    /// A's label.
-    pub a: String,
-    /// B's label.
-    pub b: String,
+    /// A's verdict.
+    pub a: Verdict,
+    /// B's verdict.
+    pub b: Verdict,
     /// Whether the two runs give opposite clear answers (helps in one, hurts in the other),
     /// rather than a clear answer in one and "inconclusive" or "no gain" in the other.
     pub reversed: bool,
@@ -231,20 +304,50 @@ pub struct MovedMean {
     pub noisy: Option<bool>,
 }
 
+/// A benchmark or verdict in both runs that was not compared, and why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum LeftOut {
+    /// A benchmark both runs measured under one ID with different parameters.
+    DifferentParameters {
+        /// The benchmark ID.
+        id: String,
+        /// A's parameters.
+        a: String,
+        /// B's parameters.
+        b: String,
+    },
+    /// A verdict the runs took at different points (task counts, sizes).
+    DifferentPoints {
+        /// `group/strategy`.
+        id: String,
+        /// The point A's verdict was taken at.
+        a: String,
+        /// The point B's verdict was taken at.
+        b: String,
+    },
+}
+
 /// The comparison of two runs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RunComparison {
-    /// A's file.
-    pub a: PathBuf,
-    /// B's file.
-    pub b: PathBuf,
-    /// Benchmarks present in both.
+pub struct Comparison {
+    /// The first run.
+    pub a: RunInfo,
+    /// The second run.
+    pub b: RunInfo,
+    /// Benchmarks in both runs measured with the same parameters: those compared.
     pub common_benchmarks: usize,
+    /// Benchmarks only A has.
+    pub only_in_a: usize,
+    /// Benchmarks only B has.
+    pub only_in_b: usize,
+    /// What both runs have but was not compared, with why.
+    pub left_out: Vec<LeftOut>,
     /// B's speedup points inside A's intervals.
     pub b_inside_a: Coverage,
     /// A's speedup points inside B's intervals.
     pub a_inside_b: Coverage,
-    /// Verdicts (by group and strategy) present in both runs.
+    /// Verdicts (by group and strategy) taken at the same point in both runs.
     pub common_verdicts: usize,
     /// Of those, how many agree.
     pub agreeing_verdicts: usize,
@@ -262,19 +365,44 @@ pub struct RunComparison {
     pub median_move: Option<f64>,
 }
 
-impl RunComparison {
-    /// Compares two runs' summaries.
-    pub fn of(a: &RunSummary, b: &RunSummary) -> RunComparison {
+impl Comparison {
+    /// Compares two runs' summaries: refused (an error naming both files) when their schema
+    /// versions differ or when no benchmark of one was measured with the same parameters in
+    /// the other.
+    pub fn of(a: &RunSummary, b: &RunSummary) -> Result<Comparison> {
+        let refuse = |why: String| Error::Incomparable {
+            a: a.info.path.clone(),
+            b: b.info.path.clone(),
+            why,
+        };
+        if a.info.version != b.info.version {
+            return Err(refuse(format!(
+                "A is a summary of schema version {} and B of version {}; regenerate the older \
+                 one with `parbench report` from its Criterion data, or compare runs of one \
+                 parbench",
+                a.info.version, b.info.version
+            )));
+        }
         let mut b_inside_a = Coverage {
             inside: 0,
             common: 0,
         };
         let mut a_inside_b = b_inside_a;
         let mut moved = Vec::new();
+        let mut left_out = Vec::new();
         for (id, x) in &a.benchmarks {
             let Some(y) = b.benchmarks.get(id) else {
                 continue;
             };
+            if x.parameters != y.parameters {
+                let describe = |p: &Option<String>| p.clone().unwrap_or_else(|| "none".into());
+                left_out.push(LeftOut::DifferentParameters {
+                    id: id.clone(),
+                    a: describe(&x.parameters),
+                    b: describe(&y.parameters),
+                });
+                continue;
+            }
             if let (Some(sx), Some(sy)) = (x.speedup, y.speedup) {
                 b_inside_a.common += 1;
                 a_inside_b.common += 1;
@@ -293,6 +421,28 @@ impl RunComparison {
                 noisy,
             });
         }
+        let in_both = a
+            .benchmarks
+            .keys()
+            .filter(|id| b.benchmarks.contains_key(*id))
+            .count();
+        if moved.is_empty() {
+            let why = if in_both == 0 {
+                format!(
+                    "they have no benchmark in common (A has {}, B {}): nothing to compare",
+                    a.benchmarks.len(),
+                    b.benchmarks.len()
+                )
+            } else {
+                format!(
+                    "none of the {in_both} benchmarks in both was measured with the same \
+                     parameters (profiles {} and {})",
+                    a.info.profile.as_deref().unwrap_or("unknown"),
+                    b.info.profile.as_deref().unwrap_or("unknown")
+                )
+            };
+            return Err(refuse(why));
+        }
         let common_benchmarks = moved.len();
         let size = |m: &MovedMean| m.ratio.ln().abs();
         moved.sort_by(|p, q| size(q).total_cmp(&size(p)).then(p.id.cmp(&q.id)));
@@ -304,28 +454,42 @@ impl RunComparison {
         let mut common_verdicts = 0;
         let (mut common_firm_verdicts, mut agreeing_firm_verdicts) = (0, 0);
         for (key, x) in &a.verdicts {
-            if let Some(y) = b.verdicts.get(key) {
-                common_verdicts += 1;
-                if !x.borderline && !y.borderline {
-                    common_firm_verdicts += 1;
-                    agreeing_firm_verdicts += usize::from(x.kind == y.kind);
-                }
-                if x.kind != y.kind {
-                    let clear = |kind: &str| matches!(kind, "helps" | "hurts");
-                    changed_verdicts.push(ChangedVerdict {
-                        id: key.clone(),
-                        a: format!("{} ({})", x.label, x.id),
-                        b: format!("{} ({})", y.label, y.id),
-                        reversed: clear(&x.kind) && clear(&y.kind),
-                        borderline: x.borderline || y.borderline,
-                    });
-                }
+            let Some(y) = b.verdicts.get(key) else {
+                continue;
+            };
+            let parameters =
+                |s: &RunSummary, id: &str| s.benchmarks.get(id).and_then(|m| m.parameters.clone());
+            if x.id != y.id || parameters(a, &x.id) != parameters(b, &y.id) {
+                left_out.push(LeftOut::DifferentPoints {
+                    id: key.clone(),
+                    a: x.id.clone(),
+                    b: y.id.clone(),
+                });
+                continue;
+            }
+            common_verdicts += 1;
+            if !x.borderline && !y.borderline {
+                common_firm_verdicts += 1;
+                agreeing_firm_verdicts += usize::from(x.kind == y.kind);
+            }
+            if x.kind != y.kind {
+                let clear = |kind: &str| matches!(kind, "helps" | "hurts");
+                changed_verdicts.push(ChangedVerdict {
+                    id: key.clone(),
+                    a: x.clone(),
+                    b: y.clone(),
+                    reversed: clear(&x.kind) && clear(&y.kind),
+                    borderline: x.borderline || y.borderline,
+                });
             }
         }
-        RunComparison {
-            a: a.path.clone(),
-            b: b.path.clone(),
+        Ok(Comparison {
+            a: a.info.clone(),
+            b: b.info.clone(),
             common_benchmarks,
+            only_in_a: a.benchmarks.len() - in_both,
+            only_in_b: b.benchmarks.len() - in_both,
+            left_out,
             b_inside_a,
             a_inside_b,
             common_verdicts,
@@ -336,21 +500,76 @@ impl RunComparison {
             changed_verdicts,
             moved_most: moved,
             median_move,
-        }
+        })
     }
 
     /// The comparison as text, one fact per line.
     pub fn text(&self) -> String {
-        let mut out = format!(
-            "A: {}\nB: {}\n{} benchmarks in both",
-            self.a.display(),
-            self.b.display(),
-            self.common_benchmarks
-        );
+        let run = |name: &str, r: &RunInfo| {
+            let mut facts = Vec::new();
+            if let Some(profile) = &r.profile {
+                facts.push(format!("profile {profile}"));
+            }
+            if let Some(cores) = r.logical_cores {
+                facts.push(format!("{cores} logical cores"));
+            }
+            if let Some(cpu) = &r.cpu_model {
+                facts.push(cpu.clone());
+            }
+            match facts.is_empty() {
+                true => format!("{name}: {}\n", r.path.display()),
+                false => format!("{name}: {} ({})\n", r.path.display(), facts.join(", ")),
+            }
+        };
+        let mut out = run("A", &self.a) + &run("B", &self.b);
+        if self.a.profile != self.b.profile {
+            out.push_str(
+                "The profiles differ: only benchmarks measured with the same parameters are \
+                 compared, verdicts only where both runs took them at the same point\n",
+            );
+        }
+        if self.a.logical_cores != self.b.logical_cores || self.a.cpu_model != self.b.cpu_model {
+            out.push_str(
+                "The machines differ: the moves below are the machines' differences as much as \
+                 the runs'\n",
+            );
+        }
+        out.push_str(&format!("{} benchmarks compared", self.common_benchmarks));
         if let Some(m) = self.median_move {
             out.push_str(&format!("; the median mean moved {:.1} %", m * 100.0));
         }
         out.push('\n');
+        let parameters = self
+            .left_out
+            .iter()
+            .filter(|l| matches!(l, LeftOut::DifferentParameters { .. }))
+            .count();
+        let points = self.left_out.len() - parameters;
+        if self.only_in_a + self.only_in_b + self.left_out.len() > 0 {
+            let mut parts = Vec::new();
+            if self.only_in_a + self.only_in_b > 0 {
+                parts.push(format!(
+                    "{} benchmarks only in A and {} only in B",
+                    self.only_in_a, self.only_in_b
+                ));
+            }
+            if let Some(LeftOut::DifferentParameters { id, a, b }) = self
+                .left_out
+                .iter()
+                .find(|l| matches!(l, LeftOut::DifferentParameters { .. }))
+            {
+                parts.push(format!(
+                    "{parameters} measured with different parameters (e.g. {id}: {a} in A, {b} \
+                     in B)"
+                ));
+            }
+            if points > 0 {
+                parts.push(format!(
+                    "{points} verdicts taken at different points (task counts or sizes)"
+                ));
+            }
+            out.push_str(&format!("Left out: {}\n", parts.join("; ")));
+        }
         out.push_str(&format!(
             "B's speedups inside A's intervals: {}\nA's speedups inside B's intervals: {}\n",
             self.b_inside_a.text(),
@@ -371,14 +590,16 @@ impl RunComparison {
                 percent(self.agreeing_firm_verdicts, self.common_firm_verdicts)
             ));
         } else {
-            out.push_str("Verdicts agreeing: no common verdicts\n");
+            out.push_str("Verdicts agreeing: no verdict taken at the same point in both runs\n");
         }
         for v in &self.changed_verdicts {
             out.push_str(&format!(
-                "  changed {}: {} → {}{}\n",
+                "  changed {}: {} ({}) → {} ({}){}\n",
                 v.id,
-                v.a,
-                v.b,
+                v.a.label,
+                v.a.id,
+                v.b.label,
+                v.b.id,
                 if v.borderline { " (borderline)" } else { "" }
             ));
         }
@@ -389,8 +610,8 @@ impl RunComparison {
                     "  {}: ×{:.3} ({} → {}){}\n",
                     m.id,
                     m.ratio,
-                    crate::format::time(m.a_ns),
-                    crate::format::time(m.b_ns),
+                    crate::report::format::time(m.a_ns),
+                    crate::report::format::time(m.b_ns),
                     if m.noisy == Some(true) { ", noisy" } else { "" }
                 ));
             }
@@ -404,12 +625,9 @@ impl RunComparison {
     }
 }
 
-/// Reads both files and compares them.
-pub fn compare_files(a: &Path, b: &Path) -> Result<RunComparison> {
-    Ok(RunComparison::of(
-        &RunSummary::read(a)?,
-        &RunSummary::read(b)?,
-    ))
+/// Reads both files and compares them (see [`Comparison::of`]).
+pub fn compare_files(a: &Path, b: &Path) -> Result<Comparison> {
+    Comparison::of(&RunSummary::read(a)?, &RunSummary::read(b)?)
 }
 
 #[cfg(test)]
@@ -482,7 +700,7 @@ mod tests {
         );
     }
 
-    /// A summary with no benchmarks and verdicts `(strategy, kind, borderline)` on group `g`.
+    /// A summary with one benchmark and verdicts `(strategy, kind, borderline)` on group `g`.
     fn verdicts_file(dir: &Path, name: &str, verdicts: &[(&str, &str, bool)]) -> PathBuf {
         let verdicts: Vec<_> = verdicts
             .iter()
@@ -493,7 +711,8 @@ mod tests {
             })
             .collect();
         let value = serde_json::json!({
-            "schema": SCHEMA, "version": 7, "benchmarks": [], "verdicts": verdicts,
+            "schema": SCHEMA, "version": 7, "verdicts": verdicts,
+            "benchmarks": [{"id": "g/sequential/4", "mean_ns": 100.0, "speedup": null}],
         });
         let path = dir.join(name);
         std::fs::write(&path, value.to_string()).unwrap();
@@ -587,5 +806,100 @@ mod tests {
         std::fs::write(&foreign, r#"{"schema": "parbench-summary", "version": 9}"#).unwrap();
         let err = RunSummary::read(&foreign).unwrap_err().to_string();
         assert!(err.contains("without the fields compared"), "{err}");
+        std::fs::write(
+            &foreign,
+            r#"{"schema": "parbench-summary", "benchmarks": []}"#,
+        )
+        .unwrap();
+        let err = RunSummary::read(&foreign).unwrap_err().to_string();
+        assert!(err.contains("without a schema version"), "{err}");
+    }
+
+    /// A summary of `profile` with the given benchmark IDs (mean 100 ns, no speedup) and one
+    /// verdict of group `g` taken at `verdict_at` tasks.
+    fn profile_file(
+        dir: &Path,
+        name: &str,
+        version: u32,
+        profile: &str,
+        ids: &[&str],
+        verdict_at: u64,
+    ) -> PathBuf {
+        let benchmarks: Vec<_> = ids
+            .iter()
+            .map(|id| serde_json::json!({"id": id, "mean_ns": 100.0, "speedup": null}))
+            .collect();
+        let value = serde_json::json!({
+            "schema": SCHEMA, "version": version, "profile": profile, "benchmarks": benchmarks,
+            "verdicts": [{"group": "g", "strategy": "threads", "value": verdict_at,
+                          "verdict": {"kind": "helps"}, "label": "helps ×2.00"}],
+        });
+        let path = dir.join(name);
+        std::fs::write(&path, value.to_string()).unwrap();
+        path
+    }
+
+    #[test]
+    fn other_versions_and_nothing_in_common_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = profile_file(dir.path(), "a.json", 8, "default", &["g/threads/4"], 4);
+        let old = profile_file(dir.path(), "old.json", 7, "default", &["g/threads/4"], 4);
+        let err = compare_files(&a, &old).unwrap_err().to_string();
+        assert!(err.contains("schema version 8 and B of version 7"), "{err}");
+        let empty = profile_file(dir.path(), "empty.json", 8, "default", &[], 4);
+        let err = compare_files(&a, &empty).unwrap_err().to_string();
+        assert!(
+            err.contains("no benchmark in common (A has 1, B 0)"),
+            "{err}"
+        );
+        assert!(!err.contains('\n'), "{err}");
+    }
+
+    #[test]
+    fn different_profiles_compare_only_like_with_like() {
+        let dir = tempfile::tempdir().unwrap();
+        let ids = ["g/threads/4", "g/threads/16", "primitive/hash-threads/1"];
+        let a = profile_file(dir.path(), "a.json", 8, "default", &ids, 16);
+        let b = profile_file(
+            dir.path(),
+            "b.json",
+            8,
+            "quick",
+            &ids[..1]
+                .iter()
+                .chain(&ids[2..])
+                .copied()
+                .collect::<Vec<_>>(),
+            4,
+        );
+        let c = compare_files(&a, &b).unwrap();
+        assert_eq!(c.common_benchmarks, 1, "{c:?}");
+        assert_eq!((c.only_in_a, c.only_in_b), (1, 0));
+        assert_eq!(c.common_verdicts, 0);
+        assert_eq!(
+            c.left_out,
+            [
+                LeftOut::DifferentParameters {
+                    id: "primitive/hash-threads/1".into(),
+                    a: "4 MiB per thread".into(),
+                    b: "1 MiB per thread".into(),
+                },
+                LeftOut::DifferentPoints {
+                    id: "g/threads".into(),
+                    a: "g/threads/16".into(),
+                    b: "g/threads/4".into(),
+                },
+            ]
+        );
+        let text = c.text();
+        assert!(text.contains("The profiles differ"), "{text}");
+        assert!(text.contains("Left out: 1 benchmarks only in A and 0 only in B; 1 measured with different parameters (e.g. primitive/hash-threads/1: 4 MiB per thread in A, 1 MiB per thread in B); 1 verdicts taken at different points"), "{text}");
+        let only_hash = profile_file(dir.path(), "h.json", 8, "quick", &ids[2..], 4);
+        let a_hash = profile_file(dir.path(), "ah.json", 8, "default", &ids[2..], 4);
+        let err = compare_files(&a_hash, &only_hash).unwrap_err().to_string();
+        assert!(
+            err.contains("none of the 1 benchmarks in both was measured with the same parameters"),
+            "{err}"
+        );
     }
 }

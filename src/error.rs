@@ -141,6 +141,63 @@ pub enum Error {
         detail: String,
     },
 
+    /// The answer could not be written to standard output (a full disk, a closed pipe).
+    ///
+    /// A closed pipe (`std::io::ErrorKind::BrokenPipe`) is not a failure of parbench: the CLI
+    /// ends quietly on it, as Unix tools do; see [`Error::is_closed_output`].
+    #[error("cannot write {what} to standard output: {source}")]
+    Output {
+        /// What was being written, e.g. `the run's report`.
+        what: &'static str,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+
+    /// A strategy that starts one thread per task was asked for more threads than this
+    /// machine lets one process start.
+    #[error(
+        "--tasks {tasks} is more than the {strategy} strategy can run here: it starts one thread \
+         per task, and this machine allows at most {limit} threads at once ({why}); lower \
+         --tasks{hint}"
+    )]
+    TooManyThreads {
+        /// The strategy's name, e.g. `threads`.
+        strategy: &'static str,
+        /// How many tasks (and so threads) were asked for.
+        tasks: usize,
+        /// How many threads the machine allows at most.
+        limit: usize,
+        /// Which limit of the machine says so.
+        why: String,
+        /// Another way to run the tasks, e.g. `, or give --workers N`.
+        hint: &'static str,
+    },
+
+    /// A run whose estimated length is beyond what parbench starts without being asked.
+    #[error(
+        "this run would take at least {estimate} ({detail}); pass --yes to start it anyway, or \
+         lower {lower}"
+    )]
+    TooLong {
+        /// The estimate, e.g. `1.07 years`.
+        estimate: String,
+        /// How it was estimated, e.g. `100000 tasks one after another, each waiting 10min`.
+        detail: String,
+        /// The flags that shorten the run, e.g. `--tasks, --runs, --warmup or --duration`.
+        lower: String,
+    },
+
+    /// Two summaries that cannot be compared with each other.
+    #[error("cannot compare '{a}' with '{b}': {why}")]
+    Incomparable {
+        /// The first summary.
+        a: PathBuf,
+        /// The second summary.
+        b: PathBuf,
+        /// Why not, and what to do.
+        why: String,
+    },
+
     /// The Python interpreter under test could not be started or measured.
     #[error(transparent)]
     Python(#[from] crate::python::error::PythonError),
@@ -156,6 +213,12 @@ impl Error {
             flag,
             message: message.into(),
         }
+    }
+
+    /// Whether this is a write to a closed standard output (a reader that went away, as in
+    /// `parbench machine | head -1`): the CLI then ends quietly with status 0, as ripgrep does.
+    pub fn is_closed_output(&self) -> bool {
+        matches!(self, Error::Output { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
     }
 
     /// Shorthand for [`Error::Io`]: `action` failed on `path`.

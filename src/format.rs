@@ -55,7 +55,20 @@ pub fn time(ns: f64) -> String {
     } else {
         ns
     };
-    let (value, unit) = if rounded >= 1e9 {
+    // From 1000 s on, the units a person uses for long times: 16.7 min, 2.78 h, 390 days.
+    const MINUTE: f64 = 60e9;
+    const HOUR: f64 = 3600e9;
+    const DAY: f64 = 86_400e9;
+    const YEAR: f64 = 365.25 * DAY;
+    let (value, unit) = if rounded >= 1000.0 * DAY {
+        (ns / YEAR, "years")
+    } else if rounded >= 2.0 * DAY {
+        (ns / DAY, "days")
+    } else if rounded >= 100.0 * MINUTE {
+        (ns / HOUR, "h")
+    } else if rounded >= 1e12 {
+        (ns / MINUTE, "min")
+    } else if rounded >= 1e9 {
         (ns / 1e9, "s")
     } else if rounded >= 1e6 {
         (ns / 1e6, "ms")
@@ -70,6 +83,15 @@ pub fn time(ns: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_times_read_in_minutes_hours_days_and_years() {
+        assert_eq!(time(999e9), "999 s");
+        assert_eq!(time(1000e9), "16.7 min");
+        assert_eq!(time(3.6e12 * 3.0), "3.00 h");
+        assert_eq!(time(33_729_939e9), "390 days");
+        assert_eq!(time(6e18), "190 years");
+    }
 
     #[test]
     fn three_significant_digits() {

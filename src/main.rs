@@ -72,17 +72,18 @@ struct RunArgs {
     /// How many tasks (1 to 100000).
     #[arg(long, value_name = "N")]
     tasks: usize,
-    /// How long each sleep task waits, e.g. 10ms or 1s (default 10ms).
+    /// How long each task waits, for sleep, mixed and net, e.g. 10ms or 1s (default 10ms).
     #[arg(long, value_name = "D")]
     duration: Option<String>,
-    /// How many bytes each hash task hashes, e.g. 64KiB or 4MiB (default 1MiB).
+    /// How many bytes each task hashes, writes or receives, for hash, mixed, file and receive,
+    /// e.g. 64KiB or 4MiB (default 1MiB).
     #[arg(long, value_name = "B")]
     bytes: Option<String>,
-    /// Pool size for rayon, process-pool and async-multi (default: logical CPUs); gil: threads
-    /// in all (default: one per task).
+    /// Pool size for rayon, process-pool and async-multi (default: logical CPUs); for gil a
+    /// pool of W threads instead of one per task (1 to 1024).
     #[arg(long, value_name = "W")]
     workers: Option<usize>,
-    /// How long a gil thread may hold the lock before handing it over (default 5ms, as
+    /// For gil: how long a thread may hold the lock before handing it over (default 5ms, as
     /// CPython's sys.getswitchinterval()).
     #[arg(long, value_name = "D")]
     switch_interval: Option<String>,
@@ -109,6 +110,9 @@ struct RunArgs {
     /// Skip checking the outputs against the sequential reference.
     #[arg(long)]
     no_verify: bool,
+    /// Start the run even if it would take more than an hour by parbench's estimate.
+    #[arg(long)]
+    yes: bool,
 }
 
 #[derive(clap::Args)]
@@ -138,11 +142,12 @@ struct AdviseArgs {
     /// Or: the tasks as a `parbench run` scenario (with --bytes and --duration).
     #[arg(long, value_name = "NAME")]
     workload: Option<WorkloadKind>,
-    /// With --workload: how long each task waits (default 10ms).
-    #[arg(long, value_name = "D", requires = "workload")]
+    /// With --workload sleep, mixed or net: how long each task waits (default 10ms).
+    #[arg(long, value_name = "D")]
     duration: Option<String>,
-    /// With --workload: how many bytes each task hashes or receives (default 1MiB).
-    #[arg(long, value_name = "B", requires = "workload")]
+    /// With --workload hash, mixed, file or receive: how many bytes each task hashes, writes
+    /// or receives (default 1MiB).
+    #[arg(long, value_name = "B")]
     bytes: Option<String>,
     /// Print one JSON object instead of text.
     #[arg(long)]
@@ -164,20 +169,44 @@ fn main() -> ExitCode {
             .and_then(|()| run(args)),
         Command::Machine { json } => machine(json),
         Command::Report { criterion_dir, out } => write_report(criterion_dir, out),
-        Command::Compare { a, b, json } => parbench::compare::compare_files(&a, &b)
-            .map(|c| print!("{}", if json { c.json() + "\n" } else { c.text() }))
-            .map_err(Into::into),
+        Command::Compare { a, b, json } => compare(&a, &b, json),
         Command::Advise(args) => advise(args),
         Command::Worker => worker::serve_stdio().map_err(|e| anyhow::anyhow!("worker: {e}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that went away (`parbench machine | head -1`) is no failure: end quietly
+        // with status 0, as ripgrep does.
+        Err(error)
+            if error
+                .downcast_ref::<parbench::Error>()
+                .is_some_and(parbench::Error::is_closed_output) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             // Library errors carry their cause in their message; printing the chain would repeat it.
-            eprintln!("error: {error}");
+            note(format_args!("error: {error}"));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes `text` to stdout and flushes it; a failure is an [`Error::Output`] naming `what`
+/// (a closed pipe included, which `main` turns into a quiet exit).
+///
+/// [`Error::Output`]: parbench::Error::Output
+fn emit(what: &'static str, text: &str) -> Result<(), parbench::Error> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|source| parbench::Error::Output { what, source })
+}
+
+/// Writes one line to stderr; a stderr that cannot be written to is ignored (there is nowhere
+/// left to say so).
+fn note(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// Prints clap's help or version as it is, and any usage error on one line (clap's own text,
@@ -199,11 +228,18 @@ fn usage_error(error: clap::Error) -> ExitCode {
         .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
         .collect::<Vec<_>>()
         .join(" ");
-    eprintln!("{line}");
+    note(format_args!("{line}"));
     ExitCode::from(2)
 }
 
 fn run(args: RunArgs) -> anyhow::Result<()> {
+    use parbench::run::{check_length, check_runnable, check_strategy_flags, check_workload_flags};
+    check_workload_flags(args.workload, args.duration.is_some(), args.bytes.is_some())?;
+    check_strategy_flags(
+        args.strategy,
+        args.workers.is_some(),
+        args.switch_interval.is_some(),
+    )?;
     let duration = args
         .duration
         .as_deref()
@@ -229,46 +265,56 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         tasks: args.tasks,
         verify: !args.no_verify,
     };
+    check_runnable(strategy, args.tasks, args.workers, workload.input_bytes())?;
+    check_length(&scenario, args.workers, repeat, args.yes)?;
     if !args.json {
         let repeats = match (repeat.warmup(), repeat.runs()) {
             (0, 1) => String::new(),
             (0, runs) => format!(": {runs} timed run(s)"),
             (warmup, runs) => format!(": {warmup} warm-up run(s), then {runs} timed run(s)"),
         };
-        println!(
-            "Running {} {} task(s) on {} ({}){repeats}",
-            args.tasks,
-            workload,
-            strategy,
-            Machine::detect().summary()
-        );
-        std::io::stdout().flush()?;
+        emit(
+            "the run's heading",
+            &format!(
+                "Running {} {} task(s) on {} ({}){repeats}\n",
+                args.tasks,
+                workload,
+                strategy,
+                Machine::detect().summary()
+            ),
+        )?;
     }
     let report = run_repeated(&scenario, &config, repeat)?;
-    if args.json {
-        println!("{}", serde_json::to_string(&report)?);
+    let text = if args.json {
+        serde_json::to_string(&report)?
     } else {
-        println!("{}", report.text());
-    }
+        report.text()
+    };
+    emit("the run's report", &(text + "\n"))?;
     for warning in &report.warnings {
-        eprintln!("Warning: {warning}");
+        note(format_args!("Warning: {warning}"));
     }
     Ok(())
 }
 
 fn machine(json: bool) -> anyhow::Result<()> {
     let machine = Machine::detect();
-    if json {
-        println!("{}", serde_json::to_string(&machine)?);
+    let text = if json {
+        serde_json::to_string(&machine)? + "\n"
     } else {
-        println!("logical cores:  {}", machine.logical_cores);
-        println!("physical cores: {}", machine.physical_cores);
-        println!("CPU model:      {}", machine.cpu_model);
-        println!("OS:             {}", machine.os);
-        println!("compiler:       {}", machine.rustc);
-        println!("parbench:       {}", machine.parbench);
-    }
-    Ok(())
+        [
+            ("logical cores: ", machine.logical_cores.to_string()),
+            ("physical cores:", machine.physical_cores.to_string()),
+            ("CPU model:     ", machine.cpu_model.clone()),
+            ("OS:            ", machine.os.clone()),
+            ("compiler:      ", machine.rustc.clone()),
+            ("parbench:      ", machine.parbench.clone()),
+        ]
+        .iter()
+        .map(|(name, value)| format!("{name} {value}\n"))
+        .collect()
+    };
+    Ok(emit("the machine's description", &text)?)
 }
 
 fn write_report(dir: Option<PathBuf>, out: PathBuf) -> anyhow::Result<()> {
@@ -277,23 +323,32 @@ fn write_report(dir: Option<PathBuf>, out: PathBuf) -> anyhow::Result<()> {
         None => criterion_dir(&std::env::current_dir()?),
     };
     let summary = report::generate(&dir, &out)?;
-    println!(
-        "Report of {} benchmark(s) from {}:",
+    let mut text = format!(
+        "Report of {} benchmark(s) from {}:\n",
         summary.benchmarks,
         dir.display()
     );
     for path in [&summary.html, &summary.markdown, &summary.json] {
-        println!("  {}", path.display());
+        text += &format!("  {}\n", path.display());
     }
     if !summary.missing_groups.is_empty() {
-        println!("Not run: {}", summary.missing_groups.join(", "));
+        text += &format!("Not run: {}\n", summary.missing_groups.join(", "));
     }
-    Ok(())
+    Ok(emit("the list of report files", &text)?)
+}
+
+fn compare(a: &std::path::Path, b: &std::path::Path, json: bool) -> anyhow::Result<()> {
+    let comparison = parbench::compare::compare_files(a, b)?;
+    let text = if json {
+        comparison.json() + "\n"
+    } else {
+        comparison.text()
+    };
+    Ok(emit("the comparison", &text)?)
 }
 
 fn advise(args: AdviseArgs) -> anyhow::Result<()> {
-    use parbench::advise::{Case, parse_work_duration, rank};
-    use parbench::format::time;
+    use parbench::advise::{Advice, Case, parse_work_duration};
     let duration = |flag, text: &Option<String>| {
         text.as_deref()
             .map(|d| parse_work_duration(flag, d))
@@ -310,6 +365,11 @@ fn advise(args: AdviseArgs) -> anyhow::Result<()> {
         .transpose()?;
     let workload = match args.workload {
         Some(kind) => {
+            parbench::run::check_workload_flags(
+                kind,
+                args.duration.is_some(),
+                args.bytes.is_some(),
+            )?;
             let duration = args
                 .duration
                 .as_deref()
@@ -321,6 +381,18 @@ fn advise(args: AdviseArgs) -> anyhow::Result<()> {
                 .map(|b| units::parse_bytes("--bytes", b))
                 .transpose()?;
             Some(Workload::new(kind, duration, bytes)?)
+        }
+        None if args.bytes.is_some() || args.duration.is_some() => {
+            let (flag, instead) = if args.bytes.is_some() {
+                ("--bytes", "each task's input as --input")
+            } else {
+                ("--duration", "each task's waiting as --wait")
+            };
+            return Err(parbench::Error::invalid(
+                flag,
+                format!("applies only with --workload; with --cpu and --wait, give {instead}"),
+            )
+            .into());
         }
         None if cpu.is_none() && wait.is_none() => anyhow::bail!(
             "advise needs the tasks' work: --cpu and/or --wait (with --input), or --workload"
@@ -342,11 +414,11 @@ fn advise(args: AdviseArgs) -> anyhow::Result<()> {
         }
         None => {
             if !args.json {
-                eprintln!(
+                note(format_args!(
                     "No {}: calibrating this machine's costs (a few seconds; `cargo bench` \
                      measures them properly)",
                     default.display()
-                );
+                ));
             }
             let calibration = parbench::costs::calibrate::calibrate(WorkerCommand::current_exe()?)?;
             let source = format!(
@@ -366,36 +438,11 @@ fn advise(args: AdviseArgs) -> anyhow::Result<()> {
             input.unwrap_or(0),
         )?,
     };
-    let ranking = rank(&model, &case);
-    if ranking.is_empty() {
-        anyhow::bail!("{source} has costs for none of the strategies: run `cargo bench`");
-    }
-    let advice = parbench::advise::Advice {
-        ranking,
-        source,
-        machine,
+    let advice = Advice::new(&model, &case, source, machine)?;
+    let text = if args.json {
+        serde_json::to_string(&advice)? + "\n"
+    } else {
+        advice.text(&case, model.logical_cores)
     };
-    if args.json {
-        println!("{}", serde_json::to_string(&advice)?);
-        return Ok(());
-    }
-    println!(
-        "{} task(s), each computing {}, waiting {}, receiving {}; model: {} ({} logical cores)",
-        case.tasks,
-        time(case.work.compute_ns.point),
-        time(case.work.wait_ns.point),
-        units::bytes_label(case.work.input_bytes),
-        advice.source,
-        model.logical_cores
-    );
-    for (i, r) in advice.ranking.iter().enumerate() {
-        println!(
-            "{:>2}. {:<13} {:>10}  {}",
-            i + 1,
-            r.strategy,
-            time(r.predicted_seconds * 1e9),
-            r.reason
-        );
-    }
-    Ok(())
+    Ok(emit("the advice", &text)?)
 }

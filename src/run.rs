@@ -5,19 +5,270 @@
 //! times only the strategy's run. Repeating runs, as hyperfine does, turns one lucky or
 //! unlucky number into a median with its spread ([`crate::stats`]).
 
+use std::time::Duration;
+
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::measure::{PeakRss, measure};
 use crate::stats::{self, Summary, TimeUnit, Warning};
-use crate::strategy::{StrategyConfig, StrategyKind};
+use crate::strategy::{MAX_PROCESSES, StrategyConfig, StrategyKind, ThreadLimit};
 use crate::units;
-use crate::workload::{TaskOutput, TaskSet, Workload, check_outputs, run_digest};
+use crate::workload::{TaskOutput, TaskSet, Workload, WorkloadKind, check_outputs, run_digest};
 
 /// The most timed runs one `parbench run` may ask for (`--runs`).
 pub const MAX_RUNS: usize = 10_000;
 /// The most warm-up runs one `parbench run` may ask for (`--warmup`).
 pub const MAX_WARMUP: usize = 1_000;
+
+/// The longest run `parbench run` starts without `--yes`: one hour.
+pub const MAX_UNASKED_LENGTH: Duration = Duration::from_secs(3600);
+
+/// Hashing speed no CPU beats (4 GB/s on one core; SHA-256 with the SHA extensions reaches
+/// about 2 GB/s), so that a length estimated with it is a lower bound.
+const FASTEST_HASH_NS_PER_BYTE: f64 = 0.25;
+
+/// The least one thread start costs (a bare `std::thread` spawn takes 10 to 70 µs).
+const FASTEST_THREAD_SPAWN_NS: f64 = 5e3;
+
+/// The least one process start costs (a `fork` + `exec` takes 0.3 ms and more).
+const FASTEST_PROCESS_SPAWN_NS: f64 = 1e5;
+
+/// Checks that `--duration` (a wait) and `--bytes` (an input) were given only to workloads
+/// that have them; an error naming the flag and the workloads it applies to otherwise.
+pub fn check_workload_flags(kind: WorkloadKind, duration: bool, bytes: bool) -> Result<()> {
+    let (waits, has_input) = match kind {
+        WorkloadKind::Sleep | WorkloadKind::Net => (true, false),
+        WorkloadKind::Hash | WorkloadKind::File | WorkloadKind::Receive => (false, true),
+        WorkloadKind::Mixed => (true, true),
+        WorkloadKind::Noop => (false, false),
+    };
+    if duration && !waits {
+        return Err(Error::invalid(
+            "--duration",
+            format!(
+                "does not apply to the {} workload: it sets how long each sleep, mixed or net \
+                 task waits",
+                kind.name()
+            ),
+        ));
+    }
+    if bytes && !has_input {
+        return Err(Error::invalid(
+            "--bytes",
+            format!(
+                "does not apply to the {} workload: it sets the bytes each hash, mixed, file or \
+                 receive task hashes, writes or receives",
+                kind.name()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that `--workers` and `--switch-interval` were given only to strategies that use
+/// them; an error naming the flag and the strategies it applies to otherwise.
+pub fn check_strategy_flags(
+    strategy: StrategyKind,
+    workers: bool,
+    switch_interval: bool,
+) -> Result<()> {
+    let (pool, why_not) = match strategy {
+        StrategyKind::Rayon
+        | StrategyKind::ProcessPool
+        | StrategyKind::AsyncMulti
+        | StrategyKind::Gil => (true, ""),
+        StrategyKind::Sequential => (false, "one task after another on the calling thread"),
+        StrategyKind::Threads => (false, "one thread per task"),
+        StrategyKind::Processes => (false, "one process per task"),
+        StrategyKind::Async => (false, "one event loop on one thread"),
+    };
+    if workers && !pool {
+        return Err(Error::invalid(
+            "--workers",
+            format!(
+                "does not apply to the {strategy} strategy ({why_not}): it sets the pool size of \
+                 rayon, process-pool, async-multi and gil"
+            ),
+        ));
+    }
+    if switch_interval && strategy != StrategyKind::Gil {
+        return Err(Error::invalid(
+            "--switch-interval",
+            format!("applies only to the gil strategy, not to {strategy}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks, before anything is built, that `strategy` can run `tasks` tasks of `input_bytes`
+/// each with `workers` (`--workers`) on this machine: one thread per task within the machine's
+/// thread limits ([`ThreadLimit`]), one process per task within [`MAX_PROCESSES`], and all
+/// inputs together within [`units::MAX_TOTAL_BYTES`].
+/// `parbench advise` ranks only the strategies this accepts.
+pub fn check_runnable(
+    strategy: StrategyKind,
+    tasks: usize,
+    workers: Option<usize>,
+    input_bytes: u64,
+) -> Result<()> {
+    let total = input_bytes.saturating_mul(tasks as u64);
+    if total > units::MAX_TOTAL_BYTES {
+        let size = units::bytes_for_people;
+        return Err(Error::invalid(
+            "--bytes",
+            format!(
+                "times --tasks must be at most 4 GiB of input in all, got {} × {tasks} = {}",
+                size(input_bytes),
+                size(total)
+            ),
+        ));
+    }
+    match strategy {
+        StrategyKind::Threads => ThreadLimit::check_ahead(strategy, tasks, tasks, input_bytes),
+        StrategyKind::Gil => {
+            let threads = workers.map_or(tasks, |w| w.min(tasks));
+            ThreadLimit::check_ahead(strategy, threads, tasks, input_bytes)
+        }
+        StrategyKind::Processes if tasks > MAX_PROCESSES => Err(Error::invalid(
+            "--tasks",
+            format!(
+                "must be between 1 and {MAX_PROCESSES} with the processes strategy (one process \
+                 per task), got {tasks}; process-pool runs any number"
+            ),
+        )),
+        StrategyKind::Processes
+        | StrategyKind::Sequential
+        | StrategyKind::Rayon
+        | StrategyKind::ProcessPool
+        | StrategyKind::Async
+        | StrategyKind::AsyncMulti => Ok(()),
+    }
+}
+
+/// The least time a run can take, from its arithmetic alone: waits that cannot overlap, bytes
+/// hashed at a speed no CPU beats, threads or processes started at a cost none undercuts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LengthEstimate {
+    /// The lower bound of the whole run, warm-ups included.
+    pub total: Duration,
+    /// How it was reached, in words: `10000 runs of at least 16.7 min: 100000 tasks wait
+    /// 10.0 ms one after another`.
+    pub detail: String,
+}
+
+/// Estimates the least time `scenario` takes on this machine with `workers` (`--workers`),
+/// repeated as `repeat` says.
+pub fn estimate_length(
+    scenario: &Scenario,
+    workers: Option<usize>,
+    repeat: Repeat,
+) -> LengthEstimate {
+    use crate::report::format::time;
+    let cores = num_cpus::get() as f64;
+    let n = scenario.tasks as f64;
+    let pool = workers.unwrap_or(num_cpus::get()).min(scenario.tasks) as f64;
+    let (wait_ns, bytes) = match scenario.workload {
+        Workload::Sleep { duration } | Workload::Net { duration } => {
+            (duration.as_nanos() as f64, 0)
+        }
+        Workload::Mixed { bytes, duration } => (duration.as_nanos() as f64, bytes),
+        Workload::Hash { bytes } | Workload::File { bytes } => (0.0, bytes),
+        Workload::Noop | Workload::Receive { .. } => (0.0, 0),
+    };
+    // How many tasks wait at once, how many compute at once, and what starting each costs.
+    let (waiting, computing, spawn_ns) = match scenario.strategy {
+        StrategyKind::Sequential => (1.0, 1.0, 0.0),
+        StrategyKind::Threads => (n, n.min(cores), FASTEST_THREAD_SPAWN_NS),
+        StrategyKind::Processes => (n, n.min(cores), FASTEST_PROCESS_SPAWN_NS),
+        StrategyKind::Rayon | StrategyKind::ProcessPool => (pool, pool.min(cores), 0.0),
+        StrategyKind::Gil => {
+            let threads = workers.map_or(n, |w| (w as f64).min(n));
+            (threads, 1.0, FASTEST_THREAD_SPAWN_NS)
+        }
+        StrategyKind::Async => (n, 1.0, 0.0),
+        StrategyKind::AsyncMulti => (n, pool.min(cores), 0.0),
+    };
+    let rounds = (n / waiting).ceil();
+    let waits_ns = rounds * wait_ns;
+    let hashing_ns = n * bytes as f64 * FASTEST_HASH_NS_PER_BYTE / computing;
+    let starts_ns = n * spawn_ns;
+    let wait = time(wait_ns);
+    let (per_run_ns, why) = [
+        (
+            waits_ns,
+            if rounds == n {
+                format!("{} tasks wait {wait} one after another", scenario.tasks)
+            } else if rounds > 1.0 {
+                format!("{rounds} rounds of {waiting} tasks waiting {wait}")
+            } else {
+                format!("every task waits {wait}")
+            },
+        ),
+        (
+            hashing_ns,
+            format!(
+                "hashing {} × {} on {} at 4 GB/s each",
+                scenario.tasks,
+                units::bytes_for_people(bytes),
+                match computing as usize {
+                    1 => "1 core".to_string(),
+                    n => format!("{n} cores"),
+                }
+            ),
+        ),
+        (
+            starts_ns,
+            format!(
+                "starting {} threads or processes one by one",
+                scenario.tasks
+            ),
+        ),
+    ]
+    .into_iter()
+    .max_by(|a, b| a.0.total_cmp(&b.0))
+    .expect("three candidates");
+    let runs = repeat.runs + repeat.warmup;
+    let total_ns = per_run_ns * runs as f64;
+    let runs_text = match runs {
+        1 => "one run".to_string(),
+        n => format!("{n} runs"),
+    };
+    LengthEstimate {
+        total: Duration::from_secs_f64(total_ns.min(u64::MAX as f64 / 2.0) / 1e9),
+        detail: format!("{runs_text} of at least {}: {why}", time(per_run_ns)),
+    }
+}
+
+/// Refuses a run whose [`estimate_length`] exceeds [`MAX_UNASKED_LENGTH`] unless `yes`
+/// (`--yes`) says the user means it.
+pub fn check_length(
+    scenario: &Scenario,
+    workers: Option<usize>,
+    repeat: Repeat,
+    yes: bool,
+) -> Result<()> {
+    let estimate = estimate_length(scenario, workers, repeat);
+    if yes || estimate.total <= MAX_UNASKED_LENGTH {
+        return Ok(());
+    }
+    Err(Error::TooLong {
+        estimate: crate::report::format::time(estimate.total.as_nanos() as f64),
+        detail: estimate.detail,
+        lower: match (
+            scenario.workload.kind(),
+            scenario.workload.input_bytes() > 0,
+        ) {
+            (WorkloadKind::Mixed, _) => "--tasks, --runs, --warmup, --duration or --bytes",
+            (WorkloadKind::Sleep | WorkloadKind::Net, _) => {
+                "--tasks, --runs, --warmup or --duration"
+            }
+            (_, true) => "--tasks, --runs, --warmup or --bytes",
+            (_, false) => "--tasks, --runs or --warmup",
+        }
+        .to_string(),
+    })
+}
 
 /// What to run.
 #[derive(Clone, Debug)]
@@ -207,10 +458,16 @@ impl RunReport {
         } else {
             String::new()
         };
+        // One unit per quantity: the CPU time reads in the unit of the times below it.
+        let unit = TimeUnit::for_seconds(if runs > 1 {
+            self.mean_seconds
+        } else {
+            self.cpu_seconds
+        });
         let mut lines = vec![format!(
-            "workers: {}, CPU time: {} s{of_runs}, verified: {}, digest: {}",
+            "workers: {}, CPU time: {}{of_runs}, verified: {}, digest: {}",
             self.workers,
-            crate::format::three_digits(self.cpu_seconds),
+            unit.format(self.cpu_seconds),
             self.verified,
             self.digest
         )];
@@ -223,7 +480,6 @@ impl RunReport {
         }
         if runs > 1 {
             let s = self.summary();
-            let unit = TimeUnit::for_seconds(s.mean);
             let cpu_mean = self.runs_cpu_seconds.iter().sum::<f64>() / runs as f64;
             lines.push(format!(
                 "  Time (mean ± σ):   {:>9} ± {:>9}    [CPU: {}]",
@@ -262,6 +518,71 @@ mod tests {
             tasks,
             verify: true,
         }
+    }
+
+    #[test]
+    fn flags_that_do_not_apply_are_errors_naming_them() {
+        assert!(check_workload_flags(WorkloadKind::Mixed, true, true).is_ok());
+        let err = check_workload_flags(WorkloadKind::Hash, true, false).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("--duration does not apply to the hash workload")
+        );
+        let err = check_workload_flags(WorkloadKind::Net, false, true).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("--bytes does not apply to the net workload")
+        );
+        assert!(check_strategy_flags(StrategyKind::Gil, true, true).is_ok());
+        let err = check_strategy_flags(StrategyKind::Async, true, false).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("--workers does not apply to the async strategy")
+        );
+        let err = check_strategy_flags(StrategyKind::Rayon, false, true).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "--switch-interval applies only to the gil strategy, not to rayon"
+        );
+    }
+
+    #[test]
+    fn the_length_estimate_is_a_lower_bound_that_overlaps_what_overlaps() {
+        let sleep = Workload::Sleep {
+            duration: Duration::from_secs(1),
+        };
+        let length = |strategy, tasks, workers, runs| {
+            estimate_length(
+                &scenario(sleep, strategy, tasks),
+                workers,
+                Repeat::new(runs, 0).unwrap(),
+            )
+        };
+        let one_after_another = length(StrategyKind::Sequential, 100, None, 1);
+        assert_eq!(one_after_another.total, Duration::from_secs(100));
+        assert_eq!(
+            one_after_another.detail,
+            "one run of at least 100 s: 100 tasks wait 1.00 s one after another"
+        );
+        assert_eq!(
+            length(StrategyKind::Async, 100, None, 3).total,
+            Duration::from_secs(3)
+        );
+        let pool = length(StrategyKind::Gil, 100, Some(10), 1);
+        assert_eq!(pool.total, Duration::from_secs(10));
+        assert!(
+            pool.detail
+                .ends_with("10 rounds of 10 tasks waiting 1.00 s"),
+            "{pool:?}"
+        );
+        let s = scenario(sleep, StrategyKind::Sequential, 4000);
+        let err = check_length(&s, None, Repeat::ONCE, false).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("this run would take at least 66.7 min"),
+            "{err}"
+        );
+        assert!(check_length(&s, None, Repeat::ONCE, true).is_ok());
     }
 
     #[test]
@@ -304,7 +625,7 @@ mod tests {
         report.cpu_seconds = 0.0287;
         let text = report.text();
         assert!(text.ends_with("\nFinished in 1.00 second(s)"), "{text}");
-        assert!(text.contains("CPU time: 0.029 s, verified: true"), "{text}");
+        assert!(text.contains("CPU time: 28.7 ms, verified: true"), "{text}");
         assert!(!text.contains("Time (mean"), "{text}");
     }
 

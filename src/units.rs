@@ -103,6 +103,16 @@ pub fn duration_label(duration: Duration) -> String {
     }
 }
 
+/// A byte size as a person writes it, for sentences rather than IDs: `8 MiB`, `62.5 MiB`,
+/// `1000 KiB`, `24.4 GiB` (one decimal, dropped when it is zero).
+pub fn bytes_for_people(bytes: u64) -> String {
+    bytesize::ByteSize::b(bytes)
+        .display()
+        .iec()
+        .to_string()
+        .replace(".0 ", " ")
+}
+
 /// Finds the value of a clap [`ValueEnum`](clap::ValueEnum) by its name; an unknown name is
 /// an [`Error::UnknownName`] listing every accepted one. The one `from_name` of the crate.
 pub fn from_value_name<T: clap::ValueEnum>(what: &'static str, name: &str) -> Result<T> {
@@ -176,5 +186,13 @@ mod tests {
         }
         assert_eq!(duration_label(Duration::from_millis(10)), "10ms");
         assert_eq!(bytes_label(1 << 20), "1MiB");
+    }
+
+    #[test]
+    fn sizes_for_people_read_as_written() {
+        assert_eq!(bytes_for_people(8 << 20), "8 MiB");
+        assert_eq!(bytes_for_people(64_000 << 10), "62.5 MiB");
+        assert_eq!(bytes_for_people(1000 << 10), "1000 KiB");
+        assert_eq!(bytes_for_people(0), "0 B");
     }
 }

@@ -203,7 +203,7 @@ fn a_calibrated_model_charges_the_process_strategies_for_moving_inputs() {
     };
     for strategy in ["process-pool", "processes"] {
         assert!(
-            reason(strategy).contains("moving 8MiB of input costs"),
+            reason(strategy).contains("moving 8 MiB of input costs"),
             "{strategy}: {}",
             reason(strategy)
         );
@@ -248,6 +248,18 @@ fn bad_input_is_one_line_naming_what_was_wrong() {
             "--input times --tasks",
         ),
         (vec!["--tasks", "4"], "advise needs the tasks' work"),
+        (
+            vec!["--workload", "hash", "--bytes", "1GiB", "--tasks", "100000"],
+            "--bytes times --tasks must be at most 4 GiB of input in all, got 1 GiB × 100000",
+        ),
+        (
+            vec!["--cpu", "1ms", "--bytes", "1MiB", "--tasks", "4"],
+            "--bytes applies only with --workload",
+        ),
+        (
+            vec!["--workload", "hash", "--duration", "1s", "--tasks", "4"],
+            "--duration does not apply to the hash workload",
+        ),
         (
             vec!["--workload", "file", "--tasks", "4"],
             "--workload file cannot be predicted",
@@ -323,6 +335,45 @@ fn bad_input_is_one_line_naming_what_was_wrong() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&stale.stderr).contains("run `cargo bench`"));
+}
+
+#[test]
+fn strategies_run_refuses_are_not_ranked_and_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = ranking(dir.path(), &["--wait", "1ms", "--tasks", "100000"]);
+    let ranked = order(&json);
+    for refused in ["threads", "gil", "processes"] {
+        assert!(!ranked.contains(&refused.to_string()), "{ranked:?}");
+    }
+    let not_ranked: Vec<_> = json["not_ranked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["strategy"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(not_ranked, ["threads", "processes", "gil"], "{json}");
+    assert!(
+        json["not_ranked"][0]["why"]
+            .as_str()
+            .unwrap()
+            .contains("--tasks 100000 is more than the threads strategy can run here"),
+        "{json}"
+    );
+    let path = write_summary(dir.path(), &summary(parbench::report::SUMMARY_VERSION));
+    let output = parbench(dir.path())
+        .args(["advise", "--wait", "1ms", "--tasks", "100000", "--from"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with("100000 task(s), each waiting 1.00 ms, no input;"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    gil           not ranked: --tasks 100000"),
+        "{text}"
+    );
 }
 
 /// Times the cost sweeps `advise`'s calibration measures, through Criterion (very short, as

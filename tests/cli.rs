@@ -176,7 +176,35 @@ fn bad_input_gives_one_line_naming_the_flag() {
         ),
         (
             "--workload hash --strategy threads --tasks 8 --bytes 1GiB",
-            "--bytes times --tasks must be at most 4GiB",
+            "--bytes times --tasks must be at most 4 GiB",
+        ),
+        (
+            "--workload noop --strategy threads --tasks 100000",
+            "--tasks 100000 is more than the threads strategy can run here",
+        ),
+        (
+            "--workload noop --strategy gil --tasks 100000",
+            "or give --workers N to run them on a pool",
+        ),
+        (
+            "--workload sleep --strategy sequential --tasks 100000 --duration 10min --runs 10000",
+            "this run would take at least 292 years",
+        ),
+        (
+            "--workload hash --strategy threads --tasks 2 --workers 4",
+            "--workers does not apply to the threads strategy",
+        ),
+        (
+            "--workload hash --strategy rayon --tasks 2 --switch-interval 1ms",
+            "--switch-interval applies only to the gil strategy",
+        ),
+        (
+            "--workload hash --strategy gil --tasks 2 --duration 1s",
+            "--duration does not apply to the hash workload",
+        ),
+        (
+            "--workload sleep --strategy threads --tasks 2 --bytes 1MiB",
+            "--bytes does not apply to the sleep workload",
         ),
     ];
     for (args, message) in cases {
@@ -190,6 +218,115 @@ fn bad_input_gives_one_line_naming_the_flag() {
         assert!(stderr.contains(message), "{args:?}: {stderr}");
         assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_long_run_starts_with_yes_and_limits_are_refused_before_the_heading() {
+    // 400 sleeps of 10 s one after another: over an hour, refused without --yes.
+    let long = "--workload sleep --strategy sequential --tasks 400 --duration 10s";
+    let output = parbench()
+        .arg("run")
+        .args(long.split_whitespace())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("at least 66.7 min (one run of at least 66.7 min: 400 tasks wait 10.0 s one after another); pass --yes"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty(), "refused before the heading");
+    // The same tasks overlapping on threads take 10 s: no question asked (checked, not run).
+    let output = parbench()
+        .args([
+            "run",
+            "--workload",
+            "noop",
+            "--strategy",
+            "threads",
+            "--tasks",
+            "100000",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.stdout.is_empty(), "refused before the heading");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("vm.max_map_count"));
+}
+
+/// Runs `parbench <args>` with its stdout a pipe that is closed before parbench writes.
+fn with_closed_stdout(args: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("parbench"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly_and_a_full_disk_is_one_line() {
+    let summary = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/example/summary.json");
+    let summary = summary.to_str().unwrap();
+    let commands: &[&[&str]] = &[
+        &["machine"],
+        &["machine", "--json"],
+        &[
+            "run",
+            "--workload",
+            "noop",
+            "--strategy",
+            "threads",
+            "--tasks",
+            "2",
+        ],
+        &[
+            "run",
+            "--workload",
+            "noop",
+            "--strategy",
+            "threads",
+            "--tasks",
+            "2",
+            "--json",
+        ],
+        &[
+            "advise", "--wait", "10ms", "--tasks", "4", "--from", summary,
+        ],
+        &[
+            "advise", "--wait", "10ms", "--tasks", "4", "--json", "--from", summary,
+        ],
+        &["compare", summary, summary],
+        &["compare", summary, summary, "--json"],
+    ];
+    for args in commands {
+        let output = with_closed_stdout(args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(
+            stderr.trim().is_empty() || !stderr.contains("panicked"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("error"), "{args:?}: {stderr}");
+        if !Path::new("/dev/full").exists() {
+            continue;
+        }
+        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("parbench"))
+            .args(*args)
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        let line = stderr.lines().next().unwrap_or_default();
+        assert!(
+            line.starts_with("error: cannot write the ")
+                && line.ends_with("to standard output: No space left on device (os error 28)"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
     }
 }
 

@@ -236,7 +236,7 @@ fn text_output_gives_mean_median_and_range() {
     let expected = [
         r"^Running 2 sleep-20ms task\(s\) on threads \(.*\): 1 warm-up run\(s\), then 4 timed run\(s\)$"
             .to_string(),
-        r"^workers: 2, CPU time: \d+(\.\d+)? s \(median of 4 runs\), verified: true, digest: [0-9a-f]{64}$".to_string(),
+        format!(r"^workers: 2, CPU time: {time} \(median of 4 runs\), verified: true, digest: [0-9a-f]{{64}}$"),
         format!(r"^  Time \(mean ± σ\): +{time} ± +{time}    \[CPU: {time}\]$"),
         format!(r"^  Median: +{time}$"),
         format!(r"^  Range \(min … max\): +{time} … +{time}    4 runs, after 1 warm-up run$"),

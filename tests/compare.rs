@@ -115,3 +115,35 @@ fn missing_corrupt_and_foreign_files_are_one_line_errors() {
     .unwrap();
     check(&foreign, "not a parbench summary");
 }
+
+#[test]
+fn other_versions_and_empty_summaries_are_refused_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = run(dir.path(), "a", &[(1, 1e7), (8, 1.05e7)]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&a).unwrap()).unwrap();
+    let variant = |name: &str, change: &dyn Fn(&mut serde_json::Value)| {
+        let mut value = json.clone();
+        change(&mut value);
+        let path = dir.path().join(name);
+        std::fs::write(&path, value.to_string()).unwrap();
+        path
+    };
+    let older = variant("older.json", &|v| v["version"] = 7.into());
+    let empty = variant("empty.json", &|v| v["benchmarks"] = serde_json::json!([]));
+    for (other, expected) in [
+        (&older, "of version 7; regenerate the older one"),
+        (&empty, "they have no benchmark in common (A has 4, B 0)"),
+    ] {
+        let output = parbench()
+            .arg("compare")
+            .arg(&a)
+            .arg(other)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+}

@@ -17,6 +17,12 @@ use common::{alive, children_of, exists, worker};
 /// Starts a long run on `strategy`, kills one of its workers, and checks the error and that
 /// no worker survives.
 fn kill_a_worker_mid_run(strategy: StrategyKind) {
+    // `--workers` sizes the pool; `processes` starts one process per task and refuses it.
+    let pool: &[&str] = if strategy == StrategyKind::ProcessPool {
+        &["--workers", "3"]
+    } else {
+        &[]
+    };
     let child = Command::new(env!("CARGO_BIN_EXE_parbench"))
         .args([
             "run",
@@ -28,9 +34,8 @@ fn kill_a_worker_mid_run(strategy: StrategyKind) {
             "3",
             "--duration",
             "5s",
-            "--workers",
-            "3",
         ])
+        .args(pool)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

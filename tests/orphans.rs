@@ -124,7 +124,8 @@ fn wait_at_most(child: &mut Child, limit: Duration) -> ExitStatus {
 /// SIGKILLs the parent of a run with `workers` workers sleeping 30 s each, and checks every
 /// worker is dead well before its task would end.
 fn workers_die_with_a_killed_parent(strategy: &str, workers: usize) {
-    let mut parent = parbench_run(&[
+    let workers_flag = workers.to_string();
+    let mut args = vec![
         "--workload",
         "sleep",
         "--duration",
@@ -133,11 +134,12 @@ fn workers_die_with_a_killed_parent(strategy: &str, workers: usize) {
         "8",
         "--strategy",
         strategy,
-        "--workers",
-        &workers.to_string(),
-    ])
-    .spawn()
-    .unwrap();
+    ];
+    // `--workers` sizes the pool; `processes` starts one process per task and refuses it.
+    if strategy == "process-pool" {
+        args.extend(["--workers", &workers_flag]);
+    }
+    let mut parent = parbench_run(&args).spawn().unwrap();
     let children = wait_for_children(&mut parent, workers);
     assert_eq!(children.len(), workers, "{strategy}: {children:?}");
     // Let them read their task and start sleeping: an idle worker would exit on the closed

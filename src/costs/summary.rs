@@ -221,10 +221,12 @@ pub fn read_model(path: &Path, version: u32) -> Result<(CostModel, Machine)> {
     match json.get("version").and_then(|v| v.as_u64()) {
         Some(v) if v == u64::from(version) => {}
         other => {
-            let found = other.map_or("no".to_string(), |v| v.to_string());
+            let found = other.map_or("no schema version".to_string(), |v| {
+                format!("schema version {v}")
+            });
             return Err(bad(format!(
-                "schema version {found}, this parbench reads version {version}: run `cargo bench` \
-                 to measure again"
+                "{found}, this parbench reads version {version}: run `cargo bench` to measure \
+                 again"
             )));
         }
     }

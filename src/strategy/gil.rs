@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use parking_lot::{Mutex, MutexGuard};
 
+use super::threads::ThreadLimit;
 use super::{Strategy, StrategyKind, in_task_order};
 use crate::error::{Error, Result};
 use crate::workload::{Gate, TaskOutput, TaskSet};
@@ -65,6 +66,7 @@ impl Strategy for Gil {
 
     fn run(&self, tasks: &TaskSet) -> Result<Vec<TaskOutput>> {
         let threads = self.workers(tasks.len());
+        ThreadLimit::check(StrategyKind::Gil, threads)?;
         let next = AtomicUsize::new(0);
         let results: Vec<Result<Vec<(usize, TaskOutput)>>> = std::thread::scope(|scope| {
             let mut handles = Vec::with_capacity(threads);

@@ -23,10 +23,10 @@ use crate::workload::{TaskOutput, TaskSet};
 pub use async_loop::AsyncLoop;
 pub use gil::{DEFAULT_SWITCH_INTERVAL, Gil, GilGate};
 pub use process_pool::{MIN_IN_FLIGHT, ProcessPool, ProcessPoolStrategy, in_flight_per_worker};
-pub use processes::Processes;
+pub use processes::{MAX_PROCESSES, Processes};
 pub use rayon_pool::RayonPool;
 pub use sequential::Sequential;
-pub use threads::Threads;
+pub use threads::{MAPPINGS_PER_THREAD, ThreadLimit, Threads};
 
 /// A way of running every task of a [`TaskSet`].
 pub trait Strategy: Send + Sync {
