@@ -55,6 +55,7 @@ fn main() {
             processes: 1,
             waiting_processes: 1,
             per_set: Duration::ZERO,
+            min_rounds: 1,
             max_rounds: 1,
             cold_gap: Duration::from_millis(1),
             hot_batch: Duration::ZERO,

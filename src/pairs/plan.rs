@@ -21,6 +21,8 @@ pub struct PairsBudget {
     pub waiting_processes: usize,
     /// Time per set and mode in one pass; at least one round is always measured.
     pub per_set: Duration,
+    /// Fewest rounds per set and mode in one pass, whatever the budget.
+    pub min_rounds: usize,
     /// Most rounds per set and mode in one pass.
     pub max_rounds: usize,
     /// Idle gap before each call of the cold mode.
@@ -31,13 +33,14 @@ pub struct PairsBudget {
 
 impl PairsBudget {
     /// The budget of `plan`'s profile; beyond the sizing cap (where every call of a cold
-    /// process pool starts a process per core) fewer processes.
+    /// process pool starts a process per core) fewer processes and half the time per set.
     pub fn of(plan: &Plan) -> PairsBudget {
         let budget = match plan.profile {
             Profile::Quick | Profile::Seed => PairsBudget {
                 processes: 3,
-                waiting_processes: 2,
+                waiting_processes: 3,
                 per_set: Duration::from_millis(20),
+                min_rounds: 2,
                 max_rounds: 60,
                 cold_gap: Duration::from_millis(10),
                 hot_batch: Duration::from_millis(1),
@@ -46,6 +49,7 @@ impl PairsBudget {
                 processes: 5,
                 waiting_processes: 3,
                 per_set: Duration::from_millis(200),
+                min_rounds: 2,
                 max_rounds: 200,
                 cold_gap: Duration::from_millis(10),
                 hot_batch: Duration::from_millis(2),
@@ -54,7 +58,8 @@ impl PairsBudget {
         if beyond_sizing_cap(plan) {
             PairsBudget {
                 processes: budget.processes.min(3),
-                waiting_processes: budget.waiting_processes.min(2),
+                waiting_processes: budget.waiting_processes.min(3),
+                per_set: budget.per_set / 2,
                 ..budget
             }
         } else {
@@ -82,9 +87,10 @@ pub fn sets(plan: &Plan, mixed_bytes: &BTreeMap<u64, u64>) -> Vec<PairSet> {
     let mut sets = Vec::new();
     let hot = vec![Mode::Hot];
     // Small and medium computations (up to `COLD_UP_TO` bytes a call) are measured cold too:
-    // there a pool's wake-up is a visible share of the call.
+    // there a pool's wake-up is a visible share of the call (within the sizing cap: beyond
+    // it the pairs keep to the hot figure, to stay within the suite's time).
     let hot_and_cold = |bytes: u64, tasks: usize| {
-        if bytes * tasks as u64 <= COLD_UP_TO {
+        if bytes * tasks as u64 <= COLD_UP_TO && !beyond_sizing_cap(plan) {
             vec![Mode::Hot, Mode::Cold]
         } else {
             vec![Mode::Hot]

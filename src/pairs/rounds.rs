@@ -21,6 +21,19 @@ use super::{Arm, ArmKind, Mode, PairSet};
 /// it, short enough that the extra call is cheap.
 const WARM_CALL_BELOW: Duration = Duration::from_millis(10);
 
+/// How many rounds of `round` seconds fill `budget.per_set`: at least `min_rounds` (one for a
+/// round of half a second or more, whose processes then supply the repetitions), at most
+/// `max_rounds`.
+pub fn rounds_for(budget: &PairsBudget, round: f64) -> usize {
+    let least = if round < 0.5 {
+        budget.min_rounds.max(1)
+    } else {
+        1
+    };
+    ((budget.per_set.as_secs_f64() / round).floor() as usize)
+        .clamp(least, budget.max_rounds.max(least))
+}
+
 /// What one pass measured: every set, in order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PassResult {
@@ -187,8 +200,7 @@ fn run_set(
                 Mode::Cold => t.as_secs_f64() + budget.cold_gap.as_secs_f64(),
             })
             .sum();
-        let rounds = ((budget.per_set.as_secs_f64() / round).floor() as usize)
-            .clamp(1, budget.max_rounds.max(1));
+        let rounds = rounds_for(budget, round);
         let mut arms: Vec<ArmPass> = ready
             .iter()
             .zip(&batches)
@@ -280,6 +292,7 @@ mod tests {
             processes: 1,
             waiting_processes: 1,
             per_set: Duration::from_millis(20),
+            min_rounds: 1,
             max_rounds: 5,
             cold_gap: Duration::from_millis(1),
             hot_batch: Duration::from_micros(200),

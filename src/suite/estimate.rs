@@ -320,7 +320,7 @@ impl Plan {
                         .sum();
                     Sweep {
                         timing: Timing {
-                            sample_size: 1,
+                            sample_size: crate::pairs::rounds_for(&budget, round.as_secs_f64()),
                             warm_up: Duration::ZERO,
                             measurement: budget.per_set,
                             flat: true,
