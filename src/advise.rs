@@ -165,6 +165,9 @@ pub struct Advice {
     pub source: String,
     /// The machine the model was measured on.
     pub machine: Machine,
+    /// The machine's speed now against the bench run the model came from, when that run
+    /// recorded its speed canary: the model was scaled by it.
+    pub speed: Option<crate::canary::SpeedNow>,
 }
 
 impl Advice {
@@ -185,6 +188,7 @@ impl Advice {
             not_ranked: not_ranked(case),
             source,
             machine,
+            speed: None,
         })
     }
 
@@ -212,6 +216,9 @@ impl Advice {
             work.join(", "),
             self.source,
         );
+        if let Some(speed) = &self.speed {
+            out += &format!("{}\n", speed.sentence());
+        }
         for (i, r) in self.ranking.iter().enumerate() {
             out += &format!(
                 "{:>2}. {:<13} {:>10}  {}\n",

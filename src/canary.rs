@@ -182,6 +182,47 @@ impl CanarySummary {
     }
 }
 
+/// The machine's speed now against a bench run's: the canary's one-core time now over its
+/// median during the run.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct SpeedNow {
+    /// The one-core reference time now, ns.
+    pub now_ns: f64,
+    /// Its median during the bench run, ns.
+    pub during_run_ns: f64,
+    /// `now_ns / during_run_ns`: above 1, this machine is slower now.
+    pub factor: f64,
+}
+
+impl SpeedNow {
+    /// Takes a reading now (every logical CPU for the parallel half) and sets it against the
+    /// run's canary in `summary` (a `summary.json`'s value: `pairs.canary`); `None` when the
+    /// summary has no canary.
+    pub fn against_summary(summary: &serde_json::Value) -> Option<SpeedNow> {
+        let canary = summary.get("pairs")?.get("canary")?;
+        let fastest = canary.get("fastest_ns")?.as_f64()?;
+        let median = canary.get("median_factor")?.as_f64()?;
+        let during_run_ns = fastest * median;
+        let now = CanaryReading::take("advise", "advise: now", num_cpus::get());
+        (during_run_ns > 0.0).then(|| SpeedNow {
+            now_ns: now.one_core_ns,
+            during_run_ns,
+            factor: now.one_core_ns / during_run_ns,
+        })
+    }
+
+    /// The sentence `advise` prints about it.
+    pub fn sentence(&self) -> String {
+        format!(
+            "machine speed: the reference task takes {} now against {} during the bench run \
+             (×{:.2}); the model's computing costs are scaled by that",
+            crate::format::time(self.now_ns),
+            crate::format::time(self.during_run_ns),
+            self.factor
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +254,18 @@ mod tests {
         assert!(s.scaling.lower < s.scaling.point && s.scaling.point <= s.scaling.upper);
         assert!((s.scaling.upper - 2.02).abs() < 1e-9);
         assert!(CanarySummary::of(&[]).is_none());
+    }
+
+    #[test]
+    fn the_speed_now_is_set_against_the_runs_median() {
+        let summary = serde_json::json!({
+            "pairs": { "canary": { "fastest_ns": 1.0e6, "median_factor": 1.1 } }
+        });
+        let speed = SpeedNow::against_summary(&summary).unwrap();
+        assert!((speed.during_run_ns - 1.1e6).abs() < 1e-6);
+        assert!(speed.factor > 0.0 && speed.now_ns > 0.0);
+        assert!(speed.sentence().contains("during the bench run"));
+        assert!(SpeedNow::against_summary(&serde_json::json!({})).is_none());
     }
 
     #[test]

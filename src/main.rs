@@ -401,16 +401,26 @@ fn advise(args: AdviseArgs) -> anyhow::Result<()> {
     };
     units::check_count("--tasks", args.tasks, units::MAX_TASKS)?;
     let default = PathBuf::from("reports").join(report::JSON_FILE);
-    let (model, machine, source) = match &args.from {
+    let from_summary = match &args.from {
+        Some(path) => Some(path.clone()),
+        None if default.exists() => Some(default.clone()),
+        None => None,
+    };
+    let mut speed = None;
+    let (model, machine, source) = match &from_summary {
         Some(path) => {
             let (model, machine) =
                 parbench::costs::summary::read_model(path, report::SUMMARY_VERSION)?;
+            // The machine's speed now against the bench run's, from its speed canary.
+            speed = std::fs::read_to_string(path)
+                .ok()
+                .and_then(|text| serde_json::from_str(&text).ok())
+                .and_then(|json| parbench::canary::SpeedNow::against_summary(&json));
+            let model = match &speed {
+                Some(s) => model.at_speed(s.factor),
+                None => model,
+            };
             (model, machine, path.display().to_string())
-        }
-        None if default.exists() => {
-            let (model, machine) =
-                parbench::costs::summary::read_model(&default, report::SUMMARY_VERSION)?;
-            (model, machine, default.display().to_string())
         }
         None => {
             if !args.json {
@@ -438,7 +448,8 @@ fn advise(args: AdviseArgs) -> anyhow::Result<()> {
             input.unwrap_or(0),
         )?,
     };
-    let advice = Advice::new(&model, &case, source, machine)?;
+    let mut advice = Advice::new(&model, &case, source, machine)?;
+    advice.speed = speed;
     let text = if args.json {
         serde_json::to_string(&advice)? + "\n"
     } else {

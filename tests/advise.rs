@@ -161,6 +161,59 @@ fn text_output_lists_the_ranking() {
 }
 
 #[test]
+fn a_summary_with_a_speed_canary_scales_the_model_to_the_machine_now_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut json = summary(parbench::report::SUMMARY_VERSION);
+    // A bench run whose reference task took a thousandth of what it takes here now: the
+    // machine is far slower now, and every computing cost grows with it.
+    json["pairs"] = serde_json::json!({ "canary": { "fastest_ns": 1000.0, "median_factor": 1.0 } });
+    let slow = write_summary(dir.path(), &json);
+    let plain_dir = tempfile::tempdir().unwrap();
+    let plain = write_summary(
+        plain_dir.path(),
+        &summary(parbench::report::SUMMARY_VERSION),
+    );
+    let predicted = |path: &Path| -> (f64, serde_json::Value) {
+        let out = parbench(dir.path())
+            .args([
+                "advise", "--cpu", "10us", "--tasks", "64", "--json", "--from",
+            ])
+            .arg(path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let seq = json["ranking"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["strategy"] == "sequential")
+            .unwrap()["predicted_seconds"]
+            .as_f64()
+            .unwrap();
+        (seq, json["speed"].clone())
+    };
+    let (scaled, speed) = predicted(&slow);
+    let (unscaled, none) = predicted(&plain);
+    assert!(none.is_null(), "no canary, no scaling");
+    assert!(speed["factor"].as_f64().unwrap() > 10.0, "{speed}");
+    // The 10 µs of work per task is the user's and is not scaled; the strategy's own costs are.
+    assert!(scaled > unscaled, "{scaled} against {unscaled}");
+    parbench(dir.path())
+        .args(["advise", "--cpu", "10us", "--tasks", "64", "--from"])
+        .arg(&slow)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "machine speed: the reference task takes",
+        ));
+}
+
+#[test]
 fn without_a_summary_it_calibrates_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let output = parbench(dir.path())

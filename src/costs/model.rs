@@ -253,6 +253,28 @@ pub struct CostModel {
 }
 
 impl CostModel {
+    /// The model on a machine `factor` times slower than when it was measured (the speed
+    /// canary's reading now over its median during the bench run): every cost of computing —
+    /// a strategy's fixed, per-task and per-byte costs, the hashing speed — scales by it;
+    /// waits (a sleep, tokio's timer) do not.
+    pub fn at_speed(&self, factor: f64) -> CostModel {
+        let scale = |i: Interval| i.scaled(factor);
+        let mut model = self.clone();
+        for c in &mut model.costs {
+            c.fixed_ns = scale(c.fixed_ns);
+            c.per_task_ns = scale(c.per_task_ns);
+            c.per_byte_ns = c.per_byte_ns.map(scale);
+            if let Some(beyond) = &mut c.beyond {
+                beyond.per_task_ns = scale(beyond.per_task_ns);
+            }
+        }
+        model.hash_ns_per_byte = model.hash_ns_per_byte.map(scale);
+        for p in &mut model.hash_speed {
+            p.ns_per_byte = scale(p.ns_per_byte);
+        }
+        model
+    }
+
     /// The costs of `strategy`, if fitted.
     pub fn cost(&self, strategy: BenchFunction) -> Option<&StrategyCost> {
         self.costs.iter().find(|c| c.strategy == strategy)
@@ -454,6 +476,33 @@ mod tests {
             .unwrap()
             .total_ns
             .point
+    }
+
+    #[test]
+    fn a_slower_machine_scales_the_costs_of_computing_not_the_waits() {
+        let model = testdata::two_cores(
+            vec![StrategyCost::exact(
+                BenchFunction::Threads,
+                5e3,
+                40e3,
+                Some(1.0),
+            )],
+            1.9,
+        );
+        let slow = model.at_speed(2.0);
+        let threads = slow.cost(BenchFunction::Threads).unwrap();
+        assert_eq!(threads.fixed_ns.point, 10e3);
+        assert_eq!(threads.per_task_ns.point, 80e3);
+        assert_eq!(threads.per_byte_ns.unwrap().point, 2.0);
+        assert_eq!(
+            slow.hash_ns_per_byte.unwrap().point,
+            2.0 * model.hash_ns_per_byte.unwrap().point
+        );
+        assert_eq!(
+            slow.tokio_sleep_overshoot_ns,
+            model.tokio_sleep_overshoot_ns
+        );
+        assert_eq!(slow.raw_scaling, model.raw_scaling);
     }
 
     #[test]
