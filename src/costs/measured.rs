@@ -133,6 +133,19 @@ impl CostReport {
         logical_cores: usize,
         raw_scaling_bytes: Option<u64>,
     ) -> Option<CostReport> {
+        Self::build_with(measurements, cpu, logical_cores, raw_scaling_bytes, None)
+    }
+
+    /// [`CostReport::build`], with `one_rate`: when an interleaved measurement found that a
+    /// byte costs the same at every working set, why — then the model hashes at one rate
+    /// (no speed by working set) and its notes say so.
+    pub fn build_with(
+        measurements: &[Measurement],
+        cpu: &[CpuRecord],
+        logical_cores: usize,
+        raw_scaling_bytes: Option<u64>,
+        one_rate: Option<String>,
+    ) -> Option<CostReport> {
         let mut notes = Vec::new();
         let time = |group: Group, function: BenchFunction, value: u64| {
             measurements
@@ -214,7 +227,11 @@ impl CostReport {
                 )?;
                 Some(one.scaled(1.0 / raw_scaling_bytes? as f64))
             }),
-            hash_speed: hash_speed(measurements),
+            hash_speed: if one_rate.is_some() {
+                Vec::new()
+            } else {
+                hash_speed(measurements)
+            },
             tokio_sleep_overshoot_ns: time(
                 Group::Primitive,
                 BenchFunction::Primitive(Primitive::TokioSleep),
@@ -222,6 +239,7 @@ impl CostReport {
             )
             .map(tokio_sleep_overshoot),
         };
+        notes.extend(one_rate);
         if model.raw_scaling.is_empty() {
             notes.push(
                 "the raw compute scaling (primitive/hash-threads) was not measured: computing \
@@ -882,6 +900,17 @@ mod tests {
         assert!((at(32) - at_32).abs() / at_32 < 0.05, "{}", at(32));
         let at_1000 = at_32 + 100e3 * (1000.0 - 32.0);
         assert!((at(1000) - at_1000).abs() / at_1000 < 0.05, "{}", at(1000));
+    }
+
+    #[test]
+    fn one_rate_drops_the_speed_by_working_set_and_says_why() {
+        let data: Vec<Measurement> = run();
+        let kept = CostReport::build(&data, &[], 2, None).unwrap();
+        let one =
+            CostReport::build_with(&data, &[], 2, None, Some("one rate".to_string())).unwrap();
+        assert!(one.model.hash_speed.is_empty());
+        assert!(one.notes.iter().any(|n| n == "one rate"));
+        assert_eq!(one.model.hash_ns_per_byte, kept.model.hash_ns_per_byte);
     }
 
     #[test]

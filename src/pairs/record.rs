@@ -150,6 +150,27 @@ impl PairsRecord {
             .find(|a| a.mode == mode && a.bench_id.as_deref() == Some(bench_id))
     }
 
+    /// Whether a byte's cost on one core depends on the working set, from the working-set set
+    /// (one computation as 1 MiB tasks, 4 MiB tasks and one task, alternated): `Some(false)`
+    /// when every arm's interval overlaps ×1 ± 5 %, `Some(true)` when one lies outside it,
+    /// `None` when it was not measured.
+    pub fn byte_cost_depends_on_working_set(&self) -> Option<bool> {
+        let arms: Vec<&ArmResult> = self
+            .set(super::WORKING_SET)?
+            .arms
+            .iter()
+            .filter(|a| a.mode == Mode::Hot)
+            .collect();
+        if arms.is_empty() {
+            return None;
+        }
+        Some(
+            !arms
+                .iter()
+                .all(|a| a.speedup.lower <= 1.05 && a.speedup.upper >= 0.95),
+        )
+    }
+
     /// The set named `name`.
     pub fn set(&self, name: &str) -> Option<&SetResult> {
         self.sets.iter().find(|s| s.name == name)
@@ -212,6 +233,50 @@ mod tests {
                 }],
             }],
         }
+    }
+
+    #[test]
+    fn the_working_set_matters_only_beyond_five_percent() {
+        let arm = |point: f64, lower: f64, upper: f64| ArmResult {
+            label: "1 × 16MiB".to_string(),
+            bench_id: None,
+            mode: Mode::Hot,
+            speedup: Interval {
+                point,
+                lower,
+                upper,
+            },
+            per_process: vec![point],
+            rounds: 10,
+            median_ns: 1.0,
+            baseline_median_ns: 1.0,
+            counters: Counters::default(),
+            baseline_counters: Counters::default(),
+        };
+        let record = |arms| PairsRecord {
+            processes: 5,
+            cold_gap_ms: 10.0,
+            sets: vec![SetResult {
+                name: crate::pairs::WORKING_SET.to_string(),
+                baseline: "16 × 1MiB".to_string(),
+                arms,
+            }],
+        };
+        assert_eq!(
+            record(vec![arm(0.98, 0.96, 1.0), arm(1.01, 0.99, 1.03)])
+                .byte_cost_depends_on_working_set(),
+            Some(false)
+        );
+        assert_eq!(
+            record(vec![arm(0.98, 0.96, 1.0), arm(0.77, 0.75, 0.79)])
+                .byte_cost_depends_on_working_set(),
+            Some(true)
+        );
+        assert_eq!(
+            record(vec![]).byte_cost_depends_on_working_set(),
+            None,
+            "not measured"
+        );
     }
 
     #[test]

@@ -41,7 +41,25 @@ pub fn build(data: &RunData) -> Box<dyn Section> {
         .flat_map(|g| g.points.iter().map(|p| p.measurement.clone()))
         .collect();
     let raw_scaling_bytes = data.raw_scaling_bytes();
-    let report = CostReport::build(&measurements, &data.cpu, data.cores(), raw_scaling_bytes);
+    // The speed by working set stays only if the interleaved measurement confirms it.
+    let one_rate = data
+        .pairs
+        .as_ref()
+        .and_then(|p| p.byte_cost_depends_on_working_set())
+        .filter(|depends| !depends)
+        .map(|_| {
+            "hashing at one rate: measured alternately, one computation cost the same per \
+             byte within ±5 % as 1 MiB tasks, 4 MiB tasks and one task, so the speed by working \
+             set of the suite's separate measurements is left out"
+                .to_string()
+        });
+    let report = CostReport::build_with(
+        &measurements,
+        &data.cpu,
+        data.cores(),
+        raw_scaling_bytes,
+        one_rate,
+    );
     let groups = data
         .groups_where(|g| {
             matches!(

@@ -269,19 +269,18 @@ impl Pairs {
         if parts.is_empty() {
             return None;
         }
-        let same = set
-            .arms
-            .iter()
-            .all(|a| a.speedup.lower <= 1.05 && a.speedup.upper >= 0.95);
+        let same = self.record.as_ref()?.byte_cost_depends_on_working_set() == Some(false);
         Some(format!(
             "Working set, one core, the same bytes hashed alternately as {} (speed relative to \
              it): {}. {}",
             set.baseline,
             parts.join(", "),
             if same {
-                "A byte costs the same within ±5 % at every working set measured."
+                "A byte costs the same within ±5 % at every working set measured, so the cost \
+                 model hashes at one rate."
             } else {
-                "A byte's cost depends on the working set beyond ±5 %."
+                "A byte's cost depends on the working set beyond ±5 %, so the cost model keeps \
+                 its hashing speed by working set."
             }
         ))
     }
