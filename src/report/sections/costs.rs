@@ -48,9 +48,9 @@ pub fn build(data: &RunData) -> Box<dyn Section> {
         .and_then(|p| p.byte_cost_depends_on_working_set())
         .filter(|depends| !depends)
         .map(|_| {
-            "hashing at one rate: measured alternately, one computation cost the same per \
-             byte within ±5 % as 1 MiB tasks, 4 MiB tasks and one task, so the speed by working \
-             set of the suite's separate measurements is left out"
+            "hashing at one rate: measured alternately as 1 MiB tasks, 4 MiB tasks and one \
+             task, one computation showed no cost per byte that differs beyond ±5 %, so the \
+             speed by working set of the suite's separate measurements is left out"
                 .to_string()
         });
     let report = CostReport::build_with(

@@ -159,8 +159,9 @@ impl Pairs {
             "Each speedup on this page that says \"paired\" comes from rounds: sequential and \
              every strategy run the same tasks once each per round, in a random order, so \
              that a slow second of this machine hits both sides of a ratio. The speedup is \
-             the geometric mean of the per-round ratios; {} processes each measured every \
-             set, and the 95 % interval is the wider of a bootstrap over processes and \
+             the geometric mean of the per-round ratios; {} processes measured the computing \
+             sets (the waiting sets, whose ratios ride on timers, fewer: see each verdict's \
+             Measured column), and the 95 % interval is the wider of a bootstrap over processes and \
              rounds and a Student-t interval over the processes' means. \"In a loop\" is \
              each side called back to back after an untimed call, as Criterion does (a \
              pool's workers awake); \"after a pause\" is one call after {} idle (its workers \
@@ -276,8 +277,8 @@ impl Pairs {
             set.baseline,
             parts.join(", "),
             if same {
-                "A byte costs the same within ±5 % at every working set measured, so the cost \
-                 model hashes at one rate."
+                "Every interval reaches ×1 ± 5 %: no effect of the working set can be told, so \
+                 the cost model hashes at one rate."
             } else {
                 "A byte's cost depends on the working set beyond ±5 %, so the cost model keeps \
                  its hashing speed by working set."
