@@ -1248,6 +1248,11 @@ fn paired_speedups_replace_the_means_and_one_above_the_raw_scaling_is_marked_and
     assert_eq!(rayon["cold_differs"]["point"], 0.95);
     assert!(rayon["paired"]["unpaired"]["point"].as_f64().unwrap() > 0.0);
     assert_eq!(verdict("threads")["noisy"], true, "its processes disagree");
+    assert_eq!(
+        json["pairs"]["canary_readings"].as_array().unwrap().len(),
+        3
+    );
+    assert_eq!(json["pairs"]["slow_groups"][0], "hash-1MiB");
     assert!(
         verdict("processes")["paired"].is_null(),
         "unpaired: Criterion's means"

@@ -41,6 +41,7 @@ struct Explained {
 struct Pairs {
     record: Option<PairsRecord>,
     canary: Option<CanarySummary>,
+    readings: Vec<CanaryReading>,
     slow_groups: Vec<String>,
     hot_cold: Vec<HotCold>,
     anomalies: Vec<Explained>,
@@ -94,6 +95,7 @@ pub fn build(data: &RunData) -> Box<dyn Section> {
     Box::new(Pairs {
         record: data.pairs.clone(),
         canary,
+        readings: data.canary.clone(),
         slow_groups,
         hot_cold,
         anomalies,
@@ -369,6 +371,7 @@ impl Section for Pairs {
             json!({
                 "record": self.record,
                 "canary": self.canary,
+                "canary_readings": self.readings,
                 "slow_groups": self.slow_groups,
                 "hot_cold_differ": self.hot_cold.iter().filter(|h| h.differ).map(|h| json!({
                     "id": h.id, "hot": h.hot, "cold": h.cold,
