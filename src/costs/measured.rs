@@ -536,7 +536,8 @@ fn nominal_work(id: &BenchId, model: &CostModel) -> Option<TaskWork> {
         | Group::Primitive
         | Group::PySleep { .. }
         | Group::PyHash { .. }
-        | Group::PyLoop { .. } => None,
+        | Group::PyLoop { .. }
+        | Group::PyOverhead { .. } => None,
     }
 }
 

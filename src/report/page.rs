@@ -14,7 +14,7 @@
 //! (`crate::quality::intervals`), strategies are [`crate::bench_id::BenchFunction`] names:
 //!
 //! ```text
-//! { "schema": "parbench-summary", "version": 8,
+//! { "schema": "parbench-summary", "version": 9,
 //!   "generated": RFC 3339 time of generation (the only field that changes between two
 //!                generations from the same data),
 //!   "machine": { logical_cores, physical_cores, cpu_model, os, rustc, parbench,
@@ -66,18 +66,28 @@
 //!                           "speedup_there": {..}, "largest_tasks", "speedup_at_largest": {..} } ],
 //!   "python": { "status": "measured" | "missing" | "broken" | "not-run",
 //!               "note": why there are no CPython rows and how to get them | null,
-//!               "interpreter": { "program", "from_env", "executable", "version",
-//!                                "implementation", "gil": "enabled" | "disabled",
-//!                                "free_threaded_build", "start_method", "hash_bytes",
-//!                                "loop_iterations", "tasks": [ task counts measured ],
-//!                                "skipped": [ { "strategy", "reason" } ] }
-//!                              | { "program" } (broken) | null,
+//!               "interpreters": [ { "tag": "3.11" | "3.13t" | "3.13t-gil", "program",
+//!                                   "origin": "env" | "path" | "cache", "executable",
+//!                                   "version", "implementation",
+//!                                   "build": "gil" | "free-threaded", "free_threaded_build",
+//!                                   "gil": "enabled" | "disabled", "gil_forced",
+//!                                   "start_method", "built": { "source", "build_seconds",
+//!                                   "jobs" } | null, "skipped": [ { "strategy", "reason" } ],
+//!                                   "error": why its measurements stop short | null,
+//!                                   "thread_start_ns": {..} | null,
+//!                                   "thread_pool_handoff_ns": {..} | null } ],
+//!               "failed": [ { "program", "error" } ],
+//!               "free_threaded_hint": how to get a free-threaded build | null,
+//!               "sizes": { "hash_bytes", "loop_iterations", "tasks": [ counts ] } | null,
 //!               "tasks": the task count of the rows | null,
-//!               "rows": [ { "runtime": "cpython" | "rust", "strategy",
-//!                           "waiting" | "hashing" | "pure_python":
+//!               "rows": [ { "runtime": "cpython" | "rust", "interpreter": tag | null,
+//!                           "strategy", "waiting" | "hashing" | "pure_python":
 //!                             { "id", "mean_ns": {..}, "speedup": {..} | null,
 //!                               "verdict": {..} | null } | null } ],
-//!               "sentences": [ string ] },
+//!               "single_thread_overhead": { "free_threaded", "gil_build",
+//!                                           "time_ratio": {..}, "free_threaded_ns": {..},
+//!                                           "gil_build_ns": {..} } | null,
+//!               "sentences": [ string ], "rust_only": string },
 //!   "verdict_matrix": { "columns": [ strategy ],
 //!                       "rows": [ { "group", "section": section id | null,
 //!                                   "cells": [ { "strategy", "value", "speedup": {..},
@@ -99,6 +109,10 @@
 //! each benchmark's `noise`, the `quality` object, verdicts' `noisy`, and the Amdahl fits of
 //! `crate::amdahl::estimate` (a serial-fraction range from the speedups' intervals, typed fit
 //! errors, predictions that give only a range where it spans more than a factor of 2).
+//! Version 9 measures several CPython interpreters: `python.interpreter` became
+//! `python.interpreters` (each with its tag, build, GIL state and thread start cost), and
+//! `python` gained `failed`, `free_threaded_hint`, `sizes`, `single_thread_overhead` and each
+//! row's `interpreter`.
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Serialize;
@@ -112,7 +126,7 @@ use super::sections::{self, Section, Takeaway};
 use crate::interval::Interval;
 
 /// The version of `summary.json`'s schema; raised on any incompatible change.
-pub const SUMMARY_VERSION: u32 = 8;
+pub const SUMMARY_VERSION: u32 = 9;
 
 /// The page's title.
 const TITLE: &str = "parbench: where do threads help, and where don't they?";
