@@ -9,7 +9,7 @@
 //!
 //! Measures, inside CPython (`time.perf_counter_ns`, interpreter start-up outside the timing),
 //! N tasks that sleep (`time.sleep` / `asyncio.sleep`, as long as a Rust sleep task), hash
-//! (`hashlib.sha256` over 8 MiB each, about 4 ms) or loop (pure Python, sized at start-up on
+//! (`hashlib.sha256` over 4 MiB each, about 2 ms) or loop (pure Python, sized at start-up on
 //! the first interpreter to take as long as one hash task) on the CPython strategies:
 //! sequential, a thread per task, a `ThreadPoolExecutor`, `multiprocessing.Pool` started
 //! inside the timed run and a warm one, one `asyncio` loop, and `asyncio.to_thread`; and empty

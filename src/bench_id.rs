@@ -14,7 +14,7 @@
 //! | `file-64KiB`              | strategy  | task count           | real blocking file I/O        |
 //! | `net-10ms`                | strategy  | task count           | real blocking socket I/O      |
 //! | `py-sleep-10ms@3.11`      | CPython strategy | task count    | CPython: do waits overlap?    |
-//! | `py-hash-8MiB@3.13t`      | CPython strategy | task count    | CPython: does hashlib scale?  |
+//! | `py-hash-4MiB@3.13t`      | CPython strategy | task count    | CPython: does hashlib scale?  |
 //! | `py-loop-50000@3.13t-gil` | CPython strategy | task count    | CPython: does pure Python?    |
 //! | `py-overhead@3.11`        | CPython strategy | task count (empty) | CPython: what does a thread cost? |
 //! | `receive-n2`              | strategy  | bytes per task       | what does moving input cost?  |
@@ -24,7 +24,7 @@
 //! `rayon-n` and `process-pool-warm`, the CPython strategies of the `py-*` groups, and the
 //! [`Primitive`]s of the `primitive` group (only there).
 //! Examples: `sleep-10ms/threads/64`, `hash-1MiB/rayon/8`, `hash-size-n4/processes/65536`,
-//! `overhead/process-pool-warm/1`, `py-hash-1MiB/thread-pool/8`, `primitive/thread-spawn/1`,
+//! `overhead/process-pool-warm/1`, `py-hash-4MiB@3.13t/thread-pool/8`, `primitive/thread-spawn/1`,
 //! `primitive/hash-threads/2`. A `py-loop-<size>` group's size is the loop task's step count
 //! (see [`crate::python::PyTask::Loop`]).
 //!

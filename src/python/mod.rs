@@ -113,7 +113,7 @@ pub enum PyTask {
 
 impl PyTask {
     /// The benchmark group of this task on interpreter `on`: `py-sleep-10ms@3.11`,
-    /// `py-hash-8MiB@3.13t`, `py-loop-50000@3.13t-gil`, `py-overhead@3.11`.
+    /// `py-hash-4MiB@3.13t`, `py-loop-50000@3.13t-gil`, `py-overhead@3.11`.
     pub fn group(&self, on: PyTag) -> Group {
         match *self {
             PyTask::Sleep { duration } => Group::PySleep { duration, on },
@@ -193,7 +193,7 @@ impl PyScenario {
         })
     }
 
-    /// The benchmark ID: `py-hash-8MiB@3.13t/thread-pool/8`.
+    /// The benchmark ID: `py-hash-4MiB@3.13t/thread-pool/8`.
     pub fn id(&self) -> BenchId {
         BenchId::new(self.task.group(self.on), self.function, self.tasks as u64)
     }
