@@ -578,7 +578,10 @@ fn conclude(c: &mut Comparison) {
                     effect_size(free_threads.point),
                 ),
             };
-            c.takeaways.push(takeaway);
+            // The first screen gets it only when the data decides it.
+            if verdict_of(&free_threads) != Verdict::Inconclusive {
+                c.takeaways.push(takeaway);
+            }
         }
     }
     if let Some(st) = &c.single_thread {
@@ -1699,6 +1702,34 @@ mod tests {
         );
         // No Rust data: the comparison with the simulated GIL is not made up.
         assert!(findings.contains("cannot be compared"), "{findings}");
+        assert!(
+            section.takeaways()[0]
+                .sentence
+                .starts_with("Without the GIL (3.14t)"),
+            "{:?}",
+            section.takeaways()
+        );
+        // An interval that straddles the verdicts' bounds: said in the section, not on the
+        // first screen.
+        let mut d = cpython("3.12", 1.0, 8e6, 400_000.0);
+        d.extend(cpython("3.14t", 1.8, 9e6, 900_000.0));
+        let at = d
+            .iter()
+            .position(|m| m.id.group == py_loop("3.14t") && m.id.function == Threads)
+            .unwrap();
+        d[at] = crate::report::testdata::measurement(py_loop("3.14t"), Threads, 8, 9e6 / 1.1, 0.2);
+        let mut data = RunData::from_groups(analyse(&d), 2);
+        data.python = Some(record(&["3.12", "3.14t"]));
+        let section = build(&data);
+        assert!(section.findings().join(" ").contains("are inconclusive"));
+        assert!(
+            section
+                .takeaways()
+                .iter()
+                .all(|t| !t.sentence.starts_with("Without the GIL")),
+            "{:?}",
+            section.takeaways()
+        );
     }
 
     #[test]
