@@ -15,7 +15,7 @@
 #            > /etc/apt/sources.list.d/parbench-trixie-src.list && apt-get update
 #    and a C compiler with CPython's build dependencies:
 #        apt-get install build-essential libssl-dev zlib1g-dev libffi-dev libbz2-dev \
-#            liblzma-dev libsqlite3-dev libreadline-dev xz-utils
+#            liblzma-dev libsqlite3-dev libreadline-dev libncurses-dev uuid-dev xz-utils
 #    (.ci/run does both as root). PARBENCH_FT_SOURCE names a CPython source tarball or
 #    directory to build instead. The build goes into a scratch directory beside the cache and
 #    is moved into place only when it has installed and runs, so a failed build leaves no
