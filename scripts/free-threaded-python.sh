@@ -93,10 +93,13 @@ if command -v flock >/dev/null 2>&1; then
     fi
 fi
 
-# A cached interpreter that no longer runs (moved, a library gone) is built again.
-rm -rf "$final"
-work="$(mktemp -d "$cache/.build-$name.XXXXXX")" || fail "cannot create a build directory in $cache"
+# A cached interpreter that no longer runs (moved, a library gone) is built again, and the
+# scratch directories of builds that were killed are removed (one build at a time holds the lock).
+rm -rf "$final" "$cache/.build-$name".*
+work=""
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+work="$(mktemp -d "$cache/.build-$name.XXXXXX")" || fail "cannot create a build directory in $cache"
 log="$cache/$name-build.log"
 : >"$log"
 stage="$work/stage"

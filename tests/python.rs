@@ -623,8 +623,12 @@ fn the_script_builds_once_into_the_cache_and_then_returns_it_at_once() {
         ("PARBENCH_CACHE", cache.as_path()),
         ("PARBENCH_FT_BUILD", stub.as_path()),
     ];
+    // The scratch directory of a build that was killed is cleared away.
+    let stale = cache.join(".build-python3.13t.killed");
+    std::fs::create_dir_all(stale.join("stage")).unwrap();
     let (code, out, err) = script(&["--no-path"], dir.path(), &env);
     assert_eq!(code, 0, "{err}");
+    assert!(!stale.exists(), "stale scratch directory removed");
     let python = cache.join("python3.13t/bin/python3.13t");
     assert_eq!(out.trim(), python.display().to_string());
     assert!(err.contains("built python3.13t in"), "{err}");
