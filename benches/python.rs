@@ -54,7 +54,13 @@ fn cpython(c: &mut Criterion, plan: &Plan) {
     if counts.is_empty() {
         return;
     }
-    let mut session = Session::start(&python::interpreters_from_env());
+    // Listing the benchmarks or running them once as tests waits less for a silent program.
+    let hello_timeout = if support::measuring() {
+        python::HELLO_TIMEOUT
+    } else {
+        python::HELLO_TIMEOUT_CHECK
+    };
+    let mut session = Session::start(&python::interpreters_from_env(), hello_timeout);
     for message in &session.messages {
         eprintln!("{message}");
     }

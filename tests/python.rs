@@ -468,7 +468,10 @@ fn several_interpreters_in_one_session_and_one_dies_mid_run() {
         &format!("{hello_312}\nread request\necho 'MemoryError' >&2\nexit 1"),
     );
     let missing = python::interpreter_from(Some("/no/such/python3".into()));
-    let mut session = Session::start(&[python::interpreter_from(None), dying, missing]);
+    let mut session = Session::start(
+        &[python::interpreter_from(None), dying, missing],
+        python::HELLO_TIMEOUT,
+    );
     assert_eq!(session.slots().len(), 2);
     assert_eq!(session.messages.len(), 1);
     assert!(
@@ -524,13 +527,13 @@ fn several_interpreters_in_one_session_and_one_dies_mid_run() {
 #[test]
 fn a_session_without_a_working_interpreter_says_why() {
     let dir = tempfile::tempdir().unwrap();
-    let session = Session::start(&[]);
+    let session = Session::start(&[], python::HELLO_TIMEOUT);
     assert!(matches!(
         session.nothing_measured(),
         Some(PythonRecord::Missing { .. })
     ));
     let crashing = fake(dir.path(), "crashing", "echo 'boom' >&2; exit 2");
-    let session = Session::start(&[crashing]);
+    let session = Session::start(&[crashing], python::HELLO_TIMEOUT_CHECK);
     match session.nothing_measured() {
         Some(PythonRecord::Broken { program, error }) => {
             assert!(program.ends_with("crashing"));

@@ -57,10 +57,13 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// The oldest Python the driver supports.
 pub const MIN_VERSION: (u32, u32) = (3, 8);
 
-/// How long a starting interpreter gets to say hello: a Python does in tens of milliseconds,
-/// so a program silent this long is taken for hung, and listing the benchmarks of one that
-/// never answers stays short.
-const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a starting interpreter gets to say hello before measuring: a Python does in tens
+/// of milliseconds, so a program silent this long is taken for hung.
+pub const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long it gets when the benchmarks are only listed or run once as tests, so a program
+/// that never answers costs little there.
+pub const HELLO_TIMEOUT_CHECK: Duration = Duration::from_secs(3);
 /// How long one request may take before the driver is taken for hung.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long a driver that closed its output, or was asked to exit, gets to exit on its own.

@@ -30,8 +30,8 @@ use crate::error::{Error, Result};
 use crate::workload::{TaskOutput, TaskSet, Workload, hex, run_digest};
 
 pub use driver::{
-    Calibration, DRIVER_SOURCE, InterpreterInfo, MIN_VERSION, PROTOCOL_VERSION, PythonDriver,
-    RunReply,
+    Calibration, DRIVER_SOURCE, HELLO_TIMEOUT, HELLO_TIMEOUT_CHECK, InterpreterInfo, MIN_VERSION,
+    PROTOCOL_VERSION, PythonDriver, RunReply,
 };
 pub use error::{Interpreter, Origin, PYTHON_VAR, PythonError};
 pub use record::{
@@ -321,7 +321,15 @@ pub fn cached_free_threaded(cache: &Path) -> PathBuf {
 /// has none (nothing to measure); an interpreter that is named but missing, too old or broken
 /// is an error.
 pub fn start(interpreter: Interpreter) -> std::result::Result<Option<PythonDriver>, PythonError> {
-    match PythonDriver::start(interpreter) {
+    start_within(interpreter, HELLO_TIMEOUT)
+}
+
+/// [`start`], giving the interpreter `hello_timeout` to say hello.
+pub fn start_within(
+    interpreter: Interpreter,
+    hello_timeout: Duration,
+) -> std::result::Result<Option<PythonDriver>, PythonError> {
+    match PythonDriver::start_waiting(interpreter, hello_timeout) {
         Err(PythonError::NotFound {
             interpreter,
             source,
@@ -350,6 +358,11 @@ pub struct Lineup {
 /// whose tag an earlier one already has (the same version and build twice) is stopped and
 /// named in [`Lineup::duplicates`].
 pub fn start_all(interpreters: &[Interpreter]) -> Lineup {
+    start_all_within(interpreters, HELLO_TIMEOUT)
+}
+
+/// [`start_all`], giving each interpreter `hello_timeout` to say hello.
+pub fn start_all_within(interpreters: &[Interpreter], hello_timeout: Duration) -> Lineup {
     let mut lineup = Lineup {
         drivers: Vec::new(),
         failed: Vec::new(),
@@ -357,7 +370,7 @@ pub fn start_all(interpreters: &[Interpreter]) -> Lineup {
     };
     let mut queue: std::collections::VecDeque<Interpreter> = interpreters.iter().cloned().collect();
     while let Some(interpreter) = queue.pop_front() {
-        let driver = match start(interpreter) {
+        let driver = match start_within(interpreter, hello_timeout) {
             Ok(Some(driver)) => driver,
             Ok(None) => continue,
             Err(error) => {

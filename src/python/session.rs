@@ -1,5 +1,6 @@
-//! One `python` bench's interpreters together: started in order ([`start_all`]), the loop
-//! task sized once on the first, each measured until it fails, and the record of it all.
+//! One `python` bench's interpreters together: started in order
+//! ([`start_all`](super::start_all)), the loop task sized once on the first, each measured
+//! until it fails, and the record of it all.
 //!
 //! An interpreter that dies or stops answering is taken out of the run and named; the others
 //! go on. Criterion cannot stop a benchmark half-way, so [`Slot::measure`] then returns a
@@ -12,7 +13,7 @@ use std::time::Duration;
 use super::{
     CPYTHON_STRATEGIES, FailedInterpreter, Interpreter, InterpreterRecord, PyBuild, PyScenario,
     PyTag, PythonDriver, PythonError, PythonRecord, SkippedStrategy, build_record, enable_hint,
-    free_threaded_hint, loop_iterations_like_hash, start_all, unsupported,
+    free_threaded_hint, loop_iterations_like_hash, start_all_within, unsupported,
 };
 use crate::bench_id::BenchId;
 use crate::error::Result;
@@ -80,7 +81,7 @@ impl Slot {
             .unwrap_or_default();
         self.record.error = Some(error.to_string());
         self.died_in = during;
-        format!("{error}{place}; the other interpreters are still measured")
+        format!("{error}{place}; any other interpreters are still measured")
     }
 
     /// The benchmark this interpreter died in, once: its placeholder time must be discarded.
@@ -137,14 +138,15 @@ pub struct Session {
 }
 
 impl Session {
-    /// Starts `interpreters` ([`start_all`]: free-threaded builds twice, GIL off and forced on).
-    pub fn start(interpreters: &[Interpreter]) -> Session {
-        let lineup = start_all(interpreters);
+    /// Starts `interpreters` ([`start_all`](super::start_all): free-threaded builds twice, GIL
+    /// off and forced on), giving each `hello_timeout` to say hello.
+    pub fn start(interpreters: &[Interpreter], hello_timeout: Duration) -> Session {
+        let lineup = start_all_within(interpreters, hello_timeout);
         let mut failed = Vec::new();
         let mut messages = Vec::new();
         for error in &lineup.failed {
             messages.push(format!(
-                "error: python bench: {error}; the other interpreters are still measured"
+                "error: python bench: {error}; any other interpreters are still measured"
             ));
             failed.push(FailedInterpreter {
                 program: error.interpreter().program.display().to_string(),
