@@ -1,83 +1,101 @@
-//! CPython, measured: do Python's own threads, pools and asyncio help, where parbench's Rust
-//! strategies and its simulated GIL do?
+//! CPython, measured: do Python's own threads, pools and asyncio help, with the GIL and
+//! without it, where parbench's Rust strategies and its simulated GIL do?
 //!
-//! Run with: `cargo bench --bench python` (`PARBENCH_PYTHON=/path/to/python` measures another
-//! interpreter than `python3` on `PATH`, e.g. a free-threaded 3.13t).
+//! Run with: `cargo bench --bench python`. It measures `python3` and a free-threaded build
+//! (`python3.14t`/`python3.13t` on `PATH`, or the one `scripts/free-threaded-python.sh` built
+//! into `~/.cache/parbench`), the free-threaded one twice: with the GIL off and with it forced
+//! back on (`-X gil=1`, as `PYTHON_GIL=1`). `PARBENCH_PYTHON=/path/a:/path/b` measures the
+//! interpreters it lists instead.
 //!
 //! Measures, inside CPython (`time.perf_counter_ns`, interpreter start-up outside the timing),
 //! N tasks that sleep (`time.sleep` / `asyncio.sleep`, as long as a Rust sleep task), hash
-//! (`hashlib.sha256` over the Rust hash sweep's inputs) or loop (pure Python holding the GIL,
-//! sized at start-up to take as long as one hash task) on the CPython strategies: sequential,
-//! a thread per task, a `ThreadPoolExecutor`, `multiprocessing.Pool` started inside the timed
-//! run and a warm one, one `asyncio` loop, and `asyncio.to_thread`. Criterion gets the sum of
-//! the times Python measured (`iter_custom`); every reply's outputs are checked against
-//! parbench's own Rust computation, so a wrong answer fails the bench. Expected with the GIL
-//! on: threads overlap sleeps; hashlib threads scale (hashlib releases the GIL on large
-//! buffers); pure-Python loops gain nothing from threads and need processes.
+//! (`hashlib.sha256` over 4 MiB each, about 2 ms) or loop (pure Python, sized at start-up on
+//! the first interpreter to take as long as one hash task) on the CPython strategies:
+//! sequential, a thread per task, a `ThreadPoolExecutor`, `multiprocessing.Pool` started
+//! inside the timed run and a warm one, one `asyncio` loop, and `asyncio.to_thread`; and empty
+//! tasks on sequential, threads and the thread pool (`py-overhead`: what starting a thread
+//! costs on each interpreter). Criterion gets the sum of the times Python measured
+//! (`iter_custom`); every reply's outputs are checked against parbench's own Rust computation,
+//! so a wrong answer fails the bench. Expected with the GIL on: threads overlap sleeps;
+//! hashlib threads scale (hashlib releases the GIL on large buffers); pure-Python loops gain
+//! nothing from threads and need processes. Without the GIL: pure-Python threads scale
+//! towards the cores, and each loop runs somewhat slower than on the GIL build.
 //!
 //! Without an interpreter the bench says how to enable it and exits successfully; a broken
-//! one is named in a one-line error, the rest of the suite still runs, and the record beside
-//! Criterion's data (`parbench-python.json`) tells the page why the section is missing.
+//! one is named in a one-line error and the others are still measured (one that dies mid-run
+//! keeps the benchmarks it finished; the one it died in is discarded); the record beside
+//! Criterion's data (`parbench-python.json`) tells the page who was measured and why a part is
+//! missing.
 //!
-//! IDs: `py-sleep-<duration>/<strategy>/<tasks>`, `py-hash-<bytes>/<strategy>/<tasks>`,
-//! `py-loop-<steps>/<strategy>/<tasks>`.
+//! IDs: `py-sleep-<duration>@<interpreter>/<strategy>/<tasks>`, `py-hash-<bytes>@…`,
+//! `py-loop-<steps>@…`, `py-overhead@…`; the interpreter is `3.11`, `3.13t` or `3.13t-gil`.
 
 mod support;
 
 use std::path::Path;
-use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
-use parbench::python::{
-    self, CPYTHON_STRATEGIES, PyScenario, PyTask, PythonDriver, PythonRecord, SkippedStrategy,
-};
+use parbench::bench_id::{BenchFunction, BenchId};
+use parbench::python::{self, CPYTHON_STRATEGIES, PyScenario, PyTask, PythonRecord, Session, Slot};
 use parbench::records::criterion_dir;
 use parbench::suite::Plan;
 
-/// Loop steps timed at start-up to size the loop task (a few milliseconds of pure Python).
-const LOOP_PROBE: u64 = 100_000;
-/// Best of how many calibration rounds.
-const CALIBRATION_ROUNDS: u32 = 3;
+/// The strategies of the empty tasks: inline, a thread per task, a thread pool.
+const OVERHEAD_STRATEGIES: &[BenchFunction] = &[
+    BenchFunction::Sequential,
+    BenchFunction::Threads,
+    BenchFunction::ThreadPool,
+];
 
-/// Measures every CPython task on every CPython strategy, for each task count of the plan.
+/// Measures every CPython task on every CPython strategy of every interpreter, for each task
+/// count of the plan.
 fn cpython(c: &mut Criterion, plan: &Plan) {
     let counts = plan.python_tasks();
     if counts.is_empty() {
         return;
     }
-    let mut driver = match python::start_from_env() {
-        Ok(Some(driver)) => driver,
-        Ok(None) => {
-            eprintln!(
-                "parbench: python bench skipped: no python3 on PATH; to measure CPython, {}",
-                python::enable_hint()
-            );
-            record(&PythonRecord::Missing {
-                hint: python::enable_hint(),
-            });
-            return;
-        }
-        Err(error) => {
-            eprintln!("error: python bench skipped: {error}");
-            record(&PythonRecord::Broken {
-                program: error.interpreter().program.display().to_string(),
-                error: error.to_string(),
-            });
-            return;
-        }
+    // Listing the benchmarks or running them once as tests waits less for a silent program.
+    let hello_timeout = if support::measuring() {
+        python::HELLO_TIMEOUT
+    } else {
+        python::HELLO_TIMEOUT_CHECK
     };
-    let info = driver.info().clone();
-    eprintln!(
-        "parbench: measuring {} {} (GIL {}) at {}",
-        info.implementation,
-        info.version,
-        info.gil.name(),
-        info.executable
-    );
+    let mut session = Session::start(&python::interpreters_from_env(), hello_timeout);
+    for message in &session.messages {
+        eprintln!("{message}");
+    }
+    for slot in session.slots() {
+        let record = slot.record();
+        let info = &record.info;
+        eprintln!(
+            "parbench: measuring {} {} as {} (GIL {}) at {}",
+            info.implementation,
+            info.version,
+            record.tag,
+            info.gil.name(),
+            info.executable
+        );
+        for skip in &record.skipped {
+            eprintln!(
+                "parbench: CPython {} skipped on {}: {}",
+                skip.strategy, record.tag, skip.reason
+            );
+        }
+    }
     let hash_bytes = plan.python_hash_bytes();
-    let loop_iterations = match driver.calibrate(hash_bytes, LOOP_PROBE, CALIBRATION_ROUNDS) {
-        Ok(calibration) => python::loop_iterations_like_hash(calibration, LOOP_PROBE),
-        Err(error) => abandon(&mut driver, error.into()),
+    // The loop is sized once, on the first interpreter, so every interpreter runs the same.
+    let loop_iterations = session.size_loop(hash_bytes);
+    let (Some(loop_iterations), None) = (loop_iterations, session.nothing_measured()) else {
+        let record = session.nothing_measured().unwrap_or(PythonRecord::Missing {
+            hint: python::enable_hint(),
+        });
+        if let PythonRecord::Missing { hint } = &record {
+            eprintln!(
+                "parbench: python bench skipped: no python3 on PATH; to measure CPython, {hint}"
+            );
+        }
+        record_outcome(&record);
+        return;
     };
     let tasks = [
         PyTask::Sleep {
@@ -87,95 +105,117 @@ fn cpython(c: &mut Criterion, plan: &Plan) {
         PyTask::Loop {
             iterations: loop_iterations,
         },
+        PyTask::Empty,
     ];
-    let skipped: Vec<SkippedStrategy> = CPYTHON_STRATEGIES
-        .iter()
-        .filter_map(|&f| python::unsupported(f, &info).map(|why| SkippedStrategy::new(f, why)))
-        .collect();
-    for skip in &skipped {
-        eprintln!(
-            "parbench: CPython {} skipped: {}",
-            skip.strategy, skip.reason
-        );
-    }
     let timing = plan.python_timing();
     for task in tasks {
-        let mut group = c.benchmark_group(task.group().to_string());
-        group
-            .sample_size(timing.sample_size)
-            .warm_up_time(timing.warm_up)
-            .measurement_time(timing.measurement)
-            .sampling_mode(SamplingMode::Flat);
-        for &count in &counts {
-            if let PyTask::Hash { bytes } = task {
-                group.throughput(Throughput::Bytes(bytes * count as u64));
-            }
-            // Built before timing: parbench's own outputs for these tasks.
-            let expected = task
-                .expected_outputs(count)
-                .unwrap_or_else(|e| abandon(&mut driver, e));
-            for &function in CPYTHON_STRATEGIES {
-                if python::unsupported(function, &info).is_some() {
-                    continue;
+        let strategies = match task {
+            PyTask::Empty => OVERHEAD_STRATEGIES,
+            _ => CPYTHON_STRATEGIES,
+        };
+        // Interpreter after interpreter within each kind of task, so a slow stretch of the
+        // machine does not land on one interpreter's every measurement.
+        for slot in session.slots_mut().iter_mut().filter(|s| s.alive()) {
+            let mut group = c.benchmark_group(task.group(slot.tag()).to_string());
+            group
+                .sample_size(timing.sample_size)
+                .warm_up_time(timing.warm_up)
+                .measurement_time(timing.measurement)
+                .sampling_mode(SamplingMode::Flat);
+            for &count in &counts {
+                if let PyTask::Hash { bytes } = task {
+                    group.throughput(Throughput::Bytes(bytes * count as u64));
                 }
-                let scenario = PyScenario::new(task, function, count, plan.python_workers(count))
-                    .unwrap_or_else(|e| abandon(&mut driver, e));
-                let id = BenchmarkId::new(function.name(), count);
-                group.bench_function(id, |b| {
-                    b.iter_custom(|iters| {
-                        measure(&mut driver, &scenario, iters, &expected)
-                            .unwrap_or_else(|e| abandon(&mut driver, e))
-                    })
-                });
+                // Built before timing: parbench's own outputs for these tasks.
+                let expected = task
+                    .expected_outputs(count)
+                    .unwrap_or_else(|e| abandon(slot, e));
+                for &function in strategies {
+                    if !slot.alive() {
+                        break;
+                    }
+                    if python::unsupported(function, &slot.record().info).is_some() {
+                        continue;
+                    }
+                    let scenario = PyScenario::new(
+                        slot.tag(),
+                        task,
+                        function,
+                        count,
+                        plan.python_workers(count),
+                    )
+                    .unwrap_or_else(|e| abandon(slot, e));
+                    let id = BenchmarkId::new(function.name(), count);
+                    group.bench_function(id, |b| {
+                        b.iter_custom(|iters| {
+                            slot.measure(&scenario, iters, &expected)
+                                .unwrap_or_else(|e| abandon(slot, e))
+                        })
+                    });
+                }
+            }
+            group.finish();
+            // What the report needs beside the ID: each task count's pool size.
+            let workers: std::collections::BTreeMap<String, usize> = counts
+                .iter()
+                .map(|&n| (n.to_string(), plan.python_workers(n)))
+                .collect();
+            support::record_group(
+                &task.group(slot.tag()),
+                [("workers_by_tasks".to_string(), serde_json::json!(workers))]
+                    .into_iter()
+                    .collect(),
+            );
+            if let Some(id) = slot.take_died_in() {
+                discard(&id);
+            }
+            // The warm pool's idle workers and helper threads should not share the machine
+            // with the next group's timings.
+            if let Some(message) = slot.close_pools() {
+                eprintln!("error: python bench: {message}");
             }
         }
-        group.finish();
-        support::record_group(&task.group(), Default::default());
-        // The warm pool's idle workers and helper threads should not share the machine with
-        // the next group's timings.
-        if let Err(error) = driver.close_pools() {
-            abandon(&mut driver, error.into());
-        }
     }
-    let program = driver.interpreter().program.display().to_string();
-    let from_env = driver.interpreter().from_env;
-    if let Err(error) = driver.close() {
-        eprintln!("warning: {error}");
+    let record = session.finish(hash_bytes, loop_iterations, counts);
+    if let PythonRecord::Measured {
+        free_threaded_hint: Some(hint),
+        ..
+    } = &record
+    {
+        eprintln!("parbench: without the GIL not measured: {hint}");
     }
-    record(&PythonRecord::Measured {
-        program,
-        from_env,
-        info,
-        hash_bytes,
-        loop_iterations,
-        tasks: counts,
-        skipped,
-    });
+    record_outcome(&record);
 }
 
-/// Runs `scenario` `iters` times in the driver and checks its outputs: the time Python
-/// measured, summed.
-fn measure(
-    driver: &mut PythonDriver,
-    scenario: &PyScenario,
-    iters: u64,
-    expected: &[parbench::workload::TaskOutput],
-) -> parbench::Result<Duration> {
-    let reply = driver.run(scenario, iters)?;
-    scenario.check(&reply, expected)
+/// Removes the Criterion data of benchmark `id`, which an interpreter died in: Criterion got a
+/// placeholder time for it.
+fn discard(id: &BenchId) {
+    if !support::measuring() {
+        return;
+    }
+    let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .join(id.group.to_string())
+        .join(id.function.name())
+        .join(id.value.to_string());
+    if let Err(error) = std::fs::remove_dir_all(&dir)
+        && error.kind() != std::io::ErrorKind::NotFound
+    {
+        eprintln!(
+            "warning: the placeholder of {id} is left in {}: {error}",
+            dir.display()
+        );
+    }
 }
 
-/// Ends the bench on an error: stops the driver and its pools, says why in one line, records
-/// it for the page and exits — successfully for a broken interpreter (the rest of the suite
-/// runs), with failure for a wrong answer.
-fn abandon(driver: &mut PythonDriver, error: parbench::Error) -> ! {
-    driver.kill();
+/// Ends the bench on a wrong answer: stops the driver and its pools, says why in one line,
+/// records it for the page and exits with failure.
+fn abandon(slot: &mut Slot, error: parbench::Error) -> ! {
+    slot.kill();
     eprintln!("error: python bench stopped: {error}");
-    record(&PythonRecord::Broken {
-        program: driver.interpreter().program.display().to_string(),
+    record_outcome(&PythonRecord::Broken {
+        program: slot.record().program.clone(),
         error: error.to_string(),
     });
-    let wrong_answer = !matches!(error, parbench::Error::Python(_));
     if support::measuring() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         if let Err(error) = parbench::report::generate(&criterion_dir(root), &root.join("reports"))
@@ -183,17 +223,17 @@ fn abandon(driver: &mut PythonDriver, error: parbench::Error) -> ! {
             eprintln!("parbench: no summary written: {error}");
         }
     }
-    std::process::exit(i32::from(wrong_answer));
+    std::process::exit(1);
 }
 
 /// Saves `record` beside Criterion's data when measuring (not in test or list mode).
-fn record(record: &PythonRecord) {
+fn record_outcome(record: &PythonRecord) {
     if !support::measuring() {
         return;
     }
     let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
     if let Err(error) = record.save(&dir) {
-        eprintln!("warning: the page will not name the Python interpreter: {error}");
+        eprintln!("warning: the page will not name the Python interpreters: {error}");
     }
 }
 

@@ -13,9 +13,10 @@
 //! | `waits-50ms`              | strategy  | task count           | threads against async at scale|
 //! | `file-64KiB`              | strategy  | task count           | real blocking file I/O        |
 //! | `net-10ms`                | strategy  | task count           | real blocking socket I/O      |
-//! | `py-sleep-10ms`           | CPython strategy | task count    | CPython: do waits overlap?    |
-//! | `py-hash-1MiB`            | CPython strategy | task count    | CPython: does hashlib scale?  |
-//! | `py-loop-5000`            | CPython strategy | task count    | CPython: does pure Python?    |
+//! | `py-sleep-10ms@3.11`      | CPython strategy | task count    | CPython: do waits overlap?    |
+//! | `py-hash-4MiB@3.13t`      | CPython strategy | task count    | CPython: does hashlib scale?  |
+//! | `py-loop-50000@3.13t-gil` | CPython strategy | task count    | CPython: does pure Python?    |
+//! | `py-overhead@3.11`        | CPython strategy | task count (empty) | CPython: what does a thread cost? |
 //! | `receive-n2`              | strategy  | bytes per task       | what does moving input cost?  |
 //! | `primitive`               | primitive | 1, or bare threads   | the floor each strategy sits on|
 //!
@@ -23,9 +24,15 @@
 //! `rayon-n` and `process-pool-warm`, the CPython strategies of the `py-*` groups, and the
 //! [`Primitive`]s of the `primitive` group (only there).
 //! Examples: `sleep-10ms/threads/64`, `hash-1MiB/rayon/8`, `hash-size-n4/processes/65536`,
-//! `overhead/process-pool-warm/1`, `py-hash-1MiB/thread-pool/8`, `primitive/thread-spawn/1`,
+//! `overhead/process-pool-warm/1`, `py-hash-4MiB@3.13t/thread-pool/8`, `primitive/thread-spawn/1`,
 //! `primitive/hash-threads/2`. A `py-loop-<size>` group's size is the loop task's step count
 //! (see [`crate::python::PyTask::Loop`]).
+//!
+//! Every `py-*` group ends in `@` and the interpreter it ran on, a [`PyTag`]: `3.11` (a build
+//! with the GIL), `3.13t` (a free-threaded build running without it), `3.13t-gil` (the same
+//! build with the GIL forced back on, `-X gil=1`). So `py-loop-50000@3.13t/threads/8` is eight
+//! pure-Python loops on eight threads of a free-threaded 3.13, and today's `group/function/value`
+//! shape and names stay as they were, with the interpreter added where it matters.
 //!
 //! This module is the one place that maps names to types: everything else passes
 //! [`Group`]s and [`BenchFunction`]s.
@@ -33,7 +40,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::strategy::StrategyKind;
 use crate::units;
@@ -286,6 +293,81 @@ impl Serialize for BenchFunction {
     }
 }
 
+/// How a CPython interpreter ran: with the GIL of a default build, or a free-threaded build
+/// (PEP 703) with the GIL off or forced back on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PyBuild {
+    /// A default build: the GIL is always on.
+    Gil,
+    /// A free-threaded build running without the GIL.
+    FreeThreaded,
+    /// A free-threaded build with the GIL forced back on (`-X gil=1`, as `PYTHON_GIL=1`).
+    FreeThreadedGilOn,
+}
+
+/// The interpreter part of a `py-*` group name: version and build, `3.11`, `3.13t` or
+/// `3.13t-gil` ([`PyBuild`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PyTag {
+    /// The major version (3).
+    pub major: u8,
+    /// The minor version (13 for 3.13).
+    pub minor: u8,
+    /// How it ran.
+    pub build: PyBuild,
+}
+
+impl PyTag {
+    /// Parses `3.11`, `3.13t` or `3.13t-gil`; `None` for anything else.
+    pub fn parse(tag: &str) -> Option<PyTag> {
+        let (version, build) = if let Some(v) = tag.strip_suffix("t-gil") {
+            (v, PyBuild::FreeThreadedGilOn)
+        } else if let Some(v) = tag.strip_suffix('t') {
+            (v, PyBuild::FreeThreaded)
+        } else {
+            (tag, PyBuild::Gil)
+        };
+        let (major, minor) = version.split_once('.')?;
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(major) || !digits(minor) {
+            return None;
+        }
+        Some(PyTag {
+            major: major.parse().ok()?,
+            minor: minor.parse().ok()?,
+            build,
+        })
+    }
+}
+
+impl fmt::Display for PyTag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let suffix = match self.build {
+            PyBuild::Gil => "",
+            PyBuild::FreeThreaded => "t",
+            PyBuild::FreeThreadedGilOn => "t-gil",
+        };
+        write!(f, "{}.{}{suffix}", self.major, self.minor)
+    }
+}
+
+impl Serialize for PyTag {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for PyTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        PyTag::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("not an interpreter tag: '{text}'")))
+    }
+}
+
 /// What a benchmark group measures, with its fixed parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Group {
@@ -339,16 +421,28 @@ pub enum Group {
     PySleep {
         /// How long each task sleeps.
         duration: Duration,
+        /// The interpreter.
+        on: PyTag,
     },
     /// CPython tasks that hash with `hashlib.sha256`; value = task count.
     PyHash {
         /// Bytes per task.
         bytes: u64,
+        /// The interpreter.
+        on: PyTag,
     },
     /// CPython tasks that run a pure-Python loop holding the GIL; value = task count.
     PyLoop {
         /// Loop steps per task.
         iterations: u64,
+        /// The interpreter.
+        on: PyTag,
+    },
+    /// Empty CPython tasks; value = task count. What starting a thread (or handing a task to
+    /// a pool) costs on this interpreter, beside a task that does nothing.
+    PyOverhead {
+        /// The interpreter.
+        on: PyTag,
     },
     /// Tasks that receive their input and do not hash it (`receive` workload); value = bytes
     /// per task. Measures what moving input to a worker process costs per byte.
@@ -376,16 +470,24 @@ impl Group {
             return Some(Group::Overhead);
         }
         if let Some(rest) = name.strip_prefix("py-") {
+            let (rest, tag) = rest.rsplit_once('@')?;
+            let on = PyTag::parse(tag)?;
+            if rest == "overhead" {
+                return Some(Group::PyOverhead { on });
+            }
             let (kind, param) = rest.split_once('-')?;
             return match kind {
                 "sleep" => Some(Group::PySleep {
                     duration: duration(param)?,
+                    on,
                 }),
                 "hash" => Some(Group::PyHash {
                     bytes: bytes(param)?,
+                    on,
                 }),
                 "loop" => Some(Group::PyLoop {
                     iterations: param.parse().ok().filter(|&n| n > 0)?,
+                    on,
                 }),
                 _ => None,
             };
@@ -438,6 +540,17 @@ impl Group {
         }
     }
 
+    /// The interpreter of a `py-*` group; `None` for parbench's own (Rust) groups.
+    pub fn python(&self) -> Option<PyTag> {
+        match *self {
+            Group::PySleep { on, .. }
+            | Group::PyHash { on, .. }
+            | Group::PyLoop { on, .. }
+            | Group::PyOverhead { on } => Some(on),
+            _ => None,
+        }
+    }
+
     /// What the value part of this group's IDs counts, for axis labels.
     pub fn value_meaning(&self) -> &'static str {
         match self {
@@ -464,9 +577,10 @@ impl fmt::Display for Group {
             Group::Waits { duration } => write!(f, "waits-{}", d(duration)),
             Group::File { bytes } => write!(f, "file-{}", b(bytes)),
             Group::Net { duration } => write!(f, "net-{}", d(duration)),
-            Group::PySleep { duration } => write!(f, "py-sleep-{}", d(duration)),
-            Group::PyHash { bytes } => write!(f, "py-hash-{}", b(bytes)),
-            Group::PyLoop { iterations } => write!(f, "py-loop-{iterations}"),
+            Group::PySleep { duration, on } => write!(f, "py-sleep-{}@{on}", d(duration)),
+            Group::PyHash { bytes, on } => write!(f, "py-hash-{}@{on}", b(bytes)),
+            Group::PyLoop { iterations, on } => write!(f, "py-loop-{iterations}@{on}"),
+            Group::PyOverhead { on } => write!(f, "py-overhead@{on}"),
             Group::Receive { tasks } => write!(f, "receive-n{tasks}"),
             Group::Primitive => write!(f, "primitive"),
         }
@@ -553,9 +667,19 @@ mod tests {
             },
             Group::PySleep {
                 duration: Duration::from_millis(10),
+                on: PyTag::parse("3.11").unwrap(),
             },
-            Group::PyHash { bytes: 1 << 20 },
-            Group::PyLoop { iterations: 5_000 },
+            Group::PyHash {
+                bytes: 1 << 20,
+                on: PyTag::parse("3.13t").unwrap(),
+            },
+            Group::PyLoop {
+                iterations: 5_000,
+                on: PyTag::parse("3.13t-gil").unwrap(),
+            },
+            Group::PyOverhead {
+                on: PyTag::parse("3.14t").unwrap(),
+            },
             Group::Receive { tasks: 2 },
             Group::Primitive,
         ];
@@ -609,6 +733,32 @@ mod tests {
     }
 
     #[test]
+    fn python_ids_name_their_interpreter() {
+        let id = BenchId::parse("py-loop-50000@3.13t/threads/8").unwrap();
+        let on = id.group.python().unwrap();
+        assert_eq!(
+            (on.major, on.minor, on.build),
+            (3, 13, PyBuild::FreeThreaded)
+        );
+        assert_eq!(id.to_string(), "py-loop-50000@3.13t/threads/8");
+        let forced = PyTag::parse("3.13t-gil").unwrap();
+        assert_eq!(forced.build, PyBuild::FreeThreadedGilOn);
+        assert_eq!(forced.to_string(), "3.13t-gil");
+        assert_eq!(PyTag::parse("3.11").unwrap().build, PyBuild::Gil);
+        let json = serde_json::to_string(&forced).unwrap();
+        assert_eq!(json, "\"3.13t-gil\"");
+        assert_eq!(serde_json::from_str::<PyTag>(&json).unwrap(), forced);
+        assert!(serde_json::from_str::<PyTag>("\"x\"").is_err());
+        assert_eq!(
+            BenchId::parse("py-overhead@3.11/threads/2").unwrap().group,
+            Group::PyOverhead {
+                on: PyTag::parse("3.11").unwrap()
+            }
+        );
+        assert_eq!(Group::Hash { bytes: 1 }.python(), None);
+    }
+
+    #[test]
     fn foreign_ids_are_rejected() {
         for bad in [
             "fib/20",
@@ -617,9 +767,14 @@ mod tests {
             "hash-size-nx/a/1",
             "other-1/a/1",
             "hash-1MiB/thraeds/8",
-            "py-loop-0/threads/8",
-            "py-loop-many/threads/8",
-            "py-spin-1/threads/8",
+            "py-loop-0@3.11/threads/8",
+            "py-loop-many@3.11/threads/8",
+            "py-spin-1@3.11/threads/8",
+            "py-loop-10@/threads/8",
+            "py-loop-10@3/threads/8",
+            "py-loop-10@3.13x/threads/8",
+            "py-loop-10@3.13t-gilt/threads/8",
+            "py-overhead/threads/8",
             "primitive/threads/1",
             "overhead/thread-spawn/1",
         ] {

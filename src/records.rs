@@ -128,6 +128,9 @@ pub struct RunManifest {
     /// The bench binaries of this run that have started, in the order they started.
     #[serde(default)]
     pub benches: Vec<BenchEntry>,
+    /// The task counts the profile's CPython sweep runs (none: it does not measure CPython).
+    #[serde(default)]
+    pub python_tasks: Vec<usize>,
 }
 
 /// One bench binary of a run: when it ran and the groups it measured.
@@ -167,6 +170,7 @@ impl RunManifest {
             sized_cores: plan.sized_cores(),
             planned_groups: plan.groups().iter().map(Group::to_string).collect(),
             benches: Vec::new(),
+            python_tasks: plan.python_tasks(),
         }
     }
 

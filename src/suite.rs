@@ -521,9 +521,12 @@ impl Plan {
         self.sleep_duration()
     }
 
-    /// Bytes per CPython hash task: as many as a task of the Rust hash sweep.
+    /// Bytes per CPython hash task: 4 MiB in every profile, about 2 ms of hashlib on one core
+    /// (and the loop task is sized to match), so a speedup stands out from what starting a
+    /// thread costs on a free-threaded build (tenths of a millisecond); larger than the Rust
+    /// hash sweep's tasks, where a thread starts in tens of microseconds.
     pub fn python_hash_bytes(&self) -> u64 {
-        self.hash_bytes()
+        4 << 20
     }
 
     /// Criterion timing for the CPython benchmarks: flat sampling (a run takes milliseconds)

@@ -1,7 +1,10 @@
-//! The CPython driver: the protocol round trip on the real interpreter, its outputs against
-//! parbench's own, and every way an interpreter can be missing or broken (fake interpreters
-//! are small shell scripts in a temporary directory, given as `PARBENCH_PYTHON` would give
-//! them). Needs `python3` on `PATH` (CI installs it); timings are never asserted.
+//! The CPython driver: the protocol round trip on the real interpreters, its outputs against
+//! parbench's own, several interpreters in one run, every way an interpreter can be missing
+//! or broken (fake interpreters are small shell scripts in a temporary directory, given as
+//! `PARBENCH_PYTHON` would give them), and `scripts/free-threaded-python.sh` with its build
+//! step stubbed. Needs `python3` on `PATH`; a free-threaded build (on `PATH` or in parbench's
+//! cache) is measured for real when present, and must be under `CI=true` (CI builds it);
+//! timings are never asserted.
 
 mod common;
 
@@ -9,20 +12,53 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use parbench::bench_id::BenchFunction;
+use parbench::bench_id::{BenchFunction, PyBuild, PyTag};
 use parbench::python::{
-    self, CPYTHON_STRATEGIES, GilStatus, Interpreter, PyScenario, PyTask, PythonDriver, PythonError,
+    self, CPYTHON_STRATEGIES, GilStatus, Interpreter, Origin, PyScenario, PyTask, PythonDriver,
+    PythonError, PythonRecord, Session,
 };
 use parbench::workload::{TaskSet, Workload, run_digest};
 
 /// `python3` on `PATH`, started: these tests need it.
 fn real_driver() -> PythonDriver {
-    let interpreter = python::interpreter_from(None);
+    start_real(python::interpreter_from(None))
+}
+
+fn start_real(interpreter: Interpreter) -> PythonDriver {
     match python::start(interpreter) {
         Ok(Some(driver)) => driver,
         Ok(None) => panic!("these tests need python3 on PATH (CI installs it)"),
         Err(e) => panic!("{e}"),
     }
+}
+
+/// The free-threaded build the python bench would measure (on `PATH` or in the cache), if this
+/// machine has one; CI builds one, so there it must be found.
+fn free_threaded() -> Option<Interpreter> {
+    let mut all = python::interpreters_from(
+        None,
+        std::env::var_os("PATH"),
+        python::cache_dir().map(|d| python::cached_free_threaded(&d)),
+    );
+    let found = (all.len() > 1).then(|| all.remove(1));
+    if found.is_none() && std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "CI=true: no free-threaded CPython found; .ci/run builds one with {}",
+            python::FREE_THREADED_SCRIPT
+        );
+    }
+    found
+}
+
+/// A scenario on the tag the driver runs as.
+fn scenario(
+    driver: &PythonDriver,
+    task: PyTask,
+    function: BenchFunction,
+    tasks: usize,
+    workers: usize,
+) -> PyScenario {
+    PyScenario::new(driver.tag(), task, function, tasks, workers).unwrap()
 }
 
 /// A fake interpreter: `body` as a shell script in `dir`, as `PARBENCH_PYTHON` names it.
@@ -49,9 +85,8 @@ fn one_line(error: &impl std::fmt::Display) -> String {
     text
 }
 
-#[test]
-fn every_strategy_runs_every_task_with_parbench_outputs() {
-    let mut driver = real_driver();
+/// Runs every task on every strategy on `driver` and checks the outputs.
+fn every_strategy_on(mut driver: PythonDriver) {
     let info = driver.info().clone();
     assert_eq!(info.implementation, "CPython");
     assert!(info.major_minor().unwrap() >= python::MIN_VERSION);
@@ -64,6 +99,7 @@ fn every_strategy_runs_every_task_with_parbench_outputs() {
         },
         PyTask::Hash { bytes: 70_000 },
         PyTask::Loop { iterations: 300 },
+        PyTask::Empty,
     ];
     for task in tasks {
         let expected = task.expected_outputs(5).unwrap();
@@ -71,7 +107,7 @@ fn every_strategy_runs_every_task_with_parbench_outputs() {
             if python::unsupported(function, &info).is_some() {
                 continue;
             }
-            let scenario = PyScenario::new(task, function, 5, 2).unwrap();
+            let scenario = scenario(&driver, task, function, 5, 2);
             let reply = driver.run(&scenario, 3).unwrap();
             assert_eq!(reply.durations_ns.len(), 3, "{scenario}");
             assert!(reply.durations_ns.iter().all(|&d| d > 0), "{scenario}");
@@ -83,12 +119,38 @@ fn every_strategy_runs_every_task_with_parbench_outputs() {
 }
 
 #[test]
+fn every_strategy_runs_every_task_with_parbench_outputs() {
+    every_strategy_on(real_driver());
+}
+
+#[test]
+fn the_free_threaded_build_runs_every_task_with_the_gil_off_and_forced_on() {
+    let Some(free) = free_threaded() else {
+        return;
+    };
+    let driver = start_real(free.clone());
+    assert!(
+        driver.info().free_threaded_build,
+        "{}",
+        driver.interpreter()
+    );
+    assert_eq!(driver.info().gil, GilStatus::Disabled);
+    assert_eq!(driver.tag().build, PyBuild::FreeThreaded);
+    every_strategy_on(driver);
+    let forced = start_real(free.with_gil_forced());
+    assert_eq!(forced.info().gil, GilStatus::Enabled);
+    assert_eq!(forced.tag().build, PyBuild::FreeThreadedGilOn);
+    assert!(forced.tag().to_string().ends_with("t-gil"));
+    every_strategy_on(forced);
+}
+
+#[test]
 fn hashlib_digests_equal_parbench_hash_task_outputs() {
     let mut driver = real_driver();
     // Sizes around the 256-byte period of the inputs and a multi-slice one.
     for bytes in [1, 255, 256, 257, 200_000] {
         let task = PyTask::Hash { bytes };
-        let scenario = PyScenario::new(task, BenchFunction::Sequential, 300, 1).unwrap();
+        let scenario = scenario(&driver, task, BenchFunction::Sequential, 300, 1);
         let reply = driver.run(&scenario, 1).unwrap();
         let rust = TaskSet::new(Workload::Hash { bytes }, 300).unwrap();
         assert_eq!(
@@ -114,6 +176,7 @@ fn a_driver_error_is_reported_and_the_driver_goes_on() {
     let mut driver = real_driver();
     // The driver itself refuses what it cannot run: a strategy it does not know.
     let scenario = PyScenario {
+        on: driver.tag(),
         task: PyTask::Loop { iterations: 10 },
         function: BenchFunction::ThreadPool,
         tasks: 2,
@@ -132,10 +195,7 @@ fn a_driver_error_is_reported_and_the_driver_goes_on() {
 
 #[test]
 fn missing_python3_on_path_means_nothing_to_measure() {
-    let absent = Interpreter {
-        program: "parbench-no-such-python3".into(),
-        from_env: false,
-    };
+    let absent = Interpreter::new("parbench-no-such-python3", Origin::Path);
     assert!(matches!(python::start(absent), Ok(None)));
 }
 
@@ -221,13 +281,18 @@ fn an_interpreter_that_dies_mid_run_is_an_error_naming_the_scenario() {
     let mut driver = python::start(fake(dir.path(), "dying", &body))
         .unwrap()
         .unwrap();
-    let scenario =
-        PyScenario::new(PyTask::Hash { bytes: 64 }, BenchFunction::Threads, 4, 2).unwrap();
+    let scenario = scenario(
+        &driver,
+        PyTask::Hash { bytes: 64 },
+        BenchFunction::Threads,
+        4,
+        2,
+    );
     let err = driver.run(&scenario, 2).unwrap_err();
     assert!(matches!(err, PythonError::Exited { .. }), "{err}");
     let text = one_line(&err);
     assert!(
-        text.contains("py-hash-64B/threads/4")
+        text.contains("py-hash-64B@3.11/threads/4")
             && text.contains("exit status 1")
             && text.contains("MemoryError"),
         "{text}"
@@ -245,7 +310,7 @@ fn a_real_driver_killed_mid_run_is_reported_with_the_signal() {
     let task = PyTask::Sleep {
         duration: Duration::from_secs(5),
     };
-    let scenario = PyScenario::new(task, BenchFunction::Sequential, 2, 1).unwrap();
+    let scenario = scenario(&driver, task, BenchFunction::Sequential, 2, 1);
     let started = Instant::now();
     let err = driver.run(&scenario, 1).unwrap_err();
     killer.join().unwrap();
@@ -265,24 +330,47 @@ fn a_driver_that_stops_answering_times_out_and_is_stopped() {
         .unwrap();
     driver.set_timeout(Duration::from_millis(500));
     let pid = driver.pid();
-    let scenario =
-        PyScenario::new(PyTask::Loop { iterations: 1 }, BenchFunction::Threads, 1, 1).unwrap();
+    let scenario = scenario(
+        &driver,
+        PyTask::Loop { iterations: 1 },
+        BenchFunction::Threads,
+        1,
+        1,
+    );
     let err = driver.run(&scenario, 1).unwrap_err();
     assert!(matches!(err, PythonError::Timeout { .. }), "{err}");
     assert!(gone(pid), "the hung driver was stopped");
+}
+
+#[test]
+fn an_interpreter_silent_at_start_is_stopped_soon_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let silent = fake(dir.path(), "silent", "exec sleep 60");
+    let started = Instant::now();
+    let err = match PythonDriver::start_waiting(silent, Duration::from_millis(300)) {
+        Ok(_) => panic!("a silent interpreter started"),
+        Err(e) => e,
+    };
+    assert!(started.elapsed() < Duration::from_secs(5), "stopped soon");
+    assert!(matches!(err, PythonError::Silent { .. }), "{err}");
+    let text = one_line(&err);
+    assert!(
+        text.contains("silent") && text.contains("said nothing within 0.3 s of starting"),
+        "{text}"
+    );
 }
 
 /// A real driver whose warm pool of two workers has run once, and those workers' pids (checked
 /// alive).
 fn driver_with_a_warm_pool() -> (PythonDriver, Vec<u32>) {
     let mut driver = real_driver();
-    let scenario = PyScenario::new(
+    let scenario = scenario(
+        &driver,
         PyTask::Loop { iterations: 100 },
         BenchFunction::ProcessPoolWarm,
         4,
         2,
-    )
-    .unwrap();
+    );
     driver.run(&scenario, 1).unwrap();
     let pids = driver.pool_pids().unwrap();
     assert_eq!(pids.len(), 2);
@@ -346,6 +434,273 @@ fn report_of(criterion: &Path) -> (String, serde_json::Value) {
     (html, serde_json::from_str(&json).unwrap())
 }
 
+/// A fake free-threaded 3.13 that says hello (GIL off, or on under `-X gil=1`) and then waits
+/// for its input to close.
+const FREE_THREADED_FAKE: &str = r#"gil=disabled
+for arg in "$@"; do [ "$arg" = gil=1 ] && gil=enabled; done
+echo '{"parbench_driver":1,"python":"3.13.5","implementation":"CPython","executable":"/fake/python3.13t","gil":"'$gil'","free_threaded_build":true,"start_method":"fork","cpus":2}'
+cat >/dev/null"#;
+
+#[test]
+fn a_free_threaded_build_is_started_twice_and_a_duplicate_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let free = fake(dir.path(), "python3.13t", FREE_THREADED_FAKE);
+    let lineup = python::start_all(&[free.clone(), free]);
+    let tags: Vec<String> = lineup.drivers.iter().map(|d| d.tag().to_string()).collect();
+    assert_eq!(tags, ["3.13t", "3.13t-gil"]);
+    assert!(lineup.drivers[1].interpreter().gil_forced);
+    assert!(lineup.failed.is_empty());
+    assert_eq!(lineup.duplicates.len(), 1, "{:?}", lineup.duplicates);
+    assert!(
+        lineup.duplicates[0].contains("runs as 3.13t, like"),
+        "{:?}",
+        lineup.duplicates
+    );
+}
+
+#[test]
+fn several_interpreters_in_one_session_and_one_dies_mid_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let hello_312 = HELLO.replace("3.11.0", "3.12.0");
+    let dying = fake(
+        dir.path(),
+        "dying",
+        &format!("{hello_312}\nread request\necho 'MemoryError' >&2\nexit 1"),
+    );
+    let missing = python::interpreter_from(Some("/no/such/python3".into()));
+    let mut session = Session::start(
+        &[python::interpreter_from(None), dying, missing],
+        python::HELLO_TIMEOUT,
+    );
+    assert_eq!(session.slots().len(), 2);
+    assert_eq!(session.messages.len(), 1);
+    assert!(
+        session.messages[0].contains("/no/such/python3"),
+        "{:?}",
+        session.messages
+    );
+    let loop_iterations = session.size_loop(1 << 16).unwrap();
+    assert!(loop_iterations >= 100);
+    let task = PyTask::Loop { iterations: 200 };
+    let expected = task.expected_outputs(3).unwrap();
+    for round in 0..2 {
+        for slot in session.slots_mut() {
+            let scenario = PyScenario::new(slot.tag(), task, BenchFunction::Threads, 3, 2).unwrap();
+            let time = slot.measure(&scenario, 2, &expected).unwrap();
+            assert!(time > Duration::ZERO);
+            if slot.tag().to_string() == "3.12" && round == 0 {
+                assert!(!slot.alive());
+                let died_in = slot.take_died_in().unwrap();
+                assert_eq!(died_in.to_string(), "py-loop-200@3.12/threads/3");
+                assert_eq!(slot.take_died_in(), None, "said once");
+            }
+        }
+    }
+    assert!(session.slots()[0].alive(), "the real one is still measured");
+    assert!(session.nothing_measured().is_none());
+    let record = session.finish(1 << 16, loop_iterations, vec![3]);
+    let PythonRecord::Measured {
+        interpreters,
+        failed,
+        free_threaded_hint,
+        ..
+    } = &record
+    else {
+        panic!("{record:?}");
+    };
+    assert_eq!(interpreters.len(), 2);
+    assert!(interpreters[0].error.is_none());
+    let error = interpreters[1].error.as_deref().unwrap();
+    assert!(
+        error.contains("exit status 1") && error.contains("MemoryError"),
+        "{error}"
+    );
+    assert_eq!(failed.len(), 1);
+    assert!(
+        free_threaded_hint
+            .as_deref()
+            .unwrap()
+            .contains("free-threaded-python.sh")
+    );
+}
+
+#[test]
+fn a_session_without_a_working_interpreter_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::start(&[], python::HELLO_TIMEOUT);
+    assert!(matches!(
+        session.nothing_measured(),
+        Some(PythonRecord::Missing { .. })
+    ));
+    let crashing = fake(dir.path(), "crashing", "echo 'boom' >&2; exit 2");
+    let session = Session::start(&[crashing], python::HELLO_TIMEOUT_CHECK);
+    match session.nothing_measured() {
+        Some(PythonRecord::Broken { program, error }) => {
+            assert!(program.ends_with("crashing"));
+            assert!(error.contains("boom"), "{error}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Runs `scripts/free-threaded-python.sh` with `args` and `env` (on top of a `PATH` of
+/// `path_dir` and the system's directories): (status code, stdout, stderr).
+fn script(args: &[&str], path_dir: &Path, env: &[(&str, &Path)]) -> (i32, String, String) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(python::FREE_THREADED_SCRIPT);
+    let mut command = std::process::Command::new(script);
+    command
+        .args(args)
+        .env(
+            "PATH",
+            format!("{}:/usr/local/bin:/usr/bin:/bin", path_dir.display()),
+        )
+        .env_remove("PARBENCH_FT_BUILD")
+        .env_remove("PARBENCH_FT_SOURCE");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let out = command.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A stub of the script's build step: counts its calls in `calls`, then either installs a
+/// fake `python3.13t` into DESTDIR/PREFIX or leaves a half-built one and fails.
+fn build_stub(dir: &Path, calls: &Path, succeed: bool) -> std::path::PathBuf {
+    let ending = if succeed {
+        "printf '#!/bin/sh\\nexit 0\\n' > \"$2$1/bin/python3.13t\"\nchmod +x \"$2$1/bin/python3.13t\""
+    } else {
+        "echo 'make: *** [Makefile:42: python] Error 1' >&2\nexit 2"
+    };
+    let body = format!(
+        "echo call >> '{}'\nmkdir -p \"$2$1/bin\" \"$2$1/lib\"\necho half > \"$2$1/lib/half-built\"\n{ending}",
+        calls.display()
+    );
+    let path = dir.join(if succeed { "build-ok" } else { "build-fails" });
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[test]
+fn the_script_uses_a_free_threaded_python_found_on_path_as_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    fake(&bin, "python3.13t", "exit 0");
+    let cache = dir.path().join("cache");
+    let (code, out, err) = script(&[], &bin, &[("PARBENCH_CACHE", &cache)]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), bin.join("python3.13t").display().to_string());
+    assert!(err.contains("found on PATH"), "{err}");
+    assert!(!cache.join("python3.13t").exists(), "nothing built");
+    // A python3.13t that is not a free-threaded build is not used.
+    fake(&bin, "python3.13t", "exit 1");
+    let calls = dir.path().join("calls");
+    let stub = build_stub(dir.path(), &calls, true);
+    let (code, out, err) = script(
+        &[],
+        &bin,
+        &[("PARBENCH_CACHE", &cache), ("PARBENCH_FT_BUILD", &stub)],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.trim(),
+        cache
+            .join("python3.13t/bin/python3.13t")
+            .display()
+            .to_string()
+    );
+}
+
+#[test]
+fn the_script_builds_once_into_the_cache_and_then_returns_it_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let calls = dir.path().join("calls");
+    let stub = build_stub(dir.path(), &calls, true);
+    let env = [
+        ("PARBENCH_CACHE", cache.as_path()),
+        ("PARBENCH_FT_BUILD", stub.as_path()),
+    ];
+    // The scratch directory of a build that was killed is cleared away.
+    let stale = cache.join(".build-python3.13t.killed");
+    std::fs::create_dir_all(stale.join("stage")).unwrap();
+    let (code, out, err) = script(&["--no-path"], dir.path(), &env);
+    assert_eq!(code, 0, "{err}");
+    assert!(!stale.exists(), "stale scratch directory removed");
+    let python = cache.join("python3.13t/bin/python3.13t");
+    assert_eq!(out.trim(), python.display().to_string());
+    assert!(err.contains("built python3.13t in"), "{err}");
+    let built: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(cache.join("python3.13t/parbench-build.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(built["build_seconds"].as_u64().is_some(), "{built}");
+    assert_eq!(
+        python::build_record(&python).unwrap().source,
+        "PARBENCH_FT_BUILD"
+    );
+    // Second call: the cached one, without building.
+    let (code, out, err) = script(&["--no-path"], dir.path(), &env);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), python.display().to_string());
+    assert_eq!(
+        std::fs::read_to_string(&calls).unwrap().lines().count(),
+        1,
+        "built once"
+    );
+    assert!(err.is_empty(), "nothing to say: {err}");
+    // And the python bench finds it there.
+    let found = python::interpreters_from(None, Some("".into()), Some(python.clone()));
+    assert_eq!(found[1].program, python);
+    assert_eq!(found[1].origin, Origin::Cache);
+}
+
+#[test]
+fn a_failed_build_says_why_exits_non_zero_and_caches_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let calls = dir.path().join("calls");
+    let stub = build_stub(dir.path(), &calls, false);
+    let env = [
+        ("PARBENCH_CACHE", cache.as_path()),
+        ("PARBENCH_FT_BUILD", stub.as_path()),
+    ];
+    let (code, out, err) = script(&["--no-path"], dir.path(), &env);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty(), "no path printed: {out}");
+    assert!(
+        err.contains("Error 1")
+            && err.contains("failed while running")
+            && err.contains("nothing was cached"),
+        "{err}"
+    );
+    let left: Vec<String> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.ends_with(".log") && !name.ends_with(".lock"))
+        .collect();
+    assert!(left.is_empty(), "no half-built interpreter left: {left:?}");
+    // Without a compiler (or a source) the script says what is missing.
+    let (code, _, err) = script(
+        &["--no-path"],
+        dir.path(),
+        &[
+            ("PARBENCH_CACHE", &cache),
+            ("CC", Path::new("parbench-no-such-cc")),
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("no C compiler (parbench-no-such-cc)"), "{err}");
+    let (code, _, err) = script(&["--bogus"], dir.path(), &[("PARBENCH_CACHE", &cache)]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown argument '--bogus'"), "{err}");
+}
+
 #[test]
 fn the_page_and_summary_json_with_and_without_python_data() {
     let tmp = tempfile::tempdir().unwrap();
@@ -379,42 +734,18 @@ fn the_page_and_summary_json_with_and_without_python_data() {
         "the reason is on the page"
     );
     assert_eq!(json["python"]["status"], "broken");
+    assert_eq!(json["python"]["failed"][0]["program"], "/opt/old/python3");
 
     // Measured: CPython's rows beside Rust's, with verdicts and sentences.
-    for (group, base, threads) in [
-        ("py-sleep-10ms", 80e6, 7.5),
-        ("py-hash-1MiB", 8e6, 1.9),
-        ("py-loop-3000", 8e6, 1.0),
-    ] {
-        write_benchmark(&criterion, group, "sequential", 8, base);
-        write_benchmark(&criterion, group, "threads", 8, base / threads);
-        write_benchmark(&criterion, group, "process-pool-warm", 8, base / 1.6);
-    }
-    let info = python::InterpreterInfo {
-        version: "3.12.1".into(),
-        implementation: "CPython".into(),
-        executable: "/usr/bin/python3.12".into(),
-        gil: GilStatus::Enabled,
-        free_threaded_build: false,
-        start_method: "fork".into(),
-        cpus: Some(2),
-    };
-    python::PythonRecord::Measured {
-        program: "python3".into(),
-        from_env: false,
-        info,
-        hash_bytes: 1 << 20,
-        loop_iterations: 3000,
-        tasks: vec![8],
-        skipped: vec![],
-    }
-    .save(&criterion)
-    .unwrap();
+    write_interpreter(&criterion, "3.12", 1.0);
+    save_record(&criterion, &["3.12"]);
     let (html, json) = report_of(&criterion);
     let section = &json["python"];
     assert_eq!(section["status"], "measured");
-    assert_eq!(section["interpreter"]["version"], "3.12.1");
+    assert_eq!(section["interpreters"][0]["version"], "3.12.1");
+    assert_eq!(section["interpreters"][0]["build"], "gil");
     assert!(html.contains("CPython 3.12.1 at /usr/bin/python3.12"));
+    assert!(html.contains("Without the GIL: not measured, because no free-threaded CPython"));
     assert_eq!(section["tasks"], 8);
     let rows = section["rows"].as_array().unwrap();
     let labels: Vec<String> = rows
@@ -446,11 +777,125 @@ fn the_page_and_summary_json_with_and_without_python_data() {
         "{sentences}"
     );
     assert!(html.contains("id=\"python-table\""));
+    assert!(html.contains("stay Rust-only"));
     assert!(
         json["benchmarks"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|b| b["id"] == "py-loop-3000/threads/8")
+            .any(|b| b["id"] == "py-loop-3000@3.12/threads/8")
     );
+
+    // Two interpreters, then three: the free-threaded build with the GIL off, then forced on.
+    write_interpreter(&criterion, "3.13t", 1.9);
+    save_record(&criterion, &["3.12", "3.13t"]);
+    let (html, json) = report_of(&criterion);
+    let section = &json["python"];
+    assert_eq!(section["interpreters"].as_array().unwrap().len(), 2);
+    assert_eq!(section["interpreters"][1]["gil"], "disabled");
+    assert!(section["free_threaded_hint"].is_null());
+    assert!(
+        section["single_thread_overhead"]["time_ratio"]["point"]
+            .as_f64()
+            .unwrap()
+            > 1.0
+    );
+    assert!(
+        html.contains("Without the GIL (3.13t, 8 tasks): CPython threads on pure Python help"),
+        "{html}"
+    );
+    write_interpreter(&criterion, "3.13t-gil", 1.0);
+    save_record(&criterion, &["3.12", "3.13t", "3.13t-gil"]);
+    let (html, json) = report_of(&criterion);
+    let section = &json["python"];
+    let tags: Vec<&str> = section["interpreters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["tag"].as_str().unwrap())
+        .collect();
+    assert_eq!(tags, ["3.12", "3.13t", "3.13t-gil"]);
+    assert_eq!(section["interpreters"][2]["gil_forced"], true);
+    assert!(html.contains("with the GIL forced back on (3.13t-gil)"));
+    assert!(html.contains("Forcing the GIL back on takes the gain away again"));
+    let takeaways = json["takeaways"].to_string();
+    assert!(takeaways.contains("Without the GIL (3.13t)"), "{takeaways}");
+    for id in [
+        "py-loop-3000@3.13t/threads/8",
+        "py-overhead@3.13t-gil/threads/8",
+    ] {
+        assert!(
+            json["benchmarks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|b| b["id"] == id),
+            "{id}"
+        );
+    }
+}
+
+/// Criterion data of one interpreter at 8 tasks: sleep, hash and loop groups (its threads
+/// `loop_threads` times faster than sequential on the loop) and empty tasks.
+fn write_interpreter(criterion: &Path, tag: &str, loop_threads: f64) {
+    let slower = if tag.contains('t') { 1.4 } else { 1.0 };
+    for (group, base, threads) in [
+        ("py-sleep-10ms", 80e6, 7.5),
+        ("py-hash-8MiB", 8e6, 1.9),
+        ("py-loop-3000", 8e6 * slower, loop_threads),
+    ] {
+        let group = format!("{group}@{tag}");
+        write_benchmark(criterion, &group, "sequential", 8, base);
+        write_benchmark(criterion, &group, "threads", 8, base / threads);
+        write_benchmark(criterion, &group, "process-pool-warm", 8, base / 1.6);
+    }
+    let group = format!("py-overhead@{tag}");
+    write_benchmark(criterion, &group, "sequential", 8, 10e3);
+    write_benchmark(criterion, &group, "threads", 8, 410e3);
+}
+
+/// Saves the python bench's record of interpreters `tags`.
+fn save_record(criterion: &Path, tags: &[&str]) {
+    let interpreters = tags
+        .iter()
+        .map(|t| {
+            let tag = PyTag::parse(t).unwrap();
+            let free = tag.build != PyBuild::Gil;
+            python::InterpreterRecord {
+                tag,
+                program: "python3".into(),
+                origin: Origin::Path,
+                gil_forced: tag.build == PyBuild::FreeThreadedGilOn,
+                info: python::InterpreterInfo {
+                    version: format!("{}.{}.1", tag.major, tag.minor),
+                    implementation: "CPython".into(),
+                    executable: format!("/usr/bin/python{}.{}", tag.major, tag.minor),
+                    gil: if tag.build == PyBuild::FreeThreaded {
+                        GilStatus::Disabled
+                    } else {
+                        GilStatus::Enabled
+                    },
+                    free_threaded_build: free,
+                    start_method: "fork".into(),
+                    cpus: Some(2),
+                },
+                build: None,
+                skipped: vec![],
+                error: None,
+            }
+        })
+        .collect::<Vec<_>>();
+    let free = interpreters
+        .iter()
+        .any(|i| i.tag.build == PyBuild::FreeThreaded);
+    PythonRecord::Measured {
+        interpreters,
+        failed: vec![],
+        free_threaded_hint: (!free).then(python::free_threaded_hint),
+        hash_bytes: 8 << 20,
+        loop_iterations: 3000,
+        tasks: vec![8],
+    }
+    .save(criterion)
+    .unwrap();
 }

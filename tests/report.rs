@@ -60,6 +60,7 @@ fn write_meta(dir: &Path) {
                 .collect(),
             settings: Default::default(),
         }],
+        python_tasks: vec![2, 8],
     }
     .write(dir)
     .unwrap();

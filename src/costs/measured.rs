@@ -544,7 +544,8 @@ fn nominal_work(id: &BenchId, model: &CostModel) -> Option<TaskWork> {
         | Group::Primitive
         | Group::PySleep { .. }
         | Group::PyHash { .. }
-        | Group::PyLoop { .. } => None,
+        | Group::PyLoop { .. }
+        | Group::PyOverhead { .. } => None,
     }
 }
 

@@ -23,7 +23,9 @@
 //! a failed request:  {"ok": false, "error": "ValueError: ..."}
 //! ```
 //!
-//! `strategy` is a [`BenchFunction`] name. Each run is timed inside Python with
+//! A loop task of 0 iterations is an empty task (the `py-overhead` group). A free-threaded
+//! build is also started with `-X gil=1` (the GIL forced on, as `PYTHON_GIL=1`, which `-I`
+//! would ignore). `strategy` is a [`BenchFunction`] name. Each run is timed inside Python with
 //! `time.perf_counter_ns`, so interpreter start-up is never timed; inputs are built before the
 //! clock, the warm process pool, the thread pool and the event loop are built before a run and
 //! kept across requests. Every run's outputs must equal the first run's (else the request
@@ -43,7 +45,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{GilStatus, Interpreter, PyScenario, PythonError};
+use super::{GilStatus, Interpreter, PyBuild, PyScenario, PyTag, PythonError};
 use crate::worker::describe_status;
 
 /// The driver's source, shipped inside parbench.
@@ -55,8 +57,13 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// The oldest Python the driver supports.
 pub const MIN_VERSION: (u32, u32) = (3, 8);
 
-/// How long a starting interpreter gets to say hello.
-const HELLO_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a starting interpreter gets to say hello before measuring: a Python does in tens
+/// of milliseconds, so a program silent this long is taken for hung.
+pub const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long it gets when the benchmarks are only listed or run once as tests, so a program
+/// that never answers costs little there.
+pub const HELLO_TIMEOUT_CHECK: Duration = Duration::from_secs(3);
 /// How long one request may take before the driver is taken for hung.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long a driver that closed its output, or was asked to exit, gets to exit on its own.
@@ -89,6 +96,22 @@ impl InterpreterInfo {
     /// The version as (major, minor), if it has that form.
     pub fn major_minor(&self) -> Option<(u32, u32)> {
         parse_major_minor(&self.version)
+    }
+
+    /// The interpreter's part of its benchmark IDs: its version and how it runs (a
+    /// free-threaded build with the GIL on is taken to have it forced on).
+    pub fn tag(&self) -> PyTag {
+        let (major, minor) = self.major_minor().unwrap_or((0, 0));
+        let build = match (self.free_threaded_build, self.gil) {
+            (false, _) => PyBuild::Gil,
+            (true, GilStatus::Disabled) => PyBuild::FreeThreaded,
+            (true, GilStatus::Enabled) => PyBuild::FreeThreadedGilOn,
+        };
+        PyTag {
+            major: u8::try_from(major).unwrap_or(u8::MAX),
+            minor: u8::try_from(minor).unwrap_or(u8::MAX),
+            build,
+        }
     }
 }
 
@@ -146,8 +169,17 @@ pub struct PythonDriver {
 }
 
 impl PythonDriver {
-    /// Writes the driver to a temporary file, starts it on `interpreter` and reads its hello.
+    /// Writes the driver to a temporary file, starts it on `interpreter` and reads its hello,
+    /// waiting at most 10 s for it.
     pub fn start(interpreter: Interpreter) -> Result<Self, PythonError> {
+        Self::start_waiting(interpreter, HELLO_TIMEOUT)
+    }
+
+    /// [`PythonDriver::start`], waiting at most `hello_timeout` for the hello.
+    pub fn start_waiting(
+        interpreter: Interpreter,
+        hello_timeout: Duration,
+    ) -> Result<Self, PythonError> {
         let system = |action| {
             let interpreter = interpreter.clone();
             move |source| PythonError::System {
@@ -162,7 +194,12 @@ impl PythonDriver {
             .map_err(system("create a temporary directory for the driver"))?;
         let script = script_dir.path().join("parbench_driver.py");
         std::fs::write(&script, DRIVER_SOURCE).map_err(system("write the driver script"))?;
-        let mut child = Command::new(&interpreter.program)
+        let mut command = Command::new(&interpreter.program);
+        // `-I` ignores PYTHON* variables, so the GIL is forced on with its -X option.
+        if interpreter.gil_forced {
+            command.args(["-X", "gil=1"]);
+        }
+        let mut child = command
             .arg("-I")
             .arg(&script)
             .stdin(Stdio::piped())
@@ -186,12 +223,20 @@ impl PythonDriver {
             info: placeholder_info(),
             child,
             reaped: false,
-            timeout: HELLO_TIMEOUT,
+            timeout: hello_timeout,
             _script_dir: script_dir,
         };
         keep_tail(stderr_pipe, stderr);
         let when = "before starting parbench's driver";
-        let hello = driver.receive(when)?;
+        let hello = match driver.receive(when) {
+            Err(PythonError::Timeout { interpreter, .. }) => {
+                return Err(PythonError::Silent {
+                    interpreter,
+                    seconds: hello_timeout.as_secs_f64(),
+                });
+            }
+            other => other?,
+        };
         driver.info = driver.check_hello(&hello, when)?;
         driver.timeout = DEFAULT_TIMEOUT;
         Ok(driver)
@@ -205,6 +250,11 @@ impl PythonDriver {
     /// What the interpreter said about itself.
     pub fn info(&self) -> &InterpreterInfo {
         &self.info
+    }
+
+    /// The interpreter's part of its benchmark IDs ([`InterpreterInfo::tag`]).
+    pub fn tag(&self) -> PyTag {
+        self.info.tag()
     }
 
     /// The driver's process id (also its process group's id).

@@ -3,22 +3,67 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use serde::{Deserialize, Serialize};
+
 /// The environment variable that names the interpreter to measure.
 pub const PYTHON_VAR: &str = "PARBENCH_PYTHON";
 
-/// Where the interpreter under test comes from: `PARBENCH_PYTHON`, or `python3` on `PATH`.
+/// Where an interpreter under test was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    /// Named by `PARBENCH_PYTHON`.
+    Env,
+    /// Found on `PATH` (`python3`, `python3.14t`, `python3.13t`).
+    Path,
+    /// Built earlier by `scripts/free-threaded-python.sh` into parbench's cache directory.
+    Cache,
+}
+
+/// An interpreter under test: where it comes from, and whether its GIL is forced on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Interpreter {
     /// The program as given: a path, or a name looked up on `PATH`.
     pub program: PathBuf,
-    /// Whether it was named by `PARBENCH_PYTHON` (else it is `python3` found on `PATH`).
-    pub from_env: bool,
+    /// Where it was found.
+    pub origin: Origin,
+    /// Whether it runs with `-X gil=1` (as `PYTHON_GIL=1`): a free-threaded build with the
+    /// GIL forced back on.
+    pub gil_forced: bool,
+}
+
+impl Interpreter {
+    /// `program` from `origin`, run as it is (its GIL as its build has it).
+    pub fn new(program: impl Into<PathBuf>, origin: Origin) -> Self {
+        Interpreter {
+            program: program.into(),
+            origin,
+            gil_forced: false,
+        }
+    }
+
+    /// The same program with the GIL forced on (`-X gil=1`).
+    pub fn with_gil_forced(&self) -> Self {
+        Interpreter {
+            gil_forced: true,
+            ..self.clone()
+        }
+    }
 }
 
 impl fmt::Display for Interpreter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let from = if self.from_env { PYTHON_VAR } else { "on PATH" };
-        write!(f, "Python '{}' ({from})", self.program.display())
+        let from = match self.origin {
+            Origin::Env => PYTHON_VAR,
+            Origin::Path => "on PATH",
+            Origin::Cache => "built by scripts/free-threaded-python.sh",
+        };
+        let forced = if self.gil_forced {
+            ", GIL forced on with -X gil=1"
+        } else {
+            ""
+        };
+        write!(f, "Python '{}' ({from}{forced})", self.program.display())
     }
 }
 
@@ -87,6 +132,19 @@ pub enum PythonError {
         detail: String,
     },
 
+    /// The interpreter said nothing at start-up within the time a Python takes to start.
+    #[error(
+        "{interpreter} said nothing within {seconds} s of starting, so it was stopped; a Python \
+         says hello in well under a second: check that it is a Python 3.8 or newer that starts \
+         without waiting for input"
+    )]
+    Silent {
+        /// The interpreter concerned.
+        interpreter: Interpreter,
+        /// How long parbench waited.
+        seconds: f64,
+    },
+
     /// The interpreter did not answer in time and was stopped.
     #[error("{interpreter} did not answer within {seconds} s {when}, so it was stopped")]
     Timeout {
@@ -119,6 +177,7 @@ impl PythonError {
             | PythonError::Exited { interpreter, .. }
             | PythonError::Protocol { interpreter, .. }
             | PythonError::Failed { interpreter, .. }
+            | PythonError::Silent { interpreter, .. }
             | PythonError::Timeout { interpreter, .. }
             | PythonError::System { interpreter, .. } => interpreter,
         }

@@ -43,7 +43,10 @@ impl Baseline {
     /// The baseline a group's points are compared with.
     pub fn of(group: &Group) -> Baseline {
         match group {
-            Group::Overhead | Group::Receive { .. } | Group::Primitive => Baseline::None,
+            Group::Overhead
+            | Group::PyOverhead { .. }
+            | Group::Receive { .. }
+            | Group::Primitive => Baseline::None,
             Group::HashWorkers { .. } => Baseline::OwnOneWorker,
             _ => Baseline::SequentialAtSameValue,
         }
@@ -384,6 +387,7 @@ pub fn ideal_speedup(group: &Group, value: u64, logical_cores: usize) -> Option<
         Group::HashSize { tasks } => Some((*tasks as f64).min(cores)),
         Group::HashWorkers { .. } => Some((value as f64).min(cores)),
         Group::Overhead
+        | Group::PyOverhead { .. }
         | Group::Mixed { .. }
         | Group::File { .. }
         | Group::Receive { .. }

@@ -252,6 +252,39 @@ impl RunData {
         Some(Plan::new(manifest.profile, manifest.machine.logical_cores).raw_scaling_bytes())
     }
 
+    /// Whether the run's profile measures CPython: from the manifest, or for a run without
+    /// one, from its profile's plan; `None` when the profile is unknown.
+    pub fn profile_measures_python(&self) -> Option<bool> {
+        let manifest = self.manifest.as_ref()?;
+        Some(if manifest.is_manifest() {
+            !manifest.python_tasks.is_empty()
+        } else {
+            !Plan::new(manifest.profile, manifest.machine.logical_cores)
+                .python_tasks()
+                .is_empty()
+        })
+    }
+
+    /// The CPython pools' size for a task count, as the `python` bench recorded it in the
+    /// run's manifest; for a run without one, as the default plan sizes it.
+    pub fn python_workers_by_tasks(&self) -> Box<dyn Fn(u64) -> usize> {
+        let recorded: BTreeMap<String, usize> = self
+            .manifest
+            .iter()
+            .flat_map(|m| &m.benches)
+            .flat_map(|b| &b.groups)
+            .filter_map(|g| g.settings.get("workers_by_tasks"))
+            .find_map(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default();
+        let plan = Plan::new(Profile::Default, self.cores());
+        Box::new(move |tasks| {
+            recorded
+                .get(&tasks.to_string())
+                .copied()
+                .unwrap_or_else(|| plan.python_workers(tasks as usize))
+        })
+    }
+
     /// The groups matching `is`, in group order.
     pub fn groups_where(&self, is: impl Fn(&Group) -> bool) -> Vec<&GroupAnalysis> {
         self.groups.iter().filter(|g| is(&g.group)).collect()

@@ -66,18 +66,28 @@
 //!                           "speedup_there": {..}, "largest_tasks", "speedup_at_largest": {..} } ],
 //!   "python": { "status": "measured" | "missing" | "broken" | "not-run",
 //!               "note": why there are no CPython rows and how to get them | null,
-//!               "interpreter": { "program", "from_env", "executable", "version",
-//!                                "implementation", "gil": "enabled" | "disabled",
-//!                                "free_threaded_build", "start_method", "hash_bytes",
-//!                                "loop_iterations", "tasks": [ task counts measured ],
-//!                                "skipped": [ { "strategy", "reason" } ] }
-//!                              | { "program" } (broken) | null,
+//!               "interpreters": [ { "tag": "3.11" | "3.13t" | "3.13t-gil", "program",
+//!                                   "origin": "env" | "path" | "cache", "executable",
+//!                                   "version", "implementation",
+//!                                   "build": "gil" | "free-threaded", "free_threaded_build",
+//!                                   "gil": "enabled" | "disabled", "gil_forced",
+//!                                   "start_method", "built": { "source", "build_seconds",
+//!                                   "jobs" } | null, "skipped": [ { "strategy", "reason" } ],
+//!                                   "error": why its measurements stop short | null,
+//!                                   "thread_start_ns": {..} | null,
+//!                                   "thread_pool_handoff_ns": {..} | null } ],
+//!               "failed": [ { "program", "error" } ],
+//!               "free_threaded_hint": how to get a free-threaded build | null,
+//!               "sizes": { "hash_bytes", "loop_iterations", "tasks": [ counts ] } | null,
 //!               "tasks": the task count of the rows | null,
-//!               "rows": [ { "runtime": "cpython" | "rust", "strategy",
-//!                           "waiting" | "hashing" | "pure_python":
+//!               "rows": [ { "runtime": "cpython" | "rust", "interpreter": tag | null,
+//!                           "strategy", "waiting" | "hashing" | "pure_python":
 //!                             { "id", "mean_ns": {..}, "speedup": {..} | null,
 //!                               "verdict": {..} | null } | null } ],
-//!               "sentences": [ string ] },
+//!               "single_thread_overhead": { "free_threaded", "gil_build",
+//!                                           "time_ratio": {..}, "free_threaded_ns": {..},
+//!                                           "gil_build_ns": {..} } | null,
+//!               "sentences": [ string ], "rust_only": string },
 //!   "verdict_matrix": { "columns": [ strategy ],
 //!                       "rows": [ { "group", "section": section id | null } ] }
 //!                     (the matrix's layout; a cell is the entry of "verdicts" with the row's
@@ -103,6 +113,14 @@
 //! Version 8 added tokio's timer overshoot (`cost_model.tokio_sleep_overshoot_ns`), which the
 //! model adds to the event loops' timer waits. Version 9 writes each verdict once: in
 //! `verdicts`; `verdict_matrix` keeps the matrix's layout (columns and rows) without cells.
+//! Version 10 measures several CPython interpreters: `python.interpreter` became
+//! `python.interpreters` (each with its tag, build, GIL state and thread start cost), and
+//! `python` gained `failed`, `free_threaded_hint`, `sizes`, `single_thread_overhead` and each
+//! row's `interpreter`; speedups come from the `pairs` bench where it measured them: each
+//! verdict gained `paired` (hot and cold paired speedups, rounds, per-process figures, the
+//! unpaired Criterion speedup), `cold_differs` and `anomaly`, and `pairs` holds the paired
+//! record, the speed canary's summary and readings, the groups measured in a slow stretch,
+//! the points whose hot and cold differ and every anomaly with its counters.
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Serialize;
@@ -117,7 +135,7 @@ use crate::interval::Interval;
 
 /// The version of `summary.json`'s schema; raised on any incompatible change (the history is
 /// in this module's documentation).
-pub const SUMMARY_VERSION: u32 = 9;
+pub const SUMMARY_VERSION: u32 = 10;
 
 /// The page's title.
 const TITLE: &str = "parbench: where do threads help, and where don't they?";

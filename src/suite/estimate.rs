@@ -333,9 +333,11 @@ impl Plan {
             .collect()
     }
 
-    /// The sweeps of `benches/python.rs`: CPython's sleep, hash and loop tasks (a loop task is
-    /// sized to cost what a hash task costs), each pool start paying `PYTHON_PROCESS_START`
-    /// per worker.
+    /// The sweeps of `benches/python.rs` on one interpreter: CPython's sleep, hash and loop
+    /// tasks (a loop task is sized to cost what a hash task costs, but has no input to send to
+    /// a worker process), each pool start paying `PYTHON_PROCESS_START` per worker. With a
+    /// free-threaded build the bench runs them on up to three interpreters, which this does not
+    /// count.
     pub fn python_sweeps(&self) -> Vec<Sweep> {
         let sleep = TaskCost {
             wait: self.python_sleep_duration(),
@@ -345,9 +347,9 @@ impl Plan {
             hash_bytes: self.python_hash_bytes(),
             ..TaskCost::default()
         };
-        [sleep, hash, hash]
+        [(sleep, false), (hash, false), (hash, true)]
             .into_iter()
-            .map(|cost| {
+            .map(|(cost, no_input)| {
                 let iterations = self
                     .python_tasks()
                     .into_iter()
@@ -359,7 +361,13 @@ impl Plan {
                             } else {
                                 Duration::ZERO
                             };
-                            self.iteration(f, cost, tasks, Some(workers)) + start
+                            let unsent = if no_input && f.uses_processes() {
+                                let bytes = (cost.hash_bytes * tasks as u64) as f64;
+                                Duration::from_secs_f64(bytes / PIPE_BYTES_PER_SECOND)
+                            } else {
+                                Duration::ZERO
+                            };
+                            self.iteration(f, cost, tasks, Some(workers)) + start - unsent
                         })
                     })
                     .collect();
@@ -544,7 +552,8 @@ fn criterion_time(timing: Timing, iteration: Duration) -> Duration {
 /// The time budget of a whole `cargo bench` under `profile`, on any machine.
 pub fn budget(profile: Profile) -> Duration {
     match profile {
-        Profile::Quick => Duration::from_secs(90),
+        // 95 s since CPython's tasks take milliseconds each (issue 21): 91.6 s on 8 cores.
+        Profile::Quick => Duration::from_secs(95),
         Profile::Default => Duration::from_secs(600),
         Profile::Seed => Duration::from_secs(60),
     }
@@ -589,7 +598,7 @@ mod tests {
     }
 
     #[test]
-    fn quick_fits_90_seconds_on_2_and_8_cores() {
+    fn quick_fits_95_seconds_on_2_and_8_cores() {
         // On more cores each run of `process-pool` starts one process per core inside the
         // timing (0.3 s on 256 cores): quick is estimated at about 95 s on 64 cores and 2 min
         // on 256.

@@ -5,7 +5,7 @@
 use maud::{Markup, html};
 use serde_json::json;
 
-use crate::bench_id::{BenchFunction, Group};
+use crate::bench_id::{BenchFunction, Group, PyBuild};
 
 use super::super::analysis::{Anomaly, Verdict, VerdictRow};
 use super::super::blocks::{Page, md_cell, scroll, strategy_link};
@@ -15,7 +15,8 @@ use super::Section;
 use crate::interval::Interval;
 
 /// The workloads the matrix has a row for, in row order; `None` for groups it leaves to
-/// their sections (sweeps of size, workers or waits without a sequential baseline).
+/// their sections (sweeps of size, workers or waits without a sequential baseline). One
+/// CPython line: pure Python on a free-threaded build without the GIL, its `threads` cell only.
 fn row_rank(group: &Group) -> Option<u8> {
     match group {
         Group::Sleep { .. } => Some(0),
@@ -23,8 +24,16 @@ fn row_rank(group: &Group) -> Option<u8> {
         Group::File { .. } => Some(2),
         Group::Mixed { .. } => Some(3),
         Group::Hash { .. } => Some(4),
+        Group::PyLoop { on, .. } if on.build == PyBuild::FreeThreaded => Some(5),
         _ => None,
     }
+}
+
+/// Whether a verdict has a cell in the matrix: every strategy of its rows, and `threads` alone
+/// on the CPython line.
+fn in_matrix(v: &VerdictRow) -> bool {
+    row_rank(&v.group).is_some()
+        && (v.group.python().is_none() || v.strategy == BenchFunction::Threads)
 }
 
 /// One cell: a strategy's verdict on one workload.
@@ -68,11 +77,7 @@ pub struct Matrix {
 
 /// Builds the matrix from the verdicts.
 pub fn build(data: &RunData) -> Box<dyn Section> {
-    let in_matrix: Vec<&VerdictRow> = data
-        .verdicts
-        .iter()
-        .filter(|v| row_rank(&v.group).is_some())
-        .collect();
+    let in_matrix: Vec<&VerdictRow> = data.verdicts.iter().filter(|v| in_matrix(v)).collect();
     let mut columns: Vec<BenchFunction> = in_matrix.iter().map(|v| v.strategy).collect();
     columns.sort();
     columns.dedup();
@@ -462,6 +467,37 @@ mod tests {
                 .count(),
             4
         );
+    }
+
+    #[test]
+    fn a_free_threaded_cpython_loop_gets_one_line_with_its_threads() {
+        let on = |t| crate::bench_id::PyTag::parse(t).unwrap();
+        let py_loop = |t| Group::PyLoop {
+            iterations: 5000,
+            on: on(t),
+        };
+        let mut data = vec![m(HASH, Sequential, 8, 8e6), m(HASH, Threads, 8, 4e6)];
+        for tag in ["3.11", "3.13t", "3.13t-gil"] {
+            data.push(m(py_loop(tag), Sequential, 8, 8e6));
+            data.push(m(py_loop(tag), Threads, 8, 4.2e6));
+            data.push(m(py_loop(tag), BenchFunction::ThreadPool, 8, 4.4e6));
+        }
+        let run = RunData::from_groups(analyse(&data), 2);
+        let section = build(&run);
+        let json = section.json(&Page {
+            data: &run,
+            takeaways: &[],
+            sections: vec![],
+        });
+        let matrix = &json.iter().find(|(k, _)| *k == "verdict_matrix").unwrap().1;
+        let groups: Vec<&str> = matrix["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["group"].as_str().unwrap())
+            .collect();
+        assert_eq!(groups, ["hash-1MiB", "py-loop-5000@3.13t"]);
+        assert_eq!(matrix["columns"], serde_json::json!(["threads"]));
     }
 
     #[test]
