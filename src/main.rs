@@ -113,6 +113,10 @@ struct RunArgs {
     /// Start the run even if it would take more than an hour by parbench's estimate.
     #[arg(long)]
     yes: bool,
+    /// Run on K of this machine's CPUs (CPU affinity), as if it had K; the same as
+    /// PARBENCH_CPUS=K, which it overrides.
+    #[arg(long, value_name = "K", allow_negative_numbers = true)]
+    cpus: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -164,10 +168,10 @@ fn main() -> ExitCode {
         Err(error) => return usage_error(error),
     };
     let result = match cli.command {
-        Command::Run(args) => parbench::signals::exit_cleanly_on_termination()
-            .map_err(Into::into)
+        Command::Run(args) => restrict_cpus(args.cpus.as_deref())
+            .and_then(|()| parbench::signals::exit_cleanly_on_termination().map_err(Into::into))
             .and_then(|()| run(args)),
-        Command::Machine { json } => machine(json),
+        Command::Machine { json } => restrict_cpus(None).and_then(|()| machine(json)),
         Command::Report { criterion_dir, out } => write_report(criterion_dir, out),
         Command::Compare { a, b, json } => compare(&a, &b, json),
         Command::Advise(args) => advise(args),
@@ -297,13 +301,28 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Restricts this process to `--cpus K` when given, else to `PARBENCH_CPUS` when set, before
+/// any thread starts; the worker processes it starts inherit the restriction.
+fn restrict_cpus(flag: Option<&str>) -> anyhow::Result<()> {
+    match flag {
+        Some(given) => {
+            let k = parbench::cpus::parse("--cpus", given)?;
+            parbench::cpus::restrict("--cpus", k)?;
+        }
+        None => {
+            parbench::cpus::restrict_from_env()?;
+        }
+    }
+    Ok(())
+}
+
 fn machine(json: bool) -> anyhow::Result<()> {
     let machine = Machine::detect();
     let text = if json {
         serde_json::to_string(&machine)? + "\n"
     } else {
         [
-            ("logical cores: ", machine.logical_cores.to_string()),
+            ("logical cores: ", machine.cpus_text()),
             ("physical cores:", machine.physical_cores.to_string()),
             ("CPU model:     ", machine.cpu_model.clone()),
             ("OS:            ", machine.os.clone()),
