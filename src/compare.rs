@@ -40,14 +40,19 @@ pub const SUMMARY_SCHEMA: &str = include_str!("../reports/summary.schema.json");
 pub fn check_schema(value: &serde_json::Value) -> std::result::Result<(), String> {
     let schema: serde_json::Value =
         serde_json::from_str(SUMMARY_SCHEMA).expect("reports/summary.schema.json is JSON");
-    let validator = jsonschema::validator_for(&schema).expect("reports/summary.schema.json is a schema");
+    let validator =
+        jsonschema::validator_for(&schema).expect("reports/summary.schema.json is a schema");
     match validator.iter_errors(value).next() {
         None => Ok(()),
         Some(error) => {
             let at = error.instance_path().to_string();
             Err(format!(
                 "{} {error}",
-                if at.is_empty() { "at the top:".to_string() } else { format!("at {at}:") }
+                if at.is_empty() {
+                    "at the top:".to_string()
+                } else {
+                    format!("at {at}:")
+                }
             ))
         }
     }

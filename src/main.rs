@@ -398,7 +398,11 @@ fn compare(
             "compare takes two runs as text or JSON, got {}: add --html OUT to compare {} on \
              a page",
             runs.len(),
-            if runs.len() < 2 { "two or more" } else { "more than two" }
+            if runs.len() < 2 {
+                "two or more"
+            } else {
+                "more than two"
+            }
         );
     };
     let comparison = parbench::compare::compare_files(a, b)?;

@@ -58,7 +58,11 @@ impl RunFacts {
         let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
         let strings = |v: &serde_json::Value| -> Vec<String> {
             v.as_array()
-                .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let matrix = &value["verdict_matrix"];
@@ -100,7 +104,10 @@ fn canary_line(pairs: &serde_json::Value) -> Option<String> {
         .map(|a| a.iter().filter_map(|s| s.as_str()).collect())
         .unwrap_or_default();
     if !slow.is_empty() {
-        line.push_str(&format!(" Measured in a slow stretch: {}.", slow.join(", ")));
+        line.push_str(&format!(
+            " Measured in a slow stretch: {}.",
+            slow.join(", ")
+        ));
     }
     Some(line)
 }
@@ -297,13 +304,16 @@ pub fn html(runs: &[RunSummary], labels: &[String]) -> Result<String> {
 /// What the compare page adds to the answer page's style.
 const STYLE: &str = r#"
 #runs{margin:.3rem 0 .4rem;padding-left:0;list-style:none}
-#runs li{margin:.25rem 0}
+#runs li{margin:.2rem 0}
+#runs .machine-line{font-size:.85rem}
 .run-letter{display:inline-block;min-width:1.4em;text-align:center;font-weight:700;
 border:1px solid var(--line);border-radius:3px;background:var(--head)}
 #compare-matrix{font-variant-numeric:tabular-nums}
 #compare-matrix tbody th{white-space:nowrap}
-#compare-matrix td{padding:.15rem .25rem;min-width:6.5rem}
-#compare-matrix td .cell-run{display:block;padding:0 .3rem;margin:.1rem 0;border-radius:2px;white-space:nowrap;font-size:.9rem}
+#compare-matrix{font-size:.82rem}
+#compare-matrix th{padding:.15rem .3rem}
+#compare-matrix td{padding:.1rem .2rem}
+#compare-matrix td .cell-run{display:block;padding:0 .25rem;margin:.1rem 0;border-radius:2px;white-space:nowrap}
 #compare-matrix td.differs{outline:3px solid var(--note-line);outline-offset:-3px}
 .mark{font-weight:700;color:var(--note-line)}
 ul.changes li{margin:.1rem 0}

@@ -29,9 +29,9 @@ use std::time::SystemTime;
 use crate::error::{Error, Result};
 
 pub use data::{MachineSource, RunData};
-pub use page::SUMMARY_VERSION;
 /// The answer page's CSS, for other pages in its style (the page comparing runs).
 pub(crate) use page::STYLE as PAGE_STYLE;
+pub use page::SUMMARY_VERSION;
 
 /// The page's file name inside the output directory.
 pub const HTML_FILE: &str = "index.html";
