@@ -672,7 +672,7 @@ fn reruns(runs: &[LabelledRun], comparisons: &[Comparison]) -> Markup {
             }
             @for (r, c) in &pairs {
                 h3 { "A and " (r.letter) }
-                pre { (c.text()) }
+                ul.rerun { @for line in c.text().lines() { li { (line) } } }
             }
         }
     }
