@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::{Comparison, LeftOut, RunSummary, Verdict};
+use crate::bench_id::Group;
 use crate::costs::summary::CostEntry;
 use crate::error::{Error, Result};
 use crate::interval::Interval;
@@ -22,11 +23,17 @@ use crate::report::format;
 /// The file the page is written to inside its directory.
 pub const HTML_FILE: &str = "index.html";
 
-/// The headline groups of the chart: waiting and computing, on one thread per task.
-const HEADLINES: [(&str, &str, &str); 2] = [
-    ("Waiting", "sleep-10ms", "threads"),
-    ("Computing", "hash-1MiB", "threads"),
-];
+/// The strategy of the headline chart: one thread per task, the lesson's.
+const HEADLINE_STRATEGY: &str = "threads";
+
+/// The headline groups of the chart: waiting (sleep tasks) and computing (hash tasks by count).
+fn headline_kind(group: &Group) -> Option<&'static str> {
+    match group {
+        Group::Sleep { .. } => Some("Waiting"),
+        Group::Hash { .. } => Some("Computing"),
+        _ => None,
+    }
+}
 
 /// What a run's `summary.json` says besides its benchmarks and verdicts, for the page.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -473,14 +480,38 @@ fn matrix(runs: &[LabelledRun]) -> Markup {
 /// One chart of the headline speedups: waiting and computing, one bar per run with its
 /// interval, beside the "no gain" line at ×1.
 fn headline(runs: &[LabelledRun]) -> Markup {
-    let panels: Vec<(&str, &str, &str, Vec<(char, Option<Interval>)>)> = HEADLINES
-        .iter()
-        .map(|&(title, group, strategy)| {
+    // Per kind, each run's verdict on its first group of that kind (its name may differ
+    // between profiles: hash-1MiB, hash-256KiB).
+    let panels: Vec<(&str, String, &str, Vec<(char, Option<Interval>)>)> = ["Waiting", "Computing"]
+        .into_iter()
+        .map(|kind| {
+            let found: Vec<Option<&Verdict>> = runs
+                .iter()
+                .map(|r| {
+                    r.run.verdicts.iter().find_map(|(key, v)| {
+                        let (group, strategy) = key.rsplit_once('/')?;
+                        (strategy == HEADLINE_STRATEGY
+                            && Group::parse(group).as_ref().and_then(headline_kind) == Some(kind))
+                        .then_some(v)
+                    })
+                })
+                .collect();
+            let groups: BTreeSet<&str> = found
+                .iter()
+                .flatten()
+                .filter_map(|v| v.id.split('/').next())
+                .collect();
             let bars = runs
                 .iter()
-                .map(|r| (r.letter, r.verdict(group, strategy).and_then(|v| v.speedup)))
+                .zip(&found)
+                .map(|(r, v)| (r.letter, v.and_then(|v| v.speedup)))
                 .collect();
-            (title, group, strategy, bars)
+            (
+                kind,
+                groups.into_iter().collect::<Vec<_>>().join(" / "),
+                HEADLINE_STRATEGY,
+                bars,
+            )
         })
         .collect();
     let bar_h = 22.0;
