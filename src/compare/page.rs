@@ -275,10 +275,14 @@ pub fn html(runs: &[RunSummary], labels: &[String]) -> Result<String> {
                     ol #runs {
                         @for r in &runs {
                             li data-run=(r.letter) {
-                                span.run-letter { (r.letter) } " " strong { (r.label) }
-                                p.machine-line { "Measured on " (r.machine_line()) "." }
-                                @if let Some(line) = &r.run.facts.canary_line { p.machine-line.canary-line { (line) } }
-                                @if let Some(line) = &r.run.facts.quality_line { p.machine-line.quality-line { "Measurement quality: " (line) "." } }
+                                span.run-letter { (r.letter) } " " strong { (r.label) } ": "
+                                span.machine-line { "measured on " (r.machine_line()) "." }
+                                @if r.run.facts.canary_line.is_some() || r.run.facts.quality_line.is_some() {
+                                    p.machine-line {
+                                        @if let Some(line) = &r.run.facts.canary_line { span.canary-line { (line) } " " }
+                                        @if let Some(line) = &r.run.facts.quality_line { span.quality-line { "Measurement quality: " (line) "." } }
+                                    }
+                                }
                             }
                         }
                     }
@@ -313,6 +317,7 @@ const STYLE: &str = r#"
 #runs{margin:.3rem 0 .4rem;padding-left:0;list-style:none}
 #runs li{margin:.2rem 0}
 #runs .machine-line{font-size:.85rem}
+#runs li>p.machine-line{margin-left:1.8em}
 .run-letter{display:inline-block;min-width:1.4em;text-align:center;font-weight:700;
 border:1px solid var(--line);border-radius:3px;background:var(--head)}
 #compare-matrix{font-variant-numeric:tabular-nums}
