@@ -520,7 +520,7 @@ fn headline(runs: &[LabelledRun]) -> Markup {
         })
         .collect();
     let bar_h = 22.0;
-    let (left, right, width) = (40.0, 150.0, 720.0);
+    let (left, right, width) = (40.0, 200.0, 760.0);
     let panel_h = |n: usize| 30.0 + bar_h * n as f64 + 22.0;
     let height: f64 = panels.iter().map(|p| panel_h(p.3.len())).sum();
     let plot_w = width - left - right;
