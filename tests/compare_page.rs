@@ -174,13 +174,16 @@ fn the_schema_accepts_real_summaries() {
     }
 }
 
+/// A change that breaks a summary.
+type Breakage = fn(&mut serde_json::Value);
+
 #[test]
 fn the_schema_names_the_first_problem_of_a_broken_file() {
     let dir = tempfile::tempdir().unwrap();
     let [a, _, _] = runs(dir.path());
     let good: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&a).unwrap()).unwrap();
-    let broken: [(&str, fn(&mut serde_json::Value), &str); 5] = [
+    let broken: [(&str, Breakage, &str); 5] = [
         (
             "no benchmarks",
             |v| {

@@ -482,12 +482,19 @@ fn matrix(runs: &[LabelledRun]) -> Markup {
     }
 }
 
+/// One panel of the headline chart: its kind, the groups it shows, each run's speedup.
+struct Panel {
+    kind: &'static str,
+    groups: String,
+    bars: Vec<(char, Option<Interval>)>,
+}
+
 /// One chart of the headline speedups: waiting and computing, one bar per run with its
 /// interval, beside the "no gain" line at ×1.
 fn headline(runs: &[LabelledRun]) -> Markup {
     // Per kind, each run's verdict on its first group of that kind (its name may differ
     // between profiles: hash-1MiB, hash-256KiB).
-    let panels: Vec<(&str, String, &str, Vec<(char, Option<Interval>)>)> = ["Waiting", "Computing"]
+    let panels: Vec<Panel> = ["Waiting", "Computing"]
         .into_iter()
         .map(|kind| {
             let found: Vec<Option<&Verdict>> = runs
@@ -511,18 +518,17 @@ fn headline(runs: &[LabelledRun]) -> Markup {
                 .zip(&found)
                 .map(|(r, v)| (r.letter, v.and_then(|v| v.speedup)))
                 .collect();
-            (
+            Panel {
                 kind,
-                groups.into_iter().collect::<Vec<_>>().join(" / "),
-                HEADLINE_STRATEGY,
+                groups: groups.into_iter().collect::<Vec<_>>().join(" / "),
                 bars,
-            )
+            }
         })
         .collect();
     let bar_h = 22.0;
     let (left, right, width) = (40.0, 200.0, 760.0);
     let panel_h = |n: usize| 30.0 + bar_h * n as f64 + 22.0;
-    let height: f64 = panels.iter().map(|p| panel_h(p.3.len())).sum();
+    let height: f64 = panels.iter().map(|p| panel_h(p.bars.len())).sum();
     let plot_w = width - left - right;
     let mut y0 = 0.0;
     let svg = html! {
@@ -530,12 +536,12 @@ fn headline(runs: &[LabelledRun]) -> Markup {
             viewBox={"0 0 " (width) " " (height)} role="img"
             aria-label="Headline speedups of every run, waiting and computing, with intervals"
             font-family="system-ui, sans-serif" font-size="13" {
-            @for (title, group, strategy, bars) in &panels {
+            @for Panel { kind: title, groups: group, bars } in &panels {
                 @let top = { let t = y0; y0 += panel_h(bars.len()); t };
                 @let max = bars.iter().filter_map(|b| b.1.map(|s| s.upper)).fold(1.0_f64, f64::max) * 1.1;
                 @let x = |v: f64| left + plot_w * (v.max(0.0) / max);
                 text x="0" y=(top + 18.0) font-weight="bold" fill="currentColor" {
-                    (title) ": " (strategy) " on " (group)
+                    (title) ": " (HEADLINE_STRATEGY) " on " (group)
                 }
                 line x1=(x(1.0)) x2=(x(1.0)) y1=(top + 26.0) y2=(top + 26.0 + bar_h * bars.len() as f64)
                     stroke="#888" stroke-dasharray="4 3" {}
