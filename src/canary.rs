@@ -203,7 +203,7 @@ impl SpeedNow {
         let fastest = canary.get("fastest_ns")?.as_f64()?;
         let median = canary.get("median_factor")?.as_f64()?;
         let during_run_ns = fastest * median;
-        let now = CanaryReading::take("advise", "advise: now", num_cpus::get());
+        let now = CanaryReading::take("advise", "advise: now", crate::cpus::available());
         (during_run_ns > 0.0).then(|| SpeedNow {
             now_ns: now.one_core_ns,
             during_run_ns,

@@ -12,7 +12,11 @@
 //! took it at the same point. What is left out is counted with its reason.
 //!
 //! [`Comparison`] is the typed result; [`Comparison::text`] and [`Comparison::json`] render
-//! it, and a page comparing several runs can build on [`Comparison::of`] pair by pair.
+//! it, and [`page`] builds the page comparing two or more runs (`compare RUN… --html OUT`) on
+//! [`Comparison::of`] pair by pair. Every file is first checked against
+//! `reports/summary.schema.json` ([`SUMMARY_SCHEMA`]).
+
+pub mod page;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,6 +30,33 @@ use crate::suite::{Plan, Profile};
 
 /// The schema name every `summary.json` carries.
 pub const SCHEMA: &str = "parbench-summary";
+
+/// The JSON Schema of `summary.json` (`reports/summary.schema.json`), which every file
+/// compared must match.
+pub const SUMMARY_SCHEMA: &str = include_str!("../reports/summary.schema.json");
+
+/// Checks `value` against [`SUMMARY_SCHEMA`]: `Err` with the first problem (where, and what)
+/// when it does not match.
+pub fn check_schema(value: &serde_json::Value) -> std::result::Result<(), String> {
+    let schema: serde_json::Value =
+        serde_json::from_str(SUMMARY_SCHEMA).expect("reports/summary.schema.json is JSON");
+    let validator =
+        jsonschema::validator_for(&schema).expect("reports/summary.schema.json is a schema");
+    match validator.iter_errors(value).next() {
+        None => Ok(()),
+        Some(error) => {
+            let at = error.instance_path().to_string();
+            Err(format!(
+                "{} {error}",
+                if at.is_empty() {
+                    "at the top:".to_string()
+                } else {
+                    format!("at {at}:")
+                }
+            ))
+        }
+    }
+}
 
 /// How many of the most-moved means the comparison lists.
 pub const MOVED_SHOWN: usize = 10;
@@ -69,6 +100,8 @@ struct VerdictEntry {
     group: String,
     strategy: String,
     value: u64,
+    #[serde(default)]
+    speedup: Option<Interval>,
     verdict: VerdictKind,
     label: String,
     /// Absent in summaries before borderline verdicts were marked: counted as firm.
@@ -106,6 +139,8 @@ pub struct RunSummary {
     pub benchmarks: BTreeMap<String, Benchmark>,
     /// Every verdict by `group/strategy`.
     pub verdicts: BTreeMap<String, Verdict>,
+    /// What the page comparing runs shows besides: the machine, times, quality, layout, costs.
+    pub facts: page::RunFacts,
 }
 
 /// One benchmark of a run.
@@ -132,6 +167,9 @@ pub struct Verdict {
     pub label: String,
     /// Whether the run marked it borderline (a re-run may decide it otherwise).
     pub borderline: bool,
+    /// The speedup it rests on, with its interval (not in the text or JSON comparison).
+    #[serde(skip)]
+    pub speedup: Option<Interval>,
 }
 
 /// What a benchmark was measured with that its ID does not carry, under `profile` (`None`
@@ -154,9 +192,16 @@ pub fn hidden_parameters(id: &str, profile: Option<&str>) -> Option<String> {
 }
 
 impl RunSummary {
-    /// Reads a `summary.json`; a missing, unreadable, corrupt or foreign file is an error
-    /// naming it.
+    /// Reads a `summary.json` (or the one in report directory `path`); a missing, unreadable,
+    /// corrupt or foreign file, or one that does not match the schema, is an error naming it.
     pub fn read(path: &Path) -> Result<RunSummary> {
+        let in_dir;
+        let path = if path.is_dir() {
+            in_dir = path.join(crate::report::JSON_FILE);
+            in_dir.as_path()
+        } else {
+            path
+        };
         let text = std::fs::read_to_string(path)
             .map_err(|source| Error::io("cannot read", path, source))?;
         let bad = |detail: String| Error::BadData {
@@ -180,6 +225,13 @@ impl RunSummary {
                     .to_string(),
             ));
         }
+        check_schema(&value).map_err(|problem| {
+            bad(format!(
+                "does not match parbench's summary schema (reports/summary.schema.json) {problem}; \
+                 regenerate it with `parbench report` from its Criterion data"
+            ))
+        })?;
+        let facts = page::RunFacts::read(&value);
         let file: SummaryFile = serde_json::from_value(value).map_err(|e| {
             bad(format!(
                 "a parbench summary without the fields compared: {e}"
@@ -213,6 +265,7 @@ impl RunSummary {
                         kind: v.verdict.kind,
                         label: v.label,
                         borderline: v.borderline,
+                        speedup: v.speedup,
                     },
                 )
             })
@@ -231,6 +284,7 @@ impl RunSummary {
             },
             benchmarks,
             verdicts,
+            facts,
         })
     }
 }
@@ -805,7 +859,12 @@ mod tests {
         assert!(err.contains("not a parbench summary"), "{err}");
         std::fs::write(&foreign, r#"{"schema": "parbench-summary", "version": 9}"#).unwrap();
         let err = RunSummary::read(&foreign).unwrap_err().to_string();
-        assert!(err.contains("without the fields compared"), "{err}");
+        // The schema names what is missing before the fields are read.
+        assert!(
+            err.contains("does not match parbench's summary schema")
+                && err.contains("\"benchmarks\" is a required property"),
+            "{err}"
+        );
         std::fs::write(
             &foreign,
             r#"{"schema": "parbench-summary", "benchmarks": []}"#,

@@ -23,6 +23,7 @@ pub mod bench_id;
 pub mod canary;
 pub mod compare;
 pub mod costs;
+pub mod cpus;
 pub mod criterion_data;
 pub mod error;
 pub mod format;

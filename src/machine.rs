@@ -8,8 +8,14 @@ use serde::{Deserialize, Serialize};
 /// What parbench knows about this machine.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Machine {
-    /// Logical CPUs (`num_cpus::get`), hyper-threads included.
+    /// Logical CPUs the run could use, hyper-threads included: all of them, or K under
+    /// `PARBENCH_CPUS=K` ([`crate::cpus::available`]).
     pub logical_cores: usize,
+    /// Every online CPU of the machine ([`crate::cpus::machine_cpus`]); more than
+    /// `logical_cores` when the run was restricted to fewer. Absent in older summaries: read
+    /// as `logical_cores`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_cpus: Option<usize>,
     /// Physical cores (`num_cpus::get_physical`).
     pub physical_cores: usize,
     /// The CPU model as the OS names it, or `unknown`.
@@ -26,7 +32,8 @@ impl Machine {
     /// Reads the facts of the machine this runs on.
     pub fn detect() -> Self {
         Machine {
-            logical_cores: num_cpus::get(),
+            logical_cores: crate::cpus::available(),
+            machine_cpus: Some(crate::cpus::machine_cpus()),
             physical_cores: num_cpus::get_physical(),
             cpu_model: cpu_model().unwrap_or_else(|| "unknown".to_string()),
             os: os_description(),
@@ -35,12 +42,32 @@ impl Machine {
         }
     }
 
-    /// A one-line description: `2 logical / 2 physical cores, Intel(R) Xeon(R) Processor`.
+    /// A one-line description: `2 logical / 2 physical cores, Intel(R) Xeon(R) Processor`, or
+    /// under a restriction `1 of 2 CPUs (2 physical cores), Intel(R) Xeon(R) Processor`.
     pub fn summary(&self) -> String {
-        format!(
-            "{} logical / {} physical cores, {}",
-            self.logical_cores, self.physical_cores, self.cpu_model
-        )
+        match self.restricted_from() {
+            Some(n) => format!(
+                "{} of {n} CPUs ({} physical cores), {}",
+                self.logical_cores, self.physical_cores, self.cpu_model
+            ),
+            None => format!(
+                "{} logical / {} physical cores, {}",
+                self.logical_cores, self.physical_cores, self.cpu_model
+            ),
+        }
+    }
+
+    /// The machine's CPU count N when the run used fewer (K of N), else `None`.
+    pub fn restricted_from(&self) -> Option<usize> {
+        self.machine_cpus.filter(|&n| n > self.logical_cores)
+    }
+
+    /// The CPUs the run used, as the machine line says them: `2`, or `1 of 2`.
+    pub fn cpus_text(&self) -> String {
+        match self.restricted_from() {
+            Some(n) => format!("{} of {n}", self.logical_cores),
+            None => self.logical_cores.to_string(),
+        }
     }
 }
 
@@ -81,7 +108,8 @@ mod tests {
     fn detects_sane_facts() {
         let m = Machine::detect();
         assert!(m.logical_cores >= 1);
-        assert!(m.physical_cores >= 1 && m.physical_cores <= m.logical_cores);
+        assert!(m.physical_cores >= 1);
+        assert!(m.machine_cpus.unwrap() >= m.logical_cores);
         assert!(m.rustc.starts_with("rustc "), "{}", m.rustc);
         assert!(m.summary().contains("cores"));
     }

@@ -43,16 +43,23 @@ enum Command {
         #[arg(long, value_name = "DIR", default_value = "reports")]
         out: PathBuf,
     },
-    /// Compare two runs' summary.json: how many speedups land inside the other run's
-    /// intervals, which verdicts changed, which means moved most.
+    /// Compare runs' summary.json (or report directories): two as text or JSON (how many
+    /// speedups land inside the other run's intervals, which verdicts changed, which means moved
+    /// most), two or more as a page with --html.
     Compare {
-        /// The first run's summary.json.
-        a: PathBuf,
-        /// The second run's summary.json.
-        b: PathBuf,
+        /// The runs: each a summary.json or the directory holding one.
+        #[arg(required = true, value_name = "RUN")]
+        runs: Vec<PathBuf>,
         /// Print one JSON object instead of text.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "html")]
         json: bool,
+        /// Write a page comparing the runs side by side into directory OUT (OUT/index.html).
+        #[arg(long, value_name = "OUT")]
+        html: Option<PathBuf>,
+        /// Name a run on the page, in the order of the runs (default: its CPUs, CPU model and
+        /// start time); give it once per run.
+        #[arg(long, value_name = "TEXT", requires = "html")]
+        label: Vec<String>,
     },
     /// Rank every strategy for your own tasks by predicted wall time, from the cost model.
     Advise(AdviseArgs),
@@ -113,6 +120,10 @@ struct RunArgs {
     /// Start the run even if it would take more than an hour by parbench's estimate.
     #[arg(long)]
     yes: bool,
+    /// Run on K of this machine's CPUs (CPU affinity), as if it had K; the same as
+    /// PARBENCH_CPUS=K, which it overrides.
+    #[arg(long, value_name = "K", allow_negative_numbers = true)]
+    cpus: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -164,12 +175,17 @@ fn main() -> ExitCode {
         Err(error) => return usage_error(error),
     };
     let result = match cli.command {
-        Command::Run(args) => parbench::signals::exit_cleanly_on_termination()
-            .map_err(Into::into)
+        Command::Run(args) => restrict_cpus(args.cpus.as_deref())
+            .and_then(|()| parbench::signals::exit_cleanly_on_termination().map_err(Into::into))
             .and_then(|()| run(args)),
-        Command::Machine { json } => machine(json),
+        Command::Machine { json } => restrict_cpus(None).and_then(|()| machine(json)),
         Command::Report { criterion_dir, out } => write_report(criterion_dir, out),
-        Command::Compare { a, b, json } => compare(&a, &b, json),
+        Command::Compare {
+            runs,
+            json,
+            html,
+            label,
+        } => compare(&runs, json, html, &label),
         Command::Advise(args) => advise(args),
         Command::Worker => worker::serve_stdio().map_err(|e| anyhow::anyhow!("worker: {e}")),
     };
@@ -297,13 +313,28 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Restricts this process to `--cpus K` when given, else to `PARBENCH_CPUS` when set, before
+/// any thread starts; the worker processes it starts inherit the restriction.
+fn restrict_cpus(flag: Option<&str>) -> anyhow::Result<()> {
+    match flag {
+        Some(given) => {
+            let k = parbench::cpus::parse("--cpus", given)?;
+            parbench::cpus::restrict("--cpus", k)?;
+        }
+        None => {
+            parbench::cpus::restrict_from_env()?;
+        }
+    }
+    Ok(())
+}
+
 fn machine(json: bool) -> anyhow::Result<()> {
     let machine = Machine::detect();
     let text = if json {
         serde_json::to_string(&machine)? + "\n"
     } else {
         [
-            ("logical cores: ", machine.logical_cores.to_string()),
+            ("logical cores: ", machine.cpus_text()),
             ("physical cores:", machine.physical_cores.to_string()),
             ("CPU model:     ", machine.cpu_model.clone()),
             ("OS:            ", machine.os.clone()),
@@ -337,7 +368,43 @@ fn write_report(dir: Option<PathBuf>, out: PathBuf) -> anyhow::Result<()> {
     Ok(emit("the list of report files", &text)?)
 }
 
-fn compare(a: &std::path::Path, b: &std::path::Path, json: bool) -> anyhow::Result<()> {
+fn compare(
+    runs: &[PathBuf],
+    json: bool,
+    html: Option<PathBuf>,
+    labels: &[String],
+) -> anyhow::Result<()> {
+    use parbench::compare::{RunSummary, page};
+    if let Some(out) = html {
+        if runs.len() < 2 {
+            anyhow::bail!(
+                "--html compares two or more runs, got {}: give each run's summary.json or \
+                 report directory",
+                runs.len()
+            );
+        }
+        let summaries = runs
+            .iter()
+            .map(|run| RunSummary::read(run))
+            .collect::<Result<Vec<_>, _>>()?;
+        let path = page::write(&summaries, labels, &out)?;
+        return Ok(emit(
+            "the page's path",
+            &format!("compared {} runs: {}\n", runs.len(), path.display()),
+        )?);
+    }
+    let [a, b] = runs else {
+        anyhow::bail!(
+            "compare takes two runs as text or JSON, got {}: add --html OUT to compare {} on \
+             a page",
+            runs.len(),
+            if runs.len() < 2 {
+                "two or more"
+            } else {
+                "more than two"
+            }
+        );
+    };
     let comparison = parbench::compare::compare_files(a, b)?;
     let text = if json {
         comparison.json() + "\n"

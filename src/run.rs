@@ -165,9 +165,11 @@ pub fn estimate_length(
     repeat: Repeat,
 ) -> LengthEstimate {
     use crate::report::format::time;
-    let cores = num_cpus::get() as f64;
+    let cores = crate::cpus::available() as f64;
     let n = scenario.tasks as f64;
-    let pool = workers.unwrap_or(num_cpus::get()).min(scenario.tasks) as f64;
+    let pool = workers
+        .unwrap_or(crate::cpus::available())
+        .min(scenario.tasks) as f64;
     let (wait_ns, bytes) = match scenario.workload {
         Workload::Sleep { duration } | Workload::Net { duration } => {
             (duration.as_nanos() as f64, 0)
@@ -417,7 +419,7 @@ pub fn run_repeated(
         cpu_seconds: stats::median(&cpu).expect("at least one timed run"),
         verified: scenario.verify,
         digest: digest.expect("at least one timed run"),
-        logical_cores: num_cpus::get(),
+        logical_cores: crate::cpus::available(),
         peak_rss_bytes: peaks
             .into_iter()
             .collect::<Option<Vec<_>>>()

@@ -35,7 +35,7 @@ impl Runner {
             (BenchFunction::RayonN, _) => Ok(Runner::Plain(Box::new(RayonPool::new(Some(tasks))?))),
             (BenchFunction::ProcessPoolWarm, _) => Ok(Runner::WarmPool(ProcessPool::spawn(
                 worker,
-                workers.unwrap_or_else(num_cpus::get),
+                workers.unwrap_or_else(crate::cpus::available),
             )?)),
             (_, Some(kind)) => StrategyConfig::new()
                 .worker_command(worker.clone())

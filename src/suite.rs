@@ -2,7 +2,7 @@
 //!
 //! `PARBENCH_PROFILE` picks a [`Profile`]; a [`Plan`] turns it and the core counts into the
 //! task counts, sizes and Criterion timings the benches use. Sweeps derive from
-//! `num_cpus::get()`, never from a hard-coded core count, so the same suite fits a 2-core
+//! `crate::cpus::available()`, never from a hard-coded core count, so the same suite fits a 2-core
 //! laptop and a 64-core server. What the benches record beside Criterion's data lives in
 //! [`records`](crate::records).
 
@@ -93,7 +93,7 @@ impl Plan {
 
     /// The plan `PARBENCH_PROFILE` picks for this machine.
     pub fn from_env() -> Result<Self> {
-        Ok(Self::new(Profile::from_env()?, num_cpus::get()))
+        Ok(Self::new(Profile::from_env()?, crate::cpus::available()))
     }
 
     /// The core count the sweeps are sized to: the logical cores, up to [`Plan::SIZING_CAP`]

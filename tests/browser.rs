@@ -7,8 +7,13 @@
 //! `--dump-dom` prints. The first screen of a 900 px high window is document coordinates
 //! 0 to 900.
 //!
+//! The pages `parbench compare --html` writes for two and three fake runs get the same checks,
+//! with the compared verdicts and the list of changes on the first screen.
+//!
 //! Without Chromium the tests say they were skipped and why; under `CI=true` (where `.ci/run`
 //! installs it) a missing browser fails them. `PARBENCH_CHROMIUM` names the browser to use.
+
+mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -367,4 +372,63 @@ fn the_injection_and_extraction_round_trip() {
     let json: Value = serde_json::from_str(extract_result(dom).unwrap()).unwrap();
     assert_eq!(json["a"], "<");
     assert_eq!(extract_result("<body></body>"), None);
+}
+
+/// Compare pages of two and three fake runs (the third lacks the hash group), written once
+/// per test process under Cargo's temporary directory.
+fn compare_pages() -> &'static [PathBuf] {
+    static PAGES: OnceLock<Vec<PathBuf>> = OnceLock::new();
+    PAGES.get_or_init(|| {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-compare-pages");
+        let _ = std::fs::remove_dir_all(&root);
+        let sleep: common::FakeGroup = ("sleep-10ms", &[(1, 1e7, 1e7), (64, 6.4e8, 1.2e7)]);
+        let helps: common::FakeGroup = ("hash-1MiB", &[(1, 2e6, 2e6), (8, 1.6e7, 4.2e6)]);
+        let no_gain: common::FakeGroup = ("hash-1MiB", &[(1, 2e6, 2e6), (8, 1.6e7, 1.6e7)]);
+        let a = common::fake_run(&root, "a", &[sleep, helps]);
+        let b = common::fake_run(&root, "b", &[sleep, no_gain]);
+        let c = common::fake_run(&root, "c", &[sleep]);
+        [vec![&a, &b], vec![&a, &b, &c]]
+            .iter()
+            .map(|runs| {
+                let out = root.join(format!("compare-{}", runs.len()));
+                common::parbench()
+                    .arg("compare")
+                    .args(runs)
+                    .arg("--html")
+                    .arg(&out)
+                    .assert()
+                    .success();
+                out.join("index.html")
+            })
+            .collect()
+    })
+}
+
+#[test]
+fn compare_pages_of_two_and_three_runs_pass_the_same_checks() {
+    let Some(browser) =
+        chromium_or_skip("compare_pages_of_two_and_three_runs_pass_the_same_checks")
+    else {
+        return;
+    };
+    for page in compare_pages() {
+        for width in [WIDE, NARROW] {
+            let render = render(&browser, page, width);
+            let at = format!("{} at {width} px", page.display());
+            assert_eq!(horizontal_overflow(&render), None, "{at}");
+            assert!(empty_svgs(&render).is_empty(), "{at}: {}", render.result);
+            assert!(broken_links(&render).is_empty(), "{at}: {}", render.result);
+            assert!(
+                console_errors(&render).is_empty(),
+                "{at}: {}",
+                render.result
+            );
+            for (key, selector) in [
+                ("compareMatrix", "#compare-matrix"),
+                ("changes", "#changes"),
+            ] {
+                assert_eq!(off_first_screen(&render, key, selector), None, "{at}");
+            }
+        }
+    }
 }

@@ -32,6 +32,7 @@ fn write_meta(dir: &Path) {
     RunMeta {
         machine: Machine {
             logical_cores: 2,
+            machine_cpus: None,
             physical_cores: 2,
             cpu_model: "Test CPU".to_string(),
             os: "testos".to_string(),

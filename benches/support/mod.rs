@@ -33,8 +33,13 @@ pub fn main(benches: &[fn(&mut Criterion, &Plan)]) {
     finish(c);
 }
 
-/// The plan `PARBENCH_PROFILE` picks; an unknown profile ends the bench with a clear error.
+/// The plan `PARBENCH_PROFILE` picks, for the CPUs `PARBENCH_CPUS` leaves (restricting this
+/// process to them first); an unknown profile or a bad CPU count ends the bench with a clear
+/// error.
 pub fn plan() -> Plan {
+    if let Err(error) = parbench::cpus::restrict_from_env() {
+        exit_with(&error);
+    }
     Plan::from_env().unwrap_or_else(|error| exit_with(&error))
 }
 
@@ -134,7 +139,11 @@ pub fn canary(at: &str) {
         return;
     }
     let bench = env!("CARGO_CRATE_NAME");
-    let reading = CanaryReading::take(bench, &format!("{bench}: {at}"), num_cpus::get());
+    let reading = CanaryReading::take(
+        bench,
+        &format!("{bench}: {at}"),
+        parbench::cpus::available(),
+    );
     let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
     if let Err(error) = CanaryReading::save(&dir, &reading, at == "start") {
         eprintln!("warning: the speed canary is not recorded: {error}");

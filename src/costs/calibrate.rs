@@ -81,7 +81,7 @@ fn time_strategy(kind: StrategyKind, config: &StrategyConfig, set: &TaskSet) -> 
 /// Measures the model on this machine with `worker` as the process strategies' worker.
 pub fn calibrate(worker: WorkerCommand) -> Result<Calibration> {
     let started = Instant::now();
-    let cores = num_cpus::get().max(1);
+    let cores = crate::cpus::available().max(1);
     let plan = Plan::new(Profile::Default, cores);
     let config = StrategyConfig::new().worker_command(worker.clone());
     let counts = plan.overhead_tasks();

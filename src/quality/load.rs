@@ -53,7 +53,7 @@ impl LoadRecord {
             moment,
             load_average,
             runnable_others: runnable_others_median()?,
-            logical_cores: num_cpus::get(),
+            logical_cores: crate::cpus::machine_cpus(),
             at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         })
     }

@@ -202,6 +202,7 @@ impl RunData {
             generated: "2026-01-01T00:00:00Z".to_string(),
             machine: Machine {
                 logical_cores,
+                machine_cpus: None,
                 physical_cores: logical_cores,
                 cpu_model: "Test CPU".to_string(),
                 os: "testos".to_string(),
@@ -323,7 +324,11 @@ impl RunData {
         };
         format!(
             "{} logical cores ({} physical), {}, {}, {}, {profile}{source}",
-            m.logical_cores, m.physical_cores, m.cpu_model, m.os, m.rustc
+            m.cpus_text(),
+            m.physical_cores,
+            m.cpu_model,
+            m.os,
+            m.rustc
         )
     }
 

@@ -29,6 +29,8 @@ use std::time::SystemTime;
 use crate::error::{Error, Result};
 
 pub use data::{MachineSource, RunData};
+/// The answer page's CSS, for other pages in its style (the page comparing runs).
+pub(crate) use page::STYLE as PAGE_STYLE;
 pub use page::SUMMARY_VERSION;
 
 /// The page's file name inside the output directory.

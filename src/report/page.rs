@@ -140,7 +140,7 @@ pub const SUMMARY_VERSION: u32 = 10;
 /// The page's title.
 const TITLE: &str = "parbench: where do threads help, and where don't they?";
 
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 :root{color-scheme:light dark;--fg:#1b1b1b;--bg:#fff;--muted:#5c5c5c;--line:#cfcfcf;
 --head:#f1f1f1;--link:#0a58a8;--helps:#cbeede;--helps-fg:#00472f;--hurts:#f8d5bf;
 --hurts-fg:#7a2d00;--nogain:#e4e4e4;--note:#fff4cf;--note-line:#d9a600}

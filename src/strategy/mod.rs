@@ -109,12 +109,12 @@ impl StrategyKind {
             }
             StrategyKind::ProcessPool => Box::new(ProcessPoolStrategy::new(
                 config.require_worker_command(self)?,
-                workers.unwrap_or_else(num_cpus::get),
+                workers.unwrap_or_else(crate::cpus::available),
             )),
             StrategyKind::Gil => Box::new(Gil::new(config.switch_interval, workers)),
             StrategyKind::Async => Box::new(AsyncLoop::current_thread()?),
             StrategyKind::AsyncMulti => Box::new(AsyncLoop::multi_thread(
-                workers.unwrap_or_else(num_cpus::get),
+                workers.unwrap_or_else(crate::cpus::available),
             )?),
         })
     }

@@ -43,6 +43,8 @@
       scrollWidth: document.documentElement.scrollWidth,
       clientWidth: document.documentElement.clientWidth,
       verdictMatrix: find("#verdict-matrix"),
+      compareMatrix: find("#compare-matrix"),
+      changes: find("#changes"),
       takeaways: find("#takeaways"),
       svgs: Array.prototype.map.call(document.querySelectorAll("svg"), function (svg, i) {
         var b = box(svg);

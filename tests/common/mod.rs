@@ -173,3 +173,22 @@ pub fn write_criterion_benchmark(
     std::fs::write(new.join("estimates.json"), estimates.to_string()).unwrap();
     new
 }
+
+/// One group of a fake run: its name and, per task count, the sequential and threads means
+/// in ns.
+pub type FakeGroup<'a> = (&'a str, &'a [(u64, f64, f64)]);
+
+/// A run made of fake Criterion data for `groups` (±1 % intervals), reported with `parbench
+/// report` into `root/name/reports`; returns that directory's `summary.json`.
+pub fn fake_run(root: &Path, name: &str, groups: &[FakeGroup]) -> PathBuf {
+    let criterion = root.join(name).join("criterion");
+    for (group, points) in groups {
+        for &(n, sequential, threads) in points.iter() {
+            write_criterion_benchmark(&criterion, (group, "sequential", n), sequential, 0.01);
+            write_criterion_benchmark(&criterion, (group, "threads", n), threads, 0.01);
+        }
+    }
+    let out = root.join(name).join("reports");
+    report_command(&criterion, &out).assert().success();
+    out.join("summary.json")
+}

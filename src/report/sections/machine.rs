@@ -17,7 +17,7 @@ pub fn build(data: &RunData) -> Box<dyn Section> {
     let m = &data.machine;
     let not_recorded = || "not recorded".to_string();
     let rows = vec![
-        ("Logical cores", m.logical_cores.to_string()),
+        ("Logical cores", m.cpus_text()),
         ("Physical cores", m.physical_cores.to_string()),
         ("CPU model", m.cpu_model.clone()),
         ("OS", m.os.clone()),
