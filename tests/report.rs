@@ -305,10 +305,10 @@ fn html_has_machine_verdicts_break_even_charts_and_links() {
 
     let break_even = table_rows(&html, "#break-even-table");
     assert_eq!(break_even[0][1], "threads");
-    assert_eq!(break_even[0][2], "64KiB per task");
+    assert_eq!(break_even[0][2], "64 KiB per task");
     assert!(break_even[0][3].starts_with("20.0 µs"), "{break_even:?}");
     assert_eq!(break_even[1][1], "processes");
-    assert!(break_even[1][2].starts_with("never in the measured range (up to 1MiB)"));
+    assert!(break_even[1][2].starts_with("never in the measured range (up to 1 MiB)"));
 
     let no_baseline = table_rows(&html, "table[data-group=\"sleep-10ms\"]");
     assert!(
@@ -341,7 +341,8 @@ fn html_has_machine_verdicts_break_even_charts_and_links() {
         "sleep, hash, hash-size (2), overhead"
     );
     let text = read(&summary.html);
-    for offline in ["<script", "href=\"http", "src=", "@import", "url("] {
+    // Its one script is inline (see the_page_opens_with_the_matrix_and_takeaways_then_the_contents).
+    for offline in ["<script src", "href=\"http", "src=", "@import", "url("] {
         assert!(
             !text.contains(offline),
             "the page must work offline: {offline}"
@@ -378,7 +379,7 @@ fn amdahl_fits_and_predictions_appear_in_json_html_and_markdown() {
     assert_eq!(fits.len(), SERIAL.len());
     let html = Html::parse_document(&read(&summary.html));
     let rows = table_rows(&html, "#amdahl-table");
-    let md = read(&summary.markdown);
+    let md = read(&summary.details);
     for (strategy, s) in SERIAL {
         let fit = fits.iter().find(|f| f["strategy"] == strategy).unwrap();
         assert_eq!(fit["fitted_up_to_workers"], 2);
@@ -628,7 +629,7 @@ fn file_and_net_groups_get_verdicts_and_ideals() {
     }
 }
 
-/// `summary.md` cut at its `## ` headings: (heading, text) per section.
+/// `details.md` (or `summary.md`) cut at its `## ` headings: (heading, text) per section.
 fn markdown_sections(md: &str) -> Vec<(String, String)> {
     let mut sections: Vec<(String, String)> = Vec::new();
     for line in md.lines() {
@@ -646,7 +647,7 @@ fn markdown_sections(md: &str) -> Vec<(String, String)> {
 fn markdown_snapshot_per_section() {
     let (_tmp, criterion, out) = full_tree();
     let summary = report::generate(&criterion, &out).unwrap();
-    let md = read(&summary.markdown);
+    let md = read(&summary.details);
     assert!(md.contains("Generated: "));
     let sections = markdown_sections(&without_generation_time(&md));
     let headings: Vec<&str> = sections.iter().map(|(h, _)| h.as_str()).collect();
@@ -719,10 +720,10 @@ fn json_has_schema_machine_benchmarks_and_verdicts() {
 #[test]
 fn findings_change_when_the_data_changes() {
     let (_tmp, criterion, out) = full_tree();
-    let first = read(&report::generate(&criterion, &out).unwrap().markdown);
+    let first = read(&report::generate(&criterion, &out).unwrap().details);
     assert!(first.contains("threads ×58.0"), "{first}");
     write_sleep(&criterion, 1.0);
-    let second = read(&report::generate(&criterion, &out).unwrap().markdown);
+    let second = read(&report::generate(&criterion, &out).unwrap().details);
     assert!(
         second.contains("sleep-10ms: threads did not help: ×1.00 at 64 tasks"),
         "{second}"
@@ -1065,10 +1066,12 @@ fn the_page_opens_with_the_matrix_and_takeaways_then_the_contents() {
             "{table} in <details>"
         );
     }
-    // Dark mode and print styles, no script.
+    // Dark mode and print styles; one script only, the one opening folded detail a link
+    // points into (the page works without it).
     assert!(text.contains("prefers-color-scheme:dark"));
     assert!(text.contains("@media print"));
-    assert!(!text.contains("<script"));
+    assert_eq!(text.matches("<script").count(), 1);
+    assert!(text.contains("hashchange"));
 }
 
 /// The sections the takeaways link to, in order.
@@ -1099,7 +1102,7 @@ fn takeaways_are_ranked_by_effect_size_and_follow_the_data() {
     let top = texts(&html, "#takeaways li")[0].clone();
     assert!(
         top.starts_with(
-            "Small tasks cost more than they gain: at 1KiB per task (hash-size-n4) processes is ×"
+            "Small tasks cost more than they gain: at 1 KiB per task (hash-size-n4) processes is ×"
         ),
         "{top}"
     );

@@ -4,7 +4,8 @@
 //! The HTML page opens with the answer: the title, the machine in one line, then the first
 //! section (the verdict matrix and the ranked takeaways), a table of contents, the notes on
 //! missing data, and every other section with data. It is one self-contained file: inline
-//! CSS and SVG, no script, no font or file from the network; it follows the system's dark
+//! CSS and SVG, one small optional script (opening the folded detail a followed link points
+//! into), no font or file from the network; it follows the system's dark
 //! mode, prints without navigation, and never scrolls sideways (wide tables scroll inside
 //! their own box).
 //!
@@ -119,6 +120,9 @@ use crate::interval::Interval;
 /// in this module's documentation).
 pub const SUMMARY_VERSION: u32 = 9;
 
+/// The most `summary.md` may weigh, in bytes: a summary, not the tables.
+pub const SUMMARY_BUDGET: usize = 12 * 1024;
+
 /// The page's title.
 const TITLE: &str = "parbench: where do threads help, and where don't they?";
 
@@ -185,6 +189,17 @@ h2,h3{break-after:avoid}
 *{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 "#;
 
+/// The page's one script, optional: a link to an anchor inside closed `<details>` opens
+/// them (on load and on every `hashchange`) and scrolls to it. Without it the page still
+/// works: the detail opens with a click on its summary line (and Chromium opens the
+/// `<details>` around a followed anchor on its own); printing opens all of them through the
+/// print stylesheet.
+const OPEN_TARGET: &str = "(function(){function o(){var h=location.hash.slice(1);if(!h)return;\
+var t=document.getElementById(decodeURIComponent(h));if(!t)return;var c=false;\
+for(var e=t.parentElement;e;e=e.parentElement){if(e.tagName==='DETAILS'&&!e.open){e.open=true;c=true;}}\
+if(c)t.scrollIntoView();}addEventListener('hashchange',o);\
+addEventListener('DOMContentLoaded',o);})();";
+
 /// Everything the frame renders: the sections and the ranked takeaways.
 pub struct Frame<'a> {
     data: &'a RunData,
@@ -228,10 +243,17 @@ impl<'a> Frame<'a> {
         let mut shown = self.shown();
         let first = shown.next();
         let section = |s: &dyn Section| {
+            let detail = s.html(&page);
             html! {
                 section id=(s.id()) {
-                    h2 { (s.title()) }
-                    (s.html(&page))
+                    h2 { (s.headline()) }
+                    (s.lead(&page))
+                    @if !detail.0.trim().is_empty() {
+                        details.more {
+                            summary { (s.more()) }
+                            (detail)
+                        }
+                    }
                 }
             }
         };
@@ -244,6 +266,7 @@ impl<'a> Frame<'a> {
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     title { (TITLE) }
                     style { (PreEscaped(STYLE)) }
+                    script { (PreEscaped(OPEN_TARGET)) }
                 }
                 body {
                     header {
@@ -275,11 +298,48 @@ impl<'a> Frame<'a> {
         text
     }
 
-    /// Renders `summary.md`.
+    /// Renders `summary.md`: the answer in a few kilobytes (at most [`SUMMARY_BUDGET`]): the
+    /// canary and quality lines, the matrix, the takeaways, every verdict with its interval,
+    /// and each section's headline linking to the page. The full tables are in `details.md`
+    /// ([`Frame::details`]) and `summary.json`.
     pub fn markdown(&self) -> String {
         let page = self.page();
+        let mut md = self.markdown_head();
+        for s in self.shown() {
+            let part = s.summary_markdown(&page);
+            if !part.trim().is_empty() {
+                md.push_str(&format!("\n## {}\n\n{}\n", s.title(), part.trim_end()));
+            }
+        }
+        md.push_str("\n## What each section found\n\n");
+        for s in self.shown() {
+            md.push_str(&format!(
+                "- {}: [{}](index.html#{})\n",
+                s.title(),
+                s.headline(),
+                s.id()
+            ));
+        }
+        md
+    }
+
+    /// Renders `details.md`: every section's full Markdown copy, tables included.
+    pub fn details(&self) -> String {
+        let page = self.page();
+        let mut md = self.markdown_head();
+        for s in self.shown() {
+            md.push_str(&format!("\n## {}\n\n", s.title()));
+            md.push_str(s.markdown(&page).trim_end());
+            md.push('\n');
+        }
+        md
+    }
+
+    /// The top of both Markdown files: title, time, machine, links, canary, warning, notes.
+    fn markdown_head(&self) -> String {
         let mut md = format!(
-            "# {TITLE}\n\nGenerated: {}\n\nMeasured on {}. Full page: [index.html](index.html). \
+            "# {TITLE}\n\nGenerated: {}\n\nMeasured on {}. Full page: [index.html](index.html); \
+             every table: [details.md](details.md) and [summary.json](summary.json). \
              Criterion's own report: [report/index.html]({}).\n",
             self.data.generated,
             self.data.machine_line(),
@@ -297,11 +357,6 @@ impl<'a> Frame<'a> {
             for note in notes {
                 md.push_str(&format!("- {note}\n"));
             }
-        }
-        for s in self.shown() {
-            md.push_str(&format!("\n## {}\n\n", s.title()));
-            md.push_str(s.markdown(&page).trim_end());
-            md.push('\n');
         }
         md
     }

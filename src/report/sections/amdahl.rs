@@ -432,6 +432,45 @@ impl Section for AmdahlSection {
         self.rows.iter().map(sentence).collect()
     }
 
+    fn headline(&self) -> String {
+        let fitted = self
+            .rows
+            .iter()
+            .find_map(|row| row.fit.as_ref().ok().map(|f| (row, f)));
+        match fitted {
+            Some((row, f)) => match f.fit.predict(HEADLINE_CORES) {
+                p @ Prediction::Estimate { .. } => format!(
+                    "{} on {} would reach {}",
+                    row.strategy,
+                    row.group,
+                    p.label(f.fit.worker_counts)
+                ),
+                Prediction::Unpinned { .. } => format!(
+                    "This machine's {} cores cannot tell how far more cores would take {} on {}",
+                    row.fitted_up_to, row.strategy, row.group
+                ),
+            },
+            None => self.title().to_string(),
+        }
+    }
+
+    fn lead(&self, _page: &Page) -> Markup {
+        let sentences: Vec<String> = self.rows.first().map(sentence).into_iter().collect();
+        let chart = self
+            .groups
+            .first()
+            .map(|g| figure(self.chart(g).map(|c| charts::draw(&c))))
+            .unwrap_or_default();
+        super::lead(&sentences, chart)
+    }
+
+    fn more(&self) -> String {
+        format!(
+            "How the serial fraction is fitted, every chart, and every fit and prediction ({})",
+            self.rows.len()
+        )
+    }
+
     fn html(&self, page: &Page) -> Markup {
         html! {
             p { (self.rule()) }

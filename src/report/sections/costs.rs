@@ -14,8 +14,10 @@ use crate::costs::{CostReport, StrategyCost};
 
 use super::super::analysis::{GroupAnalysis, effect_size};
 use super::super::blocks::{
-    Page, findings, findings_markdown, group_anchor, group_table, group_table_markdown, scroll,
+    Page, figure, findings, findings_markdown, group_anchor, group_table, group_table_markdown,
+    scroll,
 };
+use super::super::charts;
 use super::super::data::RunData;
 use super::super::format;
 use super::{Section, Takeaway};
@@ -282,6 +284,59 @@ impl Costs {
     }
 }
 
+/// How many of the model's misses the section's lead lists.
+const LEAD_MISSES: usize = 5;
+
+impl Costs {
+    /// The ladder: every strategy with a primitive, from the cheapest primitive to the
+    /// dearest (a function call up to a process).
+    fn rungs(&self) -> Vec<charts::Rung> {
+        let Some(report) = &self.report else {
+            return Vec::new();
+        };
+        let mut rungs: Vec<charts::Rung> = report
+            .model
+            .costs
+            .iter()
+            .filter_map(|c| {
+                Some(charts::Rung {
+                    strategy: c.strategy,
+                    primitive: c.primitive?.name().to_string(),
+                    cost: c.compared_with_primitive(),
+                    primitive_ns: c.primitive_ns,
+                })
+            })
+            .collect();
+        let key = |r: &charts::Rung| r.primitive_ns.map_or(f64::INFINITY, |p| p.point);
+        rungs.sort_by(|a, b| key(a).total_cmp(&key(b)));
+        rungs
+    }
+
+    /// The model's largest misses, largest first: at most [`LEAD_MISSES`].
+    fn largest_misses(&self) -> Vec<&BenchPrediction> {
+        let mut missed = self.unexplained();
+        let size = |p: &BenchPrediction| (1.0 + p.residual).max(1e-9).ln().abs();
+        missed.sort_by(|a, b| size(b).total_cmp(&size(a)));
+        missed.truncate(LEAD_MISSES);
+        missed
+    }
+
+    /// One miss for the lead: what was measured, what the model said, and where its work
+    /// figure came from.
+    fn miss(p: &BenchPrediction) -> String {
+        format!(
+            "{} on {} at {}: measured {}, predicted {} ({}; work from {})",
+            p.id.function,
+            p.id.group,
+            format::value(&p.id.group, p.id.value),
+            time(p.measured_ns.point),
+            time(p.prediction.total_ns.point),
+            residual(p.residual),
+            source(p)
+        )
+    }
+}
+
 impl Section for Costs {
     fn id(&self) -> &'static str {
         ID
@@ -379,6 +434,51 @@ impl Section for Costs {
             })
             .into_iter()
             .collect()
+    }
+
+    fn headline(&self) -> String {
+        let rungs = self.rungs();
+        let cost = |r: &&charts::Rung| r.cost.point;
+        match (
+            rungs.iter().min_by(|a, b| cost(a).total_cmp(&cost(b))),
+            rungs.iter().max_by(|a, b| cost(a).total_cmp(&cost(b))),
+        ) {
+            (Some(cheap), Some(dear)) if cheap.strategy != dear.strategy => format!(
+                "One task costs from {} ({}) to {} ({}), each near its primitive",
+                time(cheap.cost.point),
+                cheap.strategy,
+                time(dear.cost.point),
+                dear.strategy
+            ),
+            _ => self.title().to_string(),
+        }
+    }
+
+    fn lead(&self, _page: &Page) -> Markup {
+        let Some(report) = &self.report else {
+            return Markup::default();
+        };
+        let covered = report.predictions.len();
+        let missed = self.unexplained().len();
+        let misses = self.largest_misses();
+        html! {
+            p.lead {
+                "Each strategy's cost of one task (fitted from empty tasks) beside the primitive under it, from a function call up to a process. The model built from these costs predicts "
+                (covered - missed) " of " (covered) " benchmarks within 25 %."
+            }
+            (figure(charts::ladder_chart(&self.rungs())))
+            @if !misses.is_empty() {
+                p { "Its largest misses:" }
+                ul #largest-misses { @for p in &misses { li { (Self::miss(p)) } } }
+            }
+        }
+    }
+
+    fn more(&self) -> String {
+        let predictions = self.report.as_ref().map_or(0, |r| r.predictions.len());
+        format!(
+            "The model, every fitted cost and primitive, and all {predictions} predictions against measurements"
+        )
     }
 
     fn html(&self, page: &Page) -> Markup {

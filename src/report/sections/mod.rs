@@ -99,6 +99,47 @@ impl GroupBlock {
     }
 }
 
+/// How many words a section's lead paragraph holds at most, so that with its heading it
+/// stays within the page's budget of 80 words before the first chart or table.
+pub const LEAD_WORDS: usize = 55;
+
+/// The heading that says a section's finding: its largest takeaway (without the full stop),
+/// or `fallback` (the topic) when it has none.
+fn headline_from(takeaways: &[Takeaway], fallback: &str) -> String {
+    takeaways
+        .iter()
+        .filter(|t| t.effect.is_finite())
+        .max_by(|a, b| a.effect.total_cmp(&b.effect))
+        .map(|t| t.sentence.trim_end_matches('.').to_string())
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+/// The first of `sentences` that fit in `words` words together (at least the first one,
+/// however long), for a lead paragraph.
+fn lead_sentences(sentences: &[String], words: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut count = 0;
+    for s in sentences {
+        let n = s.split_whitespace().count();
+        if !out.is_empty() && count + n > words {
+            break;
+        }
+        count += n;
+        out.push(s.clone());
+    }
+    out
+}
+
+/// A lead: the sentences (at most [`LEAD_WORDS`] words, see [`lead_sentences`]) in one
+/// paragraph, then the chart or table.
+fn lead(sentences: &[String], chart: Markup) -> Markup {
+    let text = lead_sentences(sentences, LEAD_WORDS).join(" ");
+    maud::html! {
+        @if !text.is_empty() { p.lead { (text) } }
+        (chart)
+    }
+}
+
 /// Every section, in page order. The first one (the verdict matrix and takeaways) opens the
 /// page above the table of contents.
 pub const SECTIONS: &[Build] = &[
@@ -127,8 +168,23 @@ pub const MAX_TAKEAWAYS_PER_SECTION: usize = 2;
 pub trait Section {
     /// Its anchor (`<section id>`) and table-of-contents target.
     fn id(&self) -> &'static str;
-    /// Its heading and table-of-contents entry.
+    /// Its topic: the table-of-contents entry and the Markdown copy's heading.
     fn title(&self) -> &'static str;
+    /// Its heading on the page: the finding in a few words, generated from the data (not the
+    /// topic; the topic is [`Section::title`]). Defaults to the title.
+    fn headline(&self) -> String {
+        self.title().to_string()
+    }
+    /// Its lead, shown open under the heading: the answer in at most ~80 words, then its one
+    /// chart or small table. Empty by default.
+    fn lead(&self, page: &Page) -> Markup {
+        let _ = page;
+        Markup::default()
+    }
+    /// The summary line of the folded detail ([`Section::html`]): what is inside.
+    fn more(&self) -> String {
+        format!("The detail of \u{201c}{}\u{201d}", self.title())
+    }
     /// Whether the run has data for it; without, it is left out of the page.
     fn has_data(&self) -> bool;
     /// The groups it shows (so the matrix can link to it, and no group goes unshown).
@@ -143,10 +199,18 @@ pub trait Section {
     fn takeaways(&self) -> Vec<Takeaway> {
         Vec::new()
     }
-    /// Its body in HTML (the frame adds the `<section>` and heading).
+    /// Its detail in HTML (full tables, per-benchmark lists, fits, method): the frame folds
+    /// it into a `<details>` block below the lead, summarised by [`Section::more`]; empty
+    /// detail is left out.
     fn html(&self, page: &Page) -> Markup;
-    /// Its body in Markdown (the frame adds the heading).
+    /// Its full Markdown copy, for `details.md` (the frame adds the heading).
     fn markdown(&self, page: &Page) -> String;
+    /// Its part of `summary.md`, kept to the answer (the frame adds the heading); empty by
+    /// default, when the summary only links to the section by its headline.
+    fn summary_markdown(&self, page: &Page) -> String {
+        let _ = page;
+        String::new()
+    }
     /// Its top-level keys of `summary.json`, written with or without data.
     fn json(&self, page: &Page) -> Vec<(&'static str, serde_json::Value)> {
         let _ = page;

@@ -303,6 +303,24 @@ impl Pairs {
     }
 }
 
+impl Pairs {
+    /// The benchmarks whose speedup after a pause differs from the one in a loop.
+    fn hot_cold_table(&self) -> Markup {
+        html! {
+            @if self.hot_cold.iter().any(|h| h.differ) {
+                (scroll(html! {
+                    table #hot-cold {
+                        thead { tr { th { "Benchmark" } th { "In a loop" } th { "After a pause" } } }
+                        tbody { @for h in self.hot_cold.iter().filter(|h| h.differ) { tr {
+                            td { (h.id) } td { (format::speedup(&h.hot)) } td { (format::speedup(&h.cold)) }
+                        } } }
+                    }
+                }))
+            }
+        }
+    }
+}
+
 impl Section for Pairs {
     fn id(&self) -> &'static str {
         ID
@@ -337,20 +355,23 @@ impl Section for Pairs {
             .collect()
     }
 
+    fn headline(&self) -> String {
+        super::headline_from(&self.takeaways(), self.title())
+    }
+
+    fn lead(&self, _page: &Page) -> Markup {
+        let first: Vec<String> = self.sentences().into_iter().take(1).collect();
+        super::lead(&first, self.hot_cold_table())
+    }
+
+    fn more(&self) -> String {
+        "How a pair is measured, the canary, the working set and the raw scaling".to_string()
+    }
+
     fn html(&self, _page: &Page) -> Markup {
         html! {
             @if let Some(method) = self.method() { p { (method) } }
             (findings(&self.sentences()))
-            @if self.hot_cold.iter().any(|h| h.differ) {
-                (scroll(html! {
-                    table #hot-cold {
-                        thead { tr { th { "Benchmark" } th { "In a loop" } th { "After a pause" } } }
-                        tbody { @for h in self.hot_cold.iter().filter(|h| h.differ) { tr {
-                            td { (h.id) } td { (format::speedup(&h.hot)) } td { (format::speedup(&h.cold)) }
-                        } } }
-                    }
-                }))
-            }
         }
     }
 

@@ -103,10 +103,34 @@ impl Section for QualitySection {
         sentences
     }
 
-    fn html(&self, page: &Page) -> Markup {
+    fn headline(&self) -> String {
+        match &self.quality.warning {
+            Some(_) => "Some verdicts rest on noisy measurements".to_string(),
+            None if self.noisy.is_empty() => "Every benchmark measured steadily".to_string(),
+            None => format!(
+                "{} of {} benchmarks were measured with noise",
+                self.noisy.len(),
+                self.quality.benchmarks
+            ),
+        }
+    }
+
+    fn lead(&self, _page: &Page) -> Markup {
         html! {
             p #quality-line { (self.quality.line()) "." }
             @if let Some(warning) = &self.quality.warning { p.note { strong { (warning) } } }
+        }
+    }
+
+    fn more(&self) -> String {
+        format!(
+            "What counts as noisy, the noisy benchmarks ({}) and the machine's load around each bench",
+            self.noisy.len()
+        )
+    }
+
+    fn html(&self, page: &Page) -> Markup {
+        html! {
             p { (self.rule()) }
             @if !self.noisy.is_empty() {
                 details #noisy-benchmarks {
@@ -139,6 +163,10 @@ impl Section for QualitySection {
                 }))
             }
         }
+    }
+
+    fn summary_markdown(&self, _page: &Page) -> String {
+        format!("{}.\n", self.quality.line())
     }
 
     fn markdown(&self, page: &Page) -> String {
