@@ -192,13 +192,15 @@ h2,h3{break-after:avoid}
 /// The page's one script, optional: a link to an anchor inside closed `<details>` opens
 /// them (on load and on every `hashchange`) and scrolls to it. Without it the page still
 /// works: the detail opens with a click on its summary line (and Chromium opens the
-/// `<details>` around a followed anchor on its own); printing opens all of them through the
-/// print stylesheet.
+/// `<details>` around a followed anchor on its own). Printing opens every `<details>` (on
+/// `beforeprint`; without the script, the print stylesheet shows their content where the
+/// browser supports `::details-content`).
 const OPEN_TARGET: &str = "(function(){function o(){var h=location.hash.slice(1);if(!h)return;\
 var t=document.getElementById(decodeURIComponent(h));if(!t)return;var c=false;\
 for(var e=t.parentElement;e;e=e.parentElement){if(e.tagName==='DETAILS'&&!e.open){e.open=true;c=true;}}\
 if(c)t.scrollIntoView();}addEventListener('hashchange',o);\
-addEventListener('DOMContentLoaded',o);})();";
+addEventListener('DOMContentLoaded',o);addEventListener('beforeprint',function(){\
+document.querySelectorAll('details').forEach(function(d){d.open=true;});});})();";
 
 /// Everything the frame renders: the sections and the ranked takeaways.
 pub struct Frame<'a> {

@@ -461,7 +461,7 @@ impl Section for AmdahlSection {
             .first()
             .map(|g| figure(self.chart(g).map(|c| charts::draw(&c))))
             .unwrap_or_default();
-        super::lead(&sentences, chart)
+        super::lead(&self.headline(), &sentences, chart)
     }
 
     fn more(&self) -> String {

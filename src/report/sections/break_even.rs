@@ -333,7 +333,7 @@ impl Section for BreakEvenSection {
     fn lead(&self, page: &Page) -> Markup {
         let first: Vec<String> = self.findings().into_iter().take(1).collect();
         html! {
-            (super::lead(&first, Markup::default()))
+            (super::lead(&self.headline(), &first, Markup::default()))
             @if !self.rows.is_empty() {
                 (scroll(html! {
                     table #break-even-table {

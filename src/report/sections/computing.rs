@@ -269,6 +269,7 @@ impl Section for Computing {
     fn lead(&self, _page: &Page) -> Markup {
         match self.blocks.first() {
             Some(b) => super::lead(
+                &self.headline(),
                 &b.sentences,
                 figure(charts::speedup_chart_with(
                     &b.group,

@@ -166,6 +166,7 @@ impl Section for Mixed {
     fn lead(&self, _page: &Page) -> Markup {
         match self.blocks.first() {
             Some(b) => super::lead(
+                &self.headline(),
                 &b.sentences,
                 figure(charts::speedup_chart(&b.group, self.cores)),
             ),

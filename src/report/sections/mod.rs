@@ -99,9 +99,9 @@ impl GroupBlock {
     }
 }
 
-/// How many words a section's lead paragraph holds at most, so that with its heading it
-/// stays within the page's budget of 80 words before the first chart or table.
-pub const LEAD_WORDS: usize = 55;
+/// How many words a section's heading and its text before its first chart or table hold at
+/// most (the page's lead budget, checked in `tests/browser.rs`).
+pub const LEAD_BUDGET: usize = 80;
 
 /// The heading that says a section's finding: its largest takeaway (without the full stop),
 /// or `fallback` (the topic) when it has none.
@@ -114,14 +114,14 @@ fn headline_from(takeaways: &[Takeaway], fallback: &str) -> String {
         .unwrap_or_else(|| fallback.to_string())
 }
 
-/// The first of `sentences` that fit in `words` words together (at least the first one,
-/// however long), for a lead paragraph.
+/// The first of `sentences` that fit in `words` words together: none when the first alone is
+/// longer (it stays in the section's detail).
 fn lead_sentences(sentences: &[String], words: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut count = 0;
     for s in sentences {
         let n = s.split_whitespace().count();
-        if !out.is_empty() && count + n > words {
+        if count + n > words {
             break;
         }
         count += n;
@@ -130,10 +130,11 @@ fn lead_sentences(sentences: &[String], words: usize) -> Vec<String> {
     out
 }
 
-/// A lead: the sentences (at most [`LEAD_WORDS`] words, see [`lead_sentences`]) in one
-/// paragraph, then the chart or table.
-fn lead(sentences: &[String], chart: Markup) -> Markup {
-    let text = lead_sentences(sentences, LEAD_WORDS).join(" ");
+/// A lead under `headline`: the first sentences that fit in [`LEAD_BUDGET`] words with the
+/// headline (see [`lead_sentences`]) in one paragraph, then the chart or table.
+fn lead(headline: &str, sentences: &[String], chart: Markup) -> Markup {
+    let room = LEAD_BUDGET.saturating_sub(headline.split_whitespace().count());
+    let text = lead_sentences(sentences, room).join(" ");
     maud::html! {
         @if !text.is_empty() { p.lead { (text) } }
         (chart)
@@ -257,6 +258,17 @@ pub fn ranked_takeaways(sections: &[Box<dyn Section>]) -> Vec<Takeaway> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lead_keeps_to_its_budget_with_the_headline() {
+        let sentences = vec!["one two three.".to_string(), "four five.".to_string()];
+        assert_eq!(lead_sentences(&sentences, 5), sentences);
+        assert_eq!(lead_sentences(&sentences, 4), sentences[..1]);
+        assert!(lead_sentences(&sentences, 2).is_empty());
+        let headline = "word ".repeat(LEAD_BUDGET - 3);
+        let html = lead(&headline, &sentences, Markup::default()).into_string();
+        assert_eq!(html, "<p class=\"lead\">one two three.</p>");
+    }
 
     #[test]
     fn section_ids_are_unique() {

@@ -361,7 +361,7 @@ impl Section for Pairs {
 
     fn lead(&self, _page: &Page) -> Markup {
         let first: Vec<String> = self.sentences().into_iter().take(1).collect();
-        super::lead(&first, self.hot_cold_table())
+        super::lead(&self.headline(), &first, self.hot_cold_table())
     }
 
     fn more(&self) -> String {

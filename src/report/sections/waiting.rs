@@ -225,6 +225,7 @@ impl Section for Waiting {
     fn lead(&self, _page: &Page) -> Markup {
         match self.blocks.first() {
             Some(b) => super::lead(
+                &self.headline(),
                 &b.sentences,
                 figure(charts::speedup_chart(&b.group, self.cores)),
             ),

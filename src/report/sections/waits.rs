@@ -168,7 +168,11 @@ impl Section for Waits {
 
     fn lead(&self, _page: &Page) -> Markup {
         match self.groups.first() {
-            Some(g) => super::lead(&self.findings(), figure(charts::time_chart(g))),
+            Some(g) => super::lead(
+                &self.headline(),
+                &self.findings(),
+                figure(charts::time_chart(g)),
+            ),
             None => Markup::default(),
         }
     }
