@@ -1088,3 +1088,92 @@ fn the_top_warning_appears_only_when_a_verdict_rests_on_noise() {
             .is_some()
     );
 }
+
+/// Why `md` is not a summary, if it is not: over [`report::SUMMARY_BUDGET`] bytes, or missing
+/// the matrix, the takeaways, a verdict with its interval, the quality line or the links.
+fn summary_problems(md: &str, json: &serde_json::Value) -> Vec<String> {
+    let verdicts = json["verdicts"].as_array().unwrap();
+    let mut problems = Vec::new();
+    if md.len() > report::SUMMARY_BUDGET {
+        problems.push(format!(
+            "{} bytes, over the budget of {}",
+            md.len(),
+            report::SUMMARY_BUDGET
+        ));
+    }
+    for (what, needle) in [
+        ("the matrix", "| Workload |"),
+        ("the takeaways", "\n1. "),
+        ("the page's link", "](index.html"),
+        ("the details' link", "](details.md)"),
+        ("the JSON's link", "](summary.json)"),
+    ] {
+        if !md.contains(needle) {
+            problems.push(format!("no {what} ({needle:?})"));
+        }
+    }
+    if let Some(line) = json["quality"]["line"].as_str()
+        && json["quality"]["benchmarks"].as_u64() > Some(0)
+        && !md.contains(line)
+    {
+        problems.push(format!("no quality line ({line:?})"));
+    }
+    for v in verdicts {
+        let s = &v["speedup"];
+        let row = format!(
+            "| {} | {} | ",
+            v["group"].as_str().unwrap(),
+            v["strategy"].as_str().unwrap()
+        );
+        let interval = format!(
+            "×{} [{}, {}]",
+            factor(s["point"].as_f64().unwrap()),
+            factor(s["lower"].as_f64().unwrap()),
+            factor(s["upper"].as_f64().unwrap())
+        );
+        if !md
+            .lines()
+            .any(|l| l.starts_with(&row) && l.contains(&interval))
+        {
+            problems.push(format!("no verdict row {row}… {interval}"));
+        }
+    }
+    problems
+}
+
+/// `summary.md` is a summary (issue 18): at most 12 KB, with the matrix, the takeaways, every
+/// verdict with its interval, the quality line and the links; the full tables are in
+/// `details.md`. The check fails on a summary made too long or too thin.
+#[test]
+fn summary_md_is_a_summary_within_its_budget() {
+    let (_tmp, criterion, out) = full_tree();
+    let summary = report::generate(&criterion, &out).unwrap();
+    let md = read(&summary.markdown);
+    let json = json(&summary.json);
+    assert!(!json["verdicts"].as_array().unwrap().is_empty());
+    let problems = summary_problems(&md, &json);
+    assert!(problems.is_empty(), "{problems:?}\n{md}");
+    // The tables moved to details.md, not away.
+    let details = read(&summary.details);
+    assert!(
+        details.contains("| Strategy | Fixed | Per task |"),
+        "{details}"
+    );
+    assert!(!md.contains("| Strategy | Fixed | Per task |"), "{md}");
+    assert!(
+        md.len() < details.len() / 2,
+        "{} {}",
+        md.len(),
+        details.len()
+    );
+
+    let padded = format!("{md}{}", "x".repeat(report::SUMMARY_BUDGET));
+    let too_long = summary_problems(&padded, &json);
+    assert!(too_long[0].contains("over the budget"), "{too_long:?}");
+    let thin = summary_problems("# nothing\n", &json);
+    assert!(thin.iter().any(|p| p.contains("the matrix")), "{thin:?}");
+    assert!(
+        thin.iter().any(|p| p.starts_with("no verdict row")),
+        "{thin:?}"
+    );
+}
