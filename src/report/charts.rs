@@ -834,7 +834,7 @@ pub fn ladder_chart(rungs: &[Rung]) -> Option<Rendered> {
         min.log10().floor(),
         max.log10().ceil().max(min.log10().floor() + 1.0),
     );
-    let (width, left, right, top, row) = (760.0, 190.0, 70.0, 34.0, 26.0);
+    let (width, left, right, top, row) = (840.0, 270.0, 70.0, 34.0, 26.0);
     let height = top + row * rungs.len() as f64 + 34.0;
     let plot = width - left - right;
     let x = |ns: f64| left + (ns.max(min / 2.0).log10() - lo) / (hi - lo) * plot;

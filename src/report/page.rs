@@ -151,7 +151,7 @@ td.num{text-align:right}
 #verdict-matrix{font-variant-numeric:tabular-nums}
 #verdict-matrix tbody th{white-space:nowrap}
 #verdict-matrix td{text-align:center;padding:0}
-#verdict-matrix td a{display:block;padding:.25rem .6rem;color:inherit;text-decoration:none}
+#verdict-matrix td a{display:block;padding:.25rem .6rem;color:inherit;text-decoration:none;white-space:nowrap}
 #verdict-matrix td a:hover,#verdict-matrix td a:focus{text-decoration:underline}
 #verdict-matrix th[scope=row] a{color:inherit}
 .verdict-helps{background:var(--helps);color:var(--helps-fg)}
@@ -165,7 +165,7 @@ td.not-measured{color:var(--muted)}
 .legend{font-size:.85rem;color:var(--muted);margin:.1rem 0 .5rem}
 .chip{display:inline-block;padding:0 .4rem;border-radius:3px;color:var(--fg)}
 #takeaways{margin:.4rem 0;padding-left:1.6rem}
-#takeaways li{margin:.15rem 0}
+#takeaways li{margin:.1rem 0}
 a.more{font-size:.85rem}
 nav#contents{border-top:1px solid var(--line);border-bottom:1px solid var(--line);margin:1rem 0;padding:.3rem 0}
 nav#contents h2{font-size:1rem;border:0;margin:.2rem 0}
@@ -173,6 +173,8 @@ nav#contents ol{columns:2 16rem;margin:.2rem 0;padding-left:1.6rem}
 figure{margin:.8rem 0}
 svg{display:block;max-width:100%;height:auto;border-radius:4px}
 details{margin:.4rem 0}
+details.more>summary{margin:.2rem 0 .6rem}
+p.lead{margin:.3rem 0 .5rem}
 summary{cursor:pointer;color:var(--link)}
 .note{background:var(--note);border-left:4px solid var(--note-line);padding:.4rem .8rem}
 .generated{color:var(--muted);font-size:.9rem}

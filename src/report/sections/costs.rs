@@ -437,14 +437,20 @@ impl Section for Costs {
     }
 
     fn headline(&self) -> String {
-        let rungs = self.rungs();
+        // A fitted cost per task can fall below zero within its interval: the cheapest
+        // named is the cheapest measured above zero.
+        let rungs: Vec<charts::Rung> = self
+            .rungs()
+            .into_iter()
+            .filter(|r| r.cost.point > 0.0)
+            .collect();
         let cost = |r: &&charts::Rung| r.cost.point;
         match (
             rungs.iter().min_by(|a, b| cost(a).total_cmp(&cost(b))),
             rungs.iter().max_by(|a, b| cost(a).total_cmp(&cost(b))),
         ) {
             (Some(cheap), Some(dear)) if cheap.strategy != dear.strategy => format!(
-                "One task costs from {} ({}) to {} ({}), each near its primitive",
+                "One task costs from {} ({}) to {} ({}): the ladder of their primitives",
                 time(cheap.cost.point),
                 cheap.strategy,
                 time(dear.cost.point),

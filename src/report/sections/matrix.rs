@@ -282,7 +282,7 @@ impl Section for Matrix {
                     }
                 }))
                 p.legend {
-                    "Speedup over sequential at the largest measured value (mixed rows: at the middle waiting share). "
+                    "Speedup over sequential at the largest measured value (mixed: the middle share). "
                     span.chip.verdict-helps { "helps" } " "
                     span.chip.verdict-no-gain { "no gain" } " "
                     span.chip.verdict-hurts { "hurts" } " "
