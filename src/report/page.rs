@@ -3,7 +3,10 @@
 //!
 //! The HTML page opens with the answer: the title, the machine in one line, then the first
 //! section (the verdict matrix and the ranked takeaways), a table of contents, the notes on
-//! missing data, and every other section with data. It is one self-contained file: inline
+//! missing data, and every other section with data. Each section is its headline (the
+//! finding), its lead (a few sentences and one chart or small table) and its detail folded
+//! into `<details>`, so that with every `<details>` closed the page stays within 3,000 words
+//! and 12,000 px at 1400 × 900 (`tests/browser.rs`). It is one self-contained file: inline
 //! CSS and SVG, one small optional script (opening the folded detail a followed link points
 //! into), no font or file from the network; it follows the system's dark
 //! mode, prints without navigation, and never scrolls sideways (wide tables scroll inside

@@ -12,7 +12,10 @@
 //! # Adding a section
 //!
 //! 1. Write `src/report/sections/<name>.rs` with a `pub fn build(data: &RunData) ->
-//!    Box<dyn Section>` and a type implementing [`Section`]. Use the shared plumbing only:
+//!    Box<dyn Section>` and a type implementing [`Section`]: its [`Section::headline`] says
+//!    the finding, its [`Section::lead`] holds the answer (at most [`LEAD_BUDGET`] words with
+//!    the headline) and its one chart or small table, and its [`Section::html`] the rest,
+//!    which the frame folds into `<details>` under the summary line [`Section::more`]. Use the shared plumbing only:
 //!    [`super::analysis`] (speedups, verdicts, ideals), [`super::format`] (every label),
 //!    `report/charts.rs` (charts), `report/blocks.rs` (links, figures, group tables). Never
 //!    import a sibling section.
