@@ -212,24 +212,7 @@ fn sentence(row: &AmdahlRow) -> String {
         }
     };
     let f = &fitted.fit;
-    let meaning = if f.lower >= MOSTLY_SERIAL {
-        "extra cores buy nothing".to_string()
-    } else if f.lower <= 0.0 && f.upper >= MOSTLY_SERIAL {
-        "the data allow anything from perfect scaling to none".to_string()
-    } else if f.lower <= 0.0 {
-        "the data cannot rule out perfect scaling".to_string()
-    } else if f.estimate >= MOSTLY_SERIAL {
-        format!(
-            "extra cores buy little: at most {} on any number of cores",
-            format::times(1.0 / f.lower)
-        )
-    } else {
-        format!(
-            "at most {} to {} on any number of cores",
-            format::times(1.0 / f.upper),
-            format::times(1.0 / f.lower)
-        )
-    };
+    let meaning = meaning(f);
     let headline = f.predict(HEADLINE_CORES).label(f.worker_counts);
     let missing = what_is_missing(row, fitted)
         .map(|m| format!(". {}{}", m[..1].to_uppercase(), &m[1..]))
@@ -247,6 +230,41 @@ fn sentence(row: &AmdahlRow) -> String {
             ""
         },
     )
+}
+
+/// The lead's short form of [`sentence`]: the serial fraction and what it allows, without the
+/// prediction and what is missing to pin it down; `None` without a fit.
+fn short_sentence(row: &AmdahlRow) -> Option<String> {
+    let f = &row.fit.as_ref().ok()?.fit;
+    Some(format!(
+        "{} on {}: serial fraction {}; {}.",
+        row.strategy,
+        row.group,
+        format::fraction_range_short(f.estimate, f.lower, f.upper),
+        meaning(f)
+    ))
+}
+
+/// What a serial fraction's range allows, in words.
+fn meaning(f: &SerialFraction) -> String {
+    if f.lower >= MOSTLY_SERIAL {
+        "extra cores buy nothing".to_string()
+    } else if f.lower <= 0.0 && f.upper >= MOSTLY_SERIAL {
+        "the data allow anything from perfect scaling to none".to_string()
+    } else if f.lower <= 0.0 {
+        "the data cannot rule out perfect scaling".to_string()
+    } else if f.estimate >= MOSTLY_SERIAL {
+        format!(
+            "extra cores buy little: at most {} on any number of cores",
+            format::times(1.0 / f.lower)
+        )
+    } else {
+        format!(
+            "at most {} to {} on any number of cores",
+            format::times(1.0 / f.upper),
+            format::times(1.0 / f.lower)
+        )
+    }
 }
 
 /// A prediction in a table cell: `×15.4 [12.1, 19.0]`, or `×9.80 – ×64.0 (range only)`.
@@ -455,7 +473,7 @@ impl Section for AmdahlSection {
     }
 
     fn lead(&self, _page: &Page) -> Markup {
-        let sentences: Vec<String> = self.rows.first().map(sentence).into_iter().collect();
+        let sentences: Vec<String> = self.rows.iter().filter_map(short_sentence).collect();
         let chart = self
             .groups
             .first()
