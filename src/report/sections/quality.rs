@@ -115,10 +115,11 @@ impl Section for QualitySection {
         }
     }
 
+    /// The quality line; the warning, which can name many verdicts, stands at the top of the
+    /// page already and in the detail here.
     fn lead(&self, _page: &Page) -> Markup {
         html! {
             p #quality-line { (self.quality.line()) "." }
-            @if let Some(warning) = &self.quality.warning { p.note { strong { (warning) } } }
         }
     }
 
@@ -131,6 +132,7 @@ impl Section for QualitySection {
 
     fn html(&self, page: &Page) -> Markup {
         html! {
+            @if let Some(warning) = &self.quality.warning { p.note { strong { (warning) } } }
             p { (self.rule()) }
             @if !self.noisy.is_empty() {
                 details #noisy-benchmarks {
