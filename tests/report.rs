@@ -1167,6 +1167,12 @@ fn summary_md_is_a_summary_within_its_budget() {
         details.len()
     );
 
+    // Every prediction against its measurement has its own page, linked from the section.
+    let costs = read(&out.join("costs.html"));
+    assert!(costs.matches("<tr").count() > 20, "{costs}");
+    assert!(costs.contains("href=\"index.html#costs\""), "{costs}");
+    assert!(read(&summary.html).contains("href=\"costs.html\""));
+
     let padded = format!("{md}{}", "x".repeat(report::SUMMARY_BUDGET));
     let too_long = summary_problems(&padded, &json);
     assert!(too_long[0].contains("over the budget"), "{too_long:?}");

@@ -1,6 +1,6 @@
 //! The report: reads Criterion's saved results and writes `index.html`, `summary.md` (the
-//! answer in a few kilobytes), `details.md` (every table in Markdown) and `summary.json`
-//! answering where threads help and where they don't.
+//! answer in a few kilobytes), `details.md` (every table in Markdown), `summary.json` and the
+//! sections' own pages (`costs.html`) answering where threads help and where they don't.
 //!
 //! [`generate`] is the entry point; the benches call it at the end of every run and
 //! `parbench report` calls it on demand. The report is cut by page section, not by layer:
@@ -83,6 +83,9 @@ pub fn generate(criterion_dir: &Path, out_dir: &Path) -> Result<ReportSummary> {
     write(&html, &frame.html())?;
     write(&markdown, &frame.markdown())?;
     write(&details, &frame.details())?;
+    for (file, text) in frame.pages() {
+        write(&out_dir.join(file), &text)?;
+    }
     write(&json, &frame.json())?;
     Ok(ReportSummary {
         html,

@@ -305,6 +305,43 @@ impl<'a> Frame<'a> {
         text
     }
 
+    /// Renders the sections' own pages ([`Section::pages`]): (file name, HTML), each in the
+    /// page's style with a link back to its section.
+    pub fn pages(&self) -> Vec<(&'static str, String)> {
+        let page = self.page();
+        self.shown()
+            .flat_map(|s| {
+                s.pages(&page)
+                    .into_iter()
+                    .map(move |(file, title, body)| (s.id(), file, title, body))
+            })
+            .map(|(id, file, title, body)| {
+                let markup = html! {
+                    (DOCTYPE)
+                    html lang="en" {
+                        head {
+                            meta charset="utf-8";
+                            meta name="viewport" content="width=device-width, initial-scale=1";
+                            title { (title) }
+                            style { (PreEscaped(STYLE)) }
+                        }
+                        body {
+                            header {
+                                h1 { (title) }
+                                p.machine-line { "Measured on " (self.data.machine_line()) ". "
+                                    a href=(format!("index.html#{id}")) { "Back to the answer page" } "." }
+                            }
+                            main { (body) }
+                        }
+                    }
+                };
+                let mut text = markup.into_string();
+                text.push('\n');
+                (file, text)
+            })
+            .collect()
+    }
+
     /// Renders `summary.md`: the answer in a few kilobytes (at most [`SUMMARY_BUDGET`]): the
     /// canary and quality lines, the matrix, the takeaways, every verdict with its interval,
     /// and each section's headline linking to the page. The full tables are in `details.md`

@@ -284,6 +284,37 @@ impl Costs {
     }
 }
 
+/// The page beside `index.html` that holds every prediction against its measurement.
+pub const COSTS_PAGE: &str = "costs.html";
+
+impl Costs {
+    /// Every prediction against its measurement, group by group: the body of [`COSTS_PAGE`].
+    fn predictions_html(&self) -> Markup {
+        html! {
+            @for (group, ps) in self.by_group() {
+                h4 { (group.to_string()) }
+                (scroll(html! {
+                    table {
+                        thead { tr { th { "Strategy" } th { (group.value_meaning()) } th { "Measured" } th { "Predicted" } th { "Parts" } th { "Residual" } th { "Cores busy" } th { "Work from" } } }
+                        tbody { @for p in ps {
+                            tr class=[p.unexplained.then_some("unexplained")] {
+                                td { (p.id.function.name()) }
+                                td { (format::value(&group, p.id.value)) }
+                                td { (interval(&p.measured_ns)) }
+                                td { (interval(&p.prediction.total_ns)) }
+                                td { (parts(p)) }
+                                td { (residual(p.residual)) @if p.unexplained { " unexplained" } }
+                                td { (p.cores_busy.map(|b| format!("{b:.2}")).unwrap_or_else(|| "–".to_string())) }
+                                td { (source(p)) }
+                            }
+                        } }
+                    }
+                }))
+            }
+        }
+    }
+}
+
 /// How many of the model's misses the section's lead lists.
 const LEAD_MISSES: usize = 5;
 
@@ -480,6 +511,17 @@ impl Section for Costs {
         }
     }
 
+    fn pages(&self, _page: &Page) -> Vec<(&'static str, &'static str, Markup)> {
+        if self.report.is_none() {
+            return Vec::new();
+        }
+        vec![(
+            COSTS_PAGE,
+            "Where the time goes: every prediction against its measurement",
+            self.predictions_html(),
+        )]
+    }
+
     fn more(&self) -> String {
         let predictions = self.report.as_ref().map_or(0, |r| r.predictions.len());
         format!(
@@ -526,26 +568,8 @@ impl Section for Costs {
                     }))
                 }
                 h3 { "Predicted against measured" }
-                @for (group, ps) in self.by_group() {
-                    h4 { (group.to_string()) }
-                    (scroll(html! {
-                        table {
-                            thead { tr { th { "Strategy" } th { (group.value_meaning()) } th { "Measured" } th { "Predicted" } th { "Parts" } th { "Residual" } th { "Cores busy" } th { "Work from" } } }
-                            tbody { @for p in ps {
-                                tr class=[p.unexplained.then_some("unexplained")] {
-                                    td { (p.id.function.name()) }
-                                    td { (format::value(&group, p.id.value)) }
-                                    td { (interval(&p.measured_ns)) }
-                                    td { (interval(&p.prediction.total_ns)) }
-                                    td { (parts(p)) }
-                                    td { (residual(p.residual)) @if p.unexplained { " unexplained" } }
-                                    td { (p.cores_busy.map(|b| format!("{b:.2}")).unwrap_or_else(|| "–".to_string())) }
-                                    td { (source(p)) }
-                                }
-                            } }
-                        }
-                    }))
-                }
+                p { "Every benchmark the model covers, its measured time beside the prediction and its parts, group by group: "
+                    a href=(COSTS_PAGE) { "all " (report.predictions.len()) " predictions against measurements" } "." }
             }
             @for g in &self.groups {
                 h3 id=(group_anchor(&g.group)) { (g.group.to_string()) }

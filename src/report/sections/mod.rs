@@ -209,6 +209,13 @@ pub trait Section {
     fn html(&self, page: &Page) -> Markup;
     /// Its full Markdown copy, for `details.md` (the frame adds the heading).
     fn markdown(&self, page: &Page) -> String;
+    /// Its own pages beside `index.html`, for detail too long even to fold: (file name,
+    /// title, body), which the frame writes in the page's style with a link back. None by
+    /// default.
+    fn pages(&self, page: &Page) -> Vec<(&'static str, &'static str, Markup)> {
+        let _ = page;
+        Vec::new()
+    }
     /// Its part of `summary.md`, kept to the answer (the frame adds the heading); empty by
     /// default, when the summary only links to the section by its headline.
     fn summary_markdown(&self, page: &Page) -> String {
