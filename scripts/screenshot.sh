@@ -2,6 +2,8 @@
 # Regenerates the picture of the example page's first screen that README.md shows:
 # reports/example/index.html in headless Chromium at 1400 x 900, saved as
 # reports/example/first-screen.png. The same browser and flags as tests/browser.rs.
+# Then one picture of each section's lead (its heading, answer and chart, the detail folded)
+# beside it: reports/example/leads/<section id>.png.
 #
 #   scripts/screenshot.sh [PAGE [PNG]]     (defaults: the example page and its picture)
 #
@@ -35,20 +37,39 @@ fi
 
 profile="$(mktemp -d)"
 trap 'rm -rf "$profile"' EXIT
-out="$(realpath -m "$png")"
-mkdir -p "$(dirname "$out")"
-rm -f "$out"
-"$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
-    --hide-scrollbars --user-data-dir="$profile" --window-size="$width,$height" \
-    --virtual-time-budget=5000 --screenshot="$out" "file://$(realpath "$page")" \
-    >/dev/null 2>"$profile/chromium.log" || {
-    cat "$profile/chromium.log" >&2
-    echo "error: $browser could not take the screenshot" >&2
-    exit 1
+
+# shoot URL PNG: the first $width x $height px of URL, saved as PNG.
+shoot() {
+    local out
+    out="$(realpath -m "$2")"
+    mkdir -p "$(dirname "$out")"
+    rm -f "$out"
+    "$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
+        --hide-scrollbars --user-data-dir="$profile" --window-size="$width,$height" \
+        --virtual-time-budget=5000 --screenshot="$out" "$1" \
+        >/dev/null 2>"$profile/chromium.log" || {
+        cat "$profile/chromium.log" >&2
+        echo "error: $browser could not take the screenshot" >&2
+        exit 1
+    }
+    if [ ! -s "$out" ]; then
+        cat "$profile/chromium.log" >&2
+        echo "error: $browser wrote no picture to $out" >&2
+        exit 1
+    fi
 }
-if [ ! -s "$out" ]; then
-    cat "$profile/chromium.log" >&2
-    echo "error: $browser wrote no picture to $out" >&2
-    exit 1
-fi
+
+shoot "file://$(realpath "$page")" "$png"
 echo "$png: first $width x $height px of $page"
+
+# Each section's lead: a copy of the page showing that section alone (its folded detail
+# stays closed), from the top.
+leads="$(dirname "$png")/leads"
+rm -rf "$leads"
+for id in $(grep -o '<section id="[^"]*"' "$page" | sed 's/<section id="//; s/"$//'); do
+    alone="$profile/$id.html"
+    sed "s|</head>|<style>header,nav#contents,main>:not(#$id){display:none}</style></head>|" \
+        "$page" >"$alone"
+    shoot "file://$alone" "$leads/$id.png"
+done
+echo "$leads/: the lead of each section of $page"

@@ -29,7 +29,7 @@
 
 use serde::Serialize;
 
-use crate::format::three_digits;
+use crate::format::{speedup_interval, three_digits};
 
 /// The speedup Amdahl's law gives for serial fraction `s` on `n` workers.
 pub fn speedup(serial_fraction: f64, workers: f64) -> f64 {
@@ -66,10 +66,8 @@ impl SpeedupPoint {
     /// `×2.27 [2.10, 2.45] on 2 workers`.
     pub fn label(&self) -> String {
         format!(
-            "×{} [{}, {}] on {} workers",
-            three_digits(self.speedup),
-            three_digits(self.lower),
-            three_digits(self.upper),
+            "{} on {} workers",
+            speedup_interval(self.speedup, self.lower, self.upper),
             self.workers
         )
     }
@@ -210,10 +208,8 @@ impl Prediction {
                 low,
                 high,
             } => format!(
-                "×{} [{}, {}] on {workers} cores",
-                three_digits(speedup),
-                three_digits(low),
-                three_digits(high)
+                "{} on {workers} cores",
+                speedup_interval(speedup, low, high)
             ),
             Prediction::Unpinned { workers, low, high } => format!(
                 "between ×{} and ×{} on {workers} cores: {} cannot pin it down",

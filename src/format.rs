@@ -80,6 +80,23 @@ pub fn time(ns: f64) -> String {
     format!("{} {unit}", three_digits(value))
 }
 
+/// A speedup with its interval: `×1.98 [1.90, 2.05]`, the one way every speedup with an
+/// interval is written (the report's `speedup` label and Amdahl's predictions alike).
+///
+/// ```
+/// use parbench::format::speedup_interval;
+///
+/// assert_eq!(speedup_interval(1.978, 1.901, 2.049), "×1.98 [1.90, 2.05]");
+/// ```
+pub fn speedup_interval(point: f64, lower: f64, upper: f64) -> String {
+    format!(
+        "×{} [{}, {}]",
+        three_digits(point),
+        three_digits(lower),
+        three_digits(upper)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -359,7 +359,12 @@ fn write_report(dir: Option<PathBuf>, out: PathBuf) -> anyhow::Result<()> {
         summary.benchmarks,
         dir.display()
     );
-    for path in [&summary.html, &summary.markdown, &summary.json] {
+    for path in [
+        &summary.html,
+        &summary.markdown,
+        &summary.details,
+        &summary.json,
+    ] {
         text += &format!("  {}\n", path.display());
     }
     if !summary.missing_groups.is_empty() {

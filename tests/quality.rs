@@ -88,7 +88,8 @@ fn run(root: &Path, kind: Kind, busy: bool) -> PathBuf {
 
 fn read(out: &Path) -> (String, String, serde_json::Value) {
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
-    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    // The full Markdown copy: `summary.md` keeps only the answer, not the noisy list.
+    let md = std::fs::read_to_string(out.join("details.md")).unwrap();
     let json = std::fs::read_to_string(out.join("summary.json")).unwrap();
     (html, md, serde_json::from_str(&json).unwrap())
 }

@@ -3,250 +3,21 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::fixture::*;
+
+use std::path::Path;
 
 use assert_cmd::Command;
 use parbench::amdahl;
-use parbench::bench_id::Group;
 use parbench::canary::CanaryReading;
 use parbench::interval::Interval;
-use parbench::machine::Machine;
 use parbench::pairs::{ArmResult, Counters, Mode, PairsRecord, SetResult};
-use parbench::records::{BenchEntry, GroupEntry};
 use parbench::report;
 use parbench::report::format::factor;
-use parbench::suite::{MemoryRecord, Profile, RunMeta};
+use parbench::suite::{Profile, RunMeta};
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use scraper::{Html, Selector};
-
-/// Writes one benchmark as Criterion would, with a ±2 % interval.
-fn write_benchmark(dir: &Path, group: &str, function: &str, value: u64, mean_ns: f64) {
-    common::write_criterion_benchmark(dir, (group, function, value), mean_ns, 0.02);
-}
-
-/// The run's manifest on a fixed 2-core machine (every group of the default profile
-/// measured), so outputs do not depend on this machine.
-fn write_meta(dir: &Path) {
-    let planned = parbench::suite::Plan::new(Profile::Default, 2).groups();
-    RunMeta {
-        machine: Machine {
-            logical_cores: 2,
-            machine_cpus: None,
-            physical_cores: 2,
-            cpu_model: "Test CPU".to_string(),
-            os: "testos".to_string(),
-            rustc: "rustc 1.0.0".to_string(),
-            parbench: "0.1.0".to_string(),
-        },
-        profile: Profile::Default,
-        started: "2026-01-01T00:00:00Z".to_string(),
-        sized_cores: 2,
-        planned_groups: planned.iter().map(|g| g.to_string()).collect(),
-        benches: vec![BenchEntry {
-            bench: "every bench".to_string(),
-            started: "2026-01-01T00:00:00Z".to_string(),
-            groups: planned
-                .iter()
-                .map(|g| GroupEntry {
-                    group: g.to_string(),
-                    settings: match g {
-                        Group::Primitive => [("hash_threads_bytes".to_string(), 4u64 << 20)]
-                            .into_iter()
-                            .map(|(k, v)| (k, v.into()))
-                            .collect(),
-                        _ => Default::default(),
-                    },
-                })
-                .collect(),
-            settings: Default::default(),
-        }],
-        python_tasks: vec![2, 8],
-    }
-    .write(dir)
-    .unwrap();
-}
-
-const MS: f64 = 1e6;
-
-fn write_sleep(dir: &Path, threads_speedup_at_64: f64) {
-    for n in [1u64, 4, 64] {
-        let seq = n as f64 * 10.0 * MS;
-        write_benchmark(dir, "sleep-10ms", "sequential", n, seq);
-        let threads = if n == 64 {
-            seq / threads_speedup_at_64
-        } else {
-            10.2 * MS
-        };
-        write_benchmark(dir, "sleep-10ms", "threads", n, threads);
-        write_benchmark(dir, "sleep-10ms", "rayon", n, seq / (n.min(2) as f64));
-        write_benchmark(dir, "sleep-10ms", "processes", n, 10.0 * MS + n as f64 * MS);
-        write_benchmark(dir, "sleep-10ms", "gil", n, threads * 1.03);
-        write_benchmark(dir, "sleep-10ms", "async", n, threads * 0.99);
-    }
-    // No sequential point at 128: speedup absent, never invented.
-    write_benchmark(dir, "sleep-10ms", "threads", 128, 11.0 * MS);
-}
-
-/// The hash sweep on 2 cores; `gil_speedup` is the gil's speedup at 2 tasks and beyond.
-fn write_hash(dir: &Path, gil_speedup: f64) {
-    for n in [1u64, 2, 4, 16] {
-        let seq = n as f64 * 2.0 * MS;
-        let parallel = seq / (n.min(2) as f64);
-        write_benchmark(dir, "hash-1MiB", "sequential", n, seq);
-        write_benchmark(dir, "hash-1MiB", "threads", n, parallel * 1.02);
-        write_benchmark(dir, "hash-1MiB", "rayon", n, parallel * 1.01);
-        write_benchmark(dir, "hash-1MiB", "processes", n, parallel + 1.5 * MS);
-        let gil = if n == 1 { seq } else { seq / gil_speedup };
-        write_benchmark(dir, "hash-1MiB", "gil", n, gil);
-        write_benchmark(dir, "hash-1MiB", "async", n, seq * 1.01);
-    }
-}
-
-/// The serial fractions the worker sweep is generated from.
-const SERIAL: [(&str, f64); 4] = [
-    ("rayon", 0.05),
-    ("process-pool-warm", 0.2),
-    ("gil", 1.0),
-    ("async-multi", 0.1),
-];
-
-/// The worker sweep on 2 cores: Amdahl's law up to 2 workers, a plateau at 4.
-fn write_workers(dir: &Path) {
-    for (strategy, s) in SERIAL {
-        for workers in [1u64, 2, 4] {
-            let speedup = amdahl::speedup(s, workers.min(2) as f64);
-            let time = 16.0 * MS / speedup;
-            write_benchmark(dir, "hash-workers-1MiB-n8", strategy, workers, time);
-        }
-    }
-}
-
-/// Waiting shares of the mixed sweep with each strategy's speedup at 0, 50 and 100 %.
-const MIXED: [(&str, [f64; 3]); 4] = [
-    ("threads", [1.9, 3.8, 7.6]),
-    ("rayon", [1.9, 2.0, 2.0]),
-    ("gil", [1.0, 1.9, 7.4]),
-    ("async", [1.0, 1.95, 7.8]),
-];
-
-fn write_mixed(dir: &Path) {
-    for (i, share) in [0u64, 50, 100].into_iter().enumerate() {
-        let seq = 80.0 * MS;
-        write_benchmark(dir, "mixed-10ms-n8", "sequential", share, seq);
-        for (strategy, speedups) in MIXED {
-            write_benchmark(dir, "mixed-10ms-n8", strategy, share, seq / speedups[i]);
-        }
-    }
-}
-
-/// Times of the waits sweep at 100, 1000 and 10,000 tasks (no sequential: it would take 500 s).
-const WAITS: [(&str, [f64; 3]); 3] = [
-    ("threads", [55.0, 90.0, 1200.0]),
-    ("async", [51.0, 55.0, 80.0]),
-    ("async-multi", [51.0, 56.0, 90.0]),
-];
-
-/// Memory growth recorded for the 10,000-task points, in MiB; async-multi has none.
-const MEMORY_MIB: [(&str, u64); 2] = [("threads", 90), ("async", 17)];
-
-fn write_waits(dir: &Path) {
-    for (strategy, times) in WAITS {
-        for (n, ms) in [100u64, 1000, 10_000].into_iter().zip(times) {
-            write_benchmark(dir, "waits-50ms", strategy, n, ms * MS);
-        }
-    }
-    let records: Vec<MemoryRecord> = MEMORY_MIB
-        .iter()
-        .map(|(strategy, mib)| MemoryRecord {
-            id: format!("waits-50ms/{strategy}/10000"),
-            rss_before_bytes: 10 << 20,
-            peak_rss_bytes: (10 + mib) << 20,
-            wall_seconds: 1.0,
-        })
-        .collect();
-    MemoryRecord::save_all(dir, &records).unwrap();
-}
-
-fn write_io(dir: &Path) {
-    for n in [1u64, 4] {
-        write_benchmark(dir, "file-1MiB", "sequential", n, n as f64 * 5.0 * MS);
-        write_benchmark(dir, "file-1MiB", "threads", n, 6.0 * MS);
-    }
-    for n in [1u64, 8] {
-        write_benchmark(dir, "net-10ms", "sequential", n, n as f64 * 10.0 * MS);
-        write_benchmark(dir, "net-10ms", "threads", n, 10.5 * MS);
-    }
-}
-
-/// How many benchmarks the full tree holds.
-const FULL_TREE_BENCHMARKS: usize = (6 * 3 + 1) // sleep
-    + 6 * 4 // hash
-    + 9 // hash-size
-    + 6 // overhead
-    + 4 * 3 // hash-workers
-    + 5 * 3 // mixed
-    + 3 * 3 // waits
-    + 4 + 4 // file, net
-    + 4 // receive
-    + 4; // primitive
-
-fn write_rest(dir: &Path) {
-    write_hash(dir, 1.0);
-    write_workers(dir);
-    write_mixed(dir);
-    write_waits(dir);
-    write_io(dir);
-    for bytes in [1u64 << 10, 64 << 10, 1 << 20] {
-        let seq = 4.0 * bytes as f64 * 2.0;
-        write_benchmark(dir, "hash-size-n4", "sequential", bytes, seq);
-        write_benchmark(dir, "hash-size-n4", "threads", bytes, seq / 2.0 + 40e3);
-        write_benchmark(
-            dir,
-            "hash-size-n4",
-            "processes",
-            bytes,
-            seq / 2.0 + 8.0 * MS,
-        );
-    }
-    for (strategy, per_task) in [
-        ("sequential", 50.0),
-        ("threads", 20e3),
-        ("processes", 1.0 * MS),
-    ] {
-        for n in [1u64, 16] {
-            write_benchmark(dir, "overhead", strategy, n, per_task * n as f64);
-        }
-    }
-    for (strategy, fixed) in [("processes", 2.0 * MS), ("process-pool-warm", 20e3)] {
-        for bytes in [1u64 << 10, 1 << 20] {
-            let piped = 2.0 * bytes as f64 * 0.5;
-            write_benchmark(dir, "receive-n2", strategy, bytes, fixed + piped);
-        }
-    }
-    for (primitive, value, ns) in [
-        ("thread-spawn", 1u64, 18e3),
-        ("process-spawn", 1, 0.8 * MS),
-        ("hash-threads", 1, 2.0 * MS),
-        ("hash-threads", 2, 2.1 * MS),
-    ] {
-        write_benchmark(dir, "primitive", primitive, value, ns);
-    }
-    // Not parbench's: skipped with a note.
-    write_benchmark(dir, "fib", "recursive", 20, 5.0);
-}
-
-/// A temp dir with `criterion/` (full fake data) and `reports/` as the output.
-fn full_tree() -> (tempfile::TempDir, PathBuf, PathBuf) {
-    // Every group the default profile runs on the 2-core machine of `write_meta`.
-    let tmp = tempfile::tempdir().unwrap();
-    let criterion = tmp.path().join("criterion");
-    write_meta(&criterion);
-    write_sleep(&criterion, 58.0);
-    write_rest(&criterion);
-    let out = tmp.path().join("reports");
-    (tmp, criterion, out)
-}
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap()
@@ -307,10 +78,10 @@ fn html_has_machine_verdicts_break_even_charts_and_links() {
 
     let break_even = table_rows(&html, "#break-even-table");
     assert_eq!(break_even[0][1], "threads");
-    assert_eq!(break_even[0][2], "64KiB per task");
+    assert_eq!(break_even[0][2], "64 KiB per task");
     assert!(break_even[0][3].starts_with("20.0 µs"), "{break_even:?}");
     assert_eq!(break_even[1][1], "processes");
-    assert!(break_even[1][2].starts_with("never in the measured range (up to 1MiB)"));
+    assert!(break_even[1][2].starts_with("never in the measured range (up to 1 MiB)"));
 
     let no_baseline = table_rows(&html, "table[data-group=\"sleep-10ms\"]");
     assert!(
@@ -343,7 +114,8 @@ fn html_has_machine_verdicts_break_even_charts_and_links() {
         "sleep, hash, hash-size (2), overhead"
     );
     let text = read(&summary.html);
-    for offline in ["<script", "href=\"http", "src=", "@import", "url("] {
+    // Its one script is inline (see the_page_opens_with_the_matrix_and_takeaways_then_the_contents).
+    for offline in ["<script src", "href=\"http", "src=", "@import", "url("] {
         assert!(
             !text.contains(offline),
             "the page must work offline: {offline}"
@@ -380,7 +152,7 @@ fn amdahl_fits_and_predictions_appear_in_json_html_and_markdown() {
     assert_eq!(fits.len(), SERIAL.len());
     let html = Html::parse_document(&read(&summary.html));
     let rows = table_rows(&html, "#amdahl-table");
-    let md = read(&summary.markdown);
+    let md = read(&summary.details);
     for (strategy, s) in SERIAL {
         let fit = fits.iter().find(|f| f["strategy"] == strategy).unwrap();
         assert_eq!(fit["fitted_up_to_workers"], 2);
@@ -630,7 +402,7 @@ fn file_and_net_groups_get_verdicts_and_ideals() {
     }
 }
 
-/// `summary.md` cut at its `## ` headings: (heading, text) per section.
+/// `details.md` (or `summary.md`) cut at its `## ` headings: (heading, text) per section.
 fn markdown_sections(md: &str) -> Vec<(String, String)> {
     let mut sections: Vec<(String, String)> = Vec::new();
     for line in md.lines() {
@@ -648,7 +420,7 @@ fn markdown_sections(md: &str) -> Vec<(String, String)> {
 fn markdown_snapshot_per_section() {
     let (_tmp, criterion, out) = full_tree();
     let summary = report::generate(&criterion, &out).unwrap();
-    let md = read(&summary.markdown);
+    let md = read(&summary.details);
     assert!(md.contains("Generated: "));
     let sections = markdown_sections(&without_generation_time(&md));
     let headings: Vec<&str> = sections.iter().map(|(h, _)| h.as_str()).collect();
@@ -721,10 +493,10 @@ fn json_has_schema_machine_benchmarks_and_verdicts() {
 #[test]
 fn findings_change_when_the_data_changes() {
     let (_tmp, criterion, out) = full_tree();
-    let first = read(&report::generate(&criterion, &out).unwrap().markdown);
+    let first = read(&report::generate(&criterion, &out).unwrap().details);
     assert!(first.contains("threads ×58.0"), "{first}");
     write_sleep(&criterion, 1.0);
-    let second = read(&report::generate(&criterion, &out).unwrap().markdown);
+    let second = read(&report::generate(&criterion, &out).unwrap().details);
     assert!(
         second.contains("sleep-10ms: threads did not help: ×1.00 at 64 tasks"),
         "{second}"
@@ -1067,10 +839,12 @@ fn the_page_opens_with_the_matrix_and_takeaways_then_the_contents() {
             "{table} in <details>"
         );
     }
-    // Dark mode and print styles, no script.
+    // Dark mode and print styles; one script only, the one opening folded detail a link
+    // points into (the page works without it).
     assert!(text.contains("prefers-color-scheme:dark"));
     assert!(text.contains("@media print"));
-    assert!(!text.contains("<script"));
+    assert_eq!(text.matches("<script").count(), 1);
+    assert!(text.contains("hashchange"));
 }
 
 /// The sections the takeaways link to, in order.
@@ -1101,7 +875,7 @@ fn takeaways_are_ranked_by_effect_size_and_follow_the_data() {
     let top = texts(&html, "#takeaways li")[0].clone();
     assert!(
         top.starts_with(
-            "Small tasks cost more than they gain: at 1KiB per task (hash-size-n4) processes is ×"
+            "Small tasks cost more than they gain: at 1 KiB per task (hash-size-n4) processes is ×"
         ),
         "{top}"
     );
@@ -1317,5 +1091,100 @@ fn the_top_warning_appears_only_when_a_verdict_rests_on_noise() {
         html.select(&Selector::parse("#quality-warning").unwrap())
             .next()
             .is_some()
+    );
+}
+
+/// Why `md` is not a summary, if it is not: over [`report::SUMMARY_BUDGET`] bytes, or missing
+/// the matrix, the takeaways, a verdict with its interval, the quality line or the links.
+fn summary_problems(md: &str, json: &serde_json::Value) -> Vec<String> {
+    let verdicts = json["verdicts"].as_array().unwrap();
+    let mut problems = Vec::new();
+    if md.len() > report::SUMMARY_BUDGET {
+        problems.push(format!(
+            "{} bytes, over the budget of {}",
+            md.len(),
+            report::SUMMARY_BUDGET
+        ));
+    }
+    for (what, needle) in [
+        ("the matrix", "| Workload |"),
+        ("the takeaways", "\n1. "),
+        ("the page's link", "](index.html"),
+        ("the details' link", "](details.md)"),
+        ("the JSON's link", "](summary.json)"),
+    ] {
+        if !md.contains(needle) {
+            problems.push(format!("no {what} ({needle:?})"));
+        }
+    }
+    if let Some(line) = json["quality"]["line"].as_str()
+        && json["quality"]["benchmarks"].as_u64() > Some(0)
+        && !md.contains(line)
+    {
+        problems.push(format!("no quality line ({line:?})"));
+    }
+    for v in verdicts {
+        let s = &v["speedup"];
+        let row = format!(
+            "| {} | {} | ",
+            v["group"].as_str().unwrap(),
+            v["strategy"].as_str().unwrap()
+        );
+        let interval = format!(
+            "×{} [{}, {}]",
+            factor(s["point"].as_f64().unwrap()),
+            factor(s["lower"].as_f64().unwrap()),
+            factor(s["upper"].as_f64().unwrap())
+        );
+        if !md
+            .lines()
+            .any(|l| l.starts_with(&row) && l.contains(&interval))
+        {
+            problems.push(format!("no verdict row {row}… {interval}"));
+        }
+    }
+    problems
+}
+
+/// `summary.md` is a summary (issue 18): at most 12 KB, with the matrix, the takeaways, every
+/// verdict with its interval, the quality line and the links; the full tables are in
+/// `details.md`. The check fails on a summary made too long or too thin.
+#[test]
+fn summary_md_is_a_summary_within_its_budget() {
+    let (_tmp, criterion, out) = full_tree();
+    let summary = report::generate(&criterion, &out).unwrap();
+    let md = read(&summary.markdown);
+    let json = json(&summary.json);
+    assert!(!json["verdicts"].as_array().unwrap().is_empty());
+    let problems = summary_problems(&md, &json);
+    assert!(problems.is_empty(), "{problems:?}\n{md}");
+    // The tables moved to details.md, not away.
+    let details = read(&summary.details);
+    assert!(
+        details.contains("| Strategy | Fixed | Per task |"),
+        "{details}"
+    );
+    assert!(!md.contains("| Strategy | Fixed | Per task |"), "{md}");
+    assert!(
+        md.len() < details.len() / 2,
+        "{} {}",
+        md.len(),
+        details.len()
+    );
+
+    // Every prediction against its measurement has its own page, linked from the section.
+    let costs = read(&out.join("costs.html"));
+    assert!(costs.matches("<tr").count() > 20, "{costs}");
+    assert!(costs.contains("href=\"index.html#costs\""), "{costs}");
+    assert!(read(&summary.html).contains("href=\"costs.html\""));
+
+    let padded = format!("{md}{}", "x".repeat(report::SUMMARY_BUDGET));
+    let too_long = summary_problems(&padded, &json);
+    assert!(too_long[0].contains("over the budget"), "{too_long:?}");
+    let thin = summary_problems("# nothing\n", &json);
+    assert!(thin.iter().any(|p| p.contains("the matrix")), "{thin:?}");
+    assert!(
+        thin.iter().any(|p| p.starts_with("no verdict row")),
+        "{thin:?}"
     );
 }

@@ -540,18 +540,25 @@ impl VerdictRow {
 
 /// One verdict per (group, strategy) of the groups compared with `sequential`, taken at the
 /// largest value where the strategy has a speedup: the point where parallelism has the most
-/// room, so the verdict says what the strategy does at scale.
+/// room, so the verdict says what the strategy does at scale. A mixed group's values are
+/// waiting shares, whose largest (all waiting) only repeats the sleep row: its verdict is
+/// taken at the middle share ([`verdict_value`]), the one the `pairs` bench pairs between
+/// the ends.
 pub fn verdicts(groups: &[GroupAnalysis]) -> Vec<VerdictRow> {
     let mut rows = Vec::new();
     for g in groups {
         if g.baseline != Baseline::SequentialAtSameValue {
             continue;
         }
+        let at = verdict_value(g);
         for strategy in g.strategies() {
-            let last = g
-                .points_of(strategy)
-                .filter_map(|p| p.comparison.speedup().map(|s| (p, s)))
-                .last();
+            let compared = || {
+                g.points_of(strategy)
+                    .filter_map(|p| p.comparison.speedup().map(|s| (p, s)))
+            };
+            let last = at
+                .and_then(|v| compared().find(|(p, _)| p.value() == v))
+                .or_else(|| compared().last());
             if let Some((point, speedup)) = last {
                 rows.push(VerdictRow {
                     group: g.group,
@@ -566,6 +573,18 @@ pub fn verdicts(groups: &[GroupAnalysis]) -> Vec<VerdictRow> {
         }
     }
     rows
+}
+
+/// The value a group's verdicts are taken at, when it is not each strategy's largest compared
+/// one: a mixed group's middle waiting share (of three shares 0, 50 and 100 %, the 50 %).
+pub fn verdict_value(g: &GroupAnalysis) -> Option<u64> {
+    match g.group {
+        Group::Mixed { .. } => {
+            let values = g.values();
+            values.get(values.len() / 2).copied()
+        }
+        _ => None,
+    }
 }
 
 /// The effect size of a factor, for ranking takeaways: |ln f|, so ×4 and ×0.25 (four times
@@ -657,6 +676,26 @@ mod tests {
         assert!(
             matches!(rows[0].verdict, Verdict::Hurts { slowdown } if (slowdown - 2.0).abs() < 1e-9)
         );
+    }
+
+    #[test]
+    fn a_mixed_group_is_judged_at_its_middle_share_not_at_all_waiting() {
+        let mixed = Group::Mixed {
+            total: std::time::Duration::from_millis(10),
+            tasks: 8,
+        };
+        let mut data = Vec::new();
+        for (share, threads) in [(0u64, 1.9), (50, 3.8), (100, 7.6)] {
+            data.push(measurement(mixed, Sequential, share, 80e6, 0.01));
+            data.push(measurement(mixed, Threads, share, 80e6 / threads, 0.01));
+        }
+        let g = GroupAnalysis::new(mixed, &data);
+        assert_eq!(verdict_value(&g), Some(50));
+        let rows = verdicts(std::slice::from_ref(&g));
+        assert_eq!(rows[0].point.value(), 50, "the middle share");
+        assert!((rows[0].speedup.point - 3.8).abs() < 1e-9);
+        // Other groups keep their largest compared value.
+        assert_eq!(verdict_value(&GroupAnalysis::new(SLEEP, &[])), None);
     }
 
     #[test]

@@ -791,3 +791,119 @@ mod tests {
         assert!(speedup_chart(&GroupAnalysis::new(Group::Overhead, &data), 2).is_none());
     }
 }
+
+/// One rung of the cost ladder: a strategy's cost of one task beside its primitive's time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rung {
+    /// The strategy.
+    pub strategy: BenchFunction,
+    /// The primitive it is set beside (`thread-spawn`, `pipe-round-trip`, …).
+    pub primitive: String,
+    /// The strategy's cost of one task, in ns, with its interval.
+    pub cost: Interval,
+    /// The primitive's time, in ns, if measured.
+    pub primitive_ns: Option<Interval>,
+}
+
+/// The ladder from a function call to a process: per strategy (one row each, in the order
+/// given), its cost of one task with its interval (a dot and a bar) and its primitive's time
+/// (a hollow square), on one logarithmic time axis. Drawn as plain SVG; `None` without rungs.
+pub fn ladder_chart(rungs: &[Rung]) -> Option<Rendered> {
+    if rungs.is_empty() {
+        return None;
+    }
+    let values: Vec<f64> = rungs
+        .iter()
+        .flat_map(|r| {
+            let p = r.primitive_ns.map(|p| [p.lower, p.point, p.upper]);
+            [r.cost.lower, r.cost.point, r.cost.upper]
+                .into_iter()
+                .chain(p.into_iter().flatten())
+        })
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .collect();
+    let (Some(min), Some(max)) = (
+        values.iter().copied().reduce(f64::min),
+        values.iter().copied().reduce(f64::max),
+    ) else {
+        return Some(Err(
+            "cannot draw the cost ladder: no cost above zero".to_string()
+        ));
+    };
+    let (lo, hi) = (
+        min.log10().floor(),
+        max.log10().ceil().max(min.log10().floor() + 1.0),
+    );
+    let (width, left, right, top, row) = (840.0, 270.0, 70.0, 34.0, 26.0);
+    let height = top + row * rungs.len() as f64 + 34.0;
+    let plot = width - left - right;
+    let x = |ns: f64| left + (ns.max(min / 2.0).log10() - lo) / (hi - lo) * plot;
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="ladder" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="system-ui,sans-serif" font-size="12" fill="currentColor" role="img" aria-label="Cost of one task per strategy beside its primitive, on a log time axis">"#
+    );
+    svg.push_str(&format!(
+        r#"<text x="{left}" y="14">● cost of one task [interval]   □ its primitive   (log scale)</text>"#
+    ));
+    for k in (lo as i32)..=(hi as i32) {
+        let tx = x(10f64.powi(k));
+        let label = tick_label(k);
+        svg.push_str(&format!(
+            r##"<line x1="{tx:.1}" y1="{top}" x2="{tx:.1}" y2="{:.1}" stroke="#888" stroke-opacity="0.35"/><text x="{tx:.1}" y="{:.1}" text-anchor="middle">{label}</text>"##,
+            height - 28.0,
+            height - 12.0
+        ));
+    }
+    for (i, r) in rungs.iter().enumerate() {
+        let cy = top + row * (i as f64 + 0.5);
+        let (color, _) = style(r.strategy);
+        let color = format!("rgb({},{},{})", color.0, color.1, color.2);
+        svg.push_str(&format!(
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{} · {}</text>"#,
+            left - 8.0,
+            cy + 4.0,
+            r.strategy.name(),
+            escape(&r.primitive)
+        ));
+        if let Some(p) = r.primitive_ns {
+            svg.push_str(&format!(
+                r#"<rect x="{:.1}" y="{:.1}" width="9" height="9" fill="none" stroke="currentColor" stroke-width="1.5"/>"#,
+                x(p.point) - 4.5,
+                cy - 4.5
+            ));
+        }
+        svg.push_str(&format!(
+            r#"<line x1="{:.1}" y1="{cy:.1}" x2="{:.1}" y2="{cy:.1}" stroke="{color}" stroke-width="3"/><circle cx="{:.1}" cy="{cy:.1}" r="5" fill="{color}"/>"#,
+            x(r.cost.lower),
+            x(r.cost.upper),
+            x(r.cost.point)
+        ));
+        let ratio = r
+            .primitive_ns
+            .map(|p| r.cost.point / p.point)
+            .filter(|q| q.is_finite() && *q > 0.0)
+            .map(format::times)
+            .unwrap_or_default();
+        svg.push_str(&format!(
+            r#"<text x="{:.1}" y="{:.1}">{ratio}</text>"#,
+            width - right + 8.0,
+            cy + 4.0
+        ));
+    }
+    svg.push_str("</svg>");
+    Some(Ok(svg))
+}
+
+/// A power of ten of nanoseconds as an axis label: `1 ns`, `100 µs`, `10 s`.
+fn tick_label(k: i32) -> String {
+    const UNITS: [&str; 4] = ["ns", "µs", "ms", "s"];
+    let unit = (k.div_euclid(3)).clamp(0, 3);
+    let rest = k - unit * 3;
+    format!("{} {}", 10f64.powi(rest), UNITS[unit as usize])
+}
+
+/// Escapes text for SVG.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

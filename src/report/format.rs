@@ -29,12 +29,7 @@ pub fn speedup_point(s: &Interval) -> String {
 
 /// A speedup with its interval: `×1.98 [1.90, 2.05]`.
 pub fn speedup(s: &Interval) -> String {
-    format!(
-        "{} [{}, {}]",
-        times(s.point),
-        factor(s.lower),
-        factor(s.upper)
-    )
+    crate::format::speedup_interval(s.point, s.lower, s.upper)
 }
 
 /// A time with its interval: `12.3 µs [12.1 µs, 12.5 µs]`.
@@ -51,9 +46,14 @@ pub fn ideal(x: f64) -> String {
     }
 }
 
-/// A byte size as benchmark IDs write it: `64KiB`.
+/// A byte size as a person reads it: `64 KiB`, `312.5 MiB`, and `none` for zero (benchmark
+/// IDs keep their own form, [`units::bytes_label`]).
 pub fn bytes(b: u64) -> String {
-    units::bytes_label(b)
+    if b == 0 {
+        "none".to_string()
+    } else {
+        units::bytes_for_people(b)
+    }
 }
 
 /// A growth in resident memory in MiB: `+90.0 MiB`.
@@ -231,7 +231,12 @@ mod tests {
         assert_eq!(ideal(64.0), "×64");
         assert_eq!(ideal(2.5), "×2.50");
         assert_eq!(memory_growth(90 << 20), "+90.0 MiB");
-        assert_eq!(value(&Group::HashSize { tasks: 4 }, 65536), "64KiB");
+        assert_eq!(value(&Group::HashSize { tasks: 4 }, 65536), "64 KiB");
+        assert_eq!(
+            value(&Group::HashSize { tasks: 4 }, 320_000 << 10),
+            "312.5 MiB"
+        );
+        assert_eq!(value(&Group::Receive { tasks: 2 }, 0), "none");
         assert_eq!(tasks(1), "1 task");
         assert_eq!(share(0.95), "95 %");
         assert_eq!(verdict(&Verdict::Hurts { slowdown: 3.0 }), "hurts ×3.00");

@@ -1,5 +1,6 @@
-//! The report: reads Criterion's saved results and writes `index.html`, `summary.md` and
-//! `summary.json` answering where threads help and where they don't.
+//! The report: reads Criterion's saved results and writes `index.html`, `summary.md` (the
+//! answer in a few kilobytes), `details.md` (every table in Markdown), `summary.json` and the
+//! sections' own pages (`costs.html`) answering where threads help and where they don't.
 //!
 //! [`generate`] is the entry point; the benches call it at the end of every run and
 //! `parbench report` calls it on demand. The report is cut by page section, not by layer:
@@ -31,12 +32,14 @@ use crate::error::{Error, Result};
 pub use data::{MachineSource, RunData};
 /// The answer page's CSS, for other pages in its style (the page comparing runs).
 pub(crate) use page::STYLE as PAGE_STYLE;
-pub use page::SUMMARY_VERSION;
+pub use page::{SUMMARY_BUDGET, SUMMARY_VERSION};
 
 /// The page's file name inside the output directory.
 pub const HTML_FILE: &str = "index.html";
 /// The Markdown summary's file name inside the output directory.
 pub const MARKDOWN_FILE: &str = "summary.md";
+/// The full Markdown copy's file name inside the output directory (every table).
+pub const DETAILS_FILE: &str = "details.md";
 /// The JSON summary's file name inside the output directory.
 pub const JSON_FILE: &str = "summary.json";
 
@@ -47,6 +50,8 @@ pub struct ReportSummary {
     pub html: PathBuf,
     /// The Markdown summary.
     pub markdown: PathBuf,
+    /// The full Markdown copy.
+    pub details: PathBuf,
     /// The JSON summary.
     pub json: PathBuf,
     /// How many parbench benchmarks the report covers.
@@ -76,12 +81,18 @@ pub fn generate(criterion_dir: &Path, out_dir: &Path) -> Result<ReportSummary> {
     let html = out_dir.join(HTML_FILE);
     let markdown = out_dir.join(MARKDOWN_FILE);
     let json = out_dir.join(JSON_FILE);
+    let details = out_dir.join(DETAILS_FILE);
     write(&html, &frame.html())?;
     write(&markdown, &frame.markdown())?;
+    write(&details, &frame.details())?;
+    for (file, text) in frame.pages() {
+        write(&out_dir.join(file), &text)?;
+    }
     write(&json, &frame.json())?;
     Ok(ReportSummary {
         html,
         markdown,
+        details,
         json,
         benchmarks: data.benchmark_count(),
         missing_groups: data.missing_groups,

@@ -3,8 +3,12 @@
 //!
 //! The HTML page opens with the answer: the title, the machine in one line, then the first
 //! section (the verdict matrix and the ranked takeaways), a table of contents, the notes on
-//! missing data, and every other section with data. It is one self-contained file: inline
-//! CSS and SVG, no script, no font or file from the network; it follows the system's dark
+//! missing data, and every other section with data. Each section is its headline (the
+//! finding), its lead (a few sentences and one chart or small table) and its detail folded
+//! into `<details>`, so that with every `<details>` closed the page stays within 3,000 words
+//! and 12,000 px at 1400 × 900 (`tests/browser.rs`). It is one self-contained file: inline
+//! CSS and SVG, one small optional script (opening the folded detail a followed link points
+//! into), no font or file from the network; it follows the system's dark
 //! mode, prints without navigation, and never scrolls sideways (wide tables scroll inside
 //! their own box).
 //!
@@ -137,6 +141,9 @@ use crate::interval::Interval;
 /// in this module's documentation).
 pub const SUMMARY_VERSION: u32 = 10;
 
+/// The most `summary.md` may weigh, in bytes: a summary, not the tables.
+pub const SUMMARY_BUDGET: usize = 12 * 1024;
+
 /// The page's title.
 const TITLE: &str = "parbench: where do threads help, and where don't they?";
 
@@ -165,7 +172,7 @@ td.num{text-align:right}
 #verdict-matrix{font-variant-numeric:tabular-nums}
 #verdict-matrix tbody th{white-space:nowrap}
 #verdict-matrix td{text-align:center;padding:0}
-#verdict-matrix td a{display:block;padding:.25rem .6rem;color:inherit;text-decoration:none}
+#verdict-matrix td a{display:block;padding:.25rem .6rem;color:inherit;text-decoration:none;white-space:nowrap}
 #verdict-matrix td a:hover,#verdict-matrix td a:focus{text-decoration:underline}
 #verdict-matrix th[scope=row] a{color:inherit}
 .verdict-helps{background:var(--helps);color:var(--helps-fg)}
@@ -179,7 +186,7 @@ td.not-measured{color:var(--muted)}
 .legend{font-size:.85rem;color:var(--muted);margin:.1rem 0 .5rem}
 .chip{display:inline-block;padding:0 .4rem;border-radius:3px;color:var(--fg)}
 #takeaways{margin:.4rem 0;padding-left:1.6rem}
-#takeaways li{margin:.15rem 0}
+#takeaways li{margin:.1rem 0}
 a.more{font-size:.85rem}
 nav#contents{border-top:1px solid var(--line);border-bottom:1px solid var(--line);margin:1rem 0;padding:.3rem 0}
 nav#contents h2{font-size:1rem;border:0;margin:.2rem 0}
@@ -187,6 +194,8 @@ nav#contents ol{columns:2 16rem;margin:.2rem 0;padding-left:1.6rem}
 figure{margin:.8rem 0}
 svg{display:block;max-width:100%;height:auto;border-radius:4px}
 details{margin:.4rem 0}
+details.more>summary{margin:.2rem 0 .6rem}
+p.lead{margin:.3rem 0 .5rem}
 summary{cursor:pointer;color:var(--link)}
 .note{background:var(--note);border-left:4px solid var(--note-line);padding:.4rem .8rem}
 .generated{color:var(--muted);font-size:.9rem}
@@ -202,6 +211,19 @@ section,figure,table{break-inside:avoid}
 h2,h3{break-after:avoid}
 *{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 "#;
+
+/// The page's one script, optional: a link to an anchor inside closed `<details>` opens
+/// them (on load and on every `hashchange`) and scrolls to it. Without it the page still
+/// works: the detail opens with a click on its summary line (and Chromium opens the
+/// `<details>` around a followed anchor on its own). Printing opens every `<details>` (on
+/// `beforeprint`; without the script, the print stylesheet shows their content where the
+/// browser supports `::details-content`).
+const OPEN_TARGET: &str = "(function(){function o(){var h=location.hash.slice(1);if(!h)return;\
+var t=document.getElementById(decodeURIComponent(h));if(!t)return;var c=false;\
+for(var e=t.parentElement;e;e=e.parentElement){if(e.tagName==='DETAILS'&&!e.open){e.open=true;c=true;}}\
+if(c)t.scrollIntoView();}addEventListener('hashchange',o);\
+addEventListener('DOMContentLoaded',o);addEventListener('beforeprint',function(){\
+document.querySelectorAll('details').forEach(function(d){d.open=true;});});})();";
 
 /// Everything the frame renders: the sections and the ranked takeaways.
 pub struct Frame<'a> {
@@ -246,10 +268,17 @@ impl<'a> Frame<'a> {
         let mut shown = self.shown();
         let first = shown.next();
         let section = |s: &dyn Section| {
+            let detail = s.html(&page);
             html! {
                 section id=(s.id()) {
-                    h2 { (s.title()) }
-                    (s.html(&page))
+                    h2 { (s.headline()) }
+                    (s.lead(&page))
+                    @if !detail.0.trim().is_empty() {
+                        details.more {
+                            summary { (s.more()) }
+                            (detail)
+                        }
+                    }
                 }
             }
         };
@@ -262,6 +291,7 @@ impl<'a> Frame<'a> {
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     title { (TITLE) }
                     style { (PreEscaped(STYLE)) }
+                    script { (PreEscaped(OPEN_TARGET)) }
                 }
                 body {
                     header {
@@ -293,11 +323,85 @@ impl<'a> Frame<'a> {
         text
     }
 
-    /// Renders `summary.md`.
+    /// Renders the sections' own pages ([`Section::pages`]): (file name, HTML), each in the
+    /// page's style with a link back to its section.
+    pub fn pages(&self) -> Vec<(&'static str, String)> {
+        let page = self.page();
+        self.shown()
+            .flat_map(|s| {
+                s.pages(&page)
+                    .into_iter()
+                    .map(move |(file, title, body)| (s.id(), file, title, body))
+            })
+            .map(|(id, file, title, body)| {
+                let markup = html! {
+                    (DOCTYPE)
+                    html lang="en" {
+                        head {
+                            meta charset="utf-8";
+                            meta name="viewport" content="width=device-width, initial-scale=1";
+                            title { (title) }
+                            style { (PreEscaped(STYLE)) }
+                        }
+                        body {
+                            header {
+                                h1 { (title) }
+                                p.machine-line { "Measured on " (self.data.machine_line()) ". "
+                                    a href=(format!("index.html#{id}")) { "Back to the answer page" } "." }
+                            }
+                            main { (body) }
+                        }
+                    }
+                };
+                let mut text = markup.into_string();
+                text.push('\n');
+                (file, text)
+            })
+            .collect()
+    }
+
+    /// Renders `summary.md`: the answer in a few kilobytes (at most [`SUMMARY_BUDGET`]): the
+    /// canary and quality lines, the matrix, the takeaways, every verdict with its interval,
+    /// and each section's headline linking to the page. The full tables are in `details.md`
+    /// ([`Frame::details`]) and `summary.json`.
     pub fn markdown(&self) -> String {
         let page = self.page();
+        let mut md = self.markdown_head();
+        for s in self.shown() {
+            let part = s.summary_markdown(&page);
+            if !part.trim().is_empty() {
+                md.push_str(&format!("\n## {}\n\n{}\n", s.title(), part.trim_end()));
+            }
+        }
+        md.push_str("\n## What each section found\n\n");
+        for s in self.shown() {
+            md.push_str(&format!(
+                "- {}: [{}](index.html#{})\n",
+                s.title(),
+                s.headline(),
+                s.id()
+            ));
+        }
+        md
+    }
+
+    /// Renders `details.md`: every section's full Markdown copy, tables included.
+    pub fn details(&self) -> String {
+        let page = self.page();
+        let mut md = self.markdown_head();
+        for s in self.shown() {
+            md.push_str(&format!("\n## {}\n\n", s.title()));
+            md.push_str(s.markdown(&page).trim_end());
+            md.push('\n');
+        }
+        md
+    }
+
+    /// The top of both Markdown files: title, time, machine, links, canary, warning, notes.
+    fn markdown_head(&self) -> String {
         let mut md = format!(
-            "# {TITLE}\n\nGenerated: {}\n\nMeasured on {}. Full page: [index.html](index.html). \
+            "# {TITLE}\n\nGenerated: {}\n\nMeasured on {}. Full page: [index.html](index.html); \
+             every table: [details.md](details.md) and [summary.json](summary.json). \
              Criterion's own report: [report/index.html]({}).\n",
             self.data.generated,
             self.data.machine_line(),
@@ -315,11 +419,6 @@ impl<'a> Frame<'a> {
             for note in notes {
                 md.push_str(&format!("- {note}\n"));
             }
-        }
-        for s in self.shown() {
-            md.push_str(&format!("\n## {}\n\n", s.title()));
-            md.push_str(s.markdown(&page).trim_end());
-            md.push('\n');
         }
         md
     }

@@ -212,24 +212,7 @@ fn sentence(row: &AmdahlRow) -> String {
         }
     };
     let f = &fitted.fit;
-    let meaning = if f.lower >= MOSTLY_SERIAL {
-        "extra cores buy nothing".to_string()
-    } else if f.lower <= 0.0 && f.upper >= MOSTLY_SERIAL {
-        "the data allow anything from perfect scaling to none".to_string()
-    } else if f.lower <= 0.0 {
-        "the data cannot rule out perfect scaling".to_string()
-    } else if f.estimate >= MOSTLY_SERIAL {
-        format!(
-            "extra cores buy little: at most {} on any number of cores",
-            format::times(1.0 / f.lower)
-        )
-    } else {
-        format!(
-            "at most {} to {} on any number of cores",
-            format::times(1.0 / f.upper),
-            format::times(1.0 / f.lower)
-        )
-    };
+    let meaning = meaning(f);
     let headline = f.predict(HEADLINE_CORES).label(f.worker_counts);
     let missing = what_is_missing(row, fitted)
         .map(|m| format!(". {}{}", m[..1].to_uppercase(), &m[1..]))
@@ -247,6 +230,41 @@ fn sentence(row: &AmdahlRow) -> String {
             ""
         },
     )
+}
+
+/// The lead's short form of [`sentence`]: the serial fraction and what it allows, without the
+/// prediction and what is missing to pin it down; `None` without a fit.
+fn short_sentence(row: &AmdahlRow) -> Option<String> {
+    let f = &row.fit.as_ref().ok()?.fit;
+    Some(format!(
+        "{} on {}: serial fraction {}; {}.",
+        row.strategy,
+        row.group,
+        format::fraction_range_short(f.estimate, f.lower, f.upper),
+        meaning(f)
+    ))
+}
+
+/// What a serial fraction's range allows, in words.
+fn meaning(f: &SerialFraction) -> String {
+    if f.lower >= MOSTLY_SERIAL {
+        "extra cores buy nothing".to_string()
+    } else if f.lower <= 0.0 && f.upper >= MOSTLY_SERIAL {
+        "the data allow anything from perfect scaling to none".to_string()
+    } else if f.lower <= 0.0 {
+        "the data cannot rule out perfect scaling".to_string()
+    } else if f.estimate >= MOSTLY_SERIAL {
+        format!(
+            "extra cores buy little: at most {} on any number of cores",
+            format::times(1.0 / f.lower)
+        )
+    } else {
+        format!(
+            "at most {} to {} on any number of cores",
+            format::times(1.0 / f.upper),
+            format::times(1.0 / f.lower)
+        )
+    }
 }
 
 /// A prediction in a table cell: `×15.4 [12.1, 19.0]`, or `×9.80 – ×64.0 (range only)`.
@@ -430,6 +448,45 @@ impl Section for AmdahlSection {
 
     fn findings(&self) -> Vec<String> {
         self.rows.iter().map(sentence).collect()
+    }
+
+    fn headline(&self) -> String {
+        let fitted = self
+            .rows
+            .iter()
+            .find_map(|row| row.fit.as_ref().ok().map(|f| (row, f)));
+        match fitted {
+            Some((row, f)) => match f.fit.predict(HEADLINE_CORES) {
+                p @ Prediction::Estimate { .. } => format!(
+                    "{} on {} would reach {}",
+                    row.strategy,
+                    row.group,
+                    p.label(f.fit.worker_counts)
+                ),
+                Prediction::Unpinned { .. } => format!(
+                    "This machine's {} cores cannot tell how far more cores would take {} on {}",
+                    row.fitted_up_to, row.strategy, row.group
+                ),
+            },
+            None => self.title().to_string(),
+        }
+    }
+
+    fn lead(&self, _page: &Page) -> Markup {
+        let sentences: Vec<String> = self.rows.iter().filter_map(short_sentence).collect();
+        let chart = self
+            .groups
+            .first()
+            .map(|g| figure(self.chart(g).map(|c| charts::draw(&c))))
+            .unwrap_or_default();
+        super::lead(&self.headline(), &sentences, chart)
+    }
+
+    fn more(&self) -> String {
+        format!(
+            "How the serial fraction is fitted, every chart, and every fit and prediction ({})",
+            self.rows.len()
+        )
     }
 
     fn html(&self, page: &Page) -> Markup {

@@ -306,10 +306,34 @@ impl Section for BreakEvenSection {
             .collect()
     }
 
+    fn headline(&self) -> String {
+        super::headline_from(&self.takeaways(), self.title())
+    }
+
+    fn more(&self) -> String {
+        format!(
+            "How break-even is read, and every sweep's charts and measurements ({})",
+            self.groups.len()
+        )
+    }
+
     fn html(&self, page: &Page) -> Markup {
         html! {
             p { "The smallest measured task size at which a strategy's whole speedup interval lies above ×1 (it beats sequential), with its per-task cost from the overhead benches (the slope of the empty-task cost line, the one \"Where the time goes\" fits) that explains it." }
             (findings(&self.findings()))
+            @for g in &self.groups {
+                h3 id=(group_anchor(&g.group)) { (g.group.to_string()) }
+                (figure(charts::speedup_chart_with(g, self.cores, &self.raw_scaling)))
+                (figure(charts::time_chart(g)))
+                (group_table(page, g))
+            }
+        }
+    }
+
+    fn lead(&self, page: &Page) -> Markup {
+        let first: Vec<String> = self.findings().into_iter().take(1).collect();
+        html! {
+            (super::lead(&self.headline(), &first, Markup::default()))
             @if !self.rows.is_empty() {
                 (scroll(html! {
                     table #break-even-table {
@@ -328,12 +352,6 @@ impl Section for BreakEvenSection {
                         } }
                     }
                 }))
-            }
-            @for g in &self.groups {
-                h3 id=(group_anchor(&g.group)) { (g.group.to_string()) }
-                (figure(charts::speedup_chart_with(g, self.cores, &self.raw_scaling)))
-                (figure(charts::time_chart(g)))
-                (group_table(page, g))
             }
         }
     }
@@ -437,7 +455,7 @@ mod tests {
         assert_eq!(takeaways.len(), 1);
         assert_eq!(
             takeaways[0].sentence,
-            "Small tasks cost more than they gain: at 1KiB per task (hash-size-n4) processes is ×400 slower than sequential; it never pays up to 1MiB per task."
+            "Small tasks cost more than they gain: at 1 KiB per task (hash-size-n4) processes is ×400 slower than sequential; it never pays up to 1 MiB per task."
         );
     }
 }

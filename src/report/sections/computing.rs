@@ -262,6 +262,32 @@ impl Section for Computing {
         GroupBlock::takeaways(&self.blocks)
     }
 
+    fn headline(&self) -> String {
+        super::headline_from(&self.takeaways(), self.title())
+    }
+
+    fn lead(&self, _page: &Page) -> Markup {
+        match self.blocks.first() {
+            Some(b) => super::lead(
+                &self.headline(),
+                &b.sentences,
+                figure(charts::speedup_chart_with(
+                    &b.group,
+                    self.cores,
+                    &self.raw_scaling,
+                )),
+            ),
+            None => Markup::default(),
+        }
+    }
+
+    fn more(&self) -> String {
+        format!(
+            "Every computing group ({}): its chart, its sentences and every measurement",
+            self.blocks.len()
+        )
+    }
+
     fn html(&self, page: &Page) -> Markup {
         html! {
             p {

@@ -323,13 +323,38 @@ impl Section for GilSection {
             .collect()
     }
 
-    fn html(&self, page: &Page) -> Markup {
+    fn headline(&self) -> String {
+        match self.comparison.as_ref().map(|c| c.lesson) {
+            Some(Lesson::Reproduced) => {
+                "A global lock overlaps waits but not computing: Python's lesson reproduced"
+                    .to_string()
+            }
+            Some(Lesson::NotReproduced) => {
+                "Python's lesson is not reproduced by this run".to_string()
+            }
+            _ => self.title().to_string(),
+        }
+    }
+
+    fn more(&self) -> String {
+        "What the simulated global interpreter lock is, and what the table compares".to_string()
+    }
+
+    fn html(&self, _page: &Page) -> Markup {
+        if self.comparison.is_none() {
+            return html! {};
+        }
+        html! {
+            p { "Under a global interpreter lock (the " code { (BenchFunction::Gil.name()) } " strategy: one thread per task, one lock, released while waiting) threads should overlap waits like free threads yet gain nothing on computing, where free threads gain up to the core count. Speedups over sequential at each group's largest task count with a " code { (BenchFunction::Gil.name()) } " speedup." }
+        }
+    }
+
+    fn lead(&self, page: &Page) -> Markup {
         let Some(c) = &self.comparison else {
             return html! {};
         };
         let (waiting, computing) = headers(c);
         html! {
-            p { "Under a global interpreter lock (the " code { (BenchFunction::Gil.name()) } " strategy: one thread per task, one lock, released while waiting) threads should overlap waits like free threads yet gain nothing on computing, where free threads gain up to the core count. Speedups over sequential at each group's largest task count with a " code { (BenchFunction::Gil.name()) } " speedup." }
             p #gil-conclusion .finding { (c.sentence) }
             (scroll(html! {
                 table #gil-table {

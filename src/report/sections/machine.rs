@@ -59,7 +59,15 @@ impl Section for MachineSection {
         true
     }
 
-    fn html(&self, page: &Page) -> Markup {
+    fn headline(&self) -> String {
+        "The machine these numbers come from".to_string()
+    }
+
+    fn html(&self, _page: &Page) -> Markup {
+        Markup::default()
+    }
+
+    fn lead(&self, page: &Page) -> Markup {
         html! {
             table #machine-table {
                 @for (label, value) in &self.rows { tr { th scope="row" { (label) } td { (value) } } }

@@ -196,6 +196,54 @@ impl Matrix {
     }
 }
 
+impl Matrix {
+    /// The matrix with its legend, then the takeaways, in Markdown.
+    fn matrix_markdown(&self, page: &Page) -> String {
+        let mut md = String::new();
+        if !self.rows.is_empty() {
+            md.push_str("| Workload |");
+            for f in &self.columns {
+                md.push_str(&format!(" {f} |"));
+            }
+            md.push_str(&format!("\n|---|{}\n", "---|".repeat(self.columns.len())));
+            for row in &self.rows {
+                md.push_str(&format!("| {} |", row.group));
+                for cell in &row.cells {
+                    match cell {
+                        Some(c) => md.push_str(&format!(
+                            " {} {} |",
+                            Self::cell_text(c),
+                            md_cell(format::verdict_word(&c.verdict))
+                        )),
+                        None => md.push_str(" – |"),
+                    }
+                }
+                md.push('\n');
+            }
+            md.push_str(&format!(
+                "\nSpeedup over sequential at the largest measured value (mixed rows: at the middle waiting share), {}; `?` inconclusive, \
+                 `~` noisy, `°` borderline (a re-run may decide it otherwise), `!` beyond the raw \
+                 compute scaling.\n\n",
+                if self.verdicts.iter().any(VerdictRow::paired) {
+                    "measured in pairs and in a loop (the figure after a pause beside it where \
+                     it differs)"
+                } else {
+                    "from two Criterion means"
+                }
+            ));
+        }
+        for (i, t) in page.takeaways.iter().enumerate() {
+            md.push_str(&format!(
+                "{}. {} ([more](index.html#{}))\n",
+                i + 1,
+                t.sentence,
+                t.section
+            ));
+        }
+        md
+    }
+}
+
 impl Section for Matrix {
     fn id(&self) -> &'static str {
         "answer"
@@ -209,7 +257,11 @@ impl Section for Matrix {
         !self.verdicts.is_empty()
     }
 
-    fn html(&self, page: &Page) -> Markup {
+    fn html(&self, _page: &Page) -> Markup {
+        Markup::default()
+    }
+
+    fn lead(&self, page: &Page) -> Markup {
         html! {
             @if !self.rows.is_empty() {
                 (scroll(html! {
@@ -235,7 +287,7 @@ impl Section for Matrix {
                     }
                 }))
                 p.legend {
-                    "Speedup over sequential at the largest measured value. "
+                    "Speedup over sequential at the largest measured value (mixed: the middle share). "
                     span.chip.verdict-helps { "helps" } " "
                     span.chip.verdict-no-gain { "no gain" } " "
                     span.chip.verdict-hurts { "hurts" } " "
@@ -282,47 +334,7 @@ impl Section for Matrix {
     }
 
     fn markdown(&self, page: &Page) -> String {
-        let mut md = String::new();
-        if !self.rows.is_empty() {
-            md.push_str("| Workload |");
-            for f in &self.columns {
-                md.push_str(&format!(" {f} |"));
-            }
-            md.push_str(&format!("\n|---|{}\n", "---|".repeat(self.columns.len())));
-            for row in &self.rows {
-                md.push_str(&format!("| {} |", row.group));
-                for cell in &row.cells {
-                    match cell {
-                        Some(c) => md.push_str(&format!(
-                            " {} {} |",
-                            Self::cell_text(c),
-                            md_cell(format::verdict_word(&c.verdict))
-                        )),
-                        None => md.push_str(" – |"),
-                    }
-                }
-                md.push('\n');
-            }
-            md.push_str(&format!(
-                "\nSpeedup over sequential at the largest measured value, {}; `?` inconclusive, \
-                 `~` noisy, `°` borderline (a re-run may decide it otherwise), `!` beyond the raw \
-                 compute scaling.\n\n",
-                if self.verdicts.iter().any(VerdictRow::paired) {
-                    "measured in pairs and in a loop (the figure after a pause beside it where \
-                     it differs)"
-                } else {
-                    "from two Criterion means"
-                }
-            ));
-        }
-        for (i, t) in page.takeaways.iter().enumerate() {
-            md.push_str(&format!(
-                "{}. {} ([more](index.html#{}))\n",
-                i + 1,
-                t.sentence,
-                t.section
-            ));
-        }
+        let mut md = self.matrix_markdown(page);
         md.push_str(&format!("\n### Every verdict\n\n{}\n\n", self.rule));
         if self.verdicts.is_empty() {
             md.push_str("No strategy was measured against `sequential`.\n");
@@ -340,6 +352,30 @@ impl Section for Matrix {
                     format::speedup(&v.speedup),
                     verdict_label(v),
                     measured_how(v)
+                ));
+            }
+        }
+        md
+    }
+
+    /// The matrix, the takeaways and every verdict with its interval, in a few kilobytes:
+    /// one short row per verdict, its marks (`~` noisy, `°` borderline) after the word.
+    fn summary_markdown(&self, page: &Page) -> String {
+        let mut md = self.matrix_markdown(page);
+        if !self.verdicts.is_empty() {
+            md.push_str(
+                "\n### Every verdict\n\n| Workload | Strategy | At | Speedup [interval] | Verdict |\n|---|---|---:|---|---|\n",
+            );
+            for v in &self.verdicts {
+                md.push_str(&format!(
+                    "| {} | {} | {} | {} | {}{}{} |\n",
+                    v.group,
+                    v.strategy,
+                    format::value(&v.group, v.point.value()),
+                    format::speedup(&v.speedup),
+                    md_cell(format::verdict_word(&v.verdict)),
+                    if v.noisy { " ~" } else { "" },
+                    if v.borderline { " °" } else { "" },
                 ));
             }
         }
@@ -408,7 +444,7 @@ mod tests {
             takeaways: &[],
             sections: vec![("waiting", vec![SLEEP]), ("computing", vec![HASH])],
         };
-        Html::parse_fragment(&section.html(&page).into_string())
+        Html::parse_fragment(&section.lead(&page).into_string())
     }
 
     #[test]

@@ -159,6 +159,28 @@ impl Section for Mixed {
         GroupBlock::takeaways(&self.blocks)
     }
 
+    fn headline(&self) -> String {
+        super::headline_from(&self.takeaways(), self.title())
+    }
+
+    fn lead(&self, _page: &Page) -> Markup {
+        match self.blocks.first() {
+            Some(b) => super::lead(
+                &self.headline(),
+                &b.sentences,
+                figure(charts::speedup_chart(&b.group, self.cores)),
+            ),
+            None => Markup::default(),
+        }
+    }
+
+    fn more(&self) -> String {
+        format!(
+            "The reference lines, and every mixed group ({}) share by share",
+            self.blocks.len()
+        )
+    }
+
     fn html(&self, _page: &Page) -> Markup {
         html! {
             p { (self.rule()) }

@@ -12,7 +12,10 @@
 //! # Adding a section
 //!
 //! 1. Write `src/report/sections/<name>.rs` with a `pub fn build(data: &RunData) ->
-//!    Box<dyn Section>` and a type implementing [`Section`]. Use the shared plumbing only:
+//!    Box<dyn Section>` and a type implementing [`Section`]: its [`Section::headline`] says
+//!    the finding, its [`Section::lead`] holds the answer (at most [`LEAD_BUDGET`] words with
+//!    the headline) and its one chart or small table, and its [`Section::html`] the rest,
+//!    which the frame folds into `<details>` under the summary line [`Section::more`]. Use the shared plumbing only:
 //!    [`super::analysis`] (speedups, verdicts, ideals), [`super::format`] (every label),
 //!    `report/charts.rs` (charts), `report/blocks.rs` (links, figures, group tables). Never
 //!    import a sibling section.
@@ -99,6 +102,48 @@ impl GroupBlock {
     }
 }
 
+/// How many words a section's heading and its text before its first chart or table hold at
+/// most (the page's lead budget, checked in `tests/browser.rs`).
+pub const LEAD_BUDGET: usize = 80;
+
+/// The heading that says a section's finding: its largest takeaway (without the full stop),
+/// or `fallback` (the topic) when it has none.
+fn headline_from(takeaways: &[Takeaway], fallback: &str) -> String {
+    takeaways
+        .iter()
+        .filter(|t| t.effect.is_finite())
+        .max_by(|a, b| a.effect.total_cmp(&b.effect))
+        .map(|t| t.sentence.trim_end_matches('.').to_string())
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+/// The first of `sentences` that fit in `words` words together: none when the first alone is
+/// longer (it stays in the section's detail).
+fn lead_sentences(sentences: &[String], words: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut count = 0;
+    for s in sentences {
+        let n = s.split_whitespace().count();
+        if count + n > words {
+            break;
+        }
+        count += n;
+        out.push(s.clone());
+    }
+    out
+}
+
+/// A lead under `headline`: the first sentences that fit in [`LEAD_BUDGET`] words with the
+/// headline (see [`lead_sentences`]) in one paragraph, then the chart or table.
+fn lead(headline: &str, sentences: &[String], chart: Markup) -> Markup {
+    let room = LEAD_BUDGET.saturating_sub(headline.split_whitespace().count());
+    let text = lead_sentences(sentences, room).join(" ");
+    maud::html! {
+        @if !text.is_empty() { p.lead { (text) } }
+        (chart)
+    }
+}
+
 /// Every section, in page order. The first one (the verdict matrix and takeaways) opens the
 /// page above the table of contents.
 pub const SECTIONS: &[Build] = &[
@@ -127,8 +172,23 @@ pub const MAX_TAKEAWAYS_PER_SECTION: usize = 2;
 pub trait Section {
     /// Its anchor (`<section id>`) and table-of-contents target.
     fn id(&self) -> &'static str;
-    /// Its heading and table-of-contents entry.
+    /// Its topic: the table-of-contents entry and the Markdown copy's heading.
     fn title(&self) -> &'static str;
+    /// Its heading on the page: the finding in a few words, generated from the data (not the
+    /// topic; the topic is [`Section::title`]). Defaults to the title.
+    fn headline(&self) -> String {
+        self.title().to_string()
+    }
+    /// Its lead, shown open under the heading: the answer in at most ~80 words, then its one
+    /// chart or small table. Empty by default.
+    fn lead(&self, page: &Page) -> Markup {
+        let _ = page;
+        Markup::default()
+    }
+    /// The summary line of the folded detail ([`Section::html`]): what is inside.
+    fn more(&self) -> String {
+        format!("The detail of \u{201c}{}\u{201d}", self.title())
+    }
     /// Whether the run has data for it; without, it is left out of the page.
     fn has_data(&self) -> bool;
     /// The groups it shows (so the matrix can link to it, and no group goes unshown).
@@ -143,10 +203,25 @@ pub trait Section {
     fn takeaways(&self) -> Vec<Takeaway> {
         Vec::new()
     }
-    /// Its body in HTML (the frame adds the `<section>` and heading).
+    /// Its detail in HTML (full tables, per-benchmark lists, fits, method): the frame folds
+    /// it into a `<details>` block below the lead, summarised by [`Section::more`]; empty
+    /// detail is left out.
     fn html(&self, page: &Page) -> Markup;
-    /// Its body in Markdown (the frame adds the heading).
+    /// Its full Markdown copy, for `details.md` (the frame adds the heading).
     fn markdown(&self, page: &Page) -> String;
+    /// Its own pages beside `index.html`, for detail too long even to fold: (file name,
+    /// title, body), which the frame writes in the page's style with a link back. None by
+    /// default.
+    fn pages(&self, page: &Page) -> Vec<(&'static str, &'static str, Markup)> {
+        let _ = page;
+        Vec::new()
+    }
+    /// Its part of `summary.md`, kept to the answer (the frame adds the heading); empty by
+    /// default, when the summary only links to the section by its headline.
+    fn summary_markdown(&self, page: &Page) -> String {
+        let _ = page;
+        String::new()
+    }
     /// Its top-level keys of `summary.json`, written with or without data.
     fn json(&self, page: &Page) -> Vec<(&'static str, serde_json::Value)> {
         let _ = page;
@@ -193,6 +268,17 @@ pub fn ranked_takeaways(sections: &[Box<dyn Section>]) -> Vec<Takeaway> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lead_keeps_to_its_budget_with_the_headline() {
+        let sentences = vec!["one two three.".to_string(), "four five.".to_string()];
+        assert_eq!(lead_sentences(&sentences, 5), sentences);
+        assert_eq!(lead_sentences(&sentences, 4), sentences[..1]);
+        assert!(lead_sentences(&sentences, 2).is_empty());
+        let headline = "word ".repeat(LEAD_BUDGET - 3);
+        let html = lead(&headline, &sentences, Markup::default()).into_string();
+        assert_eq!(html, "<p class=\"lead\">one two three.</p>");
+    }
 
     #[test]
     fn section_ids_are_unique() {

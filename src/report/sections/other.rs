@@ -50,6 +50,24 @@ impl Section for Other {
         self.groups.iter().map(|g| g.group).collect()
     }
 
+    fn headline(&self) -> String {
+        format!(
+            "{} group(s) no other section explains yet",
+            self.groups.len()
+        )
+    }
+
+    fn lead(&self, _page: &Page) -> Markup {
+        html! { p.lead { "Measured by this run but not yet read by any section of the page; their charts and every measurement are below." } }
+    }
+
+    fn more(&self) -> String {
+        format!(
+            "Every group no other section shows ({}): its chart and measurements",
+            self.groups.len()
+        )
+    }
+
     fn html(&self, page: &Page) -> Markup {
         html! {
             @for g in &self.groups {

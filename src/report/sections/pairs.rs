@@ -305,6 +305,24 @@ impl Pairs {
     }
 }
 
+impl Pairs {
+    /// The benchmarks whose speedup after a pause differs from the one in a loop.
+    fn hot_cold_table(&self) -> Markup {
+        html! {
+            @if self.hot_cold.iter().any(|h| h.differ) {
+                (scroll(html! {
+                    table #hot-cold {
+                        thead { tr { th { "Benchmark" } th { "In a loop" } th { "After a pause" } } }
+                        tbody { @for h in self.hot_cold.iter().filter(|h| h.differ) { tr {
+                            td { (h.id) } td { (format::speedup(&h.hot)) } td { (format::speedup(&h.cold)) }
+                        } } }
+                    }
+                }))
+            }
+        }
+    }
+}
+
 impl Section for Pairs {
     fn id(&self) -> &'static str {
         ID
@@ -339,20 +357,35 @@ impl Section for Pairs {
             .collect()
     }
 
+    fn headline(&self) -> String {
+        let differ = self.hot_cold.iter().filter(|h| h.differ).count();
+        match (self.anomalies.len(), differ, &self.record) {
+            (0, 0, Some(r)) => format!(
+                "Every speedup measured as pairs in up to {} processes, none beyond the raw \
+                 scaling",
+                r.processes
+            ),
+            (0, n, Some(_)) => format!(
+                "None beyond the raw scaling; {n} speedups differ after a pause from in a loop"
+            ),
+            (a, _, Some(_)) => format!("{a} speedups the raw compute scaling does not explain"),
+            (_, _, None) => self.title().to_string(),
+        }
+    }
+
+    fn lead(&self, _page: &Page) -> Markup {
+        let first: Vec<String> = self.sentences().into_iter().take(1).collect();
+        super::lead(&self.headline(), &first, self.hot_cold_table())
+    }
+
+    fn more(&self) -> String {
+        "How a pair is measured, the canary, the working set and the raw scaling".to_string()
+    }
+
     fn html(&self, _page: &Page) -> Markup {
         html! {
             @if let Some(method) = self.method() { p { (method) } }
             (findings(&self.sentences()))
-            @if self.hot_cold.iter().any(|h| h.differ) {
-                (scroll(html! {
-                    table #hot-cold {
-                        thead { tr { th { "Benchmark" } th { "In a loop" } th { "After a pause" } } }
-                        tbody { @for h in self.hot_cold.iter().filter(|h| h.differ) { tr {
-                            td { (h.id) } td { (format::speedup(&h.hot)) } td { (format::speedup(&h.cold)) }
-                        } } }
-                    }
-                }))
-            }
         }
     }
 

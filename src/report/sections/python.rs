@@ -1077,6 +1077,28 @@ impl Section for PythonSection {
             .collect()
     }
 
+    fn headline(&self) -> String {
+        super::headline_from(&self.takeaways(), self.title())
+    }
+
+    fn lead(&self, _page: &Page) -> Markup {
+        let Some((_, c)) = self.comparison() else {
+            let note = self.note().unwrap_or_default();
+            return super::lead(&self.headline(), &[note], Markup::default());
+        };
+        super::lead(
+            &self.headline(),
+            &c.sentences,
+            figure(Some(chart(c, self.cores))),
+        )
+    }
+
+    fn more(&self) -> String {
+        "Every CPython strategy on every interpreter beside Rust's, the interpreters, thread \
+         start costs"
+            .to_string()
+    }
+
     fn html(&self, page: &Page) -> Markup {
         let Some((record, c)) = self.comparison() else {
             return html! {
@@ -1084,14 +1106,12 @@ impl Section for PythonSection {
                 p.note { (RUST_ONLY) }
             };
         };
-        let chart = chart(c, self.cores);
         html! {
             p { (Self::intro(c)) }
             @for line in interpreter_lines(record, c.tasks, (self.workers_by_tasks)(c.tasks)) { p { (line) } }
             (findings(&c.sentences))
-            div.side-by-side style="display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start" {
-                div style="flex:1 1 520px" { (figure(Some(chart))) }
-                div style="flex:1 1 520px" {
+            div {
+                div {
                     (scroll(html! {
                         table #python-table {
                             thead { tr {
@@ -1555,7 +1575,11 @@ mod tests {
     fn table_json_and_interpreter_lines_carry_the_rows() {
         let data = data(1.0, 1.0);
         let section = build(&data);
-        let html = Html::parse_fragment(&section.html(&page(&data)).into_string());
+        let html = Html::parse_fragment(&format!(
+            "{}{}",
+            section.lead(&page(&data)).into_string(),
+            section.html(&page(&data)).into_string()
+        ));
         let rows = Selector::parse("#python-table tbody tr").unwrap();
         // CPython's strategies measured here, then Rust's threads and gil.
         assert_eq!(html.select(&rows).count(), 7);
@@ -1651,7 +1675,11 @@ mod tests {
             "Without the GIL (3.13t), CPython threads on pure Python: ×1.90 against ×0.950 with it (3.11)."
         );
         assert!((takeaways[0].effect - 2.0f64.ln()).abs() < 1e-9);
-        let html = Html::parse_fragment(&section.html(&page(&data)).into_string());
+        let html = Html::parse_fragment(&format!(
+            "{}{}",
+            section.lead(&page(&data)).into_string(),
+            section.html(&page(&data)).into_string()
+        ));
         let rows = Selector::parse("#python-table tbody tr").unwrap();
         assert_eq!(html.select(&rows).count(), 3 * 5 + 2);
         let costs = Selector::parse("#python-start-costs tbody tr").unwrap();

@@ -103,9 +103,35 @@ impl Section for QualitySection {
         sentences
     }
 
-    fn html(&self, page: &Page) -> Markup {
+    fn headline(&self) -> String {
+        match &self.quality.warning {
+            Some(_) => "Some verdicts rest on noisy measurements".to_string(),
+            None if self.noisy.is_empty() => "Every benchmark measured steadily".to_string(),
+            None => format!(
+                "{} of {} benchmarks were measured with noise",
+                self.noisy.len(),
+                self.quality.benchmarks
+            ),
+        }
+    }
+
+    /// The quality line; the warning, which can name many verdicts, stands at the top of the
+    /// page already and in the detail here.
+    fn lead(&self, _page: &Page) -> Markup {
         html! {
             p #quality-line { (self.quality.line()) "." }
+        }
+    }
+
+    fn more(&self) -> String {
+        format!(
+            "What counts as noisy, the noisy benchmarks ({}) and the machine's load around each bench",
+            self.noisy.len()
+        )
+    }
+
+    fn html(&self, page: &Page) -> Markup {
+        html! {
             @if let Some(warning) = &self.quality.warning { p.note { strong { (warning) } } }
             p { (self.rule()) }
             @if !self.noisy.is_empty() {
@@ -139,6 +165,10 @@ impl Section for QualitySection {
                 }))
             }
         }
+    }
+
+    fn summary_markdown(&self, _page: &Page) -> String {
+        format!("{}.\n", self.quality.line())
     }
 
     fn markdown(&self, page: &Page) -> String {

@@ -218,6 +218,28 @@ impl Section for Waiting {
         GroupBlock::takeaways(&self.blocks)
     }
 
+    fn headline(&self) -> String {
+        super::headline_from(&self.takeaways(), self.title())
+    }
+
+    fn lead(&self, _page: &Page) -> Markup {
+        match self.blocks.first() {
+            Some(b) => super::lead(
+                &self.headline(),
+                &b.sentences,
+                figure(charts::speedup_chart(&b.group, self.cores)),
+            ),
+            None => Markup::default(),
+        }
+    }
+
+    fn more(&self) -> String {
+        format!(
+            "Every waiting group ({}): its chart, its sentences and every measurement",
+            self.blocks.len()
+        )
+    }
+
     fn html(&self, page: &Page) -> Markup {
         html! {
             p { "Tasks that wait: the dashed ideal is ×N where all N tasks can wait at once (sleeps, loopback requests). File tasks have none: they mix fsync waits, which one device may serialize, with hashing. Error bars are Criterion's confidence intervals." }

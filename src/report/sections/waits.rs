@@ -162,6 +162,28 @@ impl Section for Waits {
             .collect()
     }
 
+    fn headline(&self) -> String {
+        super::headline_from(&self.takeaways(), self.title())
+    }
+
+    fn lead(&self, _page: &Page) -> Markup {
+        match self.groups.first() {
+            Some(g) => super::lead(
+                &self.headline(),
+                &self.findings(),
+                figure(charts::time_chart(g)),
+            ),
+            None => Markup::default(),
+        }
+    }
+
+    fn more(&self) -> String {
+        format!(
+            "How the waits were measured, every group's chart, and every measurement with its memory ({})",
+            self.rows.len()
+        )
+    }
+
     fn html(&self, page: &Page) -> Markup {
         html! {
             p {
