@@ -11,7 +11,7 @@
 # 3. Else CPython 3.13 is built there, once (about 2 min on 2 cores): from Debian's source
 #    package `python3.13` (upstream's tarball inside it), fetched with `apt-get source`, which
 #    needs a deb-src line for a suite that has it (bookworm has not; trixie has 3.13.5):
-#        echo 'deb-src http://deb.debian.org/debian trixie main' \
+#        echo "deb-src <your Debian mirror, as in /etc/apt/sources.list.d/debian.sources> trixie main" \
 #            > /etc/apt/sources.list.d/parbench-trixie-src.list && apt-get update
 #    and a C compiler with CPython's build dependencies:
 #        apt-get install build-essential libssl-dev zlib1g-dev libffi-dev libbz2-dev \
@@ -130,7 +130,7 @@ else
         say "fetching Debian's python$version source package (apt-get source)"
         if ! (cd "$work/src" && apt-get source --download-only "python$version") >>"$log" 2>&1; then
             tail -n 3 "$log" | sed 's/^/    /' >&2
-            fail "no source for $name: apt-get cannot fetch python$version's source; add a deb-src line for Debian trixie (echo 'deb-src http://deb.debian.org/debian trixie main' > /etc/apt/sources.list.d/parbench-trixie-src.list) and run apt-get update as root, or set PARBENCH_FT_SOURCE"
+            fail "no source for $name: apt-get cannot fetch python$version's source; add a deb-src line for Debian trixie (echo 'deb-src MIRROR trixie main' > /etc/apt/sources.list.d/parbench-trixie-src.list, with MIRROR the Debian mirror your apt sources use) and run apt-get update as root, or set PARBENCH_FT_SOURCE"
         fi
         source="$(ls "$work"/src/python"$version"_*.orig.tar.* 2>/dev/null | head -n 1)"
         [ -n "$source" ] || fail "no source for $name: apt-get source gave no upstream tarball (python${version}_*.orig.tar.*)"
