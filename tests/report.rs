@@ -947,12 +947,15 @@ fn canary(at: &str, one_core_ms: f64, t: f64) -> CanaryReading {
 }
 
 /// Writes a pairs record for `hash-1MiB` at 16 tasks: rayon above the raw scaling (×2.6
-/// against ×1.9), cold after a pause; threads with processes that disagree when `noisy`.
+/// against ×1.9), cold after a pause; threads with processes that disagree on a borderline
+/// verdict when `noisy`.
 fn write_pairs(dir: &Path, noisy: bool) {
-    let threads: &[f64] = if noisy {
-        &[1.5, 1.9, 2.1]
+    // Noisy: processes that disagree, and a verdict near the helps threshold (borderline);
+    // a noisy but firm verdict would not warn, its interval holding the processes' spread.
+    let (threads, threads_speedup): (&[f64], _) = if noisy {
+        (&[1.0, 1.2, 1.4], (1.2, 1.12, 1.3))
     } else {
-        &[1.9, 1.92, 1.88]
+        (&[1.9, 1.92, 1.88], (1.9, 1.8, 2.0))
     };
     PairsRecord {
         processes: 3,
@@ -974,7 +977,7 @@ fn write_pairs(dir: &Path, noisy: bool) {
                         (0.95, 0.9, 1.0),
                         &[0.95; 3],
                     ),
-                    paired("hash-1MiB/threads/16", Mode::Hot, (1.9, 1.8, 2.0), threads),
+                    paired("hash-1MiB/threads/16", Mode::Hot, threads_speedup, threads),
                 ],
             },
             SetResult {

@@ -46,9 +46,9 @@ impl PairsBudget {
                 hot_batch: Duration::from_millis(1),
             },
             Profile::Default => PairsBudget {
-                processes: 5,
+                processes: 6,
                 waiting_processes: 3,
-                per_set: Duration::from_millis(200),
+                per_set: Duration::from_millis(250),
                 min_rounds: 2,
                 max_rounds: 200,
                 cold_gap: Duration::from_millis(10),
@@ -277,9 +277,10 @@ pub fn sets(plan: &Plan, mixed_bytes: &BTreeMap<u64, u64>) -> Vec<PairSet> {
     }
     let threads = plan.raw_scaling_threads();
     if !threads.is_empty() {
-        // Each thread hashes a hash task's input: the size the computing speedups are
-        // judged at.
-        let bytes = plan.hash_bytes();
+        // Each thread hashes as much as the primitive's bare threads do (4 MiB): enough that
+        // starting a thread is a small part of it, so the reference is the machine's
+        // parallel capacity, not that plus a thread start.
+        let bytes = plan.raw_scaling_bytes();
         sets.push(PairSet {
             name: RAW_SCALING.to_string(),
             group: Group::Primitive,

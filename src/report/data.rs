@@ -378,13 +378,18 @@ impl RunData {
     }
 }
 
-/// The top warning: the verdicts that rest on a noisy measurement (paired: processes that
-/// disagree; unpaired: a noisy Criterion measurement) or, unpaired, on a group measured in a
-/// slow stretch of the speed canary (`slow_groups`); `None` when none does.
+/// The top warning: the verdicts that rest on a noisy measurement — paired ones whose
+/// processes disagree only when the verdict is also borderline (a paired interval already
+/// holds the processes' spread, so a firm verdict stands), unpaired ones whenever their
+/// Criterion measurement is noisy — or, unpaired, on a group measured in a slow stretch of
+/// the speed canary (`slow_groups`); `None` when none does.
 fn verdict_warning(verdicts: &[VerdictRow], slow_groups: &[String]) -> Option<String> {
     let resting: Vec<String> = verdicts
         .iter()
-        .filter(|v| v.noisy || (!v.paired() && slow_groups.contains(&v.group.to_string())))
+        .filter(|v| {
+            (v.noisy && (v.borderline || !v.paired()))
+                || (!v.paired() && slow_groups.contains(&v.group.to_string()))
+        })
         .map(|v| format!("{}/{}", v.group, v.strategy))
         .collect();
     if resting.is_empty() {

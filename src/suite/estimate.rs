@@ -610,8 +610,8 @@ mod tests {
 
     #[test]
     fn the_estimate_on_2_cores_is_near_the_measured_run_times() {
-        // Measured on 2 cores (README): default 6.5 to 8 min before the pairs (estimated 7.6),
-        // quick about 80 s, seed about 35 s; the pairs add about 2 minutes.
+        // Measured on 2 cores (README): default 7 min 16 s with the pairs and three CPython
+        // interpreters (estimated 8.4), quick about 90 s, seed about 35 s.
         let minutes = |profile| Plan::new(profile, 2).estimate().total().as_secs_f64() / 60.0;
         assert!(
             (6.5..=9.5).contains(&minutes(Profile::Default)),
@@ -619,7 +619,7 @@ mod tests {
             minutes(Profile::Default)
         );
         assert!(
-            (1.1..=1.5).contains(&minutes(Profile::Quick)),
+            (1.1..=1.6).contains(&minutes(Profile::Quick)),
             "{}",
             minutes(Profile::Quick)
         );
