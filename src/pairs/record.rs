@@ -142,6 +142,15 @@ impl PairsRecord {
         }
     }
 
+    /// The record as the report reads it: every speedup's interval widened by the run-to-run
+    /// floor ([`estimate::RUN_TO_RUN_FLOOR`]), so that a re-run lands inside it.
+    pub fn with_run_to_run_floor(mut self) -> Self {
+        for arm in self.sets.iter_mut().flat_map(|s| s.arms.iter_mut()) {
+            arm.speedup = estimate::with_run_to_run_floor(arm.speedup);
+        }
+        self
+    }
+
     /// The result of the arm standing for suite benchmark `bench_id` in `mode`.
     pub fn of_bench(&self, bench_id: &str, mode: Mode) -> Option<&ArmResult> {
         self.sets

@@ -164,11 +164,13 @@ impl Pairs {
              the geometric mean of the per-round ratios; {} processes measured the computing \
              sets (the waiting sets, whose ratios ride on timers, fewer: see each verdict's \
              Measured column), and the 95 % interval is the wider of a bootstrap over processes and \
-             rounds and a Student-t interval over the processes' means. \"In a loop\" is \
+             rounds and a Student-t interval over the processes' means, with a run-to-run \
+             floor of ±{} added (what changes between two runs minutes apart). \"In a loop\" is \
              each side called back to back after an untimed call, as Criterion does (a \
              pool's workers awake); \"after a pause\" is one call after {} idle (its workers \
              asleep).",
             r.processes,
+            format::share(crate::pairs::estimate::RUN_TO_RUN_FLOOR),
             format::time(r.cold_gap_ms * 1e6)
         ))
     }
