@@ -21,6 +21,9 @@ use super::{Arm, ArmKind, Mode, PairSet};
 /// it, short enough that the extra call is cheap.
 const WARM_CALL_BELOW: Duration = Duration::from_millis(10);
 
+/// Back-to-back calls whose fastest sizes a short arm's hot batch.
+const SIZING_CALLS: usize = 3;
+
 /// How many rounds of `round` seconds fill `budget.per_set`: at least `min_rounds` (one for a
 /// round of half a second or more, whose processes then supply the repetitions), at most
 /// `max_rounds`.
@@ -168,15 +171,20 @@ fn run_set(
     }
     // One untimed call each (two for short calls: the first builds what is built lazily):
     // the last gives the time of one call that sizes the batches and the rounds.
+    // One untimed call each; for a short call, then the fastest of a few back to back: the
+    // time of one call in a loop, which sizes the hot batches (sized on a call that found
+    // the pool asleep, a batch would be too short to be hot) and the rounds.
     let mut single = Vec::with_capacity(ready.len());
     for r in &mut ready {
         let start = Instant::now();
         r.call()?;
         let mut took = start.elapsed();
         if took < WARM_CALL_BELOW {
-            let start = Instant::now();
-            r.call()?;
-            took = start.elapsed();
+            for _ in 0..SIZING_CALLS {
+                let start = Instant::now();
+                r.call()?;
+                took = took.min(start.elapsed());
+            }
         }
         single.push(took.max(Duration::from_nanos(1)));
     }
@@ -218,14 +226,19 @@ fn run_set(
             for &i in &order {
                 let r = &mut ready[i];
                 let batch = arms[i].batch;
-                match mode {
+                if mode == Mode::Cold {
+                    std::thread::sleep(budget.cold_gap);
+                }
+                // The counters are read outside the timed calls, and for the hot mode before
+                // the untimed call that wakes the pool, so that nothing lets it sleep again
+                // before the batch; they then count that call too.
+                let before = Counters::now();
+                let warm = mode == Mode::Hot && single[i] < WARM_CALL_BELOW;
+                if warm {
                     // An untimed call first keeps a pool's workers awake, as in Criterion's
                     // loop; a call this long would not let them sleep anyway.
-                    Mode::Hot if single[i] < WARM_CALL_BELOW => r.call()?,
-                    Mode::Hot => {}
-                    Mode::Cold => std::thread::sleep(budget.cold_gap),
+                    r.call()?;
                 }
-                let before = Counters::now();
                 let start = Instant::now();
                 for _ in 0..batch {
                     r.call()?;
@@ -235,7 +248,7 @@ fn run_set(
                 let a = &mut arms[i];
                 a.per_call_ns.push(elapsed.as_nanos() as f64 / batch as f64);
                 a.counters += spent;
-                a.calls += batch;
+                a.calls += batch + usize::from(warm);
             }
         }
         modes.push(ModePass { mode, arms });
@@ -309,7 +322,8 @@ mod tests {
             for a in &m.arms {
                 assert_eq!(a.per_call_ns.len(), rounds, "{}", a.label);
                 assert!(a.per_call_ns.iter().all(|&t| t > 0.0));
-                assert_eq!(a.calls, rounds * a.batch);
+                let warm = usize::from(m.mode == Mode::Hot);
+                assert_eq!(a.calls, rounds * (a.batch + warm));
             }
         }
         assert!(modes[1].arms.iter().all(|a| a.batch == 1), "cold: one call");
