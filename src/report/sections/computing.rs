@@ -267,18 +267,13 @@ impl Section for Computing {
     }
 
     fn lead(&self, _page: &Page) -> Markup {
-        match self.blocks.first() {
-            Some(b) => super::lead(
-                &self.headline(),
-                &b.sentences,
-                figure(charts::speedup_chart_with(
-                    &b.group,
-                    self.cores,
-                    &self.raw_scaling,
-                )),
-            ),
-            None => Markup::default(),
-        }
+        super::blocks_lead(&self.blocks, &self.headline(), |b| {
+            figure(charts::speedup_chart_with(
+                &b.group,
+                self.cores,
+                &self.raw_scaling,
+            ))
+        })
     }
 
     fn more(&self) -> String {

@@ -144,6 +144,19 @@ fn lead(headline: &str, sentences: &[String], chart: Markup) -> Markup {
     }
 }
 
+/// The lead of a section made of group blocks: `headline`, the first block's sentences and
+/// `chart` of it; empty without blocks.
+fn blocks_lead(
+    blocks: &[GroupBlock],
+    headline: &str,
+    chart: impl Fn(&GroupBlock) -> Markup,
+) -> Markup {
+    match blocks.first() {
+        Some(b) => lead(headline, &b.sentences, chart(b)),
+        None => Markup::default(),
+    }
+}
+
 /// Every section, in page order. The first one (the verdict matrix and takeaways) opens the
 /// page above the table of contents.
 pub const SECTIONS: &[Build] = &[

@@ -223,14 +223,9 @@ impl Section for Waiting {
     }
 
     fn lead(&self, _page: &Page) -> Markup {
-        match self.blocks.first() {
-            Some(b) => super::lead(
-                &self.headline(),
-                &b.sentences,
-                figure(charts::speedup_chart(&b.group, self.cores)),
-            ),
-            None => Markup::default(),
-        }
+        super::blocks_lead(&self.blocks, &self.headline(), |b| {
+            figure(charts::speedup_chart(&b.group, self.cores))
+        })
     }
 
     fn more(&self) -> String {
