@@ -108,7 +108,8 @@ fn measure(plan: &Plan) {
         eprintln!("warning: no pairs process succeeded: the page's speedups stay unpaired");
         return;
     }
-    let record = PairsRecord::combine(&sets, &passes, budget.cold_gap.as_secs_f64() * 1e3);
+    let shapes: Vec<_> = sets.iter().map(PairSet::shape).collect();
+    let record = PairsRecord::combine(&shapes, &passes, budget.cold_gap.as_secs_f64() * 1e3);
     if let Err(error) = record.save(&dir) {
         eprintln!("warning: the paired speedups are not recorded: {error}");
     }

@@ -21,6 +21,11 @@
 //! nothing from threads and need processes. Without the GIL: pure-Python threads scale
 //! towards the cores, and each loop runs somewhat slower than on the GIL build.
 //!
+//! Then the verdict points (sleep, hash and loop at the largest task count) are measured
+//! again as pairs (`parbench::python::pairs`): sequential and every strategy once per round in
+//! a random order, in several passes that each start the interpreters afresh; the page takes
+//! CPython's speedups from them (`parbench-python-pairs.json`) and its times from Criterion.
+//!
 //! Without an interpreter the bench says how to enable it and exits successfully; a broken
 //! one is named in a one-line error and the others are still measured (one that dies mid-run
 //! keeps the benchmarks it finished; the one it died in is discarded); the record beside
@@ -36,7 +41,11 @@ use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use parbench::bench_id::{BenchFunction, BenchId};
-use parbench::python::{self, CPYTHON_STRATEGIES, PyScenario, PyTask, PythonRecord, Session, Slot};
+use parbench::pairs::{PYTHON_PAIRS_FILE, PairsBudget, PairsRecord};
+use parbench::python::pairs::PySet;
+use parbench::python::{
+    self, CPYTHON_STRATEGIES, Interpreter, PyScenario, PyTask, PythonRecord, Session, Slot,
+};
 use parbench::records::criterion_dir;
 use parbench::suite::Plan;
 
@@ -60,7 +69,9 @@ fn cpython(c: &mut Criterion, plan: &Plan) {
     } else {
         python::HELLO_TIMEOUT_CHECK
     };
-    let mut session = Session::start(&python::interpreters_from_env(), hello_timeout);
+    forget_pairs();
+    let interpreters = python::interpreters_from_env();
+    let mut session = Session::start(&interpreters, hello_timeout);
     for message in &session.messages {
         eprintln!("{message}");
     }
@@ -176,6 +187,11 @@ fn cpython(c: &mut Criterion, plan: &Plan) {
             }
         }
     }
+    // The verdict points again, as pairs: on the interpreters that lived through the groups.
+    let paired = python::pairs::sets(plan, &session, &tasks[..3]).unwrap_or_else(|e| {
+        session.kill();
+        support::exit_with(&e)
+    });
     let record = session.finish(hash_bytes, loop_iterations, counts);
     if let PythonRecord::Measured {
         free_threaded_hint: Some(hint),
@@ -185,6 +201,77 @@ fn cpython(c: &mut Criterion, plan: &Plan) {
         eprintln!("parbench: without the GIL not measured: {hint}");
     }
     record_outcome(&record);
+    measure_pairs(plan, &interpreters, hello_timeout, &paired);
+}
+
+/// Measures `sets` in passes, each over freshly started interpreters, and records the paired
+/// speedups for the page; when not measuring, one round of each set checks every output.
+fn measure_pairs(
+    plan: &Plan,
+    interpreters: &[Interpreter],
+    hello_timeout: std::time::Duration,
+    sets: &[PySet],
+) {
+    if sets.is_empty() || std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let budget = if support::measuring() {
+        python::pairs::budget(plan)
+    } else {
+        PairsBudget {
+            processes: 1,
+            per_set: std::time::Duration::ZERO,
+            min_rounds: 1,
+            max_rounds: 1,
+            ..python::pairs::budget(plan)
+        }
+    };
+    let mut passes = Vec::new();
+    for index in 0..budget.processes {
+        support::canary(&format!("before CPython pairs pass {}", index + 1));
+        eprintln!(
+            "parbench: CPython pairs, pass {} of {} ({} sets, interpreters started afresh)",
+            index + 1,
+            budget.processes,
+            sets.len()
+        );
+        let mut session = Session::start(interpreters, hello_timeout);
+        match python::pairs::run_pass(&mut session, sets, &budget, index) {
+            Ok(pass) => passes.push(pass),
+            Err(error) => {
+                session.kill();
+                eprintln!("error: python bench stopped: {error}");
+                std::process::exit(1);
+            }
+        }
+        session.close();
+    }
+    if !support::measuring() {
+        return;
+    }
+    let shapes: Vec<_> = sets.iter().map(PySet::shape).collect();
+    let record = PairsRecord::combine(&shapes, &passes, budget.cold_gap.as_secs_f64() * 1e3);
+    let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
+    if let Err(error) = record.save_python(&dir) {
+        eprintln!("warning: CPython's paired speedups are not recorded: {error}");
+    }
+}
+
+/// Removes an earlier run's CPython pairs, so that a run that stops before its own does not
+/// leave them to the page.
+fn forget_pairs() {
+    if !support::measuring() {
+        return;
+    }
+    let file = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR"))).join(PYTHON_PAIRS_FILE);
+    if let Err(error) = std::fs::remove_file(&file)
+        && error.kind() != std::io::ErrorKind::NotFound
+    {
+        eprintln!(
+            "warning: {} is left from an earlier run: {error}",
+            file.display()
+        );
+    }
 }
 
 /// Removes the Criterion data of benchmark `id`, which an interpreter died in: Criterion got a

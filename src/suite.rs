@@ -530,19 +530,20 @@ impl Plan {
     }
 
     /// Criterion timing for the CPython benchmarks: flat sampling (a run takes milliseconds)
-    /// and shorter than [`Plan::slow_timing`], so the 21 or 42 of them fit the suite's budget.
+    /// and shorter than [`Plan::slow_timing`], so the 21 or 42 of them fit the suite's budget;
+    /// their speedups come from the pairs ([`crate::python::pairs`]), these give the times.
     pub fn python_timing(&self) -> Timing {
         match self.profile {
             Profile::Quick | Profile::Seed => Timing {
                 sample_size: 10,
-                warm_up: Duration::from_millis(20),
-                measurement: Duration::from_millis(100),
+                warm_up: Duration::from_millis(10),
+                measurement: Duration::from_millis(60),
                 flat: true,
             },
             Profile::Default => Timing {
                 sample_size: 10,
                 warm_up: Duration::from_millis(50),
-                measurement: Duration::from_millis(300),
+                measurement: Duration::from_millis(200),
                 flat: true,
             },
         }

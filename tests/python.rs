@@ -899,3 +899,85 @@ fn save_record(criterion: &Path, tags: &[&str]) {
     .save(criterion)
     .unwrap();
 }
+
+#[test]
+fn cpython_pairs_time_every_strategy_in_rounds_and_leave_out_an_interpreter_that_dies() {
+    use parbench::pairs::{Mode, PairsBudget, PairsRecord};
+    use parbench::suite::{Plan, Profile};
+    let dir = tempfile::tempdir().unwrap();
+    let hello_312 = HELLO.replace("3.11.0", "3.12.0");
+    let dying = fake(
+        dir.path(),
+        "dying",
+        &format!("{hello_312}\nread request\nexit 1"),
+    );
+    let interpreters = [python::interpreter_from(None), dying];
+    let plan = Plan::new(Profile::Quick, 2);
+    let tasks = [
+        PyTask::Sleep {
+            duration: Duration::from_millis(5),
+        },
+        PyTask::Loop { iterations: 2000 },
+    ];
+    let session = Session::start(&interpreters, python::HELLO_TIMEOUT);
+    let sets = python::pairs::sets(&plan, &session, &tasks).unwrap();
+    assert_eq!(sets.len(), 4, "two tasks on two interpreters");
+    assert!(
+        sets.iter()
+            .all(|s| s.scenarios[0].function == BenchFunction::Sequential),
+        "sequential is every set's baseline"
+    );
+    session.close();
+    let budget = PairsBudget {
+        processes: 2,
+        per_set: Duration::ZERO,
+        min_rounds: 3,
+        max_rounds: 3,
+        ..python::pairs::budget(&plan)
+    };
+    let passes: Vec<_> = (0..budget.processes)
+        .map(|index| {
+            let mut session = Session::start(&interpreters, python::HELLO_TIMEOUT);
+            let pass = python::pairs::run_pass(&mut session, &sets, &budget, index).unwrap();
+            session.close();
+            pass
+        })
+        .collect();
+    let real = session_tag(&interpreters[0]);
+    for pass in &passes {
+        let names: Vec<&str> = pass.sets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names.len(),
+            2,
+            "the dying interpreter's sets are left out: {names:?}"
+        );
+        assert!(
+            names.iter().all(|n| n.contains(&format!("@{real}@"))),
+            "{names:?}"
+        );
+        for set in &pass.sets {
+            for arm in &set.modes[0].arms {
+                assert_eq!(arm.per_call_ns.len(), 3, "{} {}", set.name, arm.label);
+                assert!(arm.per_call_ns.iter().all(|&ns| ns > 0.0));
+            }
+        }
+    }
+    let shapes: Vec<_> = sets.iter().map(|s| s.shape()).collect();
+    let record = PairsRecord::combine(&shapes, &passes, 10.0);
+    let threads = record
+        .of_bench(&format!("py-sleep-5ms@{real}/threads/4"), Mode::Hot)
+        .expect("the sleep threads point is paired");
+    assert_eq!(threads.rounds, 6);
+    assert_eq!(threads.per_process.len(), 2);
+    // Four sleeps of 5 ms overlap on threads: far faster than one after another.
+    assert!(threads.speedup.point > 1.5, "{:?}", threads.speedup);
+    let asyncio = record
+        .of_bench(&format!("py-loop-2000@{real}/asyncio/4"), Mode::Hot)
+        .expect("the loop asyncio point is paired");
+    assert!(asyncio.speedup.lower <= asyncio.speedup.upper);
+}
+
+/// The tag an interpreter runs as.
+fn session_tag(interpreter: &Interpreter) -> String {
+    start_real(interpreter.clone()).tag().to_string()
+}

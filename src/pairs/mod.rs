@@ -29,8 +29,10 @@ use crate::workload::Workload;
 
 pub use counters::Counters;
 pub use plan::{PairsBudget, RAW_SCALING, WORKING_SET, sets};
-pub use record::{ArmResult, PAIRS_FILE, PairsRecord, SetResult};
-pub use rounds::{ArmPass, ModePass, PassResult, SetPass, rounds_for, run_pass};
+pub use record::{
+    ArmResult, ArmShape, PAIRS_FILE, PYTHON_PAIRS_FILE, PairsRecord, SetResult, SetShape,
+};
+pub use rounds::{ArmPass, ModePass, PassResult, SetPass, WARM_CALL_BELOW, rounds_for, run_pass};
 
 /// How each side of a pair is called.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -17,6 +17,53 @@ use super::{Mode, PairSet};
 /// The file, inside Criterion's directory, holding the run's [`PairsRecord`].
 pub const PAIRS_FILE: &str = "parbench-pairs.json";
 
+/// The file, inside Criterion's directory, holding the CPython points measured as pairs by
+/// the `python` bench (a [`PairsRecord`] too; the report reads it beside [`PAIRS_FILE`]).
+pub const PYTHON_PAIRS_FILE: &str = "parbench-python-pairs.json";
+
+/// What combining passes needs to know of a set: its name, its modes and its arms, the
+/// baseline first. A Rust [`PairSet`] gives it with [`PairSet::shape`]; the `python` bench
+/// builds it for CPython's sets, whose arms run in an interpreter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetShape {
+    /// The set's name, unique in a run.
+    pub name: String,
+    /// The modes it is measured in.
+    pub modes: Vec<Mode>,
+    /// The baseline (first) and the compared arms.
+    pub arms: Vec<ArmShape>,
+}
+
+/// One arm of a [`SetShape`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArmShape {
+    /// Its label.
+    pub label: String,
+    /// The suite benchmark it measures again, if any (`group/function/value`).
+    pub bench_id: Option<String>,
+    /// How much work one call does, in a unit common to the set.
+    pub work: f64,
+}
+
+impl PairSet {
+    /// What [`PairsRecord::combine`] needs of the set.
+    pub fn shape(&self) -> SetShape {
+        SetShape {
+            name: self.name.clone(),
+            modes: self.modes.clone(),
+            arms: self
+                .arms
+                .iter()
+                .map(|a| ArmShape {
+                    label: a.label.clone(),
+                    bench_id: a.bench_id.clone(),
+                    work: a.work,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Every paired set of a run, with each arm's speedup over the set's baseline.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PairsRecord {
@@ -67,7 +114,7 @@ pub struct ArmResult {
 impl PairsRecord {
     /// Combines the passes (one per process) over `sets` into speedups. A set or mode missing
     /// from a pass (that process failed) is combined from the passes that have it.
-    pub fn combine(sets: &[PairSet], passes: &[PassResult], cold_gap_ms: f64) -> PairsRecord {
+    pub fn combine(sets: &[SetShape], passes: &[PassResult], cold_gap_ms: f64) -> PairsRecord {
         let mut out = Vec::new();
         for (set_index, set) in sets.iter().enumerate() {
             let of_set: Vec<_> = passes
@@ -83,7 +130,7 @@ impl PairsRecord {
                 if of_mode.is_empty() {
                     continue;
                 }
-                let base_work = set.baseline().work;
+                let base_work = set.arms[0].work;
                 for (i, arm) in set.arms.iter().enumerate().skip(1) {
                     let logs: Vec<Vec<f64>> = of_mode
                         .iter()
@@ -131,7 +178,7 @@ impl PairsRecord {
             }
             out.push(SetResult {
                 name: set.name.clone(),
-                baseline: set.baseline().label.clone(),
+                baseline: set.arms[0].label.clone(),
                 arms,
             });
         }
@@ -188,6 +235,26 @@ impl PairsRecord {
     /// Reads the record from `criterion_dir`; `Ok(None)` if the `pairs` bench never ran.
     pub fn load(criterion_dir: &Path) -> Result<Option<Self>> {
         records::load_json(&criterion_dir.join(PAIRS_FILE))
+    }
+
+    /// Every paired speedup of the run in `criterion_dir`: the `pairs` bench's record with the
+    /// CPython sets of the `python` bench's ([`PYTHON_PAIRS_FILE`]) after its own; `Ok(None)`
+    /// if neither bench recorded any.
+    pub fn load_run(criterion_dir: &Path) -> Result<Option<Self>> {
+        let rust = Self::load(criterion_dir)?;
+        let python: Option<Self> = records::load_json(&criterion_dir.join(PYTHON_PAIRS_FILE))?;
+        Ok(match (rust, python) {
+            (Some(mut rust), Some(python)) => {
+                rust.sets.extend(python.sets);
+                Some(rust)
+            }
+            (rust, python) => rust.or(python),
+        })
+    }
+
+    /// Writes the record of the `python` bench's CPython sets into `criterion_dir`.
+    pub fn save_python(&self, criterion_dir: &Path) -> Result<()> {
+        records::save_json(&criterion_dir.join(PYTHON_PAIRS_FILE), self)
     }
 
     /// Writes the record into `criterion_dir`, replacing an older one.
@@ -295,7 +362,7 @@ mod tests {
             pass(&[10.0, 12.0, 14.0], &[5.0, 6.0, 7.0]),
             pass(&[20.0, 22.0], &[10.0, 11.0]),
         ];
-        let record = PairsRecord::combine(&[set()], &passes, 20.0);
+        let record = PairsRecord::combine(&[set().shape()], &passes, 20.0);
         assert_eq!(record.processes, 2);
         let r = record
             .of_bench("hash-1MiB/rayon/16", Mode::Hot)
@@ -307,5 +374,30 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         record.save(dir.path()).unwrap();
         assert_eq!(PairsRecord::load(dir.path()).unwrap(), Some(record));
+    }
+
+    #[test]
+    fn the_run_reads_cpython_sets_after_the_rust_ones_and_either_alone() {
+        let rust = PairsRecord::combine(&[set().shape()], &[pass(&[10.0], &[5.0])], 10.0);
+        let mut python = rust.clone();
+        python.sets[0].name = "py-hash-4MiB@3.11@8".to_string();
+        python.sets[0].arms[0].bench_id = Some("py-hash-4MiB@3.11/threads/8".to_string());
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(PairsRecord::load_run(dir.path()).unwrap(), None);
+        python.save_python(dir.path()).unwrap();
+        assert_eq!(
+            PairsRecord::load_run(dir.path()).unwrap().as_ref(),
+            Some(&python),
+            "CPython's alone"
+        );
+        rust.save(dir.path()).unwrap();
+        let both = PairsRecord::load_run(dir.path()).unwrap().unwrap();
+        let names: Vec<&str> = both.sets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["hash-1MiB@16", "py-hash-4MiB@3.11@8"]);
+        assert!(
+            both.of_bench("py-hash-4MiB@3.11/threads/8", Mode::Hot)
+                .is_some()
+        );
+        assert!(both.of_bench("hash-1MiB/rayon/16", Mode::Hot).is_some());
     }
 }

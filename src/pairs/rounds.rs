@@ -19,7 +19,7 @@ use super::{Arm, ArmKind, Mode, PairSet};
 /// Calls shorter than this get an untimed call before each timed batch in the hot mode (and
 /// a second untimed call at the start): long enough that a pool's workers stay awake after
 /// it, short enough that the extra call is cheap.
-const WARM_CALL_BELOW: Duration = Duration::from_millis(10);
+pub const WARM_CALL_BELOW: Duration = Duration::from_millis(10);
 
 /// Back-to-back calls whose fastest sizes a short arm's hot batch.
 const SIZING_CALLS: usize = 3;

@@ -14,6 +14,7 @@
 
 mod driver;
 pub(crate) mod error;
+pub mod pairs;
 mod record;
 mod session;
 

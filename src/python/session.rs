@@ -113,6 +113,38 @@ impl Slot {
         }
     }
 
+    /// Runs `scenario` `runs` times back to back and checks the outputs against `expected`:
+    /// each run's time, as Python measured it. `Ok(None)` when the interpreter fails (now or
+    /// before): it is taken out of the run and the failure printed on one line. A wrong answer
+    /// is an error.
+    pub fn time_runs(
+        &mut self,
+        scenario: &PyScenario,
+        runs: u64,
+        expected: &[TaskOutput],
+    ) -> Result<Option<Vec<Duration>>> {
+        if !self.alive() {
+            return Ok(None);
+        }
+        match self.driver.run(scenario, runs) {
+            Ok(reply) => {
+                scenario.check(&reply, expected)?;
+                Ok(Some(
+                    reply
+                        .durations_ns
+                        .iter()
+                        .map(|&ns| Duration::from_nanos(ns))
+                        .collect(),
+                ))
+            }
+            Err(error) => {
+                let message = self.fail(&error, None);
+                eprintln!("error: python bench: {message}");
+                Ok(None)
+            }
+        }
+    }
+
     /// Ends the driver's pools between groups; a failure takes the interpreter out.
     pub fn close_pools(&mut self) -> Option<String> {
         if !self.alive() {
@@ -226,6 +258,22 @@ impl Session {
             }
         }
         None
+    }
+
+    /// Closes every driver still running, without a record (a pass of the pairs).
+    pub fn close(self) {
+        for slot in self.slots.into_iter().filter(Slot::alive) {
+            if let Err(error) = slot.driver.close() {
+                eprintln!("warning: {error}");
+            }
+        }
+    }
+
+    /// Kills every driver and its pools at once (before exiting on a wrong answer).
+    pub fn kill(&mut self) {
+        for slot in &mut self.slots {
+            slot.kill();
+        }
     }
 
     /// Closes every driver still running and returns the record of the run.

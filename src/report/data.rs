@@ -145,7 +145,7 @@ impl RunData {
                 profile.map_or("unknown", Profile::name)
             ));
         }
-        let pairs = PairsRecord::load(criterion_dir)?.map(PairsRecord::with_run_to_run_floor);
+        let pairs = PairsRecord::load_run(criterion_dir)?.map(PairsRecord::with_run_to_run_floor);
         let canary = CanaryReading::read_all(criterion_dir)?;
         let mut groups: Vec<GroupAnalysis> = by_group
             .iter()

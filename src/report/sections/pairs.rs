@@ -154,6 +154,26 @@ fn counters_sentence(arm: &ArmResult) -> String {
     )
 }
 
+/// What the method says of CPython's paired sets, if the run has any: each call timed inside
+/// the interpreter, in loop mode only, the interpreters started afresh for each pass.
+fn python_method(record: &PairsRecord) -> String {
+    let processes = record
+        .sets
+        .iter()
+        .filter(|s| s.name.starts_with("py-"))
+        .flat_map(|s| &s.arms)
+        .map(|a| a.per_process.len())
+        .max();
+    match processes {
+        Some(k) => format!(
+            " CPython's speedups are paired the same way, each call timed inside the \
+             interpreter (a call under 10 ms right after an untimed one), in {k} passes that \
+             each start the interpreters afresh; they are measured in a loop only."
+        ),
+        None => String::new(),
+    }
+}
+
 impl Pairs {
     fn method(&self) -> Option<String> {
         let r = self.record.as_ref()?;
@@ -168,10 +188,11 @@ impl Pairs {
              floor of ±{} added (what changes between two runs minutes apart). \"In a loop\" is \
              each side called back to back after an untimed call, as Criterion does (a \
              pool's workers awake); \"after a pause\" is one call after {} idle (its workers \
-             asleep).",
+             asleep).{}",
             r.processes,
             format::share(crate::pairs::estimate::RUN_TO_RUN_FLOOR),
-            format::time(r.cold_gap_ms * 1e6)
+            format::time(r.cold_gap_ms * 1e6),
+            python_method(r)
         ))
     }
 
