@@ -8,7 +8,9 @@
 //! the per-round ratios. Small and medium tasks are measured both in a tight loop (hot, as
 //! Criterion does) and as an occasional call after an idle gap (cold). Each pass over the sets
 //! runs in a fresh process, several passes per run, because the variation between processes
-//! is real (Kalibera & Jones); the speed canary is read between passes. Expected: no speedup
+//! is real (Kalibera & Jones); the speed canary is read between passes. Then the sets with a
+//! verdict more rounds could still decide (an interval across a threshold, its point beyond
+//! the run-to-run floor of it) get a few follow-up processes, hot only. Expected: no speedup
 //! above the raw compute scaling measured beside it; rayon's small tasks faster hot than cold.
 //!
 //! Writes `parbench-pairs.json` beside Criterion's data; no Criterion benchmark IDs.
@@ -23,6 +25,7 @@ use std::time::{Duration, Instant};
 use parbench::bench_id::Group;
 use parbench::pairs::{self, PairSet, PairsBudget, PairsRecord, PassResult};
 use parbench::records::{RunManifest, criterion_dir};
+use parbench::report::analysis::Verdict;
 use parbench::suite::Plan;
 use parbench::workload::hashing_rate;
 
@@ -33,6 +36,8 @@ const PASS_INDEX_VAR: &str = "PARBENCH_PAIRS_PASS";
 /// Set in a child process: the mixed tasks' hashed bytes by waiting share (JSON), so every
 /// process measures the same tasks.
 const PASS_MIXED_VAR: &str = "PARBENCH_PAIRS_MIXED";
+/// Set in a follow-up process: the names of the sets it measures (JSON), hot only.
+const PASS_FOLLOW_UP_VAR: &str = "PARBENCH_PAIRS_FOLLOW_UP";
 
 fn main() {
     let plan = support::plan();
@@ -54,6 +59,7 @@ fn main() {
         let budget = PairsBudget {
             processes: 1,
             waiting_processes: 1,
+            follow_up_processes: 0,
             per_set: Duration::ZERO,
             min_rounds: 1,
             max_rounds: 1,
@@ -98,23 +104,47 @@ fn measure(plan: &Plan) {
             sets.len(),
             started.elapsed().as_secs_f64()
         );
-        match run_child(&exe, scratch.path(), index, &mixed) {
+        match run_child(&exe, scratch.path(), index, &mixed, None) {
             Ok(pass) => passes.push(pass),
             Err(why) => eprintln!("warning: pairs process {} failed: {why}", index + 1),
         }
     }
-    support::canary("after the passes");
     if passes.is_empty() {
+        support::canary("after the passes");
         eprintln!("warning: no pairs process succeeded: the page's speedups stay unpaired");
         return;
     }
     let shapes: Vec<_> = sets.iter().map(PairSet::shape).collect();
-    let record = PairsRecord::combine(&shapes, &passes, budget.cold_gap.as_secs_f64() * 1e3);
+    let gap_ms = budget.cold_gap.as_secs_f64() * 1e3;
+    // The sets with a verdict more rounds could still decide get further processes.
+    let open = open_sets(&PairsRecord::combine(&shapes, &passes, gap_ms));
+    if !open.is_empty() {
+        for k in 0..budget.follow_up_processes {
+            let index = budget.processes + k;
+            support::canary(&format!("before follow-up {}", k + 1));
+            eprintln!(
+                "parbench: pairs, follow-up process {} of {} for {} sets with an open verdict \
+                 ({}; {:.0} s so far)",
+                k + 1,
+                budget.follow_up_processes,
+                open.len(),
+                open.join(", "),
+                started.elapsed().as_secs_f64()
+            );
+            match run_child(&exe, scratch.path(), index, &mixed, Some(&open)) {
+                Ok(pass) => passes.push(pass),
+                Err(why) => eprintln!("warning: pairs follow-up {} failed: {why}", k + 1),
+            }
+        }
+    }
+    support::canary("after the passes");
+    let record = PairsRecord::combine(&shapes, &passes, gap_ms);
     if let Err(error) = record.save(&dir) {
         eprintln!("warning: the paired speedups are not recorded: {error}");
     }
     let mut settings = BTreeMap::new();
     settings.insert("processes".to_string(), serde_json::json!(budget.processes));
+    settings.insert("follow_up_sets".to_string(), serde_json::json!(open));
     settings.insert(
         "sets".to_string(),
         serde_json::json!(sets.iter().map(|s| s.name.clone()).collect::<Vec<_>>()),
@@ -133,15 +163,41 @@ fn measure(plan: &Plan) {
     );
 }
 
-/// Runs pass `index` in a fresh process of this binary and reads what it measured.
+/// The sets of `record` with a hot verdict that more rounds could decide
+/// ([`Verdict::more_rounds_could_decide`], judged with the run-to-run floor as the page does).
+fn open_sets(record: &PairsRecord) -> Vec<String> {
+    record
+        .clone()
+        .with_run_to_run_floor()
+        .sets
+        .iter()
+        .filter(|s| {
+            s.arms.iter().any(|a| {
+                a.mode == pairs::Mode::Hot && Verdict::more_rounds_could_decide(&a.speedup)
+            })
+        })
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+/// Runs pass `index` in a fresh process of this binary and reads what it measured: every set,
+/// or the `follow_up` sets only.
 fn run_child(
     exe: &Path,
     scratch: &Path,
     index: usize,
     mixed: &BTreeMap<u64, u64>,
+    follow_up: Option<&[String]>,
 ) -> Result<PassResult, String> {
     let out: PathBuf = scratch.join(format!("pass-{index}.json"));
-    let status = Command::new(exe)
+    let mut command = Command::new(exe);
+    if let Some(names) = follow_up {
+        command.env(
+            PASS_FOLLOW_UP_VAR,
+            serde_json::to_string(names).expect("names serialize"),
+        );
+    }
+    let status = command
         .env(PASS_OUT_VAR, &out)
         .env(PASS_INDEX_VAR, index.to_string())
         .env(
@@ -163,7 +219,13 @@ fn child(plan: &Plan, out: &Path, index: usize) {
         .ok()
         .and_then(|text| serde_json::from_str(&text).ok())
         .unwrap_or_default();
-    let sets: Vec<PairSet> = pairs::sets(plan, &mixed);
+    let mut sets: Vec<PairSet> = pairs::sets(plan, &mixed);
+    if let Some(names) = std::env::var(PASS_FOLLOW_UP_VAR)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Vec<String>>(&text).ok())
+    {
+        sets = pairs::follow_up(&sets, &names);
+    }
     let budget = PairsBudget::of(plan);
     let pass = pairs::run_pass(&sets, &budget, &support::worker(), index, |_| {})
         .unwrap_or_else(|e| support::exit_with(&e));

@@ -28,7 +28,7 @@ use crate::bench_id::{BenchFunction, Group};
 use crate::workload::Workload;
 
 pub use counters::Counters;
-pub use plan::{PairsBudget, RAW_SCALING, WORKING_SET, sets};
+pub use plan::{PairsBudget, RAW_SCALING, WORKING_SET, follow_up, sets};
 pub use record::{
     ArmResult, ArmShape, PAIRS_FILE, PYTHON_PAIRS_FILE, PairsRecord, SetResult, SetShape,
 };

@@ -16,9 +16,15 @@ use super::{Arm, ArmKind, Mode, PairSet};
 pub struct PairsBudget {
     /// Processes (passes over the sets), each a fresh process.
     pub processes: usize,
-    /// Processes that measure the waiting sets (sleep, files, sockets, mixed): their ratios
-    /// ride on timers, not on the machine's speed, and one of their rounds takes seconds.
+    /// Processes that measure the waiting sets (sleep, sockets, mixed): their ratios ride on
+    /// timers, not on the machine's speed, and one of their rounds takes seconds. (The file
+    /// set's ratios ride on the disk and on hashing, near the verdicts' thresholds: it takes
+    /// `processes`.)
     pub waiting_processes: usize,
+    /// Further processes, after the others, for the sets a verdict of which is still open: an
+    /// arm whose interval straddles a threshold although its point lies beyond the run-to-run
+    /// floor of it, so that more rounds can decide it (the hot mode only).
+    pub follow_up_processes: usize,
     /// Time per set and mode in one pass; at least one round is always measured.
     pub per_set: Duration,
     /// Fewest rounds per set and mode in one pass, whatever the budget.
@@ -39,6 +45,7 @@ impl PairsBudget {
             Profile::Quick | Profile::Seed => PairsBudget {
                 processes: 3,
                 waiting_processes: 3,
+                follow_up_processes: 2,
                 per_set: Duration::from_millis(20),
                 min_rounds: 2,
                 max_rounds: 60,
@@ -48,6 +55,7 @@ impl PairsBudget {
             Profile::Default => PairsBudget {
                 processes: 6,
                 waiting_processes: 3,
+                follow_up_processes: 4,
                 per_set: Duration::from_millis(250),
                 min_rounds: 2,
                 max_rounds: 200,
@@ -59,6 +67,7 @@ impl PairsBudget {
             PairsBudget {
                 processes: budget.processes.min(3),
                 waiting_processes: budget.waiting_processes.min(3),
+                follow_up_processes: budget.follow_up_processes.min(2),
                 per_set: budget.per_set / 2,
                 ..budget
             }
@@ -73,6 +82,19 @@ impl PairsBudget {
 /// dozens per call and are left to Criterion's means in the computing sets.
 fn beyond_sizing_cap(plan: &Plan) -> bool {
     plan.logical_cores > plan.sized_cores()
+}
+
+/// The sets named in `names`, as the follow-up processes measure them: the hot mode only (the
+/// verdicts' mode), in every process they are given to.
+pub fn follow_up(sets: &[PairSet], names: &[String]) -> Vec<PairSet> {
+    sets.iter()
+        .filter(|s| names.contains(&s.name))
+        .map(|s| PairSet {
+            modes: vec![Mode::Hot],
+            processes: usize::MAX,
+            ..s.clone()
+        })
+        .collect()
 }
 
 /// The paired sets of `plan`: the hash sweep at every task count and the break-even sweep at
@@ -113,10 +135,7 @@ pub fn sets(plan: &Plan, mixed_bytes: &BTreeMap<u64, u64>) -> Vec<PairSet> {
         let work = workload.input_bytes().max(1) as f64 * tasks as f64;
         let waits = matches!(
             workload,
-            Workload::Sleep { .. }
-                | Workload::Net { .. }
-                | Workload::File { .. }
-                | Workload::Mixed { .. }
+            Workload::Sleep { .. } | Workload::Net { .. } | Workload::Mixed { .. }
         );
         PairSet {
             processes: if waits {
@@ -395,6 +414,26 @@ mod tests {
         assert_eq!(raw.arms[1].work, 2.0 * raw.arms[0].work);
         let ws = sets.iter().find(|s| s.name == WORKING_SET).unwrap();
         assert!(ws.arms.iter().all(|a| a.work == ws.arms[0].work));
+    }
+
+    #[test]
+    fn the_file_set_takes_the_computing_processes_and_follow_ups_only_named_sets_hot() {
+        let plan = Plan::new(Profile::Default, 2);
+        let budget = PairsBudget::of(&plan);
+        let mixed: BTreeMap<u64, u64> = plan.mixed_shares().iter().map(|&p| (p, 1000)).collect();
+        let sets = sets(&plan, &mixed);
+        let processes = |name: &str| sets.iter().find(|s| s.name == name).unwrap().processes;
+        assert_eq!(processes("file-1MiB@16"), budget.processes);
+        assert_eq!(processes("sleep-10ms@64"), budget.waiting_processes);
+        let names = ["hash-1MiB@8".to_string(), "file-1MiB@16".to_string()];
+        let follow = follow_up(&sets, &names);
+        let got: Vec<&str> = follow.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(got, ["hash-1MiB@8", "file-1MiB@16"]);
+        assert!(follow.iter().all(|s| s.modes == [Mode::Hot]));
+        assert!(
+            follow.iter().all(|s| s.processes > budget.processes),
+            "measured in whichever process they are given to"
+        );
     }
 
     #[test]

@@ -304,6 +304,7 @@ mod tests {
         let budget = PairsBudget {
             processes: 1,
             waiting_processes: 1,
+            follow_up_processes: 0,
             per_set: Duration::from_millis(20),
             min_rounds: 1,
             max_rounds: 5,

@@ -33,14 +33,17 @@ pub fn budget(plan: &Plan) -> PairsBudget {
         Profile::Quick | Profile::Seed => PairsBudget {
             processes: 3,
             waiting_processes: 3,
+            follow_up_processes: 0,
             per_set: Duration::ZERO,
             min_rounds: 1,
             max_rounds: 1,
             ..rust
         },
+        // As many passes as the Rust computing sets get (fewer beyond the sizing cap).
         Profile::Default => PairsBudget {
-            processes: 6,
-            waiting_processes: 6,
+            processes: rust.processes,
+            waiting_processes: rust.processes,
+            follow_up_processes: 0,
             per_set: Duration::from_millis(500),
             min_rounds: 2,
             max_rounds: 6,

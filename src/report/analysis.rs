@@ -485,6 +485,20 @@ impl Verdict {
             && same(Verdict::from_speedup(&s.scaled(1.0 / m))))
     }
 
+    /// Whether more rounds could decide an inconclusive verdict: `s` (with the run-to-run
+    /// floor in it) straddles a threshold, while its point lies beyond the floor of every
+    /// threshold, so that a narrower interval would not. A point within the floor of a
+    /// threshold stays inconclusive however long it is measured.
+    pub fn more_rounds_could_decide(s: &Interval) -> bool {
+        let at_floor = crate::pairs::estimate::with_run_to_run_floor(Interval {
+            point: s.point,
+            lower: s.point,
+            upper: s.point,
+        });
+        Verdict::from_speedup(s) == Verdict::Inconclusive
+            && Verdict::from_speedup(&at_floor) != Verdict::Inconclusive
+    }
+
     /// The CSS class of the verdict: `verdict-helps`, `verdict-no-gain`, `verdict-hurts`,
     /// `verdict-inconclusive`.
     pub fn class(&self) -> &'static str {
@@ -613,6 +627,26 @@ mod tests {
 
     fn m(f: BenchFunction, value: u64, ns: f64) -> Measurement {
         measurement(SLEEP, f, value, ns, 0.01)
+    }
+
+    #[test]
+    fn more_rounds_could_decide_only_a_point_beyond_the_floor_of_a_threshold() {
+        // ×1.25 whose interval reaches below 1.10: more rounds could make it "helps".
+        assert!(Verdict::more_rounds_could_decide(&interval(
+            1.25, 1.05, 1.45
+        )));
+        // ×1.12 is within 3 % of 1.10: inconclusive however long it is measured.
+        assert!(!Verdict::more_rounds_could_decide(&interval(
+            1.12, 1.0, 1.25
+        )));
+        // Decided already.
+        assert!(!Verdict::more_rounds_could_decide(&interval(1.5, 1.3, 1.7)));
+        // ×0.85 reaching above 0.90: could be "hurts".
+        assert!(Verdict::more_rounds_could_decide(&interval(
+            0.85, 0.78, 0.93
+        )));
+        // ×1.0 reaching past both thresholds: could be "no gain".
+        assert!(Verdict::more_rounds_could_decide(&interval(1.0, 0.85, 1.2)));
     }
 
     #[test]

@@ -300,8 +300,21 @@ impl Plan {
             },
             Workload::Noop => TaskCost::default(),
         };
+        // The follow-up processes measure the sets whose verdict is still open, hot only: a
+        // quarter of the computing sets is assumed (9 of about 40 in a default run on 2 cores).
+        let follow_ups: Vec<crate::pairs::PairSet> = crate::pairs::sets(self, &mixed)
+            .into_iter()
+            .filter(|s| s.processes == budget.processes)
+            .step_by(4)
+            .map(|s| crate::pairs::PairSet {
+                modes: vec![Mode::Hot],
+                processes: budget.follow_up_processes,
+                ..s
+            })
+            .collect();
         crate::pairs::sets(self, &mixed)
             .iter()
+            .chain(&follow_ups)
             .flat_map(|set| {
                 set.modes.iter().map(move |&mode| {
                     let round: Duration = set

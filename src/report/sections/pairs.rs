@@ -154,6 +154,37 @@ fn counters_sentence(arm: &ArmResult) -> String {
     )
 }
 
+/// What the method says of the follow-up processes, if any set had them: the most processes
+/// behind one of the Rust sets beyond the record's own.
+fn follow_up_method(record: &PairsRecord) -> String {
+    let most = record
+        .sets
+        .iter()
+        .filter(|s| !s.name.starts_with("py-"))
+        .flat_map(|s| &s.arms)
+        .map(|a| a.per_process.len())
+        .max()
+        .unwrap_or(0);
+    let open = record
+        .sets
+        .iter()
+        .filter(|s| {
+            s.arms
+                .iter()
+                .any(|a| a.per_process.len() > record.processes)
+        })
+        .count();
+    if most <= record.processes {
+        return String::new();
+    }
+    format!(
+        " The {open} sets whose verdict was still open after them (an interval across a \
+         threshold, its point beyond the run-to-run floor of it, so that more rounds could \
+         decide it) got {} processes more, in a loop only.",
+        most - record.processes
+    )
+}
+
 /// What the method says of CPython's paired sets, if the run has any: each call timed inside
 /// the interpreter, in loop mode only, the interpreters started afresh for each pass.
 fn python_method(record: &PairsRecord) -> String {
@@ -188,10 +219,11 @@ impl Pairs {
              floor of ±{} added (what changes between two runs minutes apart). \"In a loop\" is \
              each side called back to back after an untimed call, as Criterion does (a \
              pool's workers awake); \"after a pause\" is one call after {} idle (its workers \
-             asleep).{}",
+             asleep).{}{}",
             r.processes,
             format::share(crate::pairs::estimate::RUN_TO_RUN_FLOOR),
             format::time(r.cold_gap_ms * 1e6),
+            follow_up_method(r),
             python_method(r)
         ))
     }
