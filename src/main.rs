@@ -420,7 +420,9 @@ fn compare(
 }
 
 fn advise(args: AdviseArgs) -> anyhow::Result<()> {
-    use parbench::advise::{Advice, Case, parse_work_duration};
+    use parbench::advise::{Advice, Case, CpuRestriction, parse_work_duration};
+    // First, before calibration starts any thread: its costs are then measured on K CPUs.
+    let cpus = parbench::cpus::restrict_from_env()?;
     let duration = |flag, text: &Option<String>| {
         text.as_deref()
             .map(|d| parse_work_duration(flag, d))
@@ -511,6 +513,13 @@ fn advise(args: AdviseArgs) -> anyhow::Result<()> {
             (calibration.model, Machine::detect(), source)
         }
     };
+    let (model, cpus) = match cpus {
+        Some(k) => {
+            let (model, restriction) = CpuRestriction::apply(k, &model);
+            (model, Some(restriction))
+        }
+        None => (model, None),
+    };
     let case = match &workload {
         Some(workload) => Case::from_workload(args.tasks, workload, &model)?,
         None => Case::from_work(
@@ -522,6 +531,7 @@ fn advise(args: AdviseArgs) -> anyhow::Result<()> {
     };
     let mut advice = Advice::new(&model, &case, source, machine)?;
     advice.speed = speed;
+    advice.cpus = cpus;
     let text = if args.json {
         serde_json::to_string(&advice)? + "\n"
     } else {
