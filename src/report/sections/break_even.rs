@@ -306,10 +306,6 @@ impl Section for BreakEvenSection {
             .collect()
     }
 
-    fn headline(&self) -> String {
-        super::headline_from(&self.takeaways(), self.title())
-    }
-
     fn more(&self) -> String {
         format!(
             "How break-even is read, and every sweep's charts and measurements ({})",
