@@ -168,6 +168,51 @@ pub struct Advice {
     /// The machine's speed now against the bench run the model came from, when that run
     /// recorded its speed canary: the model was scaled by it.
     pub speed: Option<crate::canary::SpeedNow>,
+    /// The CPUs the prediction is sized for when `PARBENCH_CPUS` restricts them.
+    pub cpus: Option<CpuRestriction>,
+}
+
+/// `PARBENCH_CPUS=K` for `advise`: the prediction is sized for K of this machine's CPUs, as
+/// the suite and `parbench run` would run on them.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct CpuRestriction {
+    /// K: the CPUs the prediction is sized for.
+    pub cpus: usize,
+    /// This machine's CPUs, all of them.
+    pub machine_cpus: usize,
+    /// The CPUs the model's costs were measured on.
+    pub model_cpus: usize,
+}
+
+impl CpuRestriction {
+    /// Sizes `model` for `cpus` CPUs of this machine (see [`CostModel::on_cpus`]).
+    pub fn apply(cpus: usize, model: &CostModel) -> (CostModel, CpuRestriction) {
+        let restriction = CpuRestriction {
+            cpus,
+            machine_cpus: crate::cpus::machine_cpus(),
+            model_cpus: model.logical_cores,
+        };
+        (model.on_cpus(cpus), restriction)
+    }
+
+    /// What the text output says about it, in one line.
+    pub fn sentence(&self) -> String {
+        let mut line = format!(
+            "sized for {} of this machine's {} CPUs ({}={})",
+            self.cpus,
+            self.machine_cpus,
+            crate::cpus::ENV,
+            self.cpus
+        );
+        if self.cpus > self.model_cpus {
+            line += &format!(
+                "; the model was measured on {} CPUs, so computing on more is held at the \
+                 scaling measured there",
+                self.model_cpus
+            );
+        }
+        line
+    }
 }
 
 impl Advice {
@@ -189,6 +234,7 @@ impl Advice {
             source,
             machine,
             speed: None,
+            cpus: None,
         })
     }
 
@@ -216,6 +262,9 @@ impl Advice {
             work.join(", "),
             self.source,
         );
+        if let Some(cpus) = &self.cpus {
+            out += &format!("{}\n", cpus.sentence());
+        }
         if let Some(speed) = &self.speed {
             out += &format!("{}\n", speed.sentence());
         }

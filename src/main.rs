@@ -256,17 +256,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         args.workers.is_some(),
         args.switch_interval.is_some(),
     )?;
-    let duration = args
-        .duration
-        .as_deref()
-        .map(|d| units::parse_duration("--duration", d))
-        .transpose()?;
-    let bytes = args
-        .bytes
-        .as_deref()
-        .map(|b| units::parse_bytes("--bytes", b))
-        .transpose()?;
-    let workload = Workload::new(args.workload, duration, bytes)?;
+    let workload = scenario_workload(args.workload, &args.duration, &args.bytes)?;
     let strategy = args.strategy;
     units::check_count("--tasks", args.tasks, units::MAX_TASKS)?;
     let mut config = StrategyConfig::new().workers(args.workers)?;
@@ -311,6 +301,24 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         note(format_args!("Warning: {warning}"));
     }
     Ok(())
+}
+
+/// The workload of a scenario from `--workload`, `--duration` and `--bytes` (each parsed, its
+/// default when not given), as `run` and `advise --workload` take it.
+fn scenario_workload(
+    kind: WorkloadKind,
+    duration: &Option<String>,
+    bytes: &Option<String>,
+) -> anyhow::Result<Workload> {
+    let duration = duration
+        .as_deref()
+        .map(|d| units::parse_duration("--duration", d))
+        .transpose()?;
+    let bytes = bytes
+        .as_deref()
+        .map(|b| units::parse_bytes("--bytes", b))
+        .transpose()?;
+    Ok(Workload::new(kind, duration, bytes)?)
 }
 
 /// Restricts this process to `--cpus K` when given, else to `PARBENCH_CPUS` when set, before
@@ -420,7 +428,9 @@ fn compare(
 }
 
 fn advise(args: AdviseArgs) -> anyhow::Result<()> {
-    use parbench::advise::{Advice, Case, parse_work_duration};
+    use parbench::advise::{Advice, Case, CpuRestriction, parse_work_duration};
+    // First, before calibration starts any thread: its costs are then measured on K CPUs.
+    let cpus = parbench::cpus::restrict_from_env()?;
     let duration = |flag, text: &Option<String>| {
         text.as_deref()
             .map(|d| parse_work_duration(flag, d))
@@ -442,17 +452,7 @@ fn advise(args: AdviseArgs) -> anyhow::Result<()> {
                 args.duration.is_some(),
                 args.bytes.is_some(),
             )?;
-            let duration = args
-                .duration
-                .as_deref()
-                .map(|d| units::parse_duration("--duration", d))
-                .transpose()?;
-            let bytes = args
-                .bytes
-                .as_deref()
-                .map(|b| units::parse_bytes("--bytes", b))
-                .transpose()?;
-            Some(Workload::new(kind, duration, bytes)?)
+            Some(scenario_workload(kind, &args.duration, &args.bytes)?)
         }
         None if args.bytes.is_some() || args.duration.is_some() => {
             let (flag, instead) = if args.bytes.is_some() {
@@ -511,6 +511,13 @@ fn advise(args: AdviseArgs) -> anyhow::Result<()> {
             (calibration.model, Machine::detect(), source)
         }
     };
+    let (model, cpus) = match cpus {
+        Some(k) => {
+            let (model, restriction) = CpuRestriction::apply(k, &model);
+            (model, Some(restriction))
+        }
+        None => (model, None),
+    };
     let case = match &workload {
         Some(workload) => Case::from_workload(args.tasks, workload, &model)?,
         None => Case::from_work(
@@ -522,6 +529,7 @@ fn advise(args: AdviseArgs) -> anyhow::Result<()> {
     };
     let mut advice = Advice::new(&model, &case, source, machine)?;
     advice.speed = speed;
+    advice.cpus = cpus;
     let text = if args.json {
         serde_json::to_string(&advice)? + "\n"
     } else {

@@ -161,6 +161,86 @@ fn text_output_lists_the_ranking() {
 }
 
 #[test]
+fn parbench_cpus_sizes_the_prediction_for_k_cpus_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_summary(dir.path(), &summary(parbench::report::SUMMARY_VERSION));
+    let args = ["advise", "--cpu", "2ms", "--tasks", "8", "--from"];
+    let advise = |cpus: Option<&str>, json: bool| {
+        let mut cmd = parbench(dir.path());
+        cmd.args(args).arg(&path).env_remove("PARBENCH_CPUS");
+        if let Some(k) = cpus {
+            cmd.env("PARBENCH_CPUS", k);
+        }
+        if json {
+            cmd.arg("--json");
+        }
+        let output = cmd.output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let rayon = |text: &str| -> f64 {
+        let json: serde_json::Value = serde_json::from_str(text).unwrap();
+        json["ranking"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["strategy"] == "rayon")
+            .unwrap()["predicted_seconds"]
+            .as_f64()
+            .unwrap()
+    };
+    // 8 tasks of 2 ms: 16 ms one after another on 1 CPU, 16 ms / 1.9 on the summary's 2.
+    let all = advise(None, true);
+    let one = advise(Some("1"), true);
+    assert!(rayon(&one) > 0.016, "{one}");
+    assert!(rayon(&all) < 0.010, "{all}");
+    let json: serde_json::Value = serde_json::from_str(&one).unwrap();
+    assert_eq!(json["cpus"]["cpus"], 1, "{json}");
+    assert_eq!(json["cpus"]["model_cpus"], 2, "{json}");
+    let unrestricted: serde_json::Value = serde_json::from_str(&all).unwrap();
+    assert!(unrestricted["cpus"].is_null(), "{unrestricted}");
+    let text = advise(Some("1"), false);
+    assert!(text.contains("(1 logical cores)"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "sized for 1 of this machine's {} CPUs (PARBENCH_CPUS=1)",
+            parbench::cpus::machine_cpus()
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn bad_parbench_cpus_gives_advise_the_suites_one_line_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_summary(dir.path(), &summary(parbench::report::SUMMARY_VERSION));
+    let too_many = (parbench::cpus::allowed().len() + 1).to_string();
+    for value in ["0", too_many.as_str(), "two"] {
+        let stderr_of = |cmd: &mut assert_cmd::Command| {
+            let output = cmd.env("PARBENCH_CPUS", value).output().unwrap();
+            assert!(!output.status.success(), "PARBENCH_CPUS={value}");
+            String::from_utf8(output.stderr).unwrap()
+        };
+        let advise = stderr_of(
+            parbench(dir.path())
+                .args(["advise", "--wait", "1ms", "--tasks", "2", "--from"])
+                .arg(&path),
+        );
+        assert_eq!(advise.lines().count(), 1, "{advise}");
+        assert!(
+            advise.contains("PARBENCH_CPUS must be a number of CPUs from 1 to"),
+            "{advise}"
+        );
+        let machine = stderr_of(parbench(dir.path()).arg("machine"));
+        assert_eq!(advise, machine, "the same error as the suite's");
+    }
+}
+
+#[test]
 fn a_summary_with_a_speed_canary_scales_the_model_to_the_machine_now_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let mut json = summary(parbench::report::SUMMARY_VERSION);

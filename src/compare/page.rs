@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::{Comparison, LeftOut, RunSummary, Verdict};
 use crate::bench_id::Group;
@@ -260,56 +260,49 @@ pub fn html(runs: &[RunSummary], labels: &[String]) -> Result<String> {
         })
         .collect();
     let title = format!("parbench: {} runs side by side", runs.len());
-    let markup = html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                style { (PreEscaped(crate::report::PAGE_STYLE)) (PreEscaped(STYLE)) }
-            }
-            body {
-                header {
-                    h1 { (title) }
-                    ol #runs {
-                        @for r in &runs {
-                            li data-run=(r.letter) {
-                                span.run-letter { (r.letter) } " " strong { (r.label) } ": "
-                                span.machine-line { "measured on " (r.machine_line()) "." }
-                                @if r.run.facts.canary_line.is_some() || r.run.facts.quality_line.is_some() {
-                                    p.machine-line {
-                                        @if let Some(line) = &r.run.facts.canary_line { span.canary-line { (line) } " " }
-                                        @if let Some(line) = &r.run.facts.quality_line { span.quality-line { "Measurement quality: " (line) "." } }
-                                    }
-                                }
+    let body = html! {
+        header {
+            h1 { (title) }
+            ol #runs {
+                @for r in &runs {
+                    li data-run=(r.letter) {
+                        span.run-letter { (r.letter) } " " strong { (r.label) } ": "
+                        span.machine-line { "measured on " (r.machine_line()) "." }
+                        @if r.run.facts.canary_line.is_some() || r.run.facts.quality_line.is_some() {
+                            p.machine-line {
+                                @if let Some(line) = &r.run.facts.canary_line { span.canary-line { (line) } " " }
+                                @if let Some(line) = &r.run.facts.quality_line { span.quality-line { "Measurement quality: " (line) "." } }
                             }
                         }
                     }
                 }
-                main {
-                    (matrix(&runs))
-                    nav #contents aria-label="Contents" {
-                        h2 { "Contents" }
-                        ol {
-                            li { a href="#verdicts" { "Verdicts side by side" } }
-                            li { a href="#headline" { "Headline speedups" } }
-                            li { a href="#costs" { "Costs per task" } }
-                            li { a href="#left-out" { "What could not be compared" } }
-                            li { a href="#reruns" { "Re-runs of one machine" } }
-                        }
-                    }
-                    (headline(&runs))
-                    (costs(&runs))
-                    (left_out(&runs, &comparisons))
-                    (reruns(&runs, &comparisons))
-                }
             }
         }
+        main {
+            (matrix(&runs))
+            nav #contents aria-label="Contents" {
+                h2 { "Contents" }
+                ol {
+                    li { a href="#verdicts" { "Verdicts side by side" } }
+                    li { a href="#headline" { "Headline speedups" } }
+                    li { a href="#costs" { "Costs per task" } }
+                    li { a href="#left-out" { "What could not be compared" } }
+                    li { a href="#reruns" { "Re-runs of one machine" } }
+                }
+            }
+            (headline(&runs))
+            (costs(&runs))
+            (left_out(&runs, &comparisons))
+            (reruns(&runs, &comparisons))
+        }
     };
-    let mut text = markup.into_string();
-    text.push('\n');
-    Ok(text)
+    let style = format!("{}{STYLE}", crate::report::PAGE_STYLE);
+    Ok(crate::report::document(
+        &title,
+        &style,
+        Markup::default(),
+        body,
+    ))
 }
 
 /// What the compare page adds to the answer page's style.

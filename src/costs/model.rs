@@ -275,6 +275,16 @@ impl CostModel {
         model
     }
 
+    /// The model on a machine restricted to `cpus` CPUs (`PARBENCH_CPUS`): pools are sized to
+    /// them and computing spreads over at most that many; the costs and the raw scaling stay as
+    /// measured (past the largest thread count measured, the scaling is held there).
+    pub fn on_cpus(&self, cpus: usize) -> CostModel {
+        CostModel {
+            logical_cores: cpus.max(1),
+            ..self.clone()
+        }
+    }
+
     /// The costs of `strategy`, if fitted.
     pub fn cost(&self, strategy: BenchFunction) -> Option<&StrategyCost> {
         self.costs.iter().find(|c| c.strategy == strategy)
@@ -503,6 +513,21 @@ mod tests {
             model.tokio_sleep_overshoot_ns
         );
         assert_eq!(slow.raw_scaling, model.raw_scaling);
+    }
+
+    #[test]
+    fn on_one_cpu_pools_and_computing_are_sized_to_it() {
+        let work = TaskWork::exact(1e6, 0.0, 0);
+        let one = model().on_cpus(1);
+        let rayon = one.predict(BenchFunction::Rayon, 8, &work, None).unwrap();
+        assert_eq!(rayon.shape.computing, 1);
+        assert_eq!(rayon.work_ns.point, 8e6);
+        let both = model()
+            .predict(BenchFunction::Rayon, 8, &work, None)
+            .unwrap();
+        assert_eq!(both.shape.computing, 2);
+        assert!((both.work_ns.point - 8e6 / 1.8).abs() < 1.0);
+        assert_eq!(one.costs, model().costs);
     }
 
     #[test]

@@ -125,6 +125,12 @@ pub fn md_cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
+/// A group in Markdown: its heading (`### group`) and its table of points
+/// ([`group_table_markdown`]).
+pub fn group_markdown(page: &Page, g: &GroupAnalysis) -> String {
+    format!("### {}\n\n{}", g.group, group_table_markdown(page, g))
+}
+
 /// The Markdown version of [`group_table`].
 pub fn group_table_markdown(page: &Page, g: &GroupAnalysis) -> String {
     let cores = page.data.cores();

@@ -32,6 +32,7 @@ use crate::error::{Error, Result};
 pub use data::{MachineSource, RunData};
 /// The answer page's CSS, for other pages in its style (the page comparing runs).
 pub(crate) use page::STYLE as PAGE_STYLE;
+pub(crate) use page::document;
 pub use page::{SUMMARY_BUDGET, SUMMARY_VERSION};
 
 /// The page's file name inside the output directory.

@@ -225,6 +225,28 @@ if(c)t.scrollIntoView();}addEventListener('hashchange',o);\
 addEventListener('DOMContentLoaded',o);addEventListener('beforeprint',function(){\
 document.querySelectorAll('details').forEach(function(d){d.open=true;});});})();";
 
+/// A whole page in the answer page's frame, as text ending in a newline: the document type, a
+/// head with the charset, the viewport, `title`, the CSS `style` and `head_extra`, then `body`.
+/// `index.html`, the sections' own pages and the page comparing runs all begin so.
+pub(crate) fn document(title: &str, style: &str, head_extra: Markup, body: Markup) -> String {
+    let markup = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { (PreEscaped(style)) }
+                (head_extra)
+            }
+            body { (body) }
+        }
+    };
+    let mut text = markup.into_string();
+    text.push('\n');
+    text
+}
+
 /// Everything the frame renders: the sections and the ranked takeaways.
 pub struct Frame<'a> {
     data: &'a RunData,
@@ -283,44 +305,31 @@ impl<'a> Frame<'a> {
             }
         };
         let notes = self.data.notes();
-        let markup: Markup = html! {
-            (DOCTYPE)
-            html lang="en" {
-                head {
-                    meta charset="utf-8";
-                    meta name="viewport" content="width=device-width, initial-scale=1";
-                    title { (TITLE) }
-                    style { (PreEscaped(STYLE)) }
-                    script { (PreEscaped(OPEN_TARGET)) }
+        let head = html! { script { (PreEscaped(OPEN_TARGET)) } };
+        let body = html! {
+            header {
+                h1 { (TITLE) }
+                p.machine-line { "Measured on " (self.data.machine_line()) "." }
+                @if let Some(line) = super::sections::pairs::canary_line(&self.data.canary) {
+                    p.canary-line #canary { (line) " " a href="#pairs" { "How the speedups were measured" } }
                 }
-                body {
-                    header {
-                        h1 { (TITLE) }
-                        p.machine-line { "Measured on " (self.data.machine_line()) "." }
-                        @if let Some(line) = super::sections::pairs::canary_line(&self.data.canary) {
-                            p.canary-line #canary { (line) " " a href="#pairs" { "How the speedups were measured" } }
-                        }
-                        @if let Some(warning) = &self.data.top_warning {
-                            p.note #quality-warning { strong { (warning) } " " a href="#quality" { "Measurement quality" } }
-                        }
-                    }
-                    main {
-                        @if let Some(s) = first { (section(s.as_ref())) }
-                        nav #contents aria-label="Contents" {
-                            h2 { "Contents" }
-                            ol { @for s in self.shown() {
-                                li { a href=(format!("#{}", s.id())) { (s.title()) } }
-                            } }
-                        }
-                        @for note in &notes { p.note { (with_code(note)) } }
-                        @for s in shown { (section(s.as_ref())) }
-                    }
+                @if let Some(warning) = &self.data.top_warning {
+                    p.note #quality-warning { strong { (warning) } " " a href="#quality" { "Measurement quality" } }
                 }
             }
+            main {
+                @if let Some(s) = first { (section(s.as_ref())) }
+                nav #contents aria-label="Contents" {
+                    h2 { "Contents" }
+                    ol { @for s in self.shown() {
+                        li { a href=(format!("#{}", s.id())) { (s.title()) } }
+                    } }
+                }
+                @for note in &notes { p.note { (with_code(note)) } }
+                @for s in shown { (section(s.as_ref())) }
+            }
         };
-        let mut text = markup.into_string();
-        text.push('\n');
-        text
+        document(TITLE, STYLE, head, body)
     }
 
     /// Renders the sections' own pages ([`Section::pages`]): (file name, HTML), each in the
@@ -334,28 +343,15 @@ impl<'a> Frame<'a> {
                     .map(move |(file, title, body)| (s.id(), file, title, body))
             })
             .map(|(id, file, title, body)| {
-                let markup = html! {
-                    (DOCTYPE)
-                    html lang="en" {
-                        head {
-                            meta charset="utf-8";
-                            meta name="viewport" content="width=device-width, initial-scale=1";
-                            title { (title) }
-                            style { (PreEscaped(STYLE)) }
-                        }
-                        body {
-                            header {
-                                h1 { (title) }
-                                p.machine-line { "Measured on " (self.data.machine_line()) ". "
-                                    a href=(format!("index.html#{id}")) { "Back to the answer page" } "." }
-                            }
-                            main { (body) }
-                        }
+                let page = html! {
+                    header {
+                        h1 { (title) }
+                        p.machine-line { "Measured on " (self.data.machine_line()) ". "
+                            a href=(format!("index.html#{id}")) { "Back to the answer page" } "." }
                     }
+                    main { (body) }
                 };
-                let mut text = markup.into_string();
-                text.push('\n');
-                (file, text)
+                (file, document(title, STYLE, Markup::default(), page))
             })
             .collect()
     }

@@ -14,8 +14,8 @@ use crate::costs::model::ScalingPoint;
 
 use super::super::analysis::{GroupAnalysis, Point, effect_size};
 use super::super::blocks::{
-    Page, figure, findings, findings_markdown, group_anchor, group_table, group_table_markdown,
-    md_cell, scroll, strategy_link,
+    Page, figure, findings, findings_markdown, group_anchor, group_markdown, group_table, md_cell,
+    scroll, strategy_link,
 };
 use super::super::charts;
 use super::super::data::RunData;
@@ -306,10 +306,6 @@ impl Section for BreakEvenSection {
             .collect()
     }
 
-    fn headline(&self) -> String {
-        super::headline_from(&self.takeaways(), self.title())
-    }
-
     fn more(&self) -> String {
         format!(
             "How break-even is read, and every sweep's charts and measurements ({})",
@@ -371,11 +367,8 @@ impl Section for BreakEvenSection {
             }
         }
         for g in &self.groups {
-            md.push_str(&format!(
-                "\n### {}\n\n{}",
-                g.group,
-                group_table_markdown(page, g)
-            ));
+            md.push('\n');
+            md.push_str(&group_markdown(page, g));
         }
         md
     }

@@ -14,8 +14,7 @@ use crate::costs::{CostReport, StrategyCost};
 
 use super::super::analysis::{GroupAnalysis, effect_size};
 use super::super::blocks::{
-    Page, figure, findings, findings_markdown, group_anchor, group_table, group_table_markdown,
-    scroll,
+    Page, figure, findings, findings_markdown, group_anchor, group_markdown, group_table, scroll,
 };
 use super::super::charts;
 use super::super::data::RunData;
@@ -651,11 +650,8 @@ impl Section for Costs {
             }
         }
         for g in &self.groups {
-            md.push_str(&format!(
-                "\n### {}\n\n{}",
-                g.group,
-                group_table_markdown(page, g)
-            ));
+            md.push('\n');
+            md.push_str(&group_markdown(page, g));
         }
         md
     }

@@ -28,6 +28,36 @@
 //! section, so a group the page does not know yet (e.g. a future `py-*` group) is never lost.
 //! Add the new JSON keys to the schema in `page.rs` and raise `SUMMARY_VERSION`.
 
+/// The [`Section`] methods of a section made of group blocks, written once: inside its `impl
+/// Section`, `group_block_methods!()` says that it has data when `self.blocks` (a
+/// `Vec<GroupBlock>`) is not empty, shows their groups, and has their sentences and takeaway
+/// candidates.
+macro_rules! group_block_methods {
+    () => {
+        fn has_data(&self) -> bool {
+            !self.blocks.is_empty()
+        }
+
+        fn groups(&self) -> Vec<crate::bench_id::Group> {
+            self.blocks.iter().map(|b| b.group.group).collect()
+        }
+
+        fn findings(&self) -> Vec<String> {
+            self.blocks
+                .iter()
+                .flat_map(|b| b.sentences.clone())
+                .collect()
+        }
+
+        fn takeaways(&self) -> Vec<Takeaway> {
+            self.blocks
+                .iter()
+                .flat_map(|b| b.takeaways.clone())
+                .collect()
+        }
+    };
+}
+
 mod amdahl;
 mod break_even;
 mod computing;
@@ -66,21 +96,6 @@ struct GroupBlock {
 }
 
 impl GroupBlock {
-    /// The groups of `blocks`, for [`Section::groups`].
-    fn groups(blocks: &[GroupBlock]) -> Vec<Group> {
-        blocks.iter().map(|b| b.group.group).collect()
-    }
-
-    /// Every sentence of `blocks`, for [`Section::findings`].
-    fn findings(blocks: &[GroupBlock]) -> Vec<String> {
-        blocks.iter().flat_map(|b| b.sentences.clone()).collect()
-    }
-
-    /// Every takeaway candidate of `blocks`, for [`Section::takeaways`].
-    fn takeaways(blocks: &[GroupBlock]) -> Vec<Takeaway> {
-        blocks.iter().flat_map(|b| b.takeaways.clone()).collect()
-    }
-
     /// The group's part of the page: heading, `chart`, sentences and its table of points.
     fn html(&self, page: &Page, chart: Markup) -> Markup {
         maud::html! {
@@ -188,9 +203,10 @@ pub trait Section {
     /// Its topic: the table-of-contents entry and the Markdown copy's heading.
     fn title(&self) -> &'static str;
     /// Its heading on the page: the finding in a few words, generated from the data (not the
-    /// topic; the topic is [`Section::title`]). Defaults to the title.
+    /// topic; the topic is [`Section::title`]). Defaults to its largest takeaway, or the title
+    /// when it has none (see [`headline_from`]).
     fn headline(&self) -> String {
-        self.title().to_string()
+        headline_from(&self.takeaways(), self.title())
     }
     /// Its lead, shown open under the heading: the answer in at most ~80 words, then its one
     /// chart or small table. Empty by default.

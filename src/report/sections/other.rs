@@ -9,7 +9,7 @@ use maud::{Markup, html};
 use crate::bench_id::Group;
 
 use super::super::analysis::GroupAnalysis;
-use super::super::blocks::{Page, figure, group_anchor, group_table, group_table_markdown};
+use super::super::blocks::{Page, figure, group_anchor, group_markdown, group_table};
 use super::super::charts;
 use super::super::data::RunData;
 use super::Section;
@@ -81,7 +81,7 @@ impl Section for Other {
     fn markdown(&self, page: &Page) -> String {
         self.groups
             .iter()
-            .map(|g| format!("### {}\n\n{}\n", g.group, group_table_markdown(page, g)))
+            .map(|g| group_markdown(page, g) + "\n")
             .collect()
     }
 }

@@ -202,25 +202,7 @@ impl Section for Waiting {
         "Waiting: sleeps, sockets and files"
     }
 
-    fn has_data(&self) -> bool {
-        !self.blocks.is_empty()
-    }
-
-    fn groups(&self) -> Vec<Group> {
-        GroupBlock::groups(&self.blocks)
-    }
-
-    fn findings(&self) -> Vec<String> {
-        GroupBlock::findings(&self.blocks)
-    }
-
-    fn takeaways(&self) -> Vec<Takeaway> {
-        GroupBlock::takeaways(&self.blocks)
-    }
-
-    fn headline(&self) -> String {
-        super::headline_from(&self.takeaways(), self.title())
-    }
+    group_block_methods!();
 
     fn lead(&self, _page: &Page) -> Markup {
         super::blocks_lead(&self.blocks, &self.headline(), |b| {

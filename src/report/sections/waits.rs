@@ -162,10 +162,6 @@ impl Section for Waits {
             .collect()
     }
 
-    fn headline(&self) -> String {
-        super::headline_from(&self.takeaways(), self.title())
-    }
-
     fn lead(&self, _page: &Page) -> Markup {
         match self.groups.first() {
             Some(g) => super::lead(
