@@ -1077,10 +1077,6 @@ impl Section for PythonSection {
             .collect()
     }
 
-    fn headline(&self) -> String {
-        super::headline_from(&self.takeaways(), self.title())
-    }
-
     fn lead(&self, _page: &Page) -> Markup {
         let Some((_, c)) = self.comparison() else {
             let note = self.note().unwrap_or_default();
