@@ -10,7 +10,7 @@
 //! runs in a fresh process, several passes per run, because the variation between processes
 //! is real (Kalibera & Jones); the speed canary is read between passes. Then the sets with a
 //! verdict more rounds could still decide (an interval across a threshold, its point beyond
-//! the run-to-run floor of it) get a few follow-up processes, hot only. Expected: no speedup
+//! the re-run margin of it) get a few follow-up processes, hot only. Expected: no speedup
 //! above the raw compute scaling measured beside it; rayon's small tasks faster hot than cold.
 //!
 //! Writes `parbench-pairs.json` beside Criterion's data; no Criterion benchmark IDs.
@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use parbench::bench_id::Group;
 use parbench::pairs::{self, PairSet, PairsBudget, PairsRecord, PassResult};
 use parbench::records::{RunManifest, criterion_dir};
-use parbench::report::analysis::Verdict;
+use parbench::report::analysis;
 use parbench::suite::Plan;
 use parbench::workload::hashing_rate;
 
@@ -117,7 +117,7 @@ fn measure(plan: &Plan) {
     let shapes: Vec<_> = sets.iter().map(PairSet::shape).collect();
     let gap_ms = budget.cold_gap.as_secs_f64() * 1e3;
     // The sets with a verdict more rounds could still decide get further processes.
-    let open = open_sets(&PairsRecord::combine(&shapes, &passes, gap_ms));
+    let open = analysis::open_sets(&PairsRecord::combine(&shapes, &passes, gap_ms));
     if !open.is_empty() {
         for k in 0..budget.follow_up_processes {
             let index = budget.processes + k;
@@ -161,23 +161,6 @@ fn measure(plan: &Plan) {
         started.elapsed().as_secs_f64(),
         passes.len()
     );
-}
-
-/// The sets of `record` with a hot verdict that more rounds could decide
-/// ([`Verdict::more_rounds_could_decide`], judged with the run-to-run floor as the page does).
-fn open_sets(record: &PairsRecord) -> Vec<String> {
-    record
-        .clone()
-        .with_run_to_run_floor()
-        .sets
-        .iter()
-        .filter(|s| {
-            s.arms.iter().any(|a| {
-                a.mode == pairs::Mode::Hot && Verdict::more_rounds_could_decide(&a.speedup)
-            })
-        })
-        .map(|s| s.name.clone())
-        .collect()
 }
 
 /// Runs pass `index` in a fresh process of this binary and reads what it measured: every set,

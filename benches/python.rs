@@ -47,6 +47,7 @@ use parbench::python::{
     self, CPYTHON_STRATEGIES, Interpreter, PyScenario, PyTask, PythonRecord, Session, Slot,
 };
 use parbench::records::criterion_dir;
+use parbench::report::analysis;
 use parbench::suite::Plan;
 
 /// The strategies of the empty tasks: inline, a thread per task, a thread pool.
@@ -250,7 +251,39 @@ fn measure_pairs(
         return;
     }
     let shapes: Vec<_> = sets.iter().map(PySet::shape).collect();
-    let record = PairsRecord::combine(&shapes, &passes, budget.cold_gap.as_secs_f64() * 1e3);
+    let gap_ms = budget.cold_gap.as_secs_f64() * 1e3;
+    // The sets with a verdict more rounds could still decide get further passes.
+    let open = analysis::open_sets(&PairsRecord::combine(&shapes, &passes, gap_ms));
+    let follow: Vec<PySet> = sets
+        .iter()
+        .filter(|s| open.contains(&s.name))
+        .cloned()
+        .collect();
+    for k in 0..if follow.is_empty() {
+        0
+    } else {
+        budget.follow_up_processes
+    } {
+        support::canary(&format!("before CPython pairs follow-up {}", k + 1));
+        eprintln!(
+            "parbench: CPython pairs, follow-up {} of {} for {} sets with an open verdict ({})",
+            k + 1,
+            budget.follow_up_processes,
+            follow.len(),
+            open.join(", ")
+        );
+        let mut session = Session::start(interpreters, hello_timeout);
+        match python::pairs::run_pass(&mut session, &follow, &budget, budget.processes + k) {
+            Ok(pass) => passes.push(pass),
+            Err(error) => {
+                session.kill();
+                eprintln!("error: python bench stopped: {error}");
+                std::process::exit(1);
+            }
+        }
+        session.close();
+    }
+    let record = PairsRecord::combine(&shapes, &passes, gap_ms);
     let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
     if let Err(error) = record.save_python(&dir) {
         eprintln!("warning: CPython's paired speedups are not recorded: {error}");

@@ -189,11 +189,11 @@ impl PairsRecord {
         }
     }
 
-    /// The record as the report reads it: every speedup's interval widened by the run-to-run
-    /// floor ([`estimate::RUN_TO_RUN_FLOOR`]), so that a re-run lands inside it.
-    pub fn with_run_to_run_floor(mut self) -> Self {
+    /// The record as the report reads it: every speedup's interval made the interval a re-run
+    /// should land in ([`estimate::for_a_rerun`]).
+    pub fn for_a_rerun(mut self) -> Self {
         for arm in self.sets.iter_mut().flat_map(|s| s.arms.iter_mut()) {
-            arm.speedup = estimate::with_run_to_run_floor(arm.speedup);
+            arm.speedup = estimate::for_a_rerun(arm.speedup);
         }
         self
     }

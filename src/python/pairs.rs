@@ -25,7 +25,8 @@ use super::CPYTHON_STRATEGIES;
 
 /// How long CPython's pairs may take: `processes` passes (each over freshly started
 /// interpreters), each giving every set `per_set` of rounds, within `min_rounds` and
-/// `max_rounds`. Many short passes rather than a few long ones: the variation lives between
+/// `max_rounds`, then `follow_up_processes` passes over the sets whose verdict is still open
+/// (none in `quick`). Many short passes rather than a few long ones: the variation lives between
 /// interpreter processes, and a Student-t interval over three process means is wide.
 pub fn budget(plan: &Plan) -> PairsBudget {
     let rust = PairsBudget::of(plan);
@@ -43,7 +44,7 @@ pub fn budget(plan: &Plan) -> PairsBudget {
         Profile::Default => PairsBudget {
             processes: rust.processes,
             waiting_processes: rust.processes,
-            follow_up_processes: 0,
+            follow_up_processes: rust.follow_up_processes,
             per_set: Duration::from_millis(500),
             min_rounds: 2,
             max_rounds: 6,

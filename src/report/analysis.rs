@@ -485,12 +485,13 @@ impl Verdict {
             && same(Verdict::from_speedup(&s.scaled(1.0 / m))))
     }
 
-    /// Whether more rounds could decide an inconclusive verdict: `s` (with the run-to-run
-    /// floor in it) straddles a threshold, while its point lies beyond the floor of every
-    /// threshold, so that a narrower interval would not. A point within the floor of a
-    /// threshold stays inconclusive however long it is measured.
+    /// Whether more rounds could decide an inconclusive paired verdict: `s` (an interval for
+    /// a re-run, [`crate::pairs::estimate::for_a_rerun`]) straddles a threshold, while its
+    /// point lies beyond the re-run margin of every threshold (the interval a perfectly
+    /// measured point would get), so that a narrower measurement would not. A point within
+    /// that margin of a threshold stays inconclusive however long it is measured.
     pub fn more_rounds_could_decide(s: &Interval) -> bool {
-        let at_floor = crate::pairs::estimate::with_run_to_run_floor(Interval {
+        let at_floor = crate::pairs::estimate::for_a_rerun(Interval {
             point: s.point,
             lower: s.point,
             upper: s.point,
@@ -550,6 +551,25 @@ impl VerdictRow {
     pub fn anomaly(&self) -> Option<Anomaly> {
         self.point.anomaly
     }
+}
+
+/// The sets of `record` (as combined from the passes, before [`PairsRecord::for_a_rerun`])
+/// with a hot verdict more rounds could decide ([`Verdict::more_rounds_could_decide`], judged
+/// on the interval for a re-run, as the page prints it): the ones the pairs' follow-up
+/// processes measure again.
+pub fn open_sets(record: &PairsRecord) -> Vec<String> {
+    record
+        .clone()
+        .for_a_rerun()
+        .sets
+        .iter()
+        .filter(|s| {
+            s.arms
+                .iter()
+                .any(|a| a.mode == Mode::Hot && Verdict::more_rounds_could_decide(&a.speedup))
+        })
+        .map(|s| s.name.clone())
+        .collect()
 }
 
 /// One verdict per (group, strategy) of the groups compared with `sequential`, taken at the
@@ -635,7 +655,8 @@ mod tests {
         assert!(Verdict::more_rounds_could_decide(&interval(
             1.25, 1.05, 1.45
         )));
-        // ×1.12 is within 3 % of 1.10: inconclusive however long it is measured.
+        // ×1.12 is within the re-run margin (√2 × 3 %) of 1.10: inconclusive however long it
+        // is measured.
         assert!(!Verdict::more_rounds_could_decide(&interval(
             1.12, 1.0, 1.25
         )));

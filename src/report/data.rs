@@ -145,7 +145,7 @@ impl RunData {
                 profile.map_or("unknown", Profile::name)
             ));
         }
-        let pairs = PairsRecord::load_run(criterion_dir)?.map(PairsRecord::with_run_to_run_floor);
+        let pairs = PairsRecord::load_run(criterion_dir)?.map(PairsRecord::for_a_rerun);
         let canary = CanaryReading::read_all(criterion_dir)?;
         let mut groups: Vec<GroupAnalysis> = by_group
             .iter()
@@ -360,7 +360,8 @@ impl RunData {
             "Speedup = sequential's time / the strategy's time at the same value. Where it says \
              \"paired\" (see How the speedups were measured) it is the geometric mean of \
              per-round ratios, sequential and the strategy run alternately on the same tasks in \
-             several processes, in a loop; elsewhere it divides the two Criterion means, whose \
+             several processes, in a loop, its interval one a re-run should land in; elsewhere \
+             it divides the two Criterion means, whose \
              {level} confidence intervals are combined, each widened for run-to-run variation \
              (drift seen within the run, and a floor of ±{floor} per mean). Each verdict is \
              taken at the largest value where the strategy has a speedup. helps ×S: the whole \

@@ -414,38 +414,46 @@ impl Plan {
             return Vec::new();
         };
         let workers = self.python_workers(tasks);
-        [sleep, hash, hash]
-            .into_iter()
-            .map(|cost| {
-                let round: Duration = crate::python::CPYTHON_STRATEGIES
-                    .iter()
-                    .map(|&f| {
-                        let start = if f == BenchFunction::ProcessPool {
-                            PYTHON_PROCESS_START * workers as u32
-                        } else {
-                            Duration::ZERO
-                        };
-                        let call = self.iteration(f, cost, tasks, Some(workers)) + start;
-                        if call < crate::pairs::WARM_CALL_BELOW {
-                            call * 2
-                        } else {
-                            call
-                        }
-                    })
-                    .sum();
-                Sweep {
-                    timing: Timing {
-                        sample_size: crate::pairs::rounds_for(&budget, round.as_secs_f64()),
-                        warm_up: Duration::ZERO,
-                        measurement: budget.per_set,
-                        flat: true,
-                    },
-                    iterations: vec![round; budget.processes],
-                    untimed_runs: 0,
-                    analysed: false,
-                }
-            })
-            .collect()
+        // The follow-up passes measure the sets whose verdict is still open: one of the three
+        // (a hash set) is assumed.
+        [
+            (sleep, budget.processes),
+            (hash, budget.processes),
+            (hash, budget.processes),
+            (hash, budget.follow_up_processes),
+        ]
+        .into_iter()
+        .filter(|&(_, passes)| passes > 0)
+        .map(|(cost, passes)| {
+            let round: Duration = crate::python::CPYTHON_STRATEGIES
+                .iter()
+                .map(|&f| {
+                    let start = if f == BenchFunction::ProcessPool {
+                        PYTHON_PROCESS_START * workers as u32
+                    } else {
+                        Duration::ZERO
+                    };
+                    let call = self.iteration(f, cost, tasks, Some(workers)) + start;
+                    if call < crate::pairs::WARM_CALL_BELOW {
+                        call * 2
+                    } else {
+                        call
+                    }
+                })
+                .sum();
+            Sweep {
+                timing: Timing {
+                    sample_size: crate::pairs::rounds_for(&budget, round.as_secs_f64()),
+                    warm_up: Duration::ZERO,
+                    measurement: budget.per_set,
+                    flat: true,
+                },
+                iterations: vec![round; passes],
+                untimed_runs: 0,
+                analysed: false,
+            }
+        })
+        .collect()
     }
 
     /// The sweeps of `benches/break_even.rs`.

@@ -168,6 +168,7 @@ fn follow_up_method(record: &PairsRecord) -> String {
     let open = record
         .sets
         .iter()
+        .filter(|s| !s.name.starts_with("py-"))
         .filter(|s| {
             s.arms
                 .iter()
@@ -178,8 +179,8 @@ fn follow_up_method(record: &PairsRecord) -> String {
         return String::new();
     }
     format!(
-        " The {open} sets whose verdict was still open after them (an interval across a \
-         threshold, its point beyond the run-to-run floor of it, so that more rounds could \
+        " Sets whose verdict was still open after them ({open} here: an interval across a \
+         threshold, its point beyond the re-run margin of it, so that more rounds could \
          decide it) got {} processes more, in a loop only.",
         most - record.processes
     )
@@ -188,21 +189,26 @@ fn follow_up_method(record: &PairsRecord) -> String {
 /// What the method says of CPython's paired sets, if the run has any: each call timed inside
 /// the interpreter, in loop mode only, the interpreters started afresh for each pass.
 fn python_method(record: &PairsRecord) -> String {
-    let processes = record
+    let passes: Vec<usize> = record
         .sets
         .iter()
         .filter(|s| s.name.starts_with("py-"))
         .flat_map(|s| &s.arms)
         .map(|a| a.per_process.len())
-        .max();
-    match processes {
-        Some(k) => format!(
-            " CPython's speedups are paired the same way, each call timed inside the \
-             interpreter (a call under 10 ms right after an untimed one), in {k} passes that \
-             each start the interpreters afresh; they are measured in a loop only."
-        ),
-        None => String::new(),
-    }
+        .collect();
+    let (Some(&fewest), Some(&most)) = (passes.iter().min(), passes.iter().max()) else {
+        return String::new();
+    };
+    let more = if most > fewest {
+        format!(" ({most} for the sets whose verdict was still open after them)")
+    } else {
+        String::new()
+    };
+    format!(
+        " CPython's speedups are paired the same way, each call timed inside the interpreter \
+         (a call under 10 ms right after an untimed one), in {fewest} passes{more} that each \
+         start the interpreters afresh; they are measured in a loop only."
+    )
 }
 
 impl Pairs {
@@ -214,9 +220,13 @@ impl Pairs {
              that a slow second of this machine hits both sides of a ratio. The speedup is \
              the geometric mean of the per-round ratios; {} processes measured the computing \
              sets (the waiting sets, whose ratios ride on timers, fewer: see each verdict's \
-             Measured column), and the 95 % interval is the wider of a bootstrap over processes and \
-             rounds and a Student-t interval over the processes' means, with a run-to-run \
-             floor of ±{} added (what changes between two runs minutes apart). \"In a loop\" is \
+             Measured column). The run's own 95 % interval is the wider of a bootstrap over \
+             processes and rounds and a Student-t interval over the processes' means; the page \
+             prints it as an interval for a re-run: a run-to-run floor of ±{} added (what \
+             changes between two runs minutes apart) and the whole widened by √2, since a \
+             re-run's own figure is as uncertain as this one. An independent measurement made \
+             the same way should land inside it 95 % of the time, and a firm verdict is one a \
+             re-run should repeat. \"In a loop\" is \
              each side called back to back after an untimed call, as Criterion does (a \
              pool's workers awake); \"after a pause\" is one call after {} idle (its workers \
              asleep).{}{}",
@@ -473,5 +483,64 @@ impl Section for Pairs {
                 "unpaired_outside_paired_interval": { "count": self.unpaired_outside.0, "of": self.unpaired_outside.1 },
             }),
         )]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pairs::SetResult;
+
+    fn set(name: &str, processes: &[usize]) -> SetResult {
+        SetResult {
+            name: name.to_string(),
+            baseline: "sequential".to_string(),
+            arms: processes
+                .iter()
+                .map(|&k| ArmResult {
+                    label: "threads".to_string(),
+                    bench_id: None,
+                    mode: Mode::Hot,
+                    speedup: Interval {
+                        point: 1.5,
+                        lower: 1.4,
+                        upper: 1.6,
+                    },
+                    per_process: vec![1.5; k],
+                    rounds: 2 * k,
+                    median_ns: 1.0,
+                    baseline_median_ns: 1.5,
+                    counters: Counters::default(),
+                    baseline_counters: Counters::default(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_method_names_follow_ups_and_cpython_passes_only_when_there_are_some() {
+        let record = |sets| PairsRecord {
+            processes: 6,
+            cold_gap_ms: 10.0,
+            sets,
+        };
+        let plain = record(vec![set("hash-1MiB@16", &[6])]);
+        assert_eq!(follow_up_method(&plain), "");
+        assert_eq!(python_method(&plain), "");
+        let full = record(vec![
+            set("hash-1MiB@16", &[6]),
+            set("hash-1MiB@8", &[10, 6]),
+            set("py-hash-4MiB@3.11@8", &[6, 10]),
+        ]);
+        let follow = follow_up_method(&full);
+        assert!(
+            follow.contains("(1 here") && follow.contains("4 processes more"),
+            "{follow}"
+        );
+        let python = python_method(&full);
+        assert!(
+            python.contains("in 6 passes (10 for the sets whose verdict was still open"),
+            "{python}"
+        );
     }
 }
