@@ -221,6 +221,7 @@ fn measure_pairs(
     } else {
         PairsBudget {
             processes: 1,
+            follow_up_processes: 0,
             per_set: std::time::Duration::ZERO,
             min_rounds: 1,
             max_rounds: 1,
@@ -247,7 +248,7 @@ fn measure_pairs(
         }
         session.close();
     }
-    if !support::measuring() {
+    if !support::measuring() || passes.is_empty() {
         return;
     }
     let shapes: Vec<_> = sets.iter().map(PySet::shape).collect();
