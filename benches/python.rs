@@ -41,7 +41,7 @@ use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use parbench::bench_id::{BenchFunction, BenchId};
-use parbench::pairs::{PYTHON_PAIRS_FILE, PairsBudget, PairsRecord};
+use parbench::pairs::{PYTHON_PAIRS_FILE, PairsBudget, PairsRecord, PassResult};
 use parbench::python::pairs::PySet;
 use parbench::python::{
     self, CPYTHON_STRATEGIES, Interpreter, PyScenario, PyTask, PythonRecord, Session, Slot,
@@ -237,16 +237,13 @@ fn measure_pairs(
             budget.processes,
             sets.len()
         );
-        let mut session = Session::start(interpreters, hello_timeout);
-        match python::pairs::run_pass(&mut session, sets, &budget, index) {
-            Ok(pass) => passes.push(pass),
-            Err(error) => {
-                session.kill();
-                eprintln!("error: python bench stopped: {error}");
-                std::process::exit(1);
-            }
-        }
-        session.close();
+        passes.push(fresh_pass(
+            interpreters,
+            hello_timeout,
+            sets,
+            &budget,
+            index,
+        ));
     }
     if !support::measuring() || passes.is_empty() {
         return;
@@ -273,21 +270,41 @@ fn measure_pairs(
             follow.len(),
             open.join(", ")
         );
-        let mut session = Session::start(interpreters, hello_timeout);
-        match python::pairs::run_pass(&mut session, &follow, &budget, budget.processes + k) {
-            Ok(pass) => passes.push(pass),
-            Err(error) => {
-                session.kill();
-                eprintln!("error: python bench stopped: {error}");
-                std::process::exit(1);
-            }
-        }
-        session.close();
+        let index = budget.processes + k;
+        passes.push(fresh_pass(
+            interpreters,
+            hello_timeout,
+            &follow,
+            &budget,
+            index,
+        ));
     }
     let record = PairsRecord::combine(&shapes, &passes, gap_ms);
     let dir = criterion_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
     if let Err(error) = record.save_python(&dir) {
         eprintln!("warning: CPython's paired speedups are not recorded: {error}");
+    }
+}
+
+/// Pass `index` over `sets` on freshly started `interpreters`; a wrong answer ends the bench.
+fn fresh_pass(
+    interpreters: &[Interpreter],
+    hello_timeout: std::time::Duration,
+    sets: &[PySet],
+    budget: &PairsBudget,
+    index: usize,
+) -> PassResult {
+    let mut session = Session::start(interpreters, hello_timeout);
+    match python::pairs::run_pass(&mut session, sets, budget, index) {
+        Ok(pass) => {
+            session.close();
+            pass
+        }
+        Err(error) => {
+            session.kill();
+            eprintln!("error: python bench stopped: {error}");
+            std::process::exit(1);
+        }
     }
 }
 

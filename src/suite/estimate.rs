@@ -175,6 +175,22 @@ impl Estimate {
     }
 }
 
+/// A paired set as the estimate sees it: in each of `processes` passes, a sizing round, then
+/// rounds of `round` filling `budget.per_set`; no Criterion analysis afterwards.
+fn paired_sweep(budget: &crate::pairs::PairsBudget, round: Duration, processes: usize) -> Sweep {
+    Sweep {
+        timing: Timing {
+            sample_size: crate::pairs::rounds_for(budget, round.as_secs_f64()),
+            warm_up: Duration::ZERO,
+            measurement: budget.per_set,
+            flat: true,
+        },
+        iterations: vec![round; processes],
+        untimed_runs: 0,
+        analysed: false,
+    }
+}
+
 /// A duration as a person waiting wants it: `40 s` (to 10 s) under a minute, `3 min` above
 /// (rounded up).
 pub fn rough_duration(duration: Duration) -> String {
@@ -339,17 +355,7 @@ impl Plan {
                             }
                         })
                         .sum();
-                    Sweep {
-                        timing: Timing {
-                            sample_size: crate::pairs::rounds_for(&budget, round.as_secs_f64()),
-                            warm_up: Duration::ZERO,
-                            measurement: budget.per_set,
-                            flat: true,
-                        },
-                        iterations: vec![round; set.processes],
-                        untimed_runs: 0,
-                        analysed: false,
-                    }
+                    paired_sweep(&budget, round, set.processes)
                 })
             })
             .collect()
@@ -441,17 +447,7 @@ impl Plan {
                     }
                 })
                 .sum();
-            Sweep {
-                timing: Timing {
-                    sample_size: crate::pairs::rounds_for(&budget, round.as_secs_f64()),
-                    warm_up: Duration::ZERO,
-                    measurement: budget.per_set,
-                    flat: true,
-                },
-                iterations: vec![round; passes],
-                untimed_runs: 0,
-                analysed: false,
-            }
+            paired_sweep(&budget, round, passes)
         })
         .collect()
     }
