@@ -4,7 +4,10 @@
 //!
 //! One reading hashes [`CANARY_BYTES`] on one thread, and the same on every logical CPU at
 //! once (one buffer per thread), each the best of [`CANARY_TRIES`]: the first tracks the
-//! machine's speed, the second its parallel capacity (on a shared VM both drift). The benches
+//! machine's speed, the second its parallel capacity (on a shared VM both drift); a third
+//! starts a small process (`true`) and waits for it, best of [`CANARY_TRIES`]: what the
+//! operating system's own work costs now, which moves apart from hashing (one run of the
+//! suite spawns and pipes 8–25 % slower against hashing than the run before it). The benches
 //! take a reading when a bench binary starts and ends and around every group; the readings
 //! go to `parbench-canary.json`, and `parbench advise` takes one before it predicts.
 
@@ -45,7 +48,14 @@ pub struct CanaryReading {
     pub all_cores_ns: f64,
     /// How many threads the second measurement used.
     pub cores: usize,
+    /// The time to start `true` and wait for it, ns; `None` where it could not be started
+    /// (or in readings taken before parbench measured it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spawn_ns: Option<f64>,
 }
+
+/// The program the canary starts: `true`, found on `PATH`.
+pub const SPAWN_PROGRAM: &str = "true";
 
 impl CanaryReading {
     /// Takes a reading now, labelled `at`, for bench binary `bench`, on `cores` threads.
@@ -74,6 +84,13 @@ impl CanaryReading {
                 }
             });
         });
+        let spawn_ns = (0..CANARY_TRIES)
+            .map(|_| {
+                let start = Instant::now();
+                let status = std::process::Command::new(SPAWN_PROGRAM).status().ok()?;
+                status.success().then(|| start.elapsed().as_nanos() as f64)
+            })
+            .try_fold(f64::INFINITY, |best, t| t.map(|t| best.min(t)));
         CanaryReading {
             at: at.to_string(),
             bench: bench.to_string(),
@@ -83,6 +100,7 @@ impl CanaryReading {
             one_core_ns,
             all_cores_ns,
             cores,
+            spawn_ns,
         }
     }
 
@@ -128,6 +146,37 @@ pub struct CanarySummary {
     pub scaling: Interval,
     /// The readings slower than [`SLOW_AT`] × the fastest, by label.
     pub slow: Vec<String>,
+    /// Starting a process: the fastest time (ns) and the slowest and median readings over it,
+    /// when the readings have it.
+    pub spawn: Option<SpawnSummary>,
+}
+
+/// What the canary's process starts say over a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SpawnSummary {
+    /// The fastest start, ns.
+    pub fastest_ns: f64,
+    /// The slowest over the fastest (≥ 1).
+    pub slowest_factor: f64,
+    /// The median over the fastest.
+    pub median_factor: f64,
+}
+
+impl SpawnSummary {
+    /// Summarises the readings' process starts; `None` when none has one.
+    fn of(readings: &[CanaryReading]) -> Option<SpawnSummary> {
+        let times: Vec<f64> = readings.iter().filter_map(|r| r.spawn_ns).collect();
+        let fastest = times.iter().copied().fold(f64::INFINITY, f64::min);
+        if !fastest.is_finite() || fastest <= 0.0 {
+            return None;
+        }
+        let factors: Vec<f64> = times.iter().map(|t| t / fastest).collect();
+        Some(SpawnSummary {
+            fastest_ns: fastest,
+            slowest_factor: factors.iter().copied().fold(1.0, f64::max),
+            median_factor: crate::stats::median(&factors).unwrap_or(1.0),
+        })
+    }
 }
 
 impl CanarySummary {
@@ -160,6 +209,7 @@ impl CanarySummary {
                 .filter(|(_, f)| **f > SLOW_AT)
                 .map(|(r, _)| r.at.clone())
                 .collect(),
+            spawn: SpawnSummary::of(readings),
         })
     }
 
@@ -235,7 +285,25 @@ mod tests {
             one_core_ns: one,
             all_cores_ns: all,
             cores: 2,
+            spawn_ns: None,
         }
+    }
+
+    #[test]
+    fn process_starts_are_summarised_when_the_readings_have_them() {
+        let mut readings = [
+            reading("a: start", 1.0e6, 1.0e6, 1.0),
+            reading("a: end", 1.0e6, 1.0e6, 2.0),
+            reading("b: start", 1.0e6, 1.0e6, 3.0),
+        ];
+        assert_eq!(CanarySummary::of(&readings).unwrap().spawn, None);
+        readings[0].spawn_ns = Some(500_000.0);
+        readings[1].spawn_ns = Some(600_000.0);
+        readings[2].spawn_ns = Some(800_000.0);
+        let spawn = CanarySummary::of(&readings).unwrap().spawn.unwrap();
+        assert_eq!(spawn.fastest_ns, 500_000.0);
+        assert!((spawn.slowest_factor - 1.6).abs() < 1e-9);
+        assert!((spawn.median_factor - 1.2).abs() < 1e-9);
     }
 
     #[test]
@@ -272,6 +340,11 @@ mod tests {
     fn readings_are_taken_saved_and_a_new_start_replaces_a_bench_s_old_ones() {
         let r = CanaryReading::take("t", "t: start", 2);
         assert!(r.one_core_ns > 0.0 && r.all_cores_ns > 0.0);
+        assert!(
+            r.spawn_ns.is_some_and(|ns| ns > 0.0),
+            "`true` is on PATH here: {:?}",
+            r.spawn_ns
+        );
         assert!(r.scaling() > 0.0);
         let dir = tempfile::tempdir().unwrap();
         CanaryReading::save(dir.path(), &r, true).unwrap();

@@ -943,6 +943,7 @@ fn canary(at: &str, one_core_ms: f64, t: f64) -> CanaryReading {
         one_core_ns: one_core_ms * MS,
         all_cores_ns: one_core_ms * MS * 1.05,
         cores: 2,
+        spawn_ns: Some(0.5 * MS * t.max(1.0).sqrt()),
     }
 }
 
@@ -1065,6 +1066,10 @@ fn paired_speedups_replace_the_means_and_one_above_the_raw_scaling_is_marked_and
         .text()
         .collect();
     assert!(top.contains("1.48") && top.contains("hash-1MiB"), "{top}");
+    assert!(
+        top.contains("Starting a process (`true`) took 500 µs at best"),
+        "the OS's own speed beside the machine's: {top}"
+    );
     let warning: String = html
         .select(&Selector::parse("#quality-warning").unwrap())
         .next()

@@ -106,6 +106,15 @@ fn canary_line(pairs: &serde_json::Value) -> Option<String> {
         format::times(low),
         format::times(high)
     );
+    if let (Some(fastest), Some(median)) = (
+        c["spawn"]["fastest_ns"].as_f64(),
+        c["spawn"]["median_factor"].as_f64(),
+    ) {
+        line.push_str(&format!(
+            " Starting a process took {} (median).",
+            format::time(fastest * median)
+        ));
+    }
     let slow: Vec<&str> = pairs["slow_groups"]
         .as_array()
         .map(|a| a.iter().filter_map(|s| s.as_str()).collect())

@@ -120,6 +120,16 @@ pub fn canary_line(readings: &[CanaryReading]) -> Option<String> {
         format::times(s.scaling.lower),
         format::times(s.scaling.upper)
     );
+    if let Some(spawn) = &s.spawn {
+        line.push_str(&format!(
+            " Starting a process (`{}`) took {} at best and up to {} × that (median {}): what \
+             the process strategies' costs rest on.",
+            crate::canary::SPAWN_PROGRAM,
+            format::time(spawn.fastest_ns),
+            format::factor(spawn.slowest_factor),
+            format::factor(spawn.median_factor)
+        ));
+    }
     let slow = s.slow_groups();
     if !slow.is_empty() {
         line.push_str(&format!(
