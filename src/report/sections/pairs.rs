@@ -122,7 +122,7 @@ pub fn canary_line(readings: &[CanaryReading]) -> Option<String> {
     );
     if let Some(spawn) = &s.spawn {
         line.push_str(&format!(
-            " Starting a process (`{}`) took {} at best and up to {} × that (median {}): what \
+            " Starting a small process ({}) took {} at best and up to {} × that (median {}): what \
              the process strategies' costs rest on.",
             crate::canary::SPAWN_PROGRAM,
             format::time(spawn.fastest_ns),
