@@ -1067,7 +1067,7 @@ fn paired_speedups_replace_the_means_and_one_above_the_raw_scaling_is_marked_and
         .collect();
     assert!(top.contains("1.48") && top.contains("hash-1MiB"), "{top}");
     assert!(
-        top.contains("Starting a small process (true) took 500 µs at best"),
+        top.contains("a small process (true) started in 500 µs at best"),
         "the OS's own speed beside the machine's: {top}"
     );
     let warning: String = html

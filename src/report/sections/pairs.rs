@@ -111,8 +111,8 @@ fn all_points(g: &GroupAnalysis) -> impl Iterator<Item = &Point> {
 pub fn canary_line(readings: &[CanaryReading]) -> Option<String> {
     let s = CanarySummary::of(readings)?;
     let mut line = format!(
-        "Machine speed during the run: a fixed reference task (hashing {} on one core) ran {}–{} \
-         × its fastest time over {} readings, and on every core at once it scaled {} to {}.",
+        "Machine speed during the run: hashing {} on one core ran {}–{} × its fastest time over \
+         {} readings; on every core at once it scaled {} to {}",
         format::bytes(crate::canary::CANARY_BYTES as u64),
         format::factor(1.0),
         format::factor(s.slowest_factor),
@@ -122,14 +122,13 @@ pub fn canary_line(readings: &[CanaryReading]) -> Option<String> {
     );
     if let Some(spawn) = &s.spawn {
         line.push_str(&format!(
-            " Starting a small process ({}) took {} at best and up to {} × that (median {}): what \
-             the process strategies' costs rest on.",
+            "; a small process ({}) started in {} at best, up to {} × that",
             crate::canary::SPAWN_PROGRAM,
             format::time(spawn.fastest_ns),
-            format::factor(spawn.slowest_factor),
-            format::factor(spawn.median_factor)
+            format::factor(spawn.slowest_factor)
         ));
     }
+    line.push('.');
     let slow = s.slow_groups();
     if !slow.is_empty() {
         line.push_str(&format!(
