@@ -318,18 +318,18 @@ impl Plan {
         };
         // The follow-up processes measure the sets whose verdict is still open, hot only: a
         // quarter of the computing sets is assumed (9 of about 40 in a default run on 2 cores).
-        let follow_ups: Vec<crate::pairs::PairSet> = crate::pairs::sets(self, &mixed)
-            .into_iter()
+        let sets = crate::pairs::sets(self, &mixed);
+        let follow_ups: Vec<crate::pairs::PairSet> = sets
+            .iter()
             .filter(|s| s.processes == budget.processes)
             .step_by(4)
             .map(|s| crate::pairs::PairSet {
                 modes: vec![Mode::Hot],
                 processes: budget.follow_up_processes,
-                ..s
+                ..s.clone()
             })
             .collect();
-        crate::pairs::sets(self, &mixed)
-            .iter()
+        sets.iter()
             .chain(&follow_ups)
             .flat_map(|set| {
                 set.modes.iter().map(move |&mode| {
