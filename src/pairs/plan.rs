@@ -22,8 +22,8 @@ pub struct PairsBudget {
     /// `processes`.)
     pub waiting_processes: usize,
     /// Further processes, after the others, for the sets a verdict of which is still open: an
-    /// arm whose interval straddles a threshold although its point lies beyond the run-to-run
-    /// floor of it, so that more rounds can decide it (the hot mode only).
+    /// inconclusive arm that a narrower interval could decide
+    /// ([`crate::report::analysis::Verdict::more_rounds_could_decide`]; the hot mode only).
     pub follow_up_processes: usize,
     /// Time per set and mode in one pass; at least one round is always measured.
     pub per_set: Duration,

@@ -15,10 +15,13 @@ use crate::criterion_data::Measurement;
 use crate::interval::Interval;
 use crate::pairs::{ArmResult, Mode, PairsRecord};
 
-/// A speedup whose whole confidence interval is at least this much helps.
+/// A speedup helps when its point is at least this much and its whole interval lies above ×1.
 pub const HELPS_AT_LEAST: f64 = 1.10;
-/// A speedup whose whole confidence interval is at most this much hurts.
+/// A speedup hurts when its point is at most this much and its whole interval lies below ×1.
 pub const HURTS_AT_MOST: f64 = 0.90;
+/// A speedup gains nothing when its point lies between the two thresholds and its interval
+/// within [1 / this, this]: the data rule out a change of a quarter either way.
+pub const NO_GAIN_RULES_OUT: f64 = 1.25;
 
 /// How far a re-run can move a speedup: the run-to-run floor of one mean
 /// ([`crate::quality::intervals::RUN_TO_RUN_FLOOR`], ±5 %) for each of its two means, in
@@ -437,43 +440,66 @@ pub fn mixed_references(group: &Group, logical_cores: usize) -> Option<(f64, f64
 }
 
 /// What the data says about one strategy on one workload.
+///
+/// The direction comes from the interval and the size from the point: a verdict needs the
+/// whole interval on one side of ×1 (or, for "no gain", inside [1 / [`NO_GAIN_RULES_OUT`],
+/// [`NO_GAIN_RULES_OUT`]]), and the point estimate decides whether the change is worth a
+/// name ([`HELPS_AT_LEAST`], [`HURTS_AT_MOST`]).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Verdict {
-    /// The whole interval is at least [`HELPS_AT_LEAST`]; `speedup` is the point estimate.
+    /// Faster for certain (the whole interval above ×1) and by at least [`HELPS_AT_LEAST`]
+    /// at the point; `speedup` is the point estimate.
     Helps {
         /// The speedup (point estimate).
         speedup: f64,
     },
-    /// The whole interval lies within [`HURTS_AT_MOST`, `HELPS_AT_LEAST`].
+    /// The point lies between [`HURTS_AT_MOST`] and [`HELPS_AT_LEAST`], and the interval
+    /// rules out a change of [`NO_GAIN_RULES_OUT`] either way.
     NoGain,
-    /// The whole interval is at most [`HURTS_AT_MOST`]; `slowdown` = 1 / speedup.
+    /// Slower for certain (the whole interval below ×1) and at most [`HURTS_AT_MOST`] at the
+    /// point; `slowdown` = 1 / speedup.
     Hurts {
         /// How many times slower than the baseline (point estimate).
         slowdown: f64,
     },
-    /// The interval straddles a threshold: the data cannot decide.
+    /// The data cannot decide: the point is beyond a threshold but the interval reaches past
+    /// ×1, or it lies between them but the interval reaches past [`NO_GAIN_RULES_OUT`].
     Inconclusive,
 }
 
 impl Verdict {
-    /// Decides from a speedup and its confidence interval (see the thresholds).
+    /// Decides from a speedup and its interval (see the thresholds).
     pub fn from_speedup(s: &Interval) -> Verdict {
-        if s.lower >= HELPS_AT_LEAST {
+        if s.point >= HELPS_AT_LEAST && s.lower > 1.0 {
             Verdict::Helps { speedup: s.point }
-        } else if s.upper <= HURTS_AT_MOST {
+        } else if s.point <= HURTS_AT_MOST && s.upper < 1.0 {
             Verdict::Hurts {
                 slowdown: 1.0 / s.point,
             }
-        } else if s.lower >= HURTS_AT_MOST && s.upper <= HELPS_AT_LEAST {
+        } else if s.point > HURTS_AT_MOST
+            && s.point < HELPS_AT_LEAST
+            && s.lower >= 1.0 / NO_GAIN_RULES_OUT
+            && s.upper <= NO_GAIN_RULES_OUT
+        {
             Verdict::NoGain
         } else {
             Verdict::Inconclusive
         }
     }
 
-    /// Whether the verdict is borderline: scaling the whole interval up or down by the
-    /// run-to-run floor of a speedup ([`borderline_margin`]) would change it. A re-run
+    /// Whether the speedup helps ([`Verdict::Helps`]).
+    pub fn helps(s: &Interval) -> bool {
+        matches!(Verdict::from_speedup(s), Verdict::Helps { .. })
+    }
+
+    /// Whether the speedup hurts ([`Verdict::Hurts`]).
+    pub fn hurts(s: &Interval) -> bool {
+        matches!(Verdict::from_speedup(s), Verdict::Hurts { .. })
+    }
+
+    /// Whether the verdict is borderline: scaling the whole interval (point and bounds) up or
+    /// down by the run-to-run floor of a speedup ([`borderline_margin`]) would change it. A re-run
     /// moves a speedup by about that much, so such a verdict may come out differently next
     /// time (typically between a clear verdict and "inconclusive"); a verdict that is not
     /// borderline is firm.
@@ -486,10 +512,10 @@ impl Verdict {
     }
 
     /// Whether more rounds could decide an inconclusive paired verdict: `s` (an interval for
-    /// a re-run, [`crate::pairs::estimate::for_a_rerun`]) straddles a threshold, while its
-    /// point lies beyond the re-run margin of every threshold (the interval a perfectly
-    /// measured point would get), so that a narrower measurement would not. A point within
-    /// that margin of a threshold stays inconclusive however long it is measured.
+    /// a re-run, [`crate::pairs::estimate::for_a_rerun`]) is inconclusive, while the interval
+    /// a perfectly measured point would get (its re-run margin alone) is not. A point whose
+    /// re-run margin reaches past ×1 from beyond a threshold stays inconclusive however long
+    /// it is measured.
     pub fn more_rounds_could_decide(s: &Interval) -> bool {
         let at_floor = crate::pairs::estimate::for_a_rerun(Interval {
             point: s.point,
@@ -650,41 +676,39 @@ mod tests {
     }
 
     #[test]
-    fn more_rounds_could_decide_only_a_point_beyond_the_floor_of_a_threshold() {
-        // ×1.25 whose interval reaches below 1.10: more rounds could make it "helps".
+    fn more_rounds_could_decide_an_inconclusive_verdict_whose_point_is_clear_of_x1() {
+        // ×1.25 whose interval reaches below ×1: more rounds could make it "helps".
         assert!(Verdict::more_rounds_could_decide(&interval(
-            1.25, 1.05, 1.45
+            1.25, 0.95, 1.6
         )));
-        // ×1.12 is within the re-run margin (√2 × 3 %) of 1.10: inconclusive however long it
-        // is measured.
-        assert!(!Verdict::more_rounds_could_decide(&interval(
-            1.12, 1.0, 1.25
+        // ×1.03 whose interval reaches past ×1.25: could be "no gain".
+        assert!(Verdict::more_rounds_could_decide(&interval(
+            1.03, 0.78, 1.35
+        )));
+        // ×0.85 reaching above ×1: could be "hurts".
+        assert!(Verdict::more_rounds_could_decide(&interval(
+            0.85, 0.78, 1.02
         )));
         // Decided already.
         assert!(!Verdict::more_rounds_could_decide(&interval(1.5, 1.3, 1.7)));
-        // ×0.85 reaching above 0.90: could be "hurts".
-        assert!(Verdict::more_rounds_could_decide(&interval(
-            0.85, 0.78, 0.93
-        )));
-        // ×1.0 reaching past both thresholds: could be "no gain".
-        assert!(Verdict::more_rounds_could_decide(&interval(1.0, 0.85, 1.2)));
+        assert!(!Verdict::more_rounds_could_decide(&interval(1.0, 0.9, 1.1)));
     }
 
     #[test]
     fn a_verdict_within_the_run_to_run_margin_of_a_threshold_is_borderline() {
         let m = borderline_margin();
         assert!((m - 1.0714).abs() < 1e-3, "{m}");
-        // Helps, its lower bound 2 % above the threshold: a re-run may call it inconclusive.
-        assert!(Verdict::is_borderline(&interval(1.25, 1.122, 1.39)));
+        // Helps, its point 2 % above the threshold: a re-run may call it no gain.
+        assert!(Verdict::is_borderline(&interval(1.12, 1.05, 1.2)));
+        // Helps, its lower bound 2 % above ×1: a re-run may call it inconclusive.
+        assert!(Verdict::is_borderline(&interval(1.2, 1.02, 1.4)));
         // Helps far above the threshold, hurts far below, and inconclusive across ×1: firm.
         assert!(!Verdict::is_borderline(&interval(2.0, 1.8, 2.2)));
         assert!(!Verdict::is_borderline(&interval(0.5, 0.45, 0.55)));
-        assert!(!Verdict::is_borderline(&interval(1.0, 0.8, 1.25)));
-        // Inconclusive whose lower bound is just below the helps threshold: borderline.
-        assert!(Verdict::is_borderline(&interval(1.2, 1.08, 1.33)));
-        // No gain with both bounds well inside the band is firm; near its edge, borderline.
+        assert!(!Verdict::is_borderline(&interval(1.0, 0.5, 2.0)));
+        // No gain in the middle of the band is firm; near its edge, borderline.
         assert!(!Verdict::is_borderline(&interval(1.0, 0.97, 1.02)));
-        assert!(Verdict::is_borderline(&interval(0.97, 0.92, 1.02)));
+        assert!(Verdict::is_borderline(&interval(1.05, 1.0, 1.1)));
     }
 
     #[test]
@@ -706,13 +730,30 @@ mod tests {
         assert_eq!(v(2.0, 1.9, 2.1), Verdict::Helps { speedup: 2.0 });
         assert_eq!(v(1.0, 0.95, 1.05), Verdict::NoGain);
         assert_eq!(v(0.5, 0.45, 0.55), Verdict::Hurts { slowdown: 2.0 });
-        // Overlapping a threshold: no guess.
-        assert_eq!(v(1.15, 1.05, 1.25), Verdict::Inconclusive);
-        assert_eq!(v(0.9, 0.85, 0.95), Verdict::Inconclusive);
+        // Faster for certain and by more than the threshold at the point: helps, though the
+        // interval reaches below ×1.10.
+        assert_eq!(v(1.15, 1.05, 1.25), Verdict::Helps { speedup: 1.15 });
+        // The direction unknown: no guess.
+        assert_eq!(v(1.15, 0.98, 1.3), Verdict::Inconclusive);
+        assert_eq!(v(0.85, 0.7, 1.02), Verdict::Inconclusive);
+        // Within the band, but a change of a quarter not ruled out.
         assert_eq!(v(1.0, 0.5, 2.0), Verdict::Inconclusive);
+        assert_eq!(v(1.05, 0.82, 1.22), Verdict::NoGain);
         // Exactly on a threshold counts.
-        assert_eq!(v(1.2, HELPS_AT_LEAST, 1.3), Verdict::Helps { speedup: 1.2 });
-        assert_eq!(v(0.5, 0.4, HURTS_AT_MOST), Verdict::Hurts { slowdown: 2.0 });
+        assert_eq!(
+            v(HELPS_AT_LEAST, 1.01, 1.2),
+            Verdict::Helps { speedup: 1.1 }
+        );
+        assert_eq!(
+            v(HURTS_AT_MOST, 0.8, 0.99),
+            Verdict::Hurts {
+                slowdown: 1.0 / 0.9
+            }
+        );
+        assert!(
+            Verdict::helps(&interval(2.0, 1.9, 2.1)) && !Verdict::hurts(&interval(2.0, 1.9, 2.1))
+        );
+        assert!(Verdict::hurts(&interval(0.5, 0.4, 0.6)));
         assert_eq!(
             super::super::format::verdict(&Verdict::Hurts { slowdown: 3.0 }),
             "hurts ×3.00"

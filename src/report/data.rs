@@ -364,15 +364,20 @@ impl RunData {
              it divides the two Criterion means, whose \
              {level} confidence intervals are combined, each widened for run-to-run variation \
              (drift seen within the run, and a floor of ±{floor} per mean). Each verdict is \
-             taken at the largest value where the strategy has a speedup. helps ×S: the whole \
-             interval is at least {helps}; hurts ×S: the whole interval is at most {hurts} (S = \
-             times slower); no gain: the whole interval lies within [{hurts}, {helps}]; \
-             inconclusive: the interval crosses a threshold. A verdict is borderline (°) when \
-             moving its whole interval up or down by {margin} (a re-run's typical move: the \
+             taken at the largest value where the strategy has a speedup: the interval gives \
+             the direction and the point the size. helps ×S: faster for certain (the whole \
+             interval above ×1) and the point at least {helps}; hurts ×S: slower for certain \
+             and the point at most {hurts} (S = times slower); no gain: the point between \
+             {hurts} and {helps} and the interval within [{low}, {high}], ruling out a change \
+             of a quarter; inconclusive: anything else (the direction unknown, or a large \
+             change not ruled out). A verdict is borderline (°) when moving its point and \
+             interval up or down by {margin} (a re-run's typical move: the \
              floor of both means in quadrature) would change it: a re-run may decide it \
              otherwise. The others are firm.",
             helps = format::times(analysis::HELPS_AT_LEAST),
             hurts = format::times(analysis::HURTS_AT_MOST),
+            low = format::times(1.0 / analysis::NO_GAIN_RULES_OUT),
+            high = format::times(analysis::NO_GAIN_RULES_OUT),
             floor = format::share(crate::quality::intervals::RUN_TO_RUN_FLOOR),
             margin = format::times(analysis::borderline_margin()),
         )

@@ -12,9 +12,7 @@ use serde::Serialize;
 use crate::bench_id::{BenchFunction, Group};
 use crate::costs::model::ScalingPoint;
 
-use super::super::analysis::{
-    GroupAnalysis, HELPS_AT_LEAST, effect_size, ideal_speedup, measured_ideal,
-};
+use super::super::analysis::{GroupAnalysis, Verdict, effect_size, ideal_speedup, measured_ideal};
 use super::super::blocks::{Page, figure};
 use super::super::charts;
 use super::super::data::RunData;
@@ -148,7 +146,7 @@ fn best_speedup(
     let ideal = ideal_speedup(&g.group, point.value(), cores).unwrap_or(1.0);
     let at = format!("{} at {}", point.strategy(), format::tasks(point.value()));
     let bare = bare_threads(g, point.value(), cores, raw_scaling);
-    let sentence = if s.lower < HELPS_AT_LEAST {
+    let sentence = if !Verdict::helps(&s) {
         format!(
             "{}: no strategy sped hashing up on {cores} logical cores; the best was {} ({at}){}.",
             g.group,
@@ -177,7 +175,7 @@ fn at_scale(g: &GroupAnalysis, cores: usize, raw_scaling: &[ScalingPoint]) -> Op
         .max_by(|a, b| a.1.point.total_cmp(&b.1.point))?;
     let ideal = ideal_speedup(&g.group, n, cores).unwrap_or(1.0);
     let bare = bare_threads(g, n, cores, raw_scaling);
-    Some(if s.lower >= HELPS_AT_LEAST {
+    Some(if Verdict::helps(&s) {
         Takeaway {
             section: ID,
             sentence: format!(

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::bench_id::{BenchFunction, Group};
 
-use super::super::analysis::{GroupAnalysis, HELPS_AT_LEAST, Point, effect_size, ideal_speedup};
+use super::super::analysis::{GroupAnalysis, Point, Verdict, effect_size, ideal_speedup};
 use super::super::blocks::{Page, md_cell, scroll, strategy_link};
 use super::super::data::RunData;
 use super::super::format;
@@ -197,11 +197,13 @@ fn conclude(c: &mut GilComparison, cores: usize) {
         return;
     };
     let x = format::speedup_point;
-    let overlaps =
-        wait_gil.lower >= HELPS_AT_LEAST && wait_gil.point >= LIKE_THREADS * wait_threads.point;
-    let gil_gains_nothing = hash_gil.upper < HELPS_AT_LEAST;
-    let gil_gains = hash_gil.lower >= HELPS_AT_LEAST;
-    let threads_gain = hash_threads.lower >= HELPS_AT_LEAST;
+    let overlaps = Verdict::helps(&wait_gil) && wait_gil.point >= LIKE_THREADS * wait_threads.point;
+    let gil_gains_nothing = matches!(
+        Verdict::from_speedup(&hash_gil),
+        Verdict::NoGain | Verdict::Hurts { .. }
+    );
+    let gil_gains = Verdict::helps(&hash_gil);
+    let threads_gain = Verdict::helps(&hash_threads);
     let ideal = ideal_speedup(&computing.group, computing.tasks, cores).unwrap_or(1.0);
     let waits = format!(
         "on {} tasks of {} gil {} the waits like threads ({} against threads' {})",

@@ -457,13 +457,13 @@ mod tests {
             data.push(m(SLEEP, Threads, n, 1e7));
             data.push(m(SLEEP, Processes, n, n as f64 * 1e7 * 3.0));
         }
-        // An interval straddling ×1.10: inconclusive.
+        // ×1.10 whose interval reaches below ×1: inconclusive.
         data.push(crate::report::testdata::measurement(
             SLEEP,
             Rayon,
             8,
             8e7 / 1.1,
-            0.05,
+            0.15,
         ));
         let run = RunData::from_groups(analyse(&data), 2);
         let html = page_html(&run);
@@ -491,7 +491,7 @@ mod tests {
         };
         assert_eq!(cell("verdict-helps"), ["×8.00", "×2.00"]);
         assert_eq!(cell("verdict-hurts"), ["×0.333"]);
-        assert_eq!(cell("verdict-inconclusive"), ["×1.10?"]);
+        assert_eq!(cell("verdict-inconclusive"), ["×1.10?°"]);
         assert_eq!(cell("not-measured").len(), 2, "rayon and processes on hash");
         let links: Vec<&str> = html
             .select(&Selector::parse("#verdict-matrix td a").unwrap())

@@ -6,9 +6,7 @@ use maud::{Markup, html};
 
 use crate::bench_id::{BenchFunction, Group};
 
-use super::super::analysis::{
-    GroupAnalysis, HELPS_AT_LEAST, HURTS_AT_MOST, effect_size, ideal_speedup,
-};
+use super::super::analysis::{GroupAnalysis, Verdict, effect_size, ideal_speedup};
 use super::super::blocks::{Page, figure};
 use super::super::charts;
 use super::super::data::RunData;
@@ -68,7 +66,7 @@ fn analyse(g: &GroupAnalysis, cores: usize) -> (Vec<String>, Vec<Takeaway>) {
         let last_ideal = ideal_speedup(&g.group, last.0, cores)
             .map(|i| format!(" (ideal {})", format::ideal(i)))
             .unwrap_or_default();
-        out.push(if last.1.lower < HELPS_AT_LEAST {
+        out.push(if !Verdict::helps(&last.1) {
             format!(
                 "{}: threads did not help: {} at {}{last_ideal}.",
                 g.group,
@@ -110,7 +108,7 @@ fn analyse(g: &GroupAnalysis, cores: usize) -> (Vec<String>, Vec<Takeaway>) {
         if let Some((best, s)) = at_n.iter().max_by(|a, b| a.1.point.total_cmp(&b.1.point)) {
             takeaways.push(Takeaway {
                 section: ID,
-                sentence: if s.lower >= HELPS_AT_LEAST {
+                sentence: if Verdict::helps(s) {
                     format!(
                         "{best} runs {} of {} {} faster than one after another{ideal_note}.",
                         format::tasks(n),
@@ -129,7 +127,7 @@ fn analyse(g: &GroupAnalysis, cores: usize) -> (Vec<String>, Vec<Takeaway>) {
             });
         }
         let worst = at_n.iter().min_by(|a, b| a.1.point.total_cmp(&b.1.point));
-        if let Some((worst, s)) = worst.filter(|(_, s)| s.upper <= HURTS_AT_MOST) {
+        if let Some((worst, s)) = worst.filter(|(_, s)| Verdict::hurts(s)) {
             takeaways.push(Takeaway {
                 section: ID,
                 sentence: format!(
