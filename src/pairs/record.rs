@@ -111,6 +111,25 @@ pub struct ArmResult {
     pub baseline_counters: Counters,
 }
 
+impl ArmResult {
+    /// The arm's run-to-run floor ([`estimate::for_a_rerun`]): [`estimate::PROCESS_RUN_TO_RUN_FLOOR`]
+    /// for a suite benchmark whose function runs its tasks in OS processes, otherwise
+    /// [`estimate::RUN_TO_RUN_FLOOR`].
+    pub fn run_to_run_floor(&self) -> f64 {
+        let in_processes = self
+            .bench_id
+            .as_deref()
+            .and_then(|id| id.split('/').nth(1))
+            .and_then(crate::bench_id::BenchFunction::parse)
+            .is_some_and(crate::bench_id::BenchFunction::uses_processes);
+        if in_processes {
+            estimate::PROCESS_RUN_TO_RUN_FLOOR
+        } else {
+            estimate::RUN_TO_RUN_FLOOR
+        }
+    }
+}
+
 impl PairsRecord {
     /// Combines the passes (one per process) over `sets` into speedups. A set or mode missing
     /// from a pass (that process failed) is combined from the passes that have it.
@@ -193,7 +212,7 @@ impl PairsRecord {
     /// should land in ([`estimate::for_a_rerun`]).
     pub fn for_a_rerun(mut self) -> Self {
         for arm in self.sets.iter_mut().flat_map(|s| s.arms.iter_mut()) {
-            arm.speedup = estimate::for_a_rerun(arm.speedup);
+            arm.speedup = estimate::for_a_rerun(arm.speedup, arm.run_to_run_floor());
         }
         self
     }
@@ -353,6 +372,62 @@ mod tests {
             None,
             "not measured"
         );
+    }
+
+    #[test]
+    fn arms_on_os_processes_get_the_wider_run_to_run_floor() {
+        let arm = |bench_id: Option<&str>| ArmResult {
+            label: "arm".to_string(),
+            bench_id: bench_id.map(str::to_string),
+            mode: Mode::Hot,
+            speedup: Interval {
+                point: 2.0,
+                lower: 2.0,
+                upper: 2.0,
+            },
+            per_process: vec![2.0],
+            rounds: 10,
+            median_ns: 1.0,
+            baseline_median_ns: 2.0,
+            counters: Counters::default(),
+            baseline_counters: Counters::default(),
+        };
+        let wide = estimate::PROCESS_RUN_TO_RUN_FLOOR;
+        let narrow = estimate::RUN_TO_RUN_FLOOR;
+        for (id, floor) in [
+            (Some("hash-1MiB/processes/16"), wide),
+            (Some("hash-1MiB/process-pool/16"), wide),
+            (Some("file-1MiB/process-pool-warm/16"), wide),
+            (Some("py-hash-4MiB@3.13t/process-pool/8"), wide),
+            (Some("hash-1MiB/rayon/16"), narrow),
+            (Some("py-hash-4MiB@3.13t/thread-pool/8"), narrow),
+            (Some("primitive/hash-threads/2"), narrow),
+            (None, narrow),
+        ] {
+            assert_eq!(arm(id).run_to_run_floor(), floor, "{id:?}");
+        }
+        // The record's intervals for a re-run take each arm's own floor.
+        let record = PairsRecord {
+            processes: 6,
+            cold_gap_ms: 10.0,
+            sets: vec![SetResult {
+                name: "hash-1MiB@16".to_string(),
+                baseline: "hash-1MiB/sequential/16".to_string(),
+                arms: vec![
+                    arm(Some("hash-1MiB/rayon/16")),
+                    arm(Some("hash-1MiB/processes/16")),
+                ],
+            }],
+        }
+        .for_a_rerun();
+        let upper: Vec<f64> = record.sets[0]
+            .arms
+            .iter()
+            .map(|a| a.speedup.upper / 2.0)
+            .collect();
+        let expect = |f: f64| (std::f64::consts::SQRT_2 * f.ln_1p()).exp();
+        assert!((upper[0] - expect(narrow)).abs() < 1e-9, "{upper:?}");
+        assert!((upper[1] - expect(wide)).abs() < 1e-9, "{upper:?}");
     }
 
     #[test]

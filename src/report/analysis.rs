@@ -516,12 +516,16 @@ impl Verdict {
     /// a perfectly measured point would get (its re-run margin alone) is not. A point whose
     /// re-run margin reaches past ×1 from beyond a threshold stays inconclusive however long
     /// it is measured.
-    pub fn more_rounds_could_decide(s: &Interval) -> bool {
-        let at_floor = crate::pairs::estimate::for_a_rerun(Interval {
-            point: s.point,
-            lower: s.point,
-            upper: s.point,
-        });
+    /// `floor` is the arm's run-to-run floor ([`crate::pairs::ArmResult::run_to_run_floor`]).
+    pub fn more_rounds_could_decide(s: &Interval, floor: f64) -> bool {
+        let at_floor = crate::pairs::estimate::for_a_rerun(
+            Interval {
+                point: s.point,
+                lower: s.point,
+                upper: s.point,
+            },
+            floor,
+        );
         Verdict::from_speedup(s) == Verdict::Inconclusive
             && Verdict::from_speedup(&at_floor) != Verdict::Inconclusive
     }
@@ -590,9 +594,10 @@ pub fn open_sets(record: &PairsRecord) -> Vec<String> {
         .sets
         .iter()
         .filter(|s| {
-            s.arms
-                .iter()
-                .any(|a| a.mode == Mode::Hot && Verdict::more_rounds_could_decide(&a.speedup))
+            s.arms.iter().any(|a| {
+                a.mode == Mode::Hot
+                    && Verdict::more_rounds_could_decide(&a.speedup, a.run_to_run_floor())
+            })
         })
         .map(|s| s.name.clone())
         .collect()
@@ -677,21 +682,41 @@ mod tests {
 
     #[test]
     fn more_rounds_could_decide_an_inconclusive_verdict_whose_point_is_clear_of_x1() {
+        const F: f64 = crate::pairs::estimate::RUN_TO_RUN_FLOOR;
         // ×1.25 whose interval reaches below ×1: more rounds could make it "helps".
-        assert!(Verdict::more_rounds_could_decide(&interval(
-            1.25, 0.95, 1.6
-        )));
+        assert!(Verdict::more_rounds_could_decide(
+            &interval(1.25, 0.95, 1.6),
+            F
+        ));
         // ×1.03 whose interval reaches past ×1.25: could be "no gain".
-        assert!(Verdict::more_rounds_could_decide(&interval(
-            1.03, 0.78, 1.35
-        )));
+        assert!(Verdict::more_rounds_could_decide(
+            &interval(1.03, 0.78, 1.35),
+            F
+        ));
         // ×0.85 reaching above ×1: could be "hurts".
-        assert!(Verdict::more_rounds_could_decide(&interval(
-            0.85, 0.78, 1.02
-        )));
+        assert!(Verdict::more_rounds_could_decide(
+            &interval(0.85, 0.78, 1.02),
+            F
+        ));
         // Decided already.
-        assert!(!Verdict::more_rounds_could_decide(&interval(1.5, 1.3, 1.7)));
-        assert!(!Verdict::more_rounds_could_decide(&interval(1.0, 0.9, 1.1)));
+        assert!(!Verdict::more_rounds_could_decide(
+            &interval(1.5, 1.3, 1.7),
+            F
+        ));
+        assert!(!Verdict::more_rounds_could_decide(
+            &interval(1.0, 0.9, 1.1),
+            F
+        ));
+        // ×1.10 resting on process starts: its run-to-run floor alone reaches below ×1.
+        let wide = crate::pairs::estimate::PROCESS_RUN_TO_RUN_FLOOR;
+        assert!(Verdict::more_rounds_could_decide(
+            &interval(1.1, 0.95, 1.3),
+            F
+        ));
+        assert!(!Verdict::more_rounds_could_decide(
+            &interval(1.1, 0.95, 1.3),
+            wide
+        ));
     }
 
     #[test]

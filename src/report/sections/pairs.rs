@@ -232,7 +232,9 @@ impl Pairs {
              Measured column). The run's own 95 % interval is the wider of a bootstrap over \
              processes and rounds and a Student-t interval over the processes' means; the page \
              prints it as an interval for a re-run: a run-to-run floor of ±{} added (what \
-             changes between two runs minutes apart) and the whole widened by √2, since a \
+             changes between two runs minutes apart; ±{} for strategies on OS processes, whose \
+             process starts and pipes shift against hashing from one run to the next) and the \
+             whole widened by √2, since a \
              re-run's own figure is as uncertain as this one. An independent measurement made \
              the same way should land inside it 95 % of the time, and a firm verdict is one a \
              re-run should repeat. \"In a loop\" is \
@@ -241,6 +243,7 @@ impl Pairs {
              asleep).{}{}",
             r.processes,
             format::share(crate::pairs::estimate::RUN_TO_RUN_FLOOR),
+            format::share(crate::pairs::estimate::PROCESS_RUN_TO_RUN_FLOOR),
             format::time(r.cold_gap_ms * 1e6),
             follow_up_method(r),
             python_method(r)
