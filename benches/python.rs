@@ -95,12 +95,8 @@ fn cpython(c: &mut Criterion, plan: &Plan) {
         }
     }
     let hash_bytes = plan.python_hash_bytes();
-    // The loop is sized once, on the first interpreter, so every interpreter runs the same.
-    let loop_iterations = session.size_loop(hash_bytes);
-    let (Some(loop_iterations), None) = (loop_iterations, session.nothing_measured()) else {
-        let record = session.nothing_measured().unwrap_or(PythonRecord::Missing {
-            hint: python::enable_hint(),
-        });
+    let loop_iterations = plan.python_loop_iterations();
+    if let Some(record) = session.nothing_measured() {
         if let PythonRecord::Missing { hint } = &record {
             eprintln!(
                 "parbench: python bench skipped: no python3 on PATH; to measure CPython, {hint}"
@@ -108,7 +104,7 @@ fn cpython(c: &mut Criterion, plan: &Plan) {
         }
         record_outcome(&record);
         return;
-    };
+    }
     let tasks = [
         PyTask::Sleep {
             duration: plan.python_sleep_duration(),

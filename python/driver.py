@@ -257,21 +257,6 @@ class Driver:
             "outputs": [output.hex() for output in first],
         }
 
-    def calibrate(self, request):
-        """Best-of-`repeat` times of one hash task and of one loop task, in nanoseconds."""
-        data = task_input(0, request["bytes"])
-        iterations = request["iterations"]
-        best_hash = best_loop = None
-        for _ in range(request["repeat"]):
-            start = time.perf_counter_ns()
-            hashlib.sha256(data).digest()
-            middle = time.perf_counter_ns()
-            loop_result(0, iterations)
-            end = time.perf_counter_ns()
-            best_hash = min(x for x in (best_hash, middle - start) if x is not None)
-            best_loop = min(x for x in (best_loop, end - middle) if x is not None)
-        return {"hash_ns": best_hash, "loop_ns": best_loop}
-
     def pool_pids(self, request):
         """The process ids of the warm pool's workers (for tests: are they gone later?)."""
         if self.warm_pool is None:
@@ -284,8 +269,6 @@ class Driver:
             op = request.get("op")
             if op == "run":
                 reply = self.run(request)
-            elif op == "calibrate":
-                reply = self.calibrate(request)
             elif op == "pool_pids":
                 reply = self.pool_pids(request)
             elif op == "close":

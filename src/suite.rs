@@ -522,11 +522,20 @@ impl Plan {
     }
 
     /// Bytes per CPython hash task: 4 MiB in every profile, about 2 ms of hashlib on one core
-    /// (and the loop task is sized to match), so a speedup stands out from what starting a
+    /// (and the loop task about as long), so a speedup stands out from what starting a
     /// thread costs on a free-threaded build (tenths of a millisecond); larger than the Rust
     /// hash sweep's tasks, where a thread starts in tens of microseconds.
     pub fn python_hash_bytes(&self) -> u64 {
         4 << 20
+    }
+
+    /// Steps of CPython's pure-Python loop task (`py-loop-<steps>@…`): fixed, so that its
+    /// benchmarks have the same IDs in every run and on every machine. On a 2-vCPU VM it takes
+    /// about as long in CPython 3.11 as hashing [`Plan::python_hash_bytes`] (a calibration
+    /// that used to size it chose 30 000 in 11 of 12 default runs there, and 50 000 once, which
+    /// left that run's loop groups out of `parbench compare`).
+    pub fn python_loop_iterations(&self) -> u64 {
+        30_000
     }
 
     /// Criterion timing for the CPython benchmarks: flat sampling (a run takes milliseconds)

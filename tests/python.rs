@@ -163,15 +163,6 @@ fn hashlib_digests_equal_parbench_hash_task_outputs() {
 }
 
 #[test]
-fn calibration_sizes_a_loop_near_one_hash_task() {
-    let mut driver = real_driver();
-    let calibration = driver.calibrate(1 << 20, 20_000, 2).unwrap();
-    assert!(calibration.hash_ns > 0 && calibration.loop_ns > 0);
-    let iterations = python::loop_iterations_like_hash(calibration, 20_000);
-    assert!(iterations >= 100);
-}
-
-#[test]
 fn a_driver_error_is_reported_and_the_driver_goes_on() {
     let mut driver = real_driver();
     // The driver itself refuses what it cannot run: a strategy it does not know.
@@ -479,8 +470,6 @@ fn several_interpreters_in_one_session_and_one_dies_mid_run() {
         "{:?}",
         session.messages
     );
-    let loop_iterations = session.size_loop(1 << 16).unwrap();
-    assert!(loop_iterations >= 100);
     let task = PyTask::Loop { iterations: 200 };
     let expected = task.expected_outputs(3).unwrap();
     for round in 0..2 {
@@ -498,7 +487,7 @@ fn several_interpreters_in_one_session_and_one_dies_mid_run() {
     }
     assert!(session.slots()[0].alive(), "the real one is still measured");
     assert!(session.nothing_measured().is_none());
-    let record = session.finish(1 << 16, loop_iterations, vec![3]);
+    let record = session.finish(1 << 16, 200, vec![3]);
     let PythonRecord::Measured {
         interpreters,
         failed,

@@ -16,8 +16,6 @@
 //!          | {"kind": "loop", "iterations": 5000}}
 //!     -> {"durations_ns": [..one per run..], "digest": "<sha256 hex over the outputs>",
 //!         "outputs": ["<hex of task 0's output>", ...]}
-//!   {"op": "calibrate", "bytes": 1048576, "iterations": 100000, "repeat": 3}
-//!     -> {"hash_ns": 510000, "loop_ns": 9100000}     (best of `repeat`, one task each)
 //!   {"op": "pool_pids"}  -> {"pids": [..the warm pool's worker processes..]}
 //!   {"op": "close"}      -> {}                        (ends the pools and the event loop)
 //! a failed request:  {"ok": false, "error": "ValueError: ..."}
@@ -136,15 +134,6 @@ impl RunReply {
     pub fn total(&self) -> Duration {
         Duration::from_nanos(self.durations_ns.iter().sum())
     }
-}
-
-/// Best-of times of one hash task and one loop task, from the `calibrate` request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-pub struct Calibration {
-    /// One hash task, in nanoseconds.
-    pub hash_ns: u64,
-    /// One loop task of the probe size, in nanoseconds.
-    pub loop_ns: u64,
 }
 
 #[derive(Deserialize)]
@@ -293,27 +282,6 @@ impl PythonDriver {
             ));
         }
         Ok(reply)
-    }
-
-    /// Times one hash task of `bytes` bytes and one loop task of `iterations` iterations,
-    /// best of `repeat`.
-    pub fn calibrate(
-        &mut self,
-        bytes: u64,
-        iterations: u64,
-        repeat: u32,
-    ) -> Result<Calibration, PythonError> {
-        let request = json!({
-            "op": "calibrate", "bytes": bytes, "iterations": iterations, "repeat": repeat.max(1),
-        });
-        let calibration: Calibration = self.request(&request, "while calibrating the loop task")?;
-        if calibration.hash_ns == 0 || calibration.loop_ns == 0 {
-            return Err(self.protocol(
-                "while calibrating the loop task",
-                "a calibration time of zero".into(),
-            ));
-        }
-        Ok(calibration)
     }
 
     /// The process ids of the warm process pool's workers (empty when there is none).

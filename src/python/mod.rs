@@ -31,7 +31,7 @@ use crate::error::{Error, Result};
 use crate::workload::{TaskOutput, TaskSet, Workload, hex, run_digest};
 
 pub use driver::{
-    Calibration, DRIVER_SOURCE, HELLO_TIMEOUT, HELLO_TIMEOUT_CHECK, InterpreterInfo, MIN_VERSION,
+    DRIVER_SOURCE, HELLO_TIMEOUT, HELLO_TIMEOUT_CHECK, InterpreterInfo, MIN_VERSION,
     PROTOCOL_VERSION, PythonDriver, RunReply,
 };
 pub use error::{Interpreter, Origin, PYTHON_VAR, PythonError};
@@ -40,7 +40,7 @@ pub use record::{
 };
 
 pub use crate::bench_id::{PyBuild, PyTag};
-pub use session::{LOOP_PROBE, Session, Slot};
+pub use session::{Session, Slot};
 
 /// The interpreter measured when [`PYTHON_VAR`] is unset: `python3`, looked up on `PATH`.
 pub const DEFAULT_PROGRAM: &str = "python3";
@@ -437,29 +437,6 @@ pub fn loop_output(index: usize, iterations: u64) -> TaskOutput {
     TaskOutput::new(loop_result(index, iterations).to_le_bytes().to_vec())
 }
 
-/// The loop size that takes about as long as one hash task, from a calibration that timed
-/// `probe` iterations: the nearest step of the series 1, 1.5, 2, 3, 5, 7 × 10ᵏ (at least 100),
-/// so the benchmark ID stays the same between runs on one machine despite timing noise.
-pub fn loop_iterations_like_hash(calibration: Calibration, probe: u64) -> u64 {
-    let exact = probe as f64 * calibration.hash_ns as f64 / calibration.loop_ns as f64;
-    nearest_step(exact.clamp(100.0, 1e9))
-}
-
-/// The step of 1, 1.5, 2, 3, 5, 7 × 10ᵏ nearest to `value` (by ratio).
-fn nearest_step(value: f64) -> u64 {
-    const STEPS: [f64; 7] = [1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0];
-    let decade = 10f64.powi(value.log10().floor() as i32);
-    let step = STEPS
-        .iter()
-        .copied()
-        .min_by(|a, b| {
-            let distance = |s: f64| (value / (s * decade)).ln().abs();
-            distance(*a).total_cmp(&distance(*b))
-        })
-        .expect("steps are not empty");
-    (step * decade).round() as u64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,30 +449,6 @@ mod tests {
         // Cross-checked with the driver's loop_result on CPython 3.11.
         assert_eq!(loop_result(0, 10_000), 0x34d3_6e30);
         assert_eq!(loop_output(3, 2).as_bytes().len(), 8);
-    }
-
-    #[test]
-    fn loop_size_matches_the_hash_time_on_a_stable_step() {
-        let calibration = Calibration {
-            hash_ns: 500_000,
-            loop_ns: 10_000_000,
-        };
-        assert_eq!(loop_iterations_like_hash(calibration, 100_000), 5_000);
-        let odd = Calibration {
-            hash_ns: 777_777,
-            loop_ns: 10_000_000,
-        };
-        assert_eq!(loop_iterations_like_hash(odd, 100_000), 7_000);
-        let tiny = Calibration {
-            hash_ns: 1,
-            loop_ns: 10_000_000,
-        };
-        assert_eq!(loop_iterations_like_hash(tiny, 100_000), 100);
-        assert_eq!(nearest_step(1_300.0), 1_500);
-        assert_eq!(nearest_step(1_200.0), 1_000);
-        assert_eq!(nearest_step(2_900.0), 3_000);
-        assert_eq!(nearest_step(9_000.0), 10_000);
-        assert_eq!(nearest_step(4_000.0), 5_000);
     }
 
     #[test]

@@ -93,8 +93,8 @@ pub enum PythonRecord {
         free_threaded_hint: Option<String>,
         /// Bytes per hash task (the `py-hash-<bytes>@…` groups).
         hash_bytes: u64,
-        /// Steps per loop task (the `py-loop-<size>@…` groups), calibrated on the first
-        /// interpreter to one hash task.
+        /// Steps per loop task (the `py-loop-<size>@…` groups,
+        /// [`crate::suite::Plan::python_loop_iterations`]).
         loop_iterations: u64,
         /// The task counts it measured.
         tasks: Vec<usize>,

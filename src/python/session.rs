@@ -13,16 +13,11 @@ use std::time::Duration;
 use super::{
     CPYTHON_STRATEGIES, FailedInterpreter, Interpreter, InterpreterRecord, PyBuild, PyScenario,
     PyTag, PythonDriver, PythonError, PythonRecord, SkippedStrategy, build_record, enable_hint,
-    free_threaded_hint, loop_iterations_like_hash, start_all_within, unsupported,
+    free_threaded_hint, start_all_within, unsupported,
 };
 use crate::bench_id::BenchId;
 use crate::error::Result;
 use crate::workload::TaskOutput;
-
-/// Loop steps timed at start-up to size the loop task (a few milliseconds of pure Python).
-pub const LOOP_PROBE: u64 = 100_000;
-/// Best of how many calibration rounds.
-const CALIBRATION_ROUNDS: u32 = 3;
 
 /// One interpreter of the run: its driver while it lives, and what the record says of it.
 pub struct Slot {
@@ -238,26 +233,6 @@ impl Session {
                 },
             },
         )
-    }
-
-    /// Sizes the loop task on the first interpreter that calibrates (one that fails is taken
-    /// out of the run): the step count whose loop takes as long as hashing `hash_bytes`.
-    pub fn size_loop(&mut self, hash_bytes: u64) -> Option<u64> {
-        for slot in self.slots.iter_mut().filter(|s| s.alive()) {
-            match slot
-                .driver
-                .calibrate(hash_bytes, LOOP_PROBE, CALIBRATION_ROUNDS)
-            {
-                Ok(calibration) => {
-                    return Some(loop_iterations_like_hash(calibration, LOOP_PROBE));
-                }
-                Err(error) => {
-                    let message = slot.fail(&error, None);
-                    eprintln!("error: python bench: {message}");
-                }
-            }
-        }
-        None
     }
 
     /// Closes every driver still running, without a record (a pass of the pairs).

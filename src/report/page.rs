@@ -18,14 +18,14 @@
 //! (`crate::quality::intervals`), strategies are [`crate::bench_id::BenchFunction`] names:
 //!
 //! ```text
-//! { "schema": "parbench-summary", "version": 9,
+//! { "schema": "parbench-summary", "version": 11,
 //!   "generated": RFC 3339 time of generation (the only field that changes between two
 //!                generations from the same data),
 //!   "machine": { logical_cores, physical_cores, cpu_model, os, rustc, parbench,
 //!                "source": "recorded-by-benches" | "read-at-report-time" },
 //!   "profile": "quick" | "default" | "seed" | null, "run_started": RFC 3339 | null,
 //!   "confidence_level": 0.95 | null,
-//!   "thresholds": { "helps_at_least": 1.1, "hurts_at_most": 0.9 },
+//!   "thresholds": { "helps_at_least": 1.1, "hurts_at_most": 0.9, "no_gain_rules_out": 1.25 },
 //!   "benchmarks": [ { "id", "group", "strategy", "value", "value_meaning",
 //!                     "mean_ns", "lower_ns", "upper_ns",
 //!                     "baseline": "sequential-at-same-value" | "own-one-worker" | "none",
@@ -125,13 +125,18 @@
 //! unpaired Criterion speedup), `cold_differs` and `anomaly`, and `pairs` holds the paired
 //! record, the speed canary's summary and readings, the groups measured in a slow stretch,
 //! the points whose hot and cold differ and every anomaly with its counters.
+//! Version 11 changed the verdict rule — the direction from the interval, the size from the
+//! point ([`super::analysis::Verdict`]) — and added `thresholds.no_gain_rules_out`: its
+//! verdicts are not comparable with version 10's.
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Serialize;
 
 use crate::machine::Machine;
 
-use super::analysis::{AgainstBaseline, Baseline, HELPS_AT_LEAST, HURTS_AT_MOST, ideal_speedup};
+use super::analysis::{
+    AgainstBaseline, Baseline, HELPS_AT_LEAST, HURTS_AT_MOST, NO_GAIN_RULES_OUT, ideal_speedup,
+};
 use super::blocks::{Page, with_code};
 use super::data::{MachineSource, RunData};
 use super::sections::{self, Section, Takeaway};
@@ -139,7 +144,7 @@ use crate::interval::Interval;
 
 /// The version of `summary.json`'s schema; raised on any incompatible change (the history is
 /// in this module's documentation).
-pub const SUMMARY_VERSION: u32 = 10;
+pub const SUMMARY_VERSION: u32 = 11;
 
 /// The most `summary.md` may weigh, in bytes: a summary, not the tables.
 pub const SUMMARY_BUDGET: usize = 12 * 1024;
@@ -472,6 +477,7 @@ impl<'a> Frame<'a> {
             thresholds: Thresholds {
                 helps_at_least: HELPS_AT_LEAST,
                 hurts_at_most: HURTS_AT_MOST,
+                no_gain_rules_out: NO_GAIN_RULES_OUT,
             },
             benchmarks,
             takeaways: &self.takeaways,
@@ -516,6 +522,7 @@ struct MachineFacts<'a> {
 struct Thresholds {
     helps_at_least: f64,
     hurts_at_most: f64,
+    no_gain_rules_out: f64,
 }
 
 #[derive(Serialize)]
