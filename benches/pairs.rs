@@ -65,7 +65,6 @@ fn main() {
             max_rounds: 1,
             cold_gap: Duration::from_millis(1),
             hot_batch: Duration::ZERO,
-            hot_warm_up: Duration::ZERO,
         };
         pairs::run_pass(&sets, &budget, &support::worker(), 0, |_| {})
             .unwrap_or_else(|e| support::exit_with(&e));
@@ -139,10 +138,7 @@ fn measure(plan: &Plan) {
         }
     }
     support::canary("after the passes");
-    let record = PairsRecord {
-        hot_warm_up_ms: budget.hot_warm_up.as_secs_f64() * 1e3,
-        ..PairsRecord::combine(&shapes, &passes, gap_ms)
-    };
+    let record = PairsRecord::combine(&shapes, &passes, gap_ms);
     if let Err(error) = record.save(&dir) {
         eprintln!("warning: the paired speedups are not recorded: {error}");
     }

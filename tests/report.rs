@@ -961,7 +961,6 @@ fn write_pairs(dir: &Path, noisy: bool) {
     PairsRecord {
         processes: 3,
         cold_gap_ms: 10.0,
-        hot_warm_up_ms: 10.0,
         sets: vec![
             SetResult {
                 name: "hash-1MiB@16".to_string(),

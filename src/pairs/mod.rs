@@ -7,9 +7,8 @@
 //! so whatever the machine does in a given second hits both sides of every ratio. The
 //! speedup is the geometric mean of the per-round ratios ([`estimate`]), measured
 //!
-//! - **hot** ([`Mode::Hot`]): each side called back to back in a batch after untimed calls
-//!   for [`PairsBudget::hot_warm_up`], as in a loop that has been going for a while (and as
-//!   Criterion does) — a pool's workers awake, and the vCPUs under them; and
+//! - **hot** ([`Mode::Hot`]): each side called back to back in a batch after an untimed call,
+//!   as Criterion does — a pool's workers stay awake; and
 //! - **cold** ([`Mode::Cold`]): one call after an idle gap — a pool's workers asleep, as an
 //!   occasional call in a program finds them;
 //!
@@ -39,7 +38,7 @@ pub use rounds::{ArmPass, ModePass, PassResult, SetPass, WARM_CALL_BELOW, rounds
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
-    /// Back to back in a tight loop, after untimed calls: a pool's workers awake.
+    /// Back to back in a tight loop, after an untimed call: a pool's workers awake.
     Hot,
     /// One call after an idle gap: a pool's workers asleep.
     Cold,

@@ -35,18 +35,11 @@ pub struct PairsBudget {
     pub cold_gap: Duration,
     /// Least time one timed batch of the hot mode takes.
     pub hot_batch: Duration,
-    /// Least time of the untimed calls before a hot batch of short calls (at least one call).
-    /// On a 2-vCPU VM rayon on 4 × 256 KiB reached ×1.05–1.15 after 0–5 ms of calls that
-    /// followed a pause, and ×1.47–1.54 after 10 ms, as when it is called without pauses; on
-    /// 16 × 1 MiB ×1.62 after one call, ×1.93 after 10 ms: the second vCPU (and the core under
-    /// it) takes that long to come back to speed after the baseline's single-threaded batch.
-    pub hot_warm_up: Duration,
 }
 
 impl PairsBudget {
     /// The budget of `plan`'s profile; beyond the sizing cap (where every call of a cold
-    /// process pool starts a process per core) fewer processes, and half the time per set and
-    /// half the hot warm-up.
+    /// process pool starts a process per core) fewer processes and half the time per set.
     pub fn of(plan: &Plan) -> PairsBudget {
         let budget = match plan.profile {
             Profile::Quick | Profile::Seed => PairsBudget {
@@ -58,8 +51,6 @@ impl PairsBudget {
                 max_rounds: 60,
                 cold_gap: Duration::from_millis(10),
                 hot_batch: Duration::from_millis(1),
-                // One call: the quick profile keeps to its 90 s.
-                hot_warm_up: Duration::ZERO,
             },
             Profile::Default => PairsBudget {
                 processes: 6,
@@ -70,7 +61,6 @@ impl PairsBudget {
                 max_rounds: 200,
                 cold_gap: Duration::from_millis(10),
                 hot_batch: Duration::from_millis(2),
-                hot_warm_up: Duration::from_millis(10),
             },
         };
         if beyond_sizing_cap(plan) {
@@ -79,7 +69,6 @@ impl PairsBudget {
                 waiting_processes: budget.waiting_processes.min(3),
                 follow_up_processes: budget.follow_up_processes.min(2),
                 per_set: budget.per_set / 2,
-                hot_warm_up: budget.hot_warm_up / 2,
                 ..budget
             }
         } else {

@@ -71,10 +71,6 @@ pub struct PairsRecord {
     pub processes: usize,
     /// The idle gap before each cold call, in ms.
     pub cold_gap_ms: f64,
-    /// The least time of untimed calls before each hot batch of short calls, in ms (0: one
-    /// call; [`super::PairsBudget::hot_warm_up`]). CPython's sets always take one untimed run.
-    #[serde(default)]
-    pub hot_warm_up_ms: f64,
     /// The sets, in the order they were measured.
     pub sets: Vec<SetResult>,
 }
@@ -208,7 +204,6 @@ impl PairsRecord {
         PairsRecord {
             processes: passes.len(),
             cold_gap_ms,
-            hot_warm_up_ms: 0.0,
             sets: out,
         }
     }
@@ -356,7 +351,6 @@ mod tests {
         let record = |arms| PairsRecord {
             processes: 5,
             cold_gap_ms: 10.0,
-            hot_warm_up_ms: 10.0,
             sets: vec![SetResult {
                 name: crate::pairs::WORKING_SET.to_string(),
                 baseline: "16 × 1MiB".to_string(),
@@ -416,7 +410,6 @@ mod tests {
         let record = PairsRecord {
             processes: 6,
             cold_gap_ms: 10.0,
-            hot_warm_up_ms: 10.0,
             sets: vec![SetResult {
                 name: "hash-1MiB@16".to_string(),
                 baseline: "hash-1MiB/sequential/16".to_string(),

@@ -16,10 +16,9 @@ use super::counters::Counters;
 use super::plan::PairsBudget;
 use super::{Arm, ArmKind, Mode, PairSet};
 
-/// Calls shorter than this get untimed calls before each timed batch in the hot mode (at
-/// least one, for [`PairsBudget::hot_warm_up`] in all; and a second untimed call at the
-/// start): long enough that a pool's workers stay awake after it, short enough that the extra
-/// call is cheap.
+/// Calls shorter than this get an untimed call before each timed batch in the hot mode (and
+/// a second untimed call at the start): long enough that a pool's workers stay awake after
+/// it, short enough that the extra call is cheap.
 pub const WARM_CALL_BELOW: Duration = Duration::from_millis(10);
 
 /// Back-to-back calls whose fastest sizes a short arm's hot batch.
@@ -204,9 +203,7 @@ fn run_set(
             .iter()
             .zip(&batches)
             .map(|(t, &b)| match mode {
-                Mode::Hot if *t < WARM_CALL_BELOW => {
-                    t.as_secs_f64() * b as f64 + t.max(&budget.hot_warm_up).as_secs_f64()
-                }
+                Mode::Hot if *t < WARM_CALL_BELOW => t.as_secs_f64() * (b + 1) as f64,
                 Mode::Hot => t.as_secs_f64() * b as f64,
                 Mode::Cold => t.as_secs_f64() + budget.cold_gap.as_secs_f64(),
             })
@@ -236,21 +233,11 @@ fn run_set(
                 // the untimed call that wakes the pool, so that nothing lets it sleep again
                 // before the batch; they then count that call too.
                 let before = Counters::now();
-                let mut warm = 0;
-                if mode == Mode::Hot && single[i] < WARM_CALL_BELOW {
-                    // Untimed calls first, for the warm-up's time: a pool's workers awake and
-                    // the vCPUs under them running, as in a loop that has been going for a
-                    // while (after the baseline's single-threaded batch, or another arm's
-                    // wait for its processes, they were idle); a call this long would not let
-                    // them sleep anyway.
-                    let warming = Instant::now();
-                    loop {
-                        r.call()?;
-                        warm += 1;
-                        if warming.elapsed() >= budget.hot_warm_up {
-                            break;
-                        }
-                    }
+                let warm = mode == Mode::Hot && single[i] < WARM_CALL_BELOW;
+                if warm {
+                    // An untimed call first keeps a pool's workers awake, as in Criterion's
+                    // loop; a call this long would not let them sleep anyway.
+                    r.call()?;
                 }
                 let start = Instant::now();
                 for _ in 0..batch {
@@ -261,7 +248,7 @@ fn run_set(
                 let a = &mut arms[i];
                 a.per_call_ns.push(elapsed.as_nanos() as f64 / batch as f64);
                 a.counters += spent;
-                a.calls += batch + warm;
+                a.calls += batch + usize::from(warm);
             }
         }
         modes.push(ModePass { mode, arms });
@@ -323,7 +310,6 @@ mod tests {
             max_rounds: 5,
             cold_gap: Duration::from_millis(1),
             hot_batch: Duration::from_micros(200),
-            hot_warm_up: Duration::from_micros(300),
         };
         let worker = WorkerCommand::parbench("/nonexistent");
         let mut seen = Vec::new();
@@ -337,12 +323,8 @@ mod tests {
             for a in &m.arms {
                 assert_eq!(a.per_call_ns.len(), rounds, "{}", a.label);
                 assert!(a.per_call_ns.iter().all(|&t| t > 0.0));
-                if m.mode == Mode::Hot {
-                    // At least one untimed call before each batch; more to fill the warm-up.
-                    assert!(a.calls >= rounds * (a.batch + 1), "{}", a.label);
-                } else {
-                    assert_eq!(a.calls, rounds * a.batch);
-                }
+                let warm = usize::from(m.mode == Mode::Hot);
+                assert_eq!(a.calls, rounds * (a.batch + warm));
             }
         }
         assert!(modes[1].arms.iter().all(|a| a.batch == 1), "cold: one call");

@@ -283,8 +283,7 @@ impl Plan {
     }
 
     /// The paired sets of `benches/pairs.rs`, each mode of each set as a sweep of one
-    /// iteration per process: a round (every arm once; hot: untimed calls for
-    /// [`PairsBudget::hot_warm_up`](crate::pairs::PairsBudget), then a batch of at least
+    /// iteration per process: a round (every arm once; hot: a batch of at least
     /// [`PairsBudget::hot_batch`](crate::pairs::PairsBudget) per arm; cold: one call after the
     /// gap) as warm-up, one untimed round more, then rounds filling the set's budget.
     pub fn pairs_sweeps(&self) -> Vec<Sweep> {
@@ -348,8 +347,8 @@ impl Plan {
                                 ArmKind::BareThreads { .. } => cost_of(&arm.workload).compute(),
                             };
                             match mode {
-                                Mode::Hot if call < crate::pairs::WARM_CALL_BELOW => {
-                                    call.max(budget.hot_warm_up) + call.max(budget.hot_batch)
+                                Mode::Hot if call < Duration::from_millis(10) => {
+                                    call + call.max(budget.hot_batch)
                                 }
                                 Mode::Hot => call,
                                 Mode::Cold => call + budget.cold_gap,

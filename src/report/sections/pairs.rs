@@ -165,15 +165,6 @@ fn counters_sentence(arm: &ArmResult) -> String {
 
 /// What the method says of the follow-up processes, if any set had them: the most processes
 /// behind one of the Rust sets beyond the record's own.
-/// The hot warm-up in words: "one untimed call" or "untimed calls for at least 10.0 ms".
-fn warm_up(ms: f64) -> String {
-    if ms > 0.0 {
-        format!("untimed calls for at least {}", format::time(ms * 1e6))
-    } else {
-        "one untimed call".to_string()
-    }
-}
-
 fn follow_up_method(record: &PairsRecord) -> String {
     let most = record
         .sets
@@ -247,14 +238,12 @@ impl Pairs {
              re-run's own figure is as uncertain as this one. An independent measurement made \
              the same way should land inside it 95 % of the time, and a firm verdict is one a \
              re-run should repeat. \"In a loop\" is \
-             each side called back to back after {} (CPython's: after one untimed run), as \
-             in a loop that has been going for a while (a \
+             each side called back to back after an untimed call, as Criterion does (a \
              pool's workers awake); \"after a pause\" is one call after {} idle (its workers \
              asleep).{}{}",
             r.processes,
             format::share(crate::pairs::estimate::RUN_TO_RUN_FLOOR),
             format::share(crate::pairs::estimate::PROCESS_RUN_TO_RUN_FLOOR),
-            warm_up(r.hot_warm_up_ms),
             format::time(r.cold_gap_ms * 1e6),
             follow_up_method(r),
             python_method(r)
@@ -545,7 +534,6 @@ mod tests {
         let record = |sets| PairsRecord {
             processes: 6,
             cold_gap_ms: 10.0,
-            hot_warm_up_ms: 10.0,
             sets,
         };
         let plain = record(vec![set("hash-1MiB@16", &[6])]);
