@@ -9,10 +9,14 @@
 //!
 //! Modes, each timing one side of a round:
 //! - `hot`: an untimed call, then back-to-back calls for at least 2 ms, their mean — a loop,
-//!   as Criterion and the page's "in a loop" measure;
+//!   as the pairs' default profile and the page's "in a loop" measure;
 //! - `cold`: one call after a 10 ms sleep — "after a pause" on the page;
 //! - `warm`: one call right after an untimed one — neither of the page's modes; for calls of
 //!   tens of µs it can land in another scheduling regime (see docs/measuring.md).
+//!
+//! Knobs, to see what the suite's rounds do to a pair: `INTERLEAVED_ALSO=processes,threads`
+//! runs those strategies untimed before each round (a set's other arms),
+//! `INTERLEAVED_SETTLE_MS` sleeps after them, `INTERLEAVED_WARM_MS` sets the hot warm-up.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -112,11 +116,25 @@ fn one_process(args: &[String]) -> f64 {
     } else {
         (1, 1)
     };
+    // Untimed calls before a hot batch: at least one (as the pairs), and as many as fill
+    // `INTERLEAVED_WARM_MS` (default 0).
+    let warm_for = Duration::from_millis(if mode == "hot" {
+        std::env::var("INTERLEAVED_WARM_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .unwrap_or(0)
+    } else {
+        0
+    });
     let time = |s: &dyn parbench::strategy::Strategy, batch: usize| {
         if mode == "cold" {
             std::thread::sleep(Duration::from_millis(10));
         } else {
+            let start = Instant::now();
             check(s);
+            while start.elapsed() < warm_for {
+                check(s);
+            }
         }
         let start = Instant::now();
         for _ in 0..batch {
@@ -124,6 +142,26 @@ fn one_process(args: &[String]) -> f64 {
         }
         start.elapsed().as_secs_f64() / batch as f64
     };
+    // Other strategies run untimed before each round's pair (`INTERLEAVED_ALSO=processes,…`):
+    // what a round of the suite's pairs, with every arm of a set, leaves behind.
+    let also: Vec<Box<dyn parbench::strategy::Strategy>> = std::env::var("INTERLEAVED_ALSO")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|name| !name.is_empty())
+        .map(|name| {
+            StrategyKind::from_name(name)
+                .expect("INTERLEAVED_ALSO names strategies")
+                .build(&config)
+                .unwrap()
+        })
+        .collect();
+    // And how long to wait after them (`INTERLEAVED_SETTLE_MS`, default 0).
+    let settle = Duration::from_millis(
+        std::env::var("INTERLEAVED_SETTLE_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .unwrap_or(0),
+    );
     time(baseline.as_ref(), batches.0);
     time(strategy.as_ref(), batches.1);
     let seed = std::env::var("INTERLEAVED_CHILD").unwrap_or_default();
@@ -133,6 +171,12 @@ fn one_process(args: &[String]) -> f64 {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
+        for other in &also {
+            check(other.as_ref());
+        }
+        if !also.is_empty() {
+            std::thread::sleep(settle);
+        }
         let (b, s) = if state & 1 == 0 {
             let b = time(baseline.as_ref(), batches.0);
             (b, time(strategy.as_ref(), batches.1))
