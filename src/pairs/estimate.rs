@@ -179,14 +179,7 @@ mod tests {
 
     #[test]
     fn a_rerun_interval_adds_the_floor_and_widens_by_root_two() {
-        let narrow = for_a_rerun(
-            Interval {
-                point: 2.0,
-                lower: 2.0,
-                upper: 2.0,
-            },
-            RUN_TO_RUN_FLOOR,
-        );
+        let narrow = for_a_rerun(Interval::exact(2.0), RUN_TO_RUN_FLOOR);
         let half = std::f64::consts::SQRT_2 * 1.03f64.ln();
         assert!(
             ((narrow.upper / 2.0).ln() - half).abs() < 1e-9,

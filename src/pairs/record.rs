@@ -119,9 +119,8 @@ impl ArmResult {
         let in_processes = self
             .bench_id
             .as_deref()
-            .and_then(|id| id.split('/').nth(1))
-            .and_then(crate::bench_id::BenchFunction::parse)
-            .is_some_and(crate::bench_id::BenchFunction::uses_processes);
+            .and_then(crate::bench_id::BenchId::parse)
+            .is_some_and(|id| id.function.uses_processes());
         if in_processes {
             estimate::PROCESS_RUN_TO_RUN_FLOOR
         } else {
@@ -380,11 +379,7 @@ mod tests {
             label: "arm".to_string(),
             bench_id: bench_id.map(str::to_string),
             mode: Mode::Hot,
-            speedup: Interval {
-                point: 2.0,
-                lower: 2.0,
-                upper: 2.0,
-            },
+            speedup: Interval::exact(2.0),
             per_process: vec![2.0],
             rounds: 10,
             median_ns: 1.0,

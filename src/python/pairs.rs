@@ -25,8 +25,9 @@ use super::CPYTHON_STRATEGIES;
 
 /// How long CPython's pairs may take: `processes` passes (each over freshly started
 /// interpreters), each giving every set `per_set` of rounds, within `min_rounds` and
-/// `max_rounds`, then `follow_up_processes` passes over the sets whose verdict is still open. Many short passes rather than a few long ones: the variation lives between
-/// interpreter processes, and a Student-t interval over three process means is wide.
+/// `max_rounds`, then `follow_up_processes` passes over the sets whose verdict is still open.
+/// Many short passes rather than a few long ones: the variation lives between interpreter
+/// processes, and a Student-t interval over three process means is wide.
 pub fn budget(plan: &Plan) -> PairsBudget {
     let rust = PairsBudget::of(plan);
     match plan.profile {

@@ -518,14 +518,7 @@ impl Verdict {
     /// it is measured.
     /// `floor` is the arm's run-to-run floor ([`crate::pairs::ArmResult::run_to_run_floor`]).
     pub fn more_rounds_could_decide(s: &Interval, floor: f64) -> bool {
-        let at_floor = crate::pairs::estimate::for_a_rerun(
-            Interval {
-                point: s.point,
-                lower: s.point,
-                upper: s.point,
-            },
-            floor,
-        );
+        let at_floor = crate::pairs::estimate::for_a_rerun(Interval::exact(s.point), floor);
         Verdict::from_speedup(s) == Verdict::Inconclusive
             && Verdict::from_speedup(&at_floor) != Verdict::Inconclusive
     }
