@@ -4,9 +4,10 @@
 //!
 //! For every point a verdict, the matrix, a takeaway or the Amdahl fit uses, the baseline and
 //! every strategy run the same tasks in rounds, each round in a random order, so that a slow
-//! second of this machine hits both sides of every ratio; the speedup is the geometric mean of
-//! the per-round ratios. Small and medium tasks are measured both in a tight loop (hot, as
-//! Criterion does) and as an occasional call after an idle gap (cold). Each pass over the sets
+//! second of this machine hits both sides of every ratio (at a computing point, the strategies
+//! on OS processes in rounds of their own, with the baseline); the speedup is the geometric
+//! mean of the per-round ratios. Small and medium tasks are measured both in a tight loop
+//! (hot, as Criterion does) and as an occasional call after an idle gap (cold). Each pass over the sets
 //! runs in a fresh process, several passes per run, because the variation between processes
 //! is real (Kalibera & Jones); the speed canary is read between passes. Then the sets with a
 //! verdict more rounds could still decide (an interval across a threshold, its point beyond
@@ -203,13 +204,14 @@ fn child(plan: &Plan, out: &Path, index: usize) {
         .and_then(|text| serde_json::from_str(&text).ok())
         .unwrap_or_default();
     let mut sets: Vec<PairSet> = pairs::sets(plan, &mixed);
+    let mut budget = PairsBudget::of(plan);
     if let Some(names) = std::env::var(PASS_FOLLOW_UP_VAR)
         .ok()
         .and_then(|text| serde_json::from_str::<Vec<String>>(&text).ok())
     {
         sets = pairs::follow_up(&sets, &names);
+        budget = budget.for_follow_up();
     }
-    let budget = PairsBudget::of(plan);
     let pass = pairs::run_pass(&sets, &budget, &support::worker(), index, |_| {})
         .unwrap_or_else(|e| support::exit_with(&e));
     let text = serde_json::to_string(&pass).expect("a pass serializes");

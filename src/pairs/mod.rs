@@ -28,7 +28,10 @@ use crate::bench_id::{BenchFunction, Group};
 use crate::workload::Workload;
 
 pub use counters::Counters;
-pub use plan::{PairsBudget, RAW_SCALING, WORKING_SET, follow_up, sets};
+pub use plan::{
+    FOLLOW_UP_TIME_FACTOR, PROCESS_ARMS_SUFFIX, PairsBudget, RAW_SCALING, WORKING_SET, follow_up,
+    sets,
+};
 pub use record::{
     ArmResult, ArmShape, PAIRS_FILE, PYTHON_PAIRS_FILE, PairsRecord, SetResult, SetShape,
 };

@@ -56,7 +56,7 @@ impl PairsBudget {
                 processes: 6,
                 waiting_processes: 3,
                 follow_up_processes: 4,
-                per_set: Duration::from_millis(250),
+                per_set: Duration::from_millis(200),
                 min_rounds: 2,
                 max_rounds: 200,
                 cold_gap: Duration::from_millis(10),
@@ -76,6 +76,20 @@ impl PairsBudget {
         }
     }
 }
+
+impl PairsBudget {
+    /// The budget of a follow-up process: [`FOLLOW_UP_TIME_FACTOR`] times the time per set, since
+    /// it measures only the few sets whose verdict is still open.
+    pub fn for_follow_up(self) -> PairsBudget {
+        PairsBudget {
+            per_set: self.per_set * FOLLOW_UP_TIME_FACTOR,
+            ..self
+        }
+    }
+}
+
+/// How many times a normal pass's time per set a follow-up process gives each open set.
+pub const FOLLOW_UP_TIME_FACTOR: u32 = 3;
 
 /// Whether the machine has more logical cores than the sweeps are sized to: there the
 /// strategies that start processes inside each call (`processes`, `process-pool`) start
@@ -103,7 +117,9 @@ pub fn follow_up(sets: &[PairSet], names: &[String]) -> Vec<PairSet> {
 /// `quick`), the raw
 /// compute scaling (bare threads against one), and one computation at three working sets.
 /// `mixed_bytes` gives the hashed bytes of each mixed waiting share (as the mixed bench
-/// calibrated them); shares without a count are left out.
+/// calibrated them); shares without a count are left out. A computing point's arms on OS
+/// processes are measured in a set of their own, apart from those on threads
+/// ([`PROCESS_ARMS_SUFFIX`]).
 pub fn sets(plan: &Plan, mixed_bytes: &BTreeMap<u64, u64>) -> Vec<PairSet> {
     let budget = PairsBudget::of(plan);
     let mut sets = Vec::new();
@@ -118,12 +134,20 @@ pub fn sets(plan: &Plan, mixed_bytes: &BTreeMap<u64, u64>) -> Vec<PairSet> {
             vec![Mode::Hot]
         }
     };
-    let function_set = |group: Group,
-                        value: u64,
-                        workload: Workload,
-                        tasks: usize,
-                        functions: &[BenchFunction],
-                        modes: &Vec<Mode>| {
+    // A set's arms as one set, or, for a computing set with arms of both kinds, two: the
+    // arms on threads and those on OS processes, each with the baseline. A process arm
+    // leaves the second core idle while its parent waits, and a thread pool's next batch
+    // after it runs slower for about 10 ms (docs/measuring.md, "What runs before a batch"):
+    // in one round with them, rayon's small hot batches read ×1.2 where alone in a loop they
+    // reach ×1.5. (Beyond the sizing cap, where only the warm pool is left on processes and
+    // idle cores are many, one set, to stay within the suite's time.)
+    let function_sets = |group: Group,
+                         value: u64,
+                         workload: Workload,
+                         tasks: usize,
+                         functions: &[BenchFunction],
+                         modes: &Vec<Mode>|
+     -> Vec<PairSet> {
         let functions: Vec<BenchFunction> = functions
             .iter()
             .copied()
@@ -137,40 +161,53 @@ pub fn sets(plan: &Plan, mixed_bytes: &BTreeMap<u64, u64>) -> Vec<PairSet> {
             workload,
             Workload::Sleep { .. } | Workload::Net { .. } | Workload::Mixed { .. }
         );
-        PairSet {
+        let arm = |function: BenchFunction| {
+            let id = BenchId::new(group, function, value).to_string();
+            Arm {
+                label: id.clone(),
+                bench_id: Some(id),
+                kind: ArmKind::Function {
+                    function,
+                    workers: None,
+                },
+                workload,
+                tasks,
+                work,
+            }
+        };
+        let set = |name: String, functions: Vec<BenchFunction>| PairSet {
             processes: if waits {
                 budget.waiting_processes
             } else {
                 budget.processes
             },
-            name: format!("{group}@{value}"),
+            name,
             group,
-            arms: functions
-                .iter()
-                .map(|&function| {
-                    let id = BenchId::new(group, function, value).to_string();
-                    Arm {
-                        label: id.clone(),
-                        bench_id: Some(id),
-                        kind: ArmKind::Function {
-                            function,
-                            workers: None,
-                        },
-                        workload,
-                        tasks,
-                        work,
-                    }
-                })
-                .collect(),
+            arms: functions.into_iter().map(arm).collect(),
             modes: modes.clone(),
+        };
+        let name = format!("{group}@{value}");
+        let (baseline, compared) = functions.split_first().expect("a baseline");
+        let (in_processes, on_threads): (Vec<BenchFunction>, Vec<BenchFunction>) =
+            compared.iter().partition(|f| f.uses_processes());
+        if waits || in_processes.is_empty() || on_threads.is_empty() || beyond_sizing_cap(plan) {
+            return vec![set(name, functions)];
         }
+        let with_baseline = |arms: Vec<BenchFunction>| [vec![*baseline], arms].concat();
+        vec![
+            set(
+                format!("{name}{PROCESS_ARMS_SUFFIX}"),
+                with_baseline(in_processes),
+            ),
+            set(name, with_baseline(on_threads)),
+        ]
     };
 
     if let Some(&tasks) = plan.sleep_tasks().last()
         && plan.profile != Profile::Seed
     {
         let duration = plan.sleep_duration();
-        sets.push(function_set(
+        sets.extend(function_sets(
             Group::Sleep { duration },
             tasks as u64,
             Workload::Sleep { duration },
@@ -181,7 +218,7 @@ pub fn sets(plan: &Plan, mixed_bytes: &BTreeMap<u64, u64>) -> Vec<PairSet> {
     }
     let bytes = plan.hash_bytes();
     for tasks in plan.hash_tasks() {
-        sets.push(function_set(
+        sets.extend(function_sets(
             Group::Hash { bytes },
             tasks as u64,
             Workload::Hash { bytes },
@@ -201,7 +238,7 @@ pub fn sets(plan: &Plan, mixed_bytes: &BTreeMap<u64, u64>) -> Vec<PairSet> {
         0
     };
     for bytes in sizes.into_iter().skip(skip) {
-        sets.push(function_set(
+        sets.extend(function_sets(
             Group::HashSize { tasks },
             bytes,
             Workload::Hash { bytes },
@@ -228,7 +265,7 @@ pub fn sets(plan: &Plan, mixed_bytes: &BTreeMap<u64, u64>) -> Vec<PairSet> {
             continue;
         };
         let duration = total.mul_f64(percent as f64 / 100.0);
-        sets.push(function_set(
+        sets.extend(function_sets(
             Group::Mixed {
                 total,
                 tasks: mixed_tasks,
@@ -242,7 +279,7 @@ pub fn sets(plan: &Plan, mixed_bytes: &BTreeMap<u64, u64>) -> Vec<PairSet> {
     }
     if let Some(&tasks) = plan.file_tasks().last() {
         let bytes = plan.file_bytes();
-        sets.push(function_set(
+        sets.extend(function_sets(
             Group::File { bytes },
             tasks as u64,
             Workload::File { bytes },
@@ -253,7 +290,7 @@ pub fn sets(plan: &Plan, mixed_bytes: &BTreeMap<u64, u64>) -> Vec<PairSet> {
     }
     if let Some(&tasks) = plan.net_tasks().last() {
         let duration = plan.net_duration();
-        sets.push(function_set(
+        sets.extend(function_sets(
             Group::Net { duration },
             tasks as u64,
             Workload::Net { duration },
@@ -363,6 +400,10 @@ pub fn sets(plan: &Plan, mixed_bytes: &BTreeMap<u64, u64>) -> Vec<PairSet> {
 /// Computations of at most this many bytes a call are paired cold as well as hot.
 pub const COLD_UP_TO: u64 = 8 << 20;
 
+/// What the name of a computing set's process arms (with the baseline) adds to the set's own
+/// name: `hash-1MiB@16:processes`.
+pub const PROCESS_ARMS_SUFFIX: &str = ":processes";
+
 /// The name of the raw compute scaling's set: bare threads against one.
 pub const RAW_SCALING: &str = "raw-scaling";
 
@@ -407,6 +448,43 @@ mod tests {
         let hash = sets.iter().find(|s| s.name == "hash-1MiB@16").unwrap();
         assert_eq!(hash.baseline().label, "hash-1MiB/sequential/16");
         assert_eq!(hash.modes, [Mode::Hot], "16 MiB a call: hot only");
+        let functions = |name: &str| -> Vec<BenchFunction> {
+            let set = sets.iter().find(|s| s.name == name).unwrap();
+            set.arms
+                .iter()
+                .map(|a| match a.kind {
+                    ArmKind::Function { function, .. } => function,
+                    ArmKind::BareThreads { .. } => unreachable!(),
+                })
+                .collect()
+        };
+        assert!(
+            functions("hash-1MiB@16")
+                .iter()
+                .all(|f| !f.uses_processes()),
+            "threads, rayon, gil and async in one set"
+        );
+        let in_processes = functions("hash-1MiB@16:processes");
+        assert_eq!(in_processes[0], BenchFunction::Sequential);
+        assert_eq!(
+            in_processes[1..],
+            [
+                BenchFunction::Processes,
+                BenchFunction::ProcessPool,
+                BenchFunction::ProcessPoolWarm
+            ],
+            "the process arms apart, with the baseline"
+        );
+        assert_eq!(
+            functions("hash-1MiB@16").len() + in_processes.len() - 1,
+            plan.hash_strategies().len(),
+            "every strategy paired once"
+        );
+        let sleep = sets.iter().find(|s| s.name == "sleep-10ms@64").unwrap();
+        assert!(
+            sleep.arms.iter().any(|a| a.label.contains("/processes/")),
+            "a waiting set keeps its process arms: timers, not a core, decide them"
+        );
         let small = sets.iter().find(|s| s.name == "hash-1MiB@8").unwrap();
         assert_eq!(small.modes, [Mode::Hot, Mode::Cold]);
         let raw = sets.iter().find(|s| s.name == RAW_SCALING).unwrap();
@@ -433,6 +511,16 @@ mod tests {
         assert!(
             follow.iter().all(|s| s.processes > budget.processes),
             "measured in whichever process they are given to"
+        );
+        let longer = budget.for_follow_up();
+        assert_eq!(longer.per_set, budget.per_set * FOLLOW_UP_TIME_FACTOR);
+        assert_eq!(
+            PairsBudget {
+                per_set: budget.per_set,
+                ..longer
+            },
+            budget,
+            "only the time per set changes"
         );
     }
 

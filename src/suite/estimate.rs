@@ -316,8 +316,9 @@ impl Plan {
             },
             Workload::Noop => TaskCost::default(),
         };
-        // The follow-up processes measure the sets whose verdict is still open, hot only: a
-        // quarter of the computing sets is assumed (9 of about 40 in a default run on 2 cores).
+        // The follow-up processes measure the sets whose verdict is still open, hot only, with
+        // a longer time per set: a quarter of the computing sets is assumed (6 to 9 of about
+        // 40 in a default run on 2 cores).
         let sets = crate::pairs::sets(self, &mixed);
         let follow_ups: Vec<crate::pairs::PairSet> = sets
             .iter()
@@ -329,9 +330,11 @@ impl Plan {
                 ..s.clone()
             })
             .collect();
+        let follow_up_budget = budget.for_follow_up();
         sets.iter()
-            .chain(&follow_ups)
-            .flat_map(|set| {
+            .map(|set| (set, budget))
+            .chain(follow_ups.iter().map(|set| (set, follow_up_budget)))
+            .flat_map(|(set, budget)| {
                 set.modes.iter().map(move |&mode| {
                     let round: Duration = set
                         .arms

@@ -190,8 +190,10 @@ fn follow_up_method(record: &PairsRecord) -> String {
     format!(
         " Sets whose verdict was still open after them ({open} here: an interval across a \
          threshold, its point beyond the re-run margin of it, so that more rounds could \
-         decide it) got {} processes more, in a loop only.",
-        most - record.processes
+         decide it) got {} processes more, in a loop only, each with {} times a pass's \
+         time per set.",
+        most - record.processes,
+        crate::pairs::FOLLOW_UP_TIME_FACTOR
     )
 }
 
@@ -226,7 +228,9 @@ impl Pairs {
         Some(format!(
             "Each speedup on this page that says \"paired\" comes from rounds: sequential and \
              every strategy run the same tasks once each per round, in a random order, so \
-             that a slow second of this machine hits both sides of a ratio. The speedup is \
+             that a slow second of this machine hits both sides of a ratio (at a computing \
+             point the strategies on OS processes in rounds of their own, with sequential: \
+             a thread pool runs slow right after a wait on processes). The speedup is \
              the geometric mean of the per-round ratios; {} processes measured the computing \
              sets (the waiting sets, whose ratios ride on timers, fewer: see each verdict's \
              Measured column). The run's own 95 % interval is the wider of a bootstrap over \
