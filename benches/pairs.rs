@@ -65,6 +65,7 @@ fn main() {
             min_rounds: 1,
             max_rounds: 1,
             cold_gap: Duration::from_millis(1),
+            cold_settle_rounds: 0,
             hot_batch: Duration::ZERO,
         };
         pairs::run_pass(&sets, &budget, &support::worker(), 0, |_| {})
@@ -139,7 +140,10 @@ fn measure(plan: &Plan) {
         }
     }
     support::canary("after the passes");
-    let record = PairsRecord::combine(&shapes, &passes, gap_ms);
+    let record = PairsRecord {
+        cold_settle_rounds: Some(budget.cold_settle_rounds),
+        ..PairsRecord::combine(&shapes, &passes, gap_ms)
+    };
     if let Err(error) = record.save(&dir) {
         eprintln!("warning: the paired speedups are not recorded: {error}");
     }

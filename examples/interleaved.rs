@@ -16,7 +16,9 @@
 //!
 //! Knobs, to see what the suite's rounds do to a pair: `INTERLEAVED_ALSO=processes,threads`
 //! runs those strategies untimed before each round (a set's other arms),
-//! `INTERLEAVED_SETTLE_MS` sleeps after them, `INTERLEAVED_WARM_MS` sets the hot warm-up.
+//! `INTERLEAVED_SETTLE_MS` sleeps after them, `INTERLEAVED_WARM_MS` sets the hot warm-up;
+//! `INTERLEAVED_IDLE_MS` sleeps before the rounds and `INTERLEAVED_SKIP_ROUNDS` runs that many
+//! untimed rounds first (the pairs' cold mode runs 3).
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -164,6 +166,19 @@ fn one_process(args: &[String]) -> f64 {
     );
     time(baseline.as_ref(), batches.0);
     time(strategy.as_ref(), batches.1);
+    // Idle before the rounds (`INTERLEAVED_IDLE_MS`), then untimed rounds
+    // (`INTERLEAVED_SKIP_ROUNDS`): whether the first rounds after a start are another regime.
+    let env_ms = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    std::thread::sleep(Duration::from_millis(env_ms("INTERLEAVED_IDLE_MS")));
+    for _ in 0..env_ms("INTERLEAVED_SKIP_ROUNDS") {
+        time(baseline.as_ref(), batches.0);
+        time(strategy.as_ref(), batches.1);
+    }
     let seed = std::env::var("INTERLEAVED_CHILD").unwrap_or_default();
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15 ^ seed.parse::<u64>().unwrap_or(0);
     let mut sum = 0.0;

@@ -961,6 +961,7 @@ fn write_pairs(dir: &Path, noisy: bool) {
     PairsRecord {
         processes: 3,
         cold_gap_ms: 10.0,
+        cold_settle_rounds: Some(3),
         sets: vec![
             SetResult {
                 name: "hash-1MiB@16".to_string(),

@@ -71,6 +71,10 @@ pub struct PairsRecord {
     pub processes: usize,
     /// The idle gap before each cold call, in ms.
     pub cold_gap_ms: f64,
+    /// Untimed cold rounds before the timed ones, in each process (`None` in records made
+    /// before parbench settled the cold mode).
+    #[serde(default)]
+    pub cold_settle_rounds: Option<usize>,
     /// The sets, in the order they were measured.
     pub sets: Vec<SetResult>,
 }
@@ -203,6 +207,7 @@ impl PairsRecord {
         PairsRecord {
             processes: passes.len(),
             cold_gap_ms,
+            cold_settle_rounds: None,
             sets: out,
         }
     }
@@ -350,6 +355,7 @@ mod tests {
         let record = |arms| PairsRecord {
             processes: 5,
             cold_gap_ms: 10.0,
+            cold_settle_rounds: Some(3),
             sets: vec![SetResult {
                 name: crate::pairs::WORKING_SET.to_string(),
                 baseline: "16 × 1MiB".to_string(),
@@ -405,6 +411,7 @@ mod tests {
         let record = PairsRecord {
             processes: 6,
             cold_gap_ms: 10.0,
+            cold_settle_rounds: Some(3),
             sets: vec![SetResult {
                 name: "hash-1MiB@16".to_string(),
                 baseline: "hash-1MiB/sequential/16".to_string(),

@@ -208,7 +208,10 @@ fn run_set(
                 Mode::Cold => t.as_secs_f64() + budget.cold_gap.as_secs_f64(),
             })
             .sum();
-        let rounds = rounds_for(budget, round);
+        let rounds = match mode {
+            Mode::Hot => rounds_for(budget, round),
+            Mode::Cold => rounds_for(&budget.for_cold(), round),
+        };
         let mut arms: Vec<ArmPass> = ready
             .iter()
             .zip(&batches)
@@ -221,6 +224,15 @@ fn run_set(
             })
             .collect();
         let mut order: Vec<usize> = (0..ready.len()).collect();
+        if mode == Mode::Cold {
+            for _ in 0..budget.cold_settle_rounds {
+                rng.shuffle(&mut order);
+                for &i in &order {
+                    std::thread::sleep(budget.cold_gap);
+                    ready[i].call()?;
+                }
+            }
+        }
         for _ in 0..rounds {
             rng.shuffle(&mut order);
             for &i in &order {
@@ -309,6 +321,7 @@ mod tests {
             min_rounds: 1,
             max_rounds: 5,
             cold_gap: Duration::from_millis(1),
+            cold_settle_rounds: 1,
             hot_batch: Duration::from_micros(200),
         };
         let worker = WorkerCommand::parbench("/nonexistent");
@@ -328,5 +341,47 @@ mod tests {
             }
         }
         assert!(modes[1].arms.iter().all(|a| a.batch == 1), "cold: one call");
+    }
+
+    #[test]
+    fn the_cold_mode_settles_with_untimed_rounds_first() {
+        let set = PairSet {
+            name: "t".to_string(),
+            group: Group::Hash { bytes: 4096 },
+            arms: vec![
+                arm(BenchFunction::Sequential, 2),
+                arm(BenchFunction::Threads, 2),
+            ],
+            modes: vec![Mode::Cold],
+            processes: 1,
+        };
+        let gap = Duration::from_millis(5);
+        let budget = PairsBudget {
+            processes: 1,
+            waiting_processes: 1,
+            follow_up_processes: 0,
+            per_set: Duration::ZERO,
+            min_rounds: 2,
+            max_rounds: 2,
+            cold_gap: gap,
+            cold_settle_rounds: 3,
+            hot_batch: Duration::ZERO,
+        };
+        let worker = WorkerCommand::parbench("/nonexistent");
+        let start = Instant::now();
+        let pass = run_pass(&[set], &budget, &worker, 0, |_| {}).unwrap();
+        let took = start.elapsed();
+        let cold = &pass.sets[0].modes[0];
+        assert!(
+            cold.arms
+                .iter()
+                .all(|a| a.per_call_ns.len() == 2 && a.calls == 2)
+        );
+        // A sleep never ends early: two arms, each after the gap, in the settling rounds
+        // and the timed ones.
+        assert!(
+            took >= gap * (2 * (budget.cold_settle_rounds + 2)) as u32,
+            "{took:?}: the settling rounds ran"
+        );
     }
 }

@@ -175,9 +175,15 @@ impl Estimate {
     }
 }
 
-/// A paired set as the estimate sees it: in each of `processes` passes, a sizing round, then
-/// rounds of `round` filling `budget.per_set`; no Criterion analysis afterwards.
-fn paired_sweep(budget: &crate::pairs::PairsBudget, round: Duration, processes: usize) -> Sweep {
+/// A paired set as the estimate sees it: in each of `processes` passes, a sizing round and
+/// `untimed` rounds more, then rounds of `round` filling `budget.per_set`; no Criterion
+/// analysis afterwards.
+fn paired_sweep(
+    budget: &crate::pairs::PairsBudget,
+    round: Duration,
+    processes: usize,
+    untimed: u32,
+) -> Sweep {
     Sweep {
         timing: Timing {
             sample_size: crate::pairs::rounds_for(budget, round.as_secs_f64()),
@@ -186,7 +192,7 @@ fn paired_sweep(budget: &crate::pairs::PairsBudget, round: Duration, processes: 
             flat: true,
         },
         iterations: vec![round; processes],
-        untimed_runs: 0,
+        untimed_runs: untimed,
         analysed: false,
     }
 }
@@ -317,13 +323,13 @@ impl Plan {
             Workload::Noop => TaskCost::default(),
         };
         // The follow-up processes measure the sets whose verdict is still open, hot only, with
-        // a longer time per set: a quarter of the computing sets is assumed (6 to 9 of about
-        // 40 in a default run on 2 cores).
+        // a longer time per set: a sixth of the computing sets is assumed (4 to 6 of 37 in a
+        // default run on 2 cores, 2026-12-05).
         let sets = crate::pairs::sets(self, &mixed);
         let follow_ups: Vec<crate::pairs::PairSet> = sets
             .iter()
             .filter(|s| s.processes == budget.processes)
-            .step_by(4)
+            .step_by(6)
             .map(|s| crate::pairs::PairSet {
                 modes: vec![Mode::Hot],
                 processes: budget.follow_up_processes,
@@ -358,7 +364,15 @@ impl Plan {
                             }
                         })
                         .sum();
-                    paired_sweep(&budget, round, set.processes)
+                    match mode {
+                        Mode::Hot => paired_sweep(&budget, round, set.processes, 0),
+                        Mode::Cold => paired_sweep(
+                            &budget.for_cold(),
+                            round,
+                            set.processes,
+                            budget.cold_settle_rounds as u32,
+                        ),
+                    }
                 })
             })
             .collect()
@@ -450,7 +464,7 @@ impl Plan {
                     }
                 })
                 .sum();
-            paired_sweep(&budget, round, passes)
+            paired_sweep(&budget, round, passes, 0)
         })
         .collect()
     }

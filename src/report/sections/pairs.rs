@@ -163,6 +163,17 @@ fn counters_sentence(arm: &ArmResult) -> String {
     )
 }
 
+/// What the method says of the untimed cold rounds, if the run had any.
+fn settle_method(record: &PairsRecord) -> String {
+    match record.cold_settle_rounds {
+        Some(n) if n > 0 => format!(
+            ", timed once {n} untimed rounds of the same have run in that process: the first \
+             such calls after busy work run faster than the ones that follow"
+        ),
+        _ => String::new(),
+    }
+}
+
 /// What the method says of the follow-up processes, if any set had them: the most processes
 /// behind one of the Rust sets beyond the record's own.
 fn follow_up_method(record: &PairsRecord) -> String {
@@ -244,11 +255,12 @@ impl Pairs {
              re-run should repeat. \"In a loop\" is \
              each side called back to back after an untimed call, as Criterion does (a \
              pool's workers awake); \"after a pause\" is one call after {} idle (its workers \
-             asleep).{}{}",
+             asleep){}.{}{}",
             r.processes,
             format::share(crate::pairs::estimate::RUN_TO_RUN_FLOOR),
             format::share(crate::pairs::estimate::PROCESS_RUN_TO_RUN_FLOOR),
             format::time(r.cold_gap_ms * 1e6),
+            settle_method(r),
             follow_up_method(r),
             python_method(r)
         ))
@@ -538,11 +550,22 @@ mod tests {
         let record = |sets| PairsRecord {
             processes: 6,
             cold_gap_ms: 10.0,
+            cold_settle_rounds: Some(3),
             sets,
         };
         let plain = record(vec![set("hash-1MiB@16", &[6])]);
         assert_eq!(follow_up_method(&plain), "");
         assert_eq!(python_method(&plain), "");
+        assert!(settle_method(&plain).contains("once 3 untimed rounds"));
+        let older = PairsRecord {
+            cold_settle_rounds: None,
+            ..plain.clone()
+        };
+        assert_eq!(
+            settle_method(&older),
+            "",
+            "a record without settling rounds"
+        );
         let full = record(vec![
             set("hash-1MiB@16", &[6]),
             set("hash-1MiB@8", &[10, 6]),
