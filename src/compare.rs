@@ -72,6 +72,14 @@ struct SummaryFile {
     benchmarks: Vec<BenchmarkEntry>,
     #[serde(default)]
     verdicts: Vec<VerdictEntry>,
+    #[serde(default)]
+    pairs: Option<PairsEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PairsEntry {
+    #[serde(default)]
+    record: Option<crate::pairs::PairsRecord>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -139,6 +147,9 @@ pub struct RunSummary {
     pub benchmarks: BTreeMap<String, Benchmark>,
     /// Every verdict by `group/strategy`.
     pub verdicts: BTreeMap<String, Verdict>,
+    /// Every paired speedup with its interval for a re-run, by what it measures and its mode:
+    /// `hash-1MiB/rayon/16 in a loop`, `raw-scaling/2 bare threads in a loop`.
+    pub paired: BTreeMap<String, Interval>,
     /// What the page comparing runs shows besides: the machine, times, quality, layout, costs.
     pub facts: page::RunFacts,
 }
@@ -270,6 +281,25 @@ impl RunSummary {
                 )
             })
             .collect();
+        let paired = file
+            .pairs
+            .and_then(|p| p.record)
+            .map(|record| {
+                record
+                    .sets
+                    .iter()
+                    .flat_map(|set| {
+                        set.arms.iter().map(move |arm| {
+                            let what = arm
+                                .bench_id
+                                .clone()
+                                .unwrap_or_else(|| format!("{}/{}", set.name, arm.label));
+                            (format!("{what} {}", arm.mode.phrase()), arm.speedup)
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let (logical_cores, cpu_model) = match file.machine {
             Some(m) => (Some(m.logical_cores), m.cpu_model),
             None => (None, None),
@@ -284,6 +314,7 @@ impl RunSummary {
             },
             benchmarks,
             verdicts,
+            paired,
             facts,
         })
     }
@@ -401,6 +432,12 @@ pub struct Comparison {
     pub b_inside_a: Coverage,
     /// A's speedup points inside B's intervals.
     pub a_inside_b: Coverage,
+    /// Of the paired speedups alone (hot and cold, Rust and CPython): B's points inside A's
+    /// intervals for a re-run. Compared only between runs of one profile, and only where the
+    /// benchmark was measured with the same parameters in both.
+    pub paired_b_inside_a: Coverage,
+    /// Of the paired speedups alone: A's points inside B's intervals.
+    pub paired_a_inside_b: Coverage,
     /// Verdicts (by group and strategy) taken at the same point in both runs.
     pub common_verdicts: usize,
     /// Of those, how many agree.
@@ -498,6 +535,7 @@ impl Comparison {
             return Err(refuse(why));
         }
         let common_benchmarks = moved.len();
+        let (paired_b_inside_a, paired_a_inside_b) = paired_coverage(a, b);
         let size = |m: &MovedMean| m.ratio.ln().abs();
         moved.sort_by(|p, q| size(q).total_cmp(&size(p)).then(p.id.cmp(&q.id)));
         let mut moves: Vec<f64> = moved.iter().map(|m| (m.ratio - 1.0).abs()).collect();
@@ -546,6 +584,8 @@ impl Comparison {
             left_out,
             b_inside_a,
             a_inside_b,
+            paired_b_inside_a,
+            paired_a_inside_b,
             common_verdicts,
             agreeing_verdicts: common_verdicts - changed_verdicts.len(),
             reversed_verdicts: changed_verdicts.iter().filter(|v| v.reversed).count(),
@@ -629,6 +669,13 @@ impl Comparison {
             self.b_inside_a.text(),
             self.a_inside_b.text()
         ));
+        if self.paired_b_inside_a.common > 0 {
+            out.push_str(&format!(
+                "Paired speedups alone: B's inside A's intervals {}; A's inside B's {}\n",
+                self.paired_b_inside_a.text(),
+                self.paired_a_inside_b.text()
+            ));
+        }
         if self.common_verdicts > 0 {
             out.push_str(&format!(
                 "Verdicts agreeing: {} of {} ({}); reversed (helps ↔ hurts): {}\n",
@@ -677,6 +724,35 @@ impl Comparison {
     pub fn json(&self) -> String {
         serde_json::to_string_pretty(self).expect("the comparison serializes")
     }
+}
+
+/// How many paired speedups of each run lie inside the other's intervals: B in A, then A in
+/// B. None between runs of different profiles (their pairs are sized differently), and a
+/// benchmark only where both runs measured it with the same parameters.
+fn paired_coverage(a: &RunSummary, b: &RunSummary) -> (Coverage, Coverage) {
+    let mut b_in_a = Coverage {
+        inside: 0,
+        common: 0,
+    };
+    let mut a_in_b = b_in_a;
+    if a.info.profile != b.info.profile {
+        return (b_in_a, a_in_b);
+    }
+    for (key, x) in &a.paired {
+        let Some(y) = b.paired.get(key) else {
+            continue;
+        };
+        let id = key.split(' ').next().unwrap_or_default();
+        let parameters = |s: &RunSummary| s.benchmarks.get(id).map(|m| m.parameters.clone());
+        if parameters(a) != parameters(b) {
+            continue;
+        }
+        b_in_a.common += 1;
+        a_in_b.common += 1;
+        b_in_a.inside += usize::from(x.contains(y.point));
+        a_in_b.inside += usize::from(y.contains(x.point));
+    }
+    (b_in_a, a_in_b)
 }
 
 /// Reads both files and compares them (see [`Comparison::of`]).
@@ -771,6 +847,89 @@ mod tests {
         let path = dir.join(name);
         std::fs::write(&path, value.to_string()).unwrap();
         path
+    }
+
+    /// A summary whose pairs record has `hash-1MiB/rayon/16` (hot) and the raw scaling's
+    /// two bare threads, with these (point, lower, upper).
+    fn paired_summary(
+        dir: &Path,
+        name: &str,
+        profile: &str,
+        rayon: (f64, f64, f64),
+        raw: (f64, f64, f64),
+    ) -> PathBuf {
+        let arm = |label: &str, bench_id: Option<&str>, (point, lower, upper): (f64, f64, f64)| {
+            serde_json::json!({
+                "label": label, "bench_id": bench_id, "mode": "hot",
+                "speedup": {"point": point, "lower": lower, "upper": upper},
+                "per_process": [point], "rounds": 10, "median_ns": 1.0,
+                "baseline_median_ns": 1.0,
+                "counters": crate::pairs::Counters::default(),
+                "baseline_counters": crate::pairs::Counters::default(),
+            })
+        };
+        let value = serde_json::json!({
+            "schema": SCHEMA, "version": 11, "profile": profile,
+            "benchmarks": [{"id": "hash-1MiB/rayon/16", "mean_ns": 1e7, "speedup": null}],
+            "pairs": {"record": {"processes": 6, "cold_gap_ms": 10.0, "sets": [
+                {"name": "hash-1MiB@16", "baseline": "hash-1MiB/sequential/16",
+                 "arms": [arm("hash-1MiB/rayon/16", Some("hash-1MiB/rayon/16"), rayon)]},
+                {"name": "raw-scaling", "baseline": "1 bare threads",
+                 "arms": [arm("2 bare threads", None, raw)]},
+            ]}},
+        });
+        let path = dir.join(name);
+        std::fs::write(&path, value.to_string()).unwrap();
+        path
+    }
+
+    #[test]
+    fn paired_speedups_are_counted_apart_and_only_within_one_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = paired_summary(
+            dir.path(),
+            "a.json",
+            "default",
+            (1.6, 1.4, 1.8),
+            (1.9, 1.85, 1.95),
+        );
+        // B's rayon lands inside A's interval, its raw scaling outside; A's rayon is inside
+        // B's wide interval, its raw scaling outside B's narrow one.
+        let b = paired_summary(
+            dir.path(),
+            "b.json",
+            "default",
+            (1.5, 1.2, 1.9),
+            (1.7, 1.68, 1.72),
+        );
+        let c = compare_files(&a, &b).unwrap();
+        assert_eq!(
+            c.paired_b_inside_a,
+            Coverage {
+                inside: 1,
+                common: 2
+            }
+        );
+        assert_eq!(c.paired_a_inside_b.inside, 1);
+        assert!(
+            c.text()
+                .contains("Paired speedups alone: B's inside A's intervals 1 of 2 (50.0 %)"),
+            "{}",
+            c.text()
+        );
+        let quick = paired_summary(
+            dir.path(),
+            "q.json",
+            "quick",
+            (1.6, 1.4, 1.8),
+            (1.9, 1.85, 1.95),
+        );
+        let c = compare_files(&a, &quick).unwrap();
+        assert_eq!(
+            c.paired_b_inside_a.common, 0,
+            "other profiles: not compared"
+        );
+        assert!(!c.text().contains("Paired speedups alone"), "{}", c.text());
     }
 
     #[test]
