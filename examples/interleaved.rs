@@ -17,8 +17,10 @@
 //! Knobs, to see what the suite's rounds do to a pair: `INTERLEAVED_ALSO=processes,threads`
 //! runs those strategies untimed before each round (a set's other arms),
 //! `INTERLEAVED_SETTLE_MS` sleeps after them, `INTERLEAVED_WARM_MS` sets the hot warm-up;
-//! `INTERLEAVED_IDLE_MS` sleeps before the rounds and `INTERLEAVED_SKIP_ROUNDS` runs that many
-//! untimed rounds first (the pairs' cold mode runs 3).
+//! `INTERLEAVED_HOT_FIRST_MS` calls both sides back to back that long before the rounds (as a
+//! set's hot rounds precede its cold ones in the pairs), `INTERLEAVED_IDLE_MS` sleeps before the
+//! rounds and `INTERLEAVED_SKIP_ROUNDS` runs that many untimed rounds first (the pairs' cold
+//! mode runs 3).
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -174,6 +176,13 @@ fn one_process(args: &[String]) -> f64 {
             .and_then(|v| v.parse::<u64>().ok())
             .unwrap_or(0)
     };
+    // Back-to-back calls of both sides first (`INTERLEAVED_HOT_FIRST_MS`): as the pairs' cold
+    // rounds follow the same set's hot ones.
+    let hot_first = Instant::now();
+    while hot_first.elapsed() < Duration::from_millis(env_ms("INTERLEAVED_HOT_FIRST_MS")) {
+        check(baseline.as_ref());
+        check(strategy.as_ref());
+    }
     std::thread::sleep(Duration::from_millis(env_ms("INTERLEAVED_IDLE_MS")));
     for _ in 0..env_ms("INTERLEAVED_SKIP_ROUNDS") {
         time(baseline.as_ref(), batches.0);
