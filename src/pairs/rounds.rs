@@ -79,13 +79,7 @@ pub struct ArmPass {
 
 /// Runs pass `index` over `sets` (those measured in at least `index + 1` processes) within
 /// `budget`, with `worker` as the process strategies' worker program; `index` also seeds the
-/// rounds' order. `progress` is told each set's name as it starts, once per mode.
-///
-/// Every set's hot mode runs first, then every set's cold mode: a cold mode right after its
-/// set's hot rounds reads another regime (rayon on 4 × 256 KiB: ×0.96–0.98 after 0.3–1 s of
-/// back-to-back calls, against ×0.84–0.90 after other cold calls; docs/measuring.md, "The
-/// first calls after a pause"), and an occasional call in a program follows idle time, not a
-/// loop.
+/// rounds' order. `progress` is told each set's name as it starts.
 pub fn run_pass(
     sets: &[PairSet],
     budget: &PairsBudget,
@@ -95,18 +89,9 @@ pub fn run_pass(
 ) -> Result<PassResult> {
     let mut rng = fastrand::Rng::with_seed(0x5eed_0000 + index as u64);
     let mut result = PassResult::default();
-    for mode in [Mode::Hot, Mode::Cold] {
-        for set in sets
-            .iter()
-            .filter(|s| s.processes > index && s.modes.contains(&mode))
-        {
-            progress(&set.name);
-            let pass = run_set(set, mode, budget, worker, &mut rng)?;
-            match result.sets.iter_mut().find(|s| s.name == set.name) {
-                Some(earlier) => earlier.modes.extend(pass.modes),
-                None => result.sets.push(pass),
-            }
-        }
+    for set in sets.iter().filter(|s| s.processes > index) {
+        progress(&set.name);
+        result.sets.push(run_set(set, budget, worker, &mut rng)?);
     }
     Ok(result)
 }
@@ -153,10 +138,8 @@ fn bare_threads(tasks: &TaskSet, k: usize) -> Vec<TaskOutput> {
     })
 }
 
-/// Measures `set` in `mode` (one of its modes).
 fn run_set(
     set: &PairSet,
-    mode: Mode,
     budget: &PairsBudget,
     worker: &WorkerCommand,
     rng: &mut fastrand::Rng,
@@ -205,82 +188,86 @@ fn run_set(
         }
         single.push(took.max(Duration::from_nanos(1)));
     }
-    let batches: Vec<usize> = single
-        .iter()
-        .map(|t| match mode {
-            Mode::Hot => (budget.hot_batch.as_secs_f64() / t.as_secs_f64())
-                .ceil()
-                .clamp(1.0, 10_000.0) as usize,
-            Mode::Cold => 1,
-        })
-        .collect();
-    let round: f64 = single
-        .iter()
-        .zip(&batches)
-        .map(|(t, &b)| match mode {
-            Mode::Hot if *t < WARM_CALL_BELOW => t.as_secs_f64() * (b + 1) as f64,
-            Mode::Hot => t.as_secs_f64() * b as f64,
-            Mode::Cold => t.as_secs_f64() + budget.cold_gap.as_secs_f64(),
-        })
-        .sum();
-    let rounds = match mode {
-        Mode::Hot => rounds_for(budget, round),
-        Mode::Cold => rounds_for(&budget.for_cold(), round),
-    };
-    let mut arms: Vec<ArmPass> = ready
-        .iter()
-        .zip(&batches)
-        .map(|(r, &batch)| ArmPass {
-            label: r.arm.label.clone(),
-            per_call_ns: Vec::with_capacity(rounds),
-            batch,
-            counters: Counters::default(),
-            calls: 0,
-        })
-        .collect();
-    let mut order: Vec<usize> = (0..ready.len()).collect();
-    if mode == Mode::Cold {
-        for _ in 0..budget.cold_settle_rounds {
+    let mut modes = Vec::new();
+    for &mode in &set.modes {
+        let batches: Vec<usize> = single
+            .iter()
+            .map(|t| match mode {
+                Mode::Hot => (budget.hot_batch.as_secs_f64() / t.as_secs_f64())
+                    .ceil()
+                    .clamp(1.0, 10_000.0) as usize,
+                Mode::Cold => 1,
+            })
+            .collect();
+        let round: f64 = single
+            .iter()
+            .zip(&batches)
+            .map(|(t, &b)| match mode {
+                Mode::Hot if *t < WARM_CALL_BELOW => t.as_secs_f64() * (b + 1) as f64,
+                Mode::Hot => t.as_secs_f64() * b as f64,
+                Mode::Cold => t.as_secs_f64() + budget.cold_gap.as_secs_f64(),
+            })
+            .sum();
+        let rounds = match mode {
+            Mode::Hot => rounds_for(budget, round),
+            Mode::Cold => rounds_for(&budget.for_cold(), round),
+        };
+        let mut arms: Vec<ArmPass> = ready
+            .iter()
+            .zip(&batches)
+            .map(|(r, &batch)| ArmPass {
+                label: r.arm.label.clone(),
+                per_call_ns: Vec::with_capacity(rounds),
+                batch,
+                counters: Counters::default(),
+                calls: 0,
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..ready.len()).collect();
+        if mode == Mode::Cold {
+            for _ in 0..budget.cold_settle_rounds {
+                rng.shuffle(&mut order);
+                for &i in &order {
+                    std::thread::sleep(budget.cold_gap);
+                    ready[i].call()?;
+                }
+            }
+        }
+        for _ in 0..rounds {
             rng.shuffle(&mut order);
             for &i in &order {
-                std::thread::sleep(budget.cold_gap);
-                ready[i].call()?;
+                let r = &mut ready[i];
+                let batch = arms[i].batch;
+                if mode == Mode::Cold {
+                    std::thread::sleep(budget.cold_gap);
+                }
+                // The counters are read outside the timed calls, and for the hot mode before
+                // the untimed call that wakes the pool, so that nothing lets it sleep again
+                // before the batch; they then count that call too.
+                let before = Counters::now();
+                let warm = mode == Mode::Hot && single[i] < WARM_CALL_BELOW;
+                if warm {
+                    // An untimed call first keeps a pool's workers awake, as in Criterion's
+                    // loop; a call this long would not let them sleep anyway.
+                    r.call()?;
+                }
+                let start = Instant::now();
+                for _ in 0..batch {
+                    r.call()?;
+                }
+                let elapsed = start.elapsed();
+                let spent = Counters::now() - before;
+                let a = &mut arms[i];
+                a.per_call_ns.push(elapsed.as_nanos() as f64 / batch as f64);
+                a.counters += spent;
+                a.calls += batch + usize::from(warm);
             }
         }
-    }
-    for _ in 0..rounds {
-        rng.shuffle(&mut order);
-        for &i in &order {
-            let r = &mut ready[i];
-            let batch = arms[i].batch;
-            if mode == Mode::Cold {
-                std::thread::sleep(budget.cold_gap);
-            }
-            // The counters are read outside the timed calls, and for the hot mode before
-            // the untimed call that wakes the pool, so that nothing lets it sleep again
-            // before the batch; they then count that call too.
-            let before = Counters::now();
-            let warm = mode == Mode::Hot && single[i] < WARM_CALL_BELOW;
-            if warm {
-                // An untimed call first keeps a pool's workers awake, as in Criterion's
-                // loop; a call this long would not let them sleep anyway.
-                r.call()?;
-            }
-            let start = Instant::now();
-            for _ in 0..batch {
-                r.call()?;
-            }
-            let elapsed = start.elapsed();
-            let spent = Counters::now() - before;
-            let a = &mut arms[i];
-            a.per_call_ns.push(elapsed.as_nanos() as f64 / batch as f64);
-            a.counters += spent;
-            a.calls += batch + usize::from(warm);
-        }
+        modes.push(ModePass { mode, arms });
     }
     Ok(SetPass {
         name: set.name.clone(),
-        modes: vec![ModePass { mode, arms }],
+        modes,
     })
 }
 
@@ -340,7 +327,7 @@ mod tests {
         let worker = WorkerCommand::parbench("/nonexistent");
         let mut seen = Vec::new();
         let pass = run_pass(&[set], &budget, &worker, 0, |n| seen.push(n.to_string())).unwrap();
-        assert_eq!(seen, ["t", "t"], "once per mode");
+        assert_eq!(seen, ["t"]);
         let modes = &pass.sets[0].modes;
         assert_eq!(modes.len(), 2);
         for m in modes {
@@ -354,55 +341,6 @@ mod tests {
             }
         }
         assert!(modes[1].arms.iter().all(|a| a.batch == 1), "cold: one call");
-    }
-
-    #[test]
-    fn every_sets_hot_mode_runs_before_any_cold_mode() {
-        let set = |name: &str, modes: Vec<Mode>| PairSet {
-            name: name.to_string(),
-            group: Group::Hash { bytes: 4096 },
-            arms: vec![
-                arm(BenchFunction::Sequential, 2),
-                arm(BenchFunction::Threads, 2),
-            ],
-            modes,
-            processes: 1,
-        };
-        let sets = [
-            set("a", vec![Mode::Hot, Mode::Cold]),
-            set("b", vec![Mode::Hot]),
-            set("c", vec![Mode::Hot, Mode::Cold]),
-        ];
-        let budget = PairsBudget {
-            processes: 1,
-            waiting_processes: 1,
-            follow_up_processes: 0,
-            per_set: Duration::ZERO,
-            min_rounds: 1,
-            max_rounds: 1,
-            cold_gap: Duration::from_millis(1),
-            cold_settle_rounds: 0,
-            hot_batch: Duration::ZERO,
-        };
-        let worker = WorkerCommand::parbench("/nonexistent");
-        let mut seen = Vec::new();
-        let pass = run_pass(&sets, &budget, &worker, 0, |n| seen.push(n.to_string())).unwrap();
-        assert_eq!(seen, ["a", "b", "c", "a", "c"]);
-        let names: Vec<&str> = pass.sets.iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(names, ["a", "b", "c"], "one result per set");
-        let modes: Vec<Vec<Mode>> = pass
-            .sets
-            .iter()
-            .map(|s| s.modes.iter().map(|m| m.mode).collect())
-            .collect();
-        assert_eq!(
-            modes,
-            [
-                vec![Mode::Hot, Mode::Cold],
-                vec![Mode::Hot],
-                vec![Mode::Hot, Mode::Cold]
-            ]
-        );
     }
 
     #[test]
