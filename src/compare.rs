@@ -147,9 +147,9 @@ pub struct RunSummary {
     pub benchmarks: BTreeMap<String, Benchmark>,
     /// Every verdict by `group/strategy`.
     pub verdicts: BTreeMap<String, Verdict>,
-    /// Every paired speedup with its interval for a re-run, by what it measures and its mode:
-    /// `hash-1MiB/rayon/16 in a loop`, `raw-scaling/2 bare threads in a loop`.
-    pub paired: BTreeMap<String, Interval>,
+    /// Every paired speedup with its interval for a re-run, by what it measures (its
+    /// benchmark ID, else `set/label`: `raw-scaling/2 bare threads`) and its mode.
+    pub paired: BTreeMap<(String, crate::pairs::Mode), Interval>,
     /// What the page comparing runs shows besides: the machine, times, quality, layout, costs.
     pub facts: page::RunFacts,
 }
@@ -294,7 +294,7 @@ impl RunSummary {
                                 .bench_id
                                 .clone()
                                 .unwrap_or_else(|| format!("{}/{}", set.name, arm.label));
-                            (format!("{what} {}", arm.mode.phrase()), arm.speedup)
+                            ((what, arm.mode), arm.speedup)
                         })
                     })
                     .collect()
@@ -742,8 +742,7 @@ fn paired_coverage(a: &RunSummary, b: &RunSummary) -> (Coverage, Coverage) {
         let Some(y) = b.paired.get(key) else {
             continue;
         };
-        let id = key.split(' ').next().unwrap_or_default();
-        let parameters = |s: &RunSummary| s.benchmarks.get(id).map(|m| m.parameters.clone());
+        let parameters = |s: &RunSummary| s.benchmarks.get(&key.0).map(|m| m.parameters.clone());
         if parameters(a) != parameters(b) {
             continue;
         }

@@ -98,6 +98,15 @@ impl PairsBudget {
 }
 
 impl PairsBudget {
+    /// The budget of `mode`'s timed rounds: this one when hot, [`PairsBudget::for_cold`] when
+    /// cold.
+    pub fn for_mode(self, mode: Mode) -> PairsBudget {
+        match mode {
+            Mode::Hot => self,
+            Mode::Cold => self.for_cold(),
+        }
+    }
+
     /// The budget of the cold mode's timed rounds: half the time per set, since its
     /// [`cold_settle_rounds`](PairsBudget::cold_settle_rounds) untimed rounds come first.
     pub fn for_cold(self) -> PairsBudget {

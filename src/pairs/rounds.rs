@@ -208,10 +208,7 @@ fn run_set(
                 Mode::Cold => t.as_secs_f64() + budget.cold_gap.as_secs_f64(),
             })
             .sum();
-        let rounds = match mode {
-            Mode::Hot => rounds_for(budget, round),
-            Mode::Cold => rounds_for(&budget.for_cold(), round),
-        };
+        let rounds = rounds_for(&budget.for_mode(mode), round);
         let mut arms: Vec<ArmPass> = ready
             .iter()
             .zip(&batches)

@@ -364,15 +364,11 @@ impl Plan {
                             }
                         })
                         .sum();
-                    match mode {
-                        Mode::Hot => paired_sweep(&budget, round, set.processes, 0),
-                        Mode::Cold => paired_sweep(
-                            &budget.for_cold(),
-                            round,
-                            set.processes,
-                            budget.cold_settle_rounds as u32,
-                        ),
-                    }
+                    let settle = match mode {
+                        Mode::Hot => 0,
+                        Mode::Cold => budget.cold_settle_rounds as u32,
+                    };
+                    paired_sweep(&budget.for_mode(mode), round, set.processes, settle)
                 })
             })
             .collect()
